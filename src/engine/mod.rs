@@ -1,0 +1,841 @@
+//! The discrete-event core: a validated [`Scenario`] and a [`LoadSeries`] in, an [`Outcome`]
+//! out. No files, no printing, no wall clock, no global RNG.
+//!
+//! Time advances over the metric-period grid (the load is constant within a period). Sparse
+//! events — boots completing, scheduled tasks, retries — sit in an [`EventQueue`] ordered by
+//! (time, class, sequence) and split a period into segments; every integral (instance-seconds,
+//! unserved requests, SLA violation time) is exact over those segments. Alarms are evaluated on
+//! their period boundaries after the events of that instant.
+//!
+//! Semantics follow `shared/design.md`: one activity at a time per group (ESS, Tencent);
+//! cooldowns start when an activity completes and block alarm-triggered rules (AWS, ESS) or
+//! everything (Tencent, `cooldown_blocks = "all"`); scheduled tasks wait for a busy group until
+//! their launch expiration (ESS); simultaneous alarm triggers resolve to the largest resulting
+//! capacity (AWS).
+
+pub mod activity;
+pub mod outcome;
+pub mod queue;
+
+pub use activity::{ActivityStatus, Cause, ScalingActivity};
+pub use outcome::{GroupSummary, InstanceRecord, Outcome, TimelineRow};
+
+use crate::billing;
+use crate::load::LoadSeries;
+use crate::model::{
+    AlarmTask, CooldownBlocks, Metric, RemovalPolicy, Scenario, Statistic, TaskAction,
+};
+use crate::policy;
+use crate::time::{Seconds, SimTime, format_duration};
+use queue::{Event, EventQueue};
+use std::collections::VecDeque;
+
+/// What to record besides the summary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunOptions {
+    /// Keep one [`TimelineRow`] per metric period per group.
+    pub timeline: bool,
+}
+
+/// Runs `scenario` against `load` (which must have `scenario.ticks()` values on the
+/// scenario's metric period).
+pub fn simulate(scenario: &Scenario, load: &LoadSeries, options: RunOptions) -> Outcome {
+    assert_eq!(load.period, scenario.metric_period, "load grid must match the metric period");
+    assert!(load.values.len() >= scenario.ticks(), "load shorter than the scenario");
+    Simulation::new(scenario, load, options).run()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum InstanceState {
+    Pending,
+    InService,
+    Terminated,
+}
+
+#[derive(Debug, Clone)]
+struct Instance {
+    launched_at: SimTime,
+    ended_at: SimTime,
+    state: InstanceState,
+    protected: bool,
+    /// Added by hand rather than launched by the group (Tencent removes these last).
+    manual: bool,
+    launched_in_run: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+struct AlarmState {
+    sum: f64,
+    min: f64,
+    max: f64,
+    samples: u32,
+    consecutive: u32,
+}
+
+impl AlarmState {
+    fn add(&mut self, value: f64) {
+        if self.samples == 0 {
+            self.min = value;
+            self.max = value;
+        } else {
+            self.min = self.min.min(value);
+            self.max = self.max.max(value);
+        }
+        self.sum += value;
+        self.samples += 1;
+    }
+
+    /// Closes the period: its datapoint, if it had any sample.
+    fn take_datapoint(&mut self, statistic: Statistic) -> Option<f64> {
+        let datapoint = (self.samples > 0).then(|| match statistic {
+            Statistic::Average => self.sum / self.samples as f64,
+            Statistic::Maximum => self.max,
+            Statistic::Minimum => self.min,
+        });
+        self.sum = 0.0;
+        self.samples = 0;
+        datapoint
+    }
+}
+
+#[derive(Debug, Clone)]
+struct GroupState {
+    min: u32,
+    max: u32,
+    desired: u32,
+    instances: Vec<Instance>,
+    /// Indices of pending and in-service instances, in launch order.
+    live: Vec<usize>,
+    pending: u32,
+    in_service: u32,
+    /// Activity in progress and the cooldown it will start.
+    busy: Option<(usize, Seconds)>,
+    cooldown_until: SimTime,
+    /// Scheduled firings waiting for the group: (task, fired at).
+    waiting: VecDeque<(usize, SimTime)>,
+    retry_at: Option<SimTime>,
+    alarms: Vec<AlarmState>,
+    // Integrals over the run.
+    in_service_seconds: u64,
+    alive_seconds: u64,
+    topup_seconds: u64,
+    peak_in_service: u32,
+    sla_violation_seconds: u64,
+    unserved_requests: f64,
+    offered_requests: f64,
+    // Integrals over the current metric period.
+    tick_utilization: f64,
+    tick_per_instance: f64,
+    tick_data_seconds: u64,
+    summary: GroupSummary,
+}
+
+struct Simulation<'a> {
+    scenario: &'a Scenario,
+    load: &'a LoadSeries,
+    options: RunOptions,
+    queue: EventQueue,
+    groups: Vec<GroupState>,
+    activities: Vec<ScalingActivity>,
+    timeline: Vec<TimelineRow>,
+    total_peak_in_service: u32,
+    any_violation_seconds: u64,
+    /// Reused buffer of alarm triggers at one instant: (alarm, datapoint).
+    triggers: Vec<(usize, Option<f64>)>,
+}
+
+impl<'a> Simulation<'a> {
+    fn new(scenario: &'a Scenario, load: &'a LoadSeries, options: RunOptions) -> Self {
+        let groups = scenario
+            .groups
+            .iter()
+            .map(|group| {
+                // At time 0 the group is steady at its desired capacity: the manually added
+                // instances first, then instances it launched before the run.
+                let instances: Vec<Instance> = (0..group.desired)
+                    .map(|index| {
+                        let manual = index < group.existing.count;
+                        Instance {
+                            launched_at: 0,
+                            ended_at: 0,
+                            state: InstanceState::InService,
+                            protected: manual && group.existing.protected,
+                            manual,
+                            launched_in_run: false,
+                        }
+                    })
+                    .collect();
+                GroupState {
+                    min: group.min,
+                    max: group.max,
+                    desired: group.desired,
+                    live: (0..instances.len()).collect(),
+                    pending: 0,
+                    in_service: group.desired,
+                    instances,
+                    busy: None,
+                    cooldown_until: 0,
+                    waiting: VecDeque::new(),
+                    retry_at: None,
+                    alarms: vec![AlarmState::default(); group.alarms.len()],
+                    in_service_seconds: 0,
+                    alive_seconds: 0,
+                    topup_seconds: 0,
+                    peak_in_service: group.desired,
+                    sla_violation_seconds: 0,
+                    unserved_requests: 0.0,
+                    offered_requests: 0.0,
+                    tick_utilization: 0.0,
+                    tick_per_instance: 0.0,
+                    tick_data_seconds: 0,
+                    summary: GroupSummary {
+                        name: group.name.clone(),
+                        ..GroupSummary::default()
+                    },
+                }
+            })
+            .collect();
+        let mut queue = EventQueue::default();
+        for (group_index, group) in scenario.groups.iter().enumerate() {
+            for (task_index, task) in group.scheduled.iter().enumerate() {
+                if let Some(first) = task.recurrence.next_after(&scenario.clock, None)
+                    && first < scenario.duration
+                    && task.end.is_none_or(|end| first < end)
+                {
+                    queue.push(
+                        first,
+                        Event::ScheduledFire {
+                            group: group_index,
+                            task: task_index,
+                        },
+                    );
+                }
+            }
+        }
+        Simulation {
+            scenario,
+            load,
+            options,
+            queue,
+            groups,
+            activities: Vec::new(),
+            timeline: Vec::new(),
+            total_peak_in_service: scenario.groups.iter().map(|group| group.desired).sum(),
+            any_violation_seconds: 0,
+            triggers: Vec::new(),
+        }
+    }
+
+    fn run(mut self) -> Outcome {
+        let period = self.scenario.metric_period;
+        if self.options.timeline {
+            self.timeline
+                .reserve(self.scenario.ticks() * self.scenario.groups.len());
+        }
+        for tick in 0..self.scenario.ticks() {
+            let start = tick as u64 * period;
+            let end = start + period;
+            self.process_events(start);
+            if tick > 0 {
+                self.evaluate_alarms(start);
+            }
+            let mut cursor = start;
+            while let Some(time) = self.queue.peek_time().filter(|time| *time < end) {
+                self.integrate(cursor, time, tick);
+                cursor = time;
+                self.process_events(time);
+            }
+            self.integrate(cursor, end, tick);
+            self.close_period(tick, start);
+        }
+        self.finish()
+    }
+
+    fn process_events(&mut self, now: SimTime) {
+        while let Some((time, event)) = self.queue.pop_due(now) {
+            match event {
+                Event::BootComplete { group, instance } => self.boot_complete(group, instance, time),
+                Event::ScheduledFire { group, task } => self.scheduled_fire(group, task, time),
+                Event::RetryWaiting { group } => {
+                    self.groups[group].retry_at = None;
+                    self.retry_waiting(group, time);
+                }
+            }
+        }
+    }
+
+    /// Accumulates every integral over `[from, to)`, during which nothing changes.
+    fn integrate(&mut self, from: SimTime, to: SimTime, tick: usize) {
+        if to <= from {
+            return;
+        }
+        let seconds = to - from;
+        let dt = seconds as f64;
+        let total_load = self.load.values[tick];
+        let mut total_in_service = 0;
+        let mut any_violation = false;
+        for (state, group) in self.groups.iter_mut().zip(&self.scenario.groups) {
+            let load = total_load * group.load_share;
+            let capacity_rps = self.scenario.instance_types[group.instance_type].capacity_rps;
+            let capacity = state.in_service as f64 * capacity_rps;
+            state.offered_requests += load * dt;
+            let violating = if state.in_service > 0 {
+                let utilization = load / capacity;
+                state.tick_utilization += utilization.min(1.0) * dt;
+                state.tick_per_instance += load / state.in_service as f64 * dt;
+                state.tick_data_seconds += seconds;
+                utilization > self.scenario.sla.max_utilization
+            } else {
+                load > 0.0
+            };
+            if load > capacity {
+                state.unserved_requests += (load - capacity) * dt;
+            }
+            if violating {
+                state.sla_violation_seconds += seconds;
+                any_violation = true;
+            }
+            state.in_service_seconds += state.in_service as u64 * seconds;
+            state.alive_seconds += (state.in_service + state.pending) as u64 * seconds;
+            state.peak_in_service = state.peak_in_service.max(state.in_service);
+            total_in_service += state.in_service;
+        }
+        self.total_peak_in_service = self.total_peak_in_service.max(total_in_service);
+        if any_violation {
+            self.any_violation_seconds += seconds;
+        }
+    }
+
+    /// Turns the period's integrals into one sample per alarm and a timeline row.
+    fn close_period(&mut self, tick: usize, start: SimTime) {
+        let total_load = self.load.values[tick];
+        for (index, (state, group)) in self.groups.iter_mut().zip(&self.scenario.groups).enumerate() {
+            let load = total_load * group.load_share;
+            let has_data = state.tick_data_seconds > 0;
+            let data = state.tick_data_seconds as f64;
+            for (alarm, alarm_state) in group.alarms.iter().zip(&mut state.alarms) {
+                let sample = match alarm.metric {
+                    Metric::Cpu => has_data.then(|| 100.0 * state.tick_utilization / data),
+                    Metric::RequestsPerInstance => has_data.then(|| state.tick_per_instance / data),
+                    Metric::RequestRate => Some(load),
+                };
+                if let Some(value) = sample {
+                    alarm_state.add(value);
+                }
+            }
+            if self.options.timeline {
+                let price = self.scenario.instance_types[group.instance_type].price_per_hour;
+                self.timeline.push(TimelineRow {
+                    time: start,
+                    group: index,
+                    load_rps: load,
+                    desired: state.desired,
+                    pending: state.pending,
+                    in_service: state.in_service,
+                    utilization: has_data.then(|| state.tick_utilization / data),
+                    cost_so_far: billing::cost(state.alive_seconds + state.topup_seconds, price),
+                });
+            }
+            state.tick_utilization = 0.0;
+            state.tick_per_instance = 0.0;
+            state.tick_data_seconds = 0;
+        }
+    }
+
+    /// Closes every alarm period ending at `now` and runs the winning trigger per group.
+    fn evaluate_alarms(&mut self, now: SimTime) {
+        for group_index in 0..self.groups.len() {
+            let group = &self.scenario.groups[group_index];
+            self.triggers.clear();
+            for (alarm_index, alarm) in group.alarms.iter().enumerate() {
+                if now % alarm.period != 0 {
+                    continue;
+                }
+                let state = &mut self.groups[group_index].alarms[alarm_index];
+                // Missing data is not breaching (CloudWatch's default treatment).
+                let datapoint = state.take_datapoint(alarm.statistic);
+                let breaching =
+                    datapoint.is_some_and(|value| alarm.comparison.holds(value, alarm.threshold));
+                state.consecutive = if breaching { state.consecutive + 1 } else { 0 };
+                // A sustained alarm re-invokes its action every period (CloudWatch).
+                if state.consecutive >= alarm.periods {
+                    self.triggers.push((alarm_index, datapoint));
+                }
+            }
+            if !self.triggers.is_empty() {
+                self.resolve_alarm_triggers(group_index, now);
+            }
+        }
+    }
+
+    /// Several alarms at one instant: the one leaving the largest capacity runs (AWS, "multiple
+    /// dynamic scaling policies"); ties go to the first in file order.
+    fn resolve_alarm_triggers(&mut self, group_index: usize, now: SimTime) {
+        let group = &self.scenario.groups[group_index];
+        let rounding = self.scenario.rounding;
+        let triggers = std::mem::take(&mut self.triggers);
+        let state = &self.groups[group_index];
+        let decisions: Vec<policy::Decision> = triggers
+            .iter()
+            .map(|(alarm, _)| {
+                let rule = &group.rules[group.alarms[*alarm].rule];
+                policy::apply(rule.adjustment, state.desired, state.min, state.max, rounding)
+            })
+            .collect();
+        let winner = (0..decisions.len())
+            .rev()
+            .max_by_key(|index| decisions[*index].desired)
+            .unwrap_or(0);
+        for (index, ((alarm_index, datapoint), decision)) in triggers.iter().zip(decisions).enumerate() {
+            let alarm = &group.alarms[*alarm_index];
+            let cause = Cause::Alarm {
+                alarm: *alarm_index,
+                rule: alarm.rule,
+            };
+            let reading = describe_reading(alarm, *datapoint);
+            let state = &self.groups[group_index];
+            let from = state.desired;
+            let gate = if index != winner {
+                Some((ActivityStatus::Superseded, "another trigger left a larger capacity".to_string()))
+            } else if state.busy.is_some() {
+                Some((ActivityStatus::RejectedBusy, "an activity is in progress".to_string()))
+            } else if now < state.cooldown_until {
+                Some((
+                    ActivityStatus::RejectedCooldown,
+                    format!("in cooldown for {} more", format_duration(state.cooldown_until - now)),
+                ))
+            } else {
+                None
+            };
+            match gate {
+                Some((status, why)) => self.record(ScalingActivity {
+                    group: group_index,
+                    cause,
+                    start: now,
+                    end: Some(now),
+                    from,
+                    to: from,
+                    status,
+                    detail: format!("{reading}; {why}"),
+                    launched: vec![],
+                    terminated: vec![],
+                }),
+                None => {
+                    let rule = &group.rules[alarm.rule];
+                    let cooldown = rule.cooldown.unwrap_or(group.default_cooldown);
+                    let detail = format!("{reading}; {}", decision.explanation);
+                    self.change_capacity(group_index, now, cause, decision.desired, detail, cooldown);
+                }
+            }
+        }
+        self.triggers = triggers;
+    }
+
+    fn scheduled_fire(&mut self, group_index: usize, task_index: usize, now: SimTime) {
+        let task = &self.scenario.groups[group_index].scheduled[task_index];
+        if let Some(next) = task.recurrence.next_after(&self.scenario.clock, Some(now))
+            && next < self.scenario.duration
+            && task.end.is_none_or(|end| next < end)
+        {
+            self.queue.push(
+                next,
+                Event::ScheduledFire {
+                    group: group_index,
+                    task: task_index,
+                },
+            );
+        }
+        self.groups[group_index].waiting.push_back((task_index, now));
+        self.retry_waiting(group_index, now);
+    }
+
+    /// Runs waiting scheduled firings in order while the group is free; fails those whose
+    /// launch expiration has passed (ESS `LaunchExpirationTime`).
+    fn retry_waiting(&mut self, group_index: usize, now: SimTime) {
+        let group = &self.scenario.groups[group_index];
+        while let Some(&(task_index, fired)) = self.groups[group_index].waiting.front() {
+            let task = &group.scheduled[task_index];
+            let deadline = fired + task.launch_expiration;
+            let state = &self.groups[group_index];
+            if now > deadline {
+                let desired = state.desired;
+                self.groups[group_index].waiting.pop_front();
+                self.record(ScalingActivity {
+                    group: group_index,
+                    cause: Cause::Scheduled { task: task_index },
+                    start: fired,
+                    end: Some(deadline),
+                    from: desired,
+                    to: desired,
+                    status: ActivityStatus::Failed,
+                    detail: format!(
+                        "launch expiration of {} passed while the group was busy",
+                        format_duration(task.launch_expiration)
+                    ),
+                    launched: vec![],
+                    terminated: vec![],
+                });
+                continue;
+            }
+            if state.busy.is_some() {
+                return; // Retried when the activity completes.
+            }
+            if self.scenario.cooldown_blocks == CooldownBlocks::All && now < state.cooldown_until {
+                let retry = state.cooldown_until;
+                if state.retry_at != Some(retry) {
+                    self.groups[group_index].retry_at = Some(retry);
+                    self.queue.push(retry, Event::RetryWaiting { group: group_index });
+                }
+                return;
+            }
+            self.groups[group_index].waiting.pop_front();
+            self.run_task(group_index, task_index, now, fired);
+        }
+    }
+
+    fn run_task(&mut self, group_index: usize, task_index: usize, now: SimTime, fired: SimTime) {
+        let group = &self.scenario.groups[group_index];
+        let task = &group.scheduled[task_index];
+        let cause = Cause::Scheduled { task: task_index };
+        let state = &mut self.groups[group_index];
+        let waited = if now > fired {
+            format!("waited {} for the group; ", format_duration(now - fired))
+        } else {
+            String::new()
+        };
+        let (target, explanation, cooldown) = match task.action {
+            TaskAction::RunRule(rule_index) => {
+                let rule = &group.rules[rule_index];
+                let decision = policy::apply(
+                    rule.adjustment,
+                    state.desired,
+                    state.min,
+                    state.max,
+                    self.scenario.rounding,
+                );
+                let text = format!("rule {}: {}", rule.name, decision.explanation);
+                (decision.desired, text, rule.cooldown.unwrap_or(group.default_cooldown))
+            }
+            TaskAction::SetCapacity { min, max, desired } => {
+                let new_min = min.unwrap_or(state.min);
+                let new_max = max.unwrap_or(state.max);
+                if new_min > new_max {
+                    let from = state.desired;
+                    self.record(ScalingActivity {
+                        group: group_index,
+                        cause,
+                        start: now,
+                        end: Some(now),
+                        from,
+                        to: from,
+                        status: ActivityStatus::Failed,
+                        detail: format!("{waited}min {new_min} would be above max {new_max}"),
+                        launched: vec![],
+                        terminated: vec![],
+                    });
+                    return;
+                }
+                // Changing min or max moves desired into the new range at once (AWS, ESS).
+                state.min = new_min;
+                state.max = new_max;
+                let target = desired.unwrap_or(state.desired).clamp(new_min, new_max);
+                let text = format!(
+                    "set min {new_min}, max {new_max}, desired {}: {} -> {target}",
+                    desired.map_or("unchanged".to_string(), |value| value.to_string()),
+                    state.desired
+                );
+                (target, text, group.default_cooldown)
+            }
+        };
+        self.change_capacity(group_index, now, cause, target, format!("{waited}{explanation}"), cooldown);
+    }
+
+    /// Moves desired capacity to `target` and launches or removes instances to match.
+    fn change_capacity(
+        &mut self,
+        group_index: usize,
+        now: SimTime,
+        cause: Cause,
+        target: u32,
+        mut detail: String,
+        cooldown: Seconds,
+    ) {
+        let group = &self.scenario.groups[group_index];
+        let instance_type = &self.scenario.instance_types[group.instance_type];
+        let state = &mut self.groups[group_index];
+        let from = state.desired;
+        let live = state.live.len() as u32;
+        if target == from && live == target {
+            self.record(ScalingActivity {
+                group: group_index,
+                cause,
+                start: now,
+                end: Some(now),
+                from,
+                to: from,
+                status: ActivityStatus::NoChange,
+                detail,
+                launched: vec![],
+                terminated: vec![],
+            });
+            return;
+        }
+        state.desired = target;
+        let activity_index = self.activities.len();
+        let mut launched = Vec::new();
+        let mut terminated = Vec::new();
+        if target > live {
+            for _ in live..target {
+                let index = state.instances.len();
+                state.instances.push(Instance {
+                    launched_at: now,
+                    ended_at: 0,
+                    state: InstanceState::Pending,
+                    protected: false,
+                    manual: false,
+                    launched_in_run: true,
+                });
+                state.live.push(index);
+                state.pending += 1;
+                launched.push(index as u32);
+                self.queue.push(
+                    now + instance_type.boot_time,
+                    Event::BootComplete {
+                        group: group_index,
+                        instance: index,
+                    },
+                );
+            }
+        } else if target < live {
+            let victims = pick_victims(state, group.removal_policy, (live - target) as usize);
+            let kept = (live - target) as usize - victims.len();
+            for index in victims {
+                terminate(state, index, now, instance_type);
+                terminated.push(index as u32);
+            }
+            if kept > 0 {
+                detail.push_str(&format!(
+                    "; {kept} protected instance(s) kept, group stays above desired"
+                ));
+            }
+        }
+        let (status, end) = if launched.is_empty() {
+            state.cooldown_until = now + cooldown;
+            (ActivityStatus::Successful, Some(now))
+        } else {
+            state.busy = Some((activity_index, cooldown));
+            (ActivityStatus::InProgress, None)
+        };
+        self.record(ScalingActivity {
+            group: group_index,
+            cause,
+            start: now,
+            end,
+            from,
+            to: target,
+            status,
+            detail,
+            launched,
+            terminated,
+        });
+    }
+
+    fn boot_complete(&mut self, group_index: usize, instance_index: usize, now: SimTime) {
+        let state = &mut self.groups[group_index];
+        let instance = &mut state.instances[instance_index];
+        if instance.state != InstanceState::Pending {
+            return; // Removed while booting.
+        }
+        instance.state = InstanceState::InService;
+        state.pending -= 1;
+        state.in_service += 1;
+        // The activity completes when its last launched instance is in service, and the
+        // cooldown starts then (AWS: "when the last instance finishes launching").
+        if state.pending == 0
+            && let Some((activity_index, cooldown)) = state.busy.take()
+        {
+            state.cooldown_until = now + cooldown;
+            let activity = &mut self.activities[activity_index];
+            activity.end = Some(now);
+            activity.status = ActivityStatus::Successful;
+            self.retry_waiting(group_index, now);
+        }
+    }
+
+    fn record(&mut self, activity: ScalingActivity) {
+        self.activities.push(activity);
+    }
+
+    fn finish(mut self) -> Outcome {
+        let end = self.scenario.duration;
+        // Firings still waiting when the run ends never ran.
+        for group_index in 0..self.groups.len() {
+            while let Some((task_index, fired)) = self.groups[group_index].waiting.pop_front() {
+                let desired = self.groups[group_index].desired;
+                self.record(ScalingActivity {
+                    group: group_index,
+                    cause: Cause::Scheduled { task: task_index },
+                    start: fired,
+                    end: None,
+                    from: desired,
+                    to: desired,
+                    status: ActivityStatus::Failed,
+                    detail: "the run ended while the task waited for the group".into(),
+                    launched: vec![],
+                    terminated: vec![],
+                });
+            }
+        }
+        let mut instances = Vec::new();
+        let mut summaries = Vec::with_capacity(self.groups.len());
+        for (group_index, (state, group)) in self.groups.iter_mut().zip(&self.scenario.groups).enumerate() {
+            let instance_type = &self.scenario.instance_types[group.instance_type];
+            let mut billed_total = 0;
+            for (id, instance) in state.instances.iter_mut().enumerate() {
+                if instance.state != InstanceState::Terminated {
+                    instance.ended_at = end;
+                }
+                let billed = billing::billed_seconds(
+                    instance.ended_at - instance.launched_at,
+                    instance_type.billing_granularity,
+                    instance_type.billing_minimum,
+                    instance.launched_in_run,
+                );
+                billed_total += billed;
+                instances.push(InstanceRecord {
+                    group: group_index,
+                    id: id as u32,
+                    launched_at: instance.launched_at,
+                    ended_at: instance.ended_at,
+                    billed_seconds: billed,
+                    cost: billing::cost(billed, instance_type.price_per_hour),
+                });
+            }
+            let mut summary = std::mem::take(&mut state.summary);
+            summary.cost = billing::cost(billed_total, instance_type.price_per_hour);
+            summary.instance_hours = billed_total as f64 / 3600.0;
+            summary.peak_in_service = state.peak_in_service;
+            summary.mean_in_service = state.in_service_seconds as f64 / end as f64;
+            summary.sla_violation_seconds = state.sla_violation_seconds;
+            summary.unserved_requests = state.unserved_requests;
+            summary.offered_requests = state.offered_requests;
+            summary.launched = state.instances.iter().filter(|i| i.launched_in_run).count() as u32;
+            summary.terminated = state
+                .instances
+                .iter()
+                .filter(|i| i.state == InstanceState::Terminated)
+                .count() as u32;
+            summaries.push(summary);
+        }
+        for activity in &self.activities {
+            let summary = &mut summaries[activity.group];
+            match activity.status {
+                status if status.is_activity() => summary.activities += 1,
+                ActivityStatus::RejectedCooldown => summary.rejected_by_cooldown += 1,
+                ActivityStatus::RejectedBusy => summary.rejected_busy += 1,
+                ActivityStatus::Failed => summary.failed_tasks += 1,
+                _ => {}
+            }
+        }
+        let mut total = GroupSummary {
+            name: "total".into(),
+            peak_in_service: self.total_peak_in_service,
+            sla_violation_seconds: self.any_violation_seconds,
+            ..GroupSummary::default()
+        };
+        for summary in &summaries {
+            total.cost += summary.cost;
+            total.instance_hours += summary.instance_hours;
+            total.mean_in_service += summary.mean_in_service;
+            total.activities += summary.activities;
+            total.rejected_by_cooldown += summary.rejected_by_cooldown;
+            total.rejected_busy += summary.rejected_busy;
+            total.failed_tasks += summary.failed_tasks;
+            total.launched += summary.launched;
+            total.terminated += summary.terminated;
+            total.unserved_requests += summary.unserved_requests;
+            total.offered_requests += summary.offered_requests;
+        }
+        Outcome {
+            groups: summaries,
+            total,
+            activities: self.activities,
+            timeline: self.timeline,
+            instances,
+        }
+    }
+}
+
+/// Scale-in victims, in removal order: pending instances first (they serve nothing, newest
+/// first), then instances the group launched, then manually added ones (Tencent removes
+/// automatically created instances before manually added ones), each by the removal policy.
+/// Protected instances are never chosen (AWS, ESS and Tencent scale-in protection).
+fn pick_victims(state: &GroupState, policy: RemovalPolicy, count: usize) -> Vec<usize> {
+    let mut candidates: Vec<usize> = state
+        .live
+        .iter()
+        .copied()
+        .filter(|index| !state.instances[*index].protected)
+        .collect();
+    candidates.sort_by_key(|index| {
+        let instance = &state.instances[*index];
+        let pending = instance.state == InstanceState::Pending;
+        // Launch order is index order; a single scaling configuration for now, so the
+        // oldest configuration is the oldest instance.
+        let age_rank = match policy {
+            RemovalPolicy::NewestInstance => usize::MAX - index,
+            RemovalPolicy::OldestInstance | RemovalPolicy::OldestScalingConfiguration => *index,
+        };
+        let pending_rank = if pending { usize::MAX - index } else { 0 };
+        (!pending, instance.manual, pending_rank, age_rank)
+    });
+    candidates.truncate(count);
+    candidates
+}
+
+fn terminate(
+    state: &mut GroupState,
+    index: usize,
+    now: SimTime,
+    instance_type: &crate::model::InstanceType,
+) {
+    let instance = &mut state.instances[index];
+    match instance.state {
+        InstanceState::Pending => state.pending -= 1,
+        InstanceState::InService => state.in_service -= 1,
+        InstanceState::Terminated => return,
+    }
+    instance.state = InstanceState::Terminated;
+    instance.ended_at = now;
+    let life = now - instance.launched_at;
+    let billed = billing::billed_seconds(
+        life,
+        instance_type.billing_granularity,
+        instance_type.billing_minimum,
+        instance.launched_in_run,
+    );
+    state.topup_seconds += billed - life;
+    state.live.retain(|live| *live != index);
+}
+
+/// "cpu average 85.2 > 80 for 3 periods of 1m".
+fn describe_reading(alarm: &AlarmTask, datapoint: Option<f64>) -> String {
+    let metric = match alarm.metric {
+        Metric::Cpu => "cpu",
+        Metric::RequestsPerInstance => "requests_per_instance",
+        Metric::RequestRate => "request_rate",
+    };
+    let statistic = match alarm.statistic {
+        Statistic::Average => "average",
+        Statistic::Maximum => "maximum",
+        Statistic::Minimum => "minimum",
+    };
+    format!(
+        "{metric} {statistic} {} {} {} for {} period(s) of {}",
+        datapoint.map_or("n/a".into(), policy::trim_float),
+        alarm.comparison.symbol(),
+        policy::trim_float(alarm.threshold),
+        alarm.periods,
+        format_duration(alarm.period)
+    )
+}

@@ -1,0 +1,92 @@
+//! What a run returns: per-group results, the history and, on request, the timeline.
+
+use super::activity::ScalingActivity;
+use crate::time::SimTime;
+use serde::Serialize;
+
+/// Results of one group, or of all groups together.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct GroupSummary {
+    /// Group name, or `total`.
+    pub name: String,
+    /// Money billed.
+    pub cost: f64,
+    /// Billed instance-hours (same rounding as cost).
+    pub instance_hours: f64,
+    /// Most instances in service at once.
+    pub peak_in_service: u32,
+    /// Time-weighted mean of instances in service.
+    pub mean_in_service: f64,
+    /// Triggers that changed capacity.
+    pub activities: u32,
+    /// Alarm triggers rejected by a cooldown.
+    pub rejected_by_cooldown: u32,
+    /// Alarm triggers rejected because an activity was in progress.
+    pub rejected_busy: u32,
+    /// Scheduled tasks that could not run (expired or conflicting bounds).
+    pub failed_tasks: u32,
+    /// Instances launched during the run.
+    pub launched: u32,
+    /// Instances terminated during the run.
+    pub terminated: u32,
+    /// Seconds in which utilization was above the SLA threshold.
+    pub sla_violation_seconds: u64,
+    /// Requests above in-service capacity.
+    pub unserved_requests: f64,
+    /// Requests offered.
+    pub offered_requests: f64,
+}
+
+/// One metric period of one group.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TimelineRow {
+    /// Start of the period.
+    pub time: SimTime,
+    /// Group index.
+    pub group: usize,
+    /// Mean offered load over the period, requests per second.
+    pub load_rps: f64,
+    /// Desired capacity at the end of the period.
+    pub desired: u32,
+    /// Instances booting at the end of the period.
+    pub pending: u32,
+    /// Instances in service at the end of the period.
+    pub in_service: u32,
+    /// Mean utilization of in-service capacity over the period (capped at 1); `None` when
+    /// no instance was in service.
+    pub utilization: Option<f64>,
+    /// Money billed up to the end of the period.
+    pub cost_so_far: f64,
+}
+
+/// The billed life of one instance.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct InstanceRecord {
+    /// Group index.
+    pub group: usize,
+    /// Id within the group.
+    pub id: u32,
+    /// Launch (0 for instances present at the start).
+    pub launched_at: SimTime,
+    /// Termination, or the end of the run.
+    pub ended_at: SimTime,
+    /// Seconds billed.
+    pub billed_seconds: u64,
+    /// Money billed.
+    pub cost: f64,
+}
+
+/// Everything a run produces.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    /// One summary per group, in file order.
+    pub groups: Vec<GroupSummary>,
+    /// All groups together.
+    pub total: GroupSummary,
+    /// The activity history, in order of start time then group.
+    pub activities: Vec<ScalingActivity>,
+    /// One row per metric period per group, when requested.
+    pub timeline: Vec<TimelineRow>,
+    /// Every instance's billed life.
+    pub instances: Vec<InstanceRecord>,
+}

@@ -1,0 +1,30 @@
+//! scaleplan: a deterministic discrete-event simulator and capacity planner for cloud auto
+//! scaling groups (Tencent Cloud AS, Alibaba Cloud ESS, AWS EC2 Auto Scaling).
+//!
+//! # Module map
+//! - [`time`]: simulated seconds, the scenario calendar, duration syntax.
+//! - [`model`]: the validated domain (groups, rules, scheduled and alarm tasks).
+//! - [`load`]: load specs, synthetic shapes and CSV traces, turned into a [`load::LoadSeries`].
+//! - [`scenario`]: TOML files to a validated model, with diagnostics ([`error`]).
+//! - [`policy`]: pure scaling decisions (adjustments, rounding, clamping).
+//! - [`billing`]: billed seconds and money.
+//! - [`engine`]: the discrete-event core; no I/O.
+//! - [`report`]: summaries, JSON and CSV rendered to bytes.
+//! - [`cli`]: the command line, the only place that prints and writes files.
+//!
+//! # Simulation lifecycle
+//! 1. [`scenario::load`] reads and validates a scenario (and its trace).
+//! 2. [`load::LoadSpec::generate`] builds the load from the scenario seed.
+//! 3. [`engine::simulate`] replays it and returns an [`engine::Outcome`].
+//! 4. [`report`] renders the outcome; [`cli`] prints it or writes it atomically.
+
+pub mod billing;
+pub mod cli;
+pub mod engine;
+pub mod error;
+pub mod load;
+pub mod model;
+pub mod policy;
+pub mod report;
+pub mod scenario;
+pub mod time;

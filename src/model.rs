@@ -1,0 +1,309 @@
+//! The validated domain model: what a scenario means once it has been read and checked.
+//!
+//! Types here hold no file positions and cannot be built from text directly; `scenario`
+//! turns a file into them and rejects whatever would break an invariant stated below, so the
+//! engine can trust them. Vocabulary follows `shared/design.md` section 1.
+
+use crate::load::LoadSpec;
+use crate::time::{Clock, Seconds, SimTime};
+use chrono::TimeZone;
+use chrono_tz::Tz;
+use croner::Cron;
+
+/// A whole scenario: one load replayed against one or more scaling groups.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// Short name, used in reports.
+    pub name: String,
+    /// Calendar of simulated time.
+    pub clock: Clock,
+    /// Simulated span in seconds; a whole number of metric periods.
+    pub duration: Seconds,
+    /// Root of every random choice in the run (load noise today).
+    pub seed: u64,
+    /// Sampling period of metrics, the timeline and the load grid (seconds, > 0).
+    pub metric_period: Seconds,
+    /// What counts as an SLA violation.
+    pub sla: Sla,
+    /// Percent-adjustment rounding convention.
+    pub rounding: Rounding,
+    /// Which triggers a cooldown blocks.
+    pub cooldown_blocks: CooldownBlocks,
+    /// Instance types, referenced by index from groups.
+    pub instance_types: Vec<InstanceType>,
+    /// Scaling groups, in file order (which is also the tie-break order).
+    pub groups: Vec<ScalingGroup>,
+    /// How the load is made.
+    pub load: LoadSpec,
+}
+
+impl Scenario {
+    /// Number of metric periods (ticks) in the run.
+    pub fn ticks(&self) -> usize {
+        (self.duration / self.metric_period) as usize
+    }
+}
+
+/// The SLA condition: utilization of in-service capacity above `max_utilization`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Sla {
+    /// Share of in-service capacity (0..=1] above which the SLA is broken.
+    pub max_utilization: f64,
+}
+
+/// How a percent change is turned into a whole number of instances.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rounding {
+    /// AWS: toward zero, but a result in (0, 1) becomes 1 and one in (-1, 0) becomes -1.
+    Aws,
+    /// Alibaba ESS: to the nearest integer, halves away from zero.
+    Alibaba,
+}
+
+/// Which triggers a running cooldown rejects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CooldownBlocks {
+    /// AWS / ESS: only alarm-triggered simple rules wait; scheduled tasks run.
+    Alarms,
+    /// Tencent Cloud FAQ: no scaling activity at all during the cooldown.
+    All,
+}
+
+/// A machine type with its capacity, price and timings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InstanceType {
+    /// Name as written in the scenario.
+    pub name: String,
+    /// Requests per second one instance serves at 100% CPU (> 0).
+    pub capacity_rps: f64,
+    /// Pay-as-you-go price per hour (>= 0).
+    pub price_per_hour: f64,
+    /// From launch to in service (booting, billed, serving nothing).
+    pub boot_time: Seconds,
+    /// Billing rounds each life up to a multiple of this (>= 1 s).
+    pub billing_granularity: Seconds,
+    /// Least billed span of an instance launched during the run (AWS Linux: 60 s).
+    pub billing_minimum: Seconds,
+}
+
+/// Which instances a scale-in removes first, after pending ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RemovalPolicy {
+    /// Earliest launched first (Tencent default `OLDEST_INSTANCE`, ESS `OldestInstance`).
+    OldestInstance,
+    /// Latest launched first (Tencent `NEWEST_INSTANCE`, ESS `NewestInstance`).
+    NewestInstance,
+    /// Oldest scaling configuration, then oldest instance (ESS default, AWS `Default` order).
+    OldestScalingConfiguration,
+}
+
+/// Instances the group has at the start of the run that it did not launch itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ExistingInstances {
+    /// How many.
+    pub count: u32,
+    /// Exempt from scale-in (Tencent "scale-down exemption", AWS scale-in protection).
+    pub protected: bool,
+}
+
+/// A scaling group and everything that acts on it.
+#[derive(Debug, Clone)]
+pub struct ScalingGroup {
+    /// Unique name.
+    pub name: String,
+    /// Index into `Scenario::instance_types`.
+    pub instance_type: usize,
+    /// Lower bound of desired capacity.
+    pub min: u32,
+    /// Upper bound of desired capacity (>= min).
+    pub max: u32,
+    /// Desired capacity at the start; that many instances are in service at time 0.
+    pub desired: u32,
+    /// Manually added instances among those in service at time 0.
+    pub existing: ExistingInstances,
+    /// Scale-in victim order.
+    pub removal_policy: RemovalPolicy,
+    /// Cooldown after an activity when the rule has none of its own (all clouds: 300 s).
+    pub default_cooldown: Seconds,
+    /// Fraction of the scenario load this group receives (> 0).
+    pub load_share: f64,
+    /// Named rules; tasks refer to them by index.
+    pub rules: Vec<ScalingRule>,
+    /// Time-triggered tasks.
+    pub scheduled: Vec<ScheduledTask>,
+    /// Metric-triggered tasks.
+    pub alarms: Vec<AlarmTask>,
+}
+
+/// A simple scaling rule: one adjustment, optionally its own cooldown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScalingRule {
+    /// Unique name within the group.
+    pub name: String,
+    /// What it does to desired capacity.
+    pub adjustment: Adjustment,
+    /// Overrides the group's default cooldown (ESS: simple rules only).
+    pub cooldown: Option<Seconds>,
+}
+
+/// The three adjustment types shared by AWS, ESS and Tencent.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Adjustment {
+    /// AWS `ChangeInCapacity`, ESS `QuantityChangeInCapacity`: add (or remove) N.
+    Change(i64),
+    /// AWS / ESS `PercentChangeInCapacity` with a minimum magnitude.
+    Percent {
+        /// Percent of current capacity, may be negative.
+        percent: f64,
+        /// Least number of instances changed (AWS `MinAdjustmentMagnitude`), 0 for none.
+        min_magnitude: u32,
+    },
+    /// AWS `ExactCapacity`, ESS `TotalCapacity`: set desired to N.
+    Exact(u32),
+}
+
+/// When a scheduled task fires.
+#[derive(Debug, Clone)]
+pub enum Recurrence {
+    /// Once, at this simulated time.
+    Once(SimTime),
+    /// Every time the 5-field cron pattern matches in `timezone` (AWS: IANA zone, DST-aware).
+    Cron {
+        /// Parsed pattern.
+        cron: Box<Cron>,
+        /// Pattern text, for reports.
+        pattern: String,
+        /// Zone the pattern is read in.
+        timezone: Tz,
+    },
+}
+
+impl Recurrence {
+    /// The first firing strictly after `after` (or at 0 when `after` is `None`).
+    pub fn next_after(&self, clock: &Clock, after: Option<SimTime>) -> Option<SimTime> {
+        match self {
+            Recurrence::Once(at) => match after {
+                Some(after) if *at <= after => None,
+                _ => Some(*at),
+            },
+            Recurrence::Cron { cron, timezone, .. } => {
+                let (from, inclusive) = match after {
+                    Some(after) => (after, false),
+                    None => (0, true),
+                };
+                let local = timezone.from_utc_datetime(&clock.at(from).naive_utc());
+                let next = cron.find_next_occurrence(&local, inclusive).ok()?;
+                clock.sim_time(next.fixed_offset())
+            }
+        }
+    }
+}
+
+/// A task that fires on a schedule.
+#[derive(Debug, Clone)]
+pub struct ScheduledTask {
+    /// Unique name within the group.
+    pub name: String,
+    /// When it fires.
+    pub recurrence: Recurrence,
+    /// No firing at or after this time (ESS `RecurrenceEndTime`, AWS end time).
+    pub end: Option<SimTime>,
+    /// What it does.
+    pub action: TaskAction,
+    /// How long a firing may wait for a busy group before it fails (ESS default 600 s).
+    pub launch_expiration: Seconds,
+}
+
+/// What a scheduled task does when it fires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaskAction {
+    /// Execute the rule with this index.
+    RunRule(usize),
+    /// Set any of min, max and desired (AWS scheduled action, ESS Min/Max/DesiredCapacity).
+    SetCapacity {
+        /// New minimum.
+        min: Option<u32>,
+        /// New maximum.
+        max: Option<u32>,
+        /// New desired capacity.
+        desired: Option<u32>,
+    },
+}
+
+/// The metric an alarm watches, per sample of one metric period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Metric {
+    /// Average CPU utilization of in-service instances, percent (0..=100).
+    Cpu,
+    /// Requests per second per in-service instance.
+    RequestsPerInstance,
+    /// The group's total request rate (requests per second); has data even with no instance.
+    RequestRate,
+}
+
+/// How an alarm period's samples become one datapoint (CloudWatch / CloudMonitor statistic).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Statistic {
+    /// Mean of the samples (ESS default).
+    Average,
+    /// Largest sample.
+    Maximum,
+    /// Smallest sample.
+    Minimum,
+}
+
+/// The comparison of a datapoint with the threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Comparison {
+    /// `>`
+    Greater,
+    /// `>=`
+    GreaterOrEqual,
+    /// `<`
+    Less,
+    /// `<=`
+    LessOrEqual,
+}
+
+impl Comparison {
+    /// Whether `value <op> threshold` holds.
+    pub fn holds(self, value: f64, threshold: f64) -> bool {
+        match self {
+            Comparison::Greater => value > threshold,
+            Comparison::GreaterOrEqual => value >= threshold,
+            Comparison::Less => value < threshold,
+            Comparison::LessOrEqual => value <= threshold,
+        }
+    }
+
+    /// The operator as written.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Comparison::Greater => ">",
+            Comparison::GreaterOrEqual => ">=",
+            Comparison::Less => "<",
+            Comparison::LessOrEqual => "<=",
+        }
+    }
+}
+
+/// An alarm task: a metric condition that, held for N consecutive periods, runs a rule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlarmTask {
+    /// Unique name within the group.
+    pub name: String,
+    /// What is measured.
+    pub metric: Metric,
+    /// How a period's samples are aggregated.
+    pub statistic: Statistic,
+    /// Length of one datapoint; a multiple of the metric period, aligned to the start.
+    pub period: Seconds,
+    /// Consecutive breaching datapoints before it fires (ESS `EvaluationCount`, >= 1).
+    pub periods: u32,
+    /// Comparison with the threshold.
+    pub comparison: Comparison,
+    /// Threshold in the metric's unit.
+    pub threshold: f64,
+    /// Index of the rule it runs.
+    pub rule: usize,
+}

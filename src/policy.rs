@@ -1,0 +1,134 @@
+//! Pure scaling decisions: what a rule does to desired capacity, and why.
+//!
+//! No state and no time here: the engine asks, these functions answer with the new desired
+//! capacity and a one-line explanation for the activity history ("+25% of 4 = 1 -> min 2").
+
+use crate::model::{Adjustment, Rounding};
+
+/// The outcome of applying a rule to a group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decision {
+    /// New desired capacity, already clamped to `[min, max]`.
+    pub desired: u32,
+    /// How it was computed, for the activity history.
+    pub explanation: String,
+}
+
+/// Rounds a fractional percent change to whole instances.
+///
+/// AWS (User Guide, "Scaling adjustment types"): toward zero, except that a change in (0, 1)
+/// becomes 1 and one in (-1, 0) becomes -1. Alibaba ESS (CreateScalingRule): to the nearest
+/// integer, halves away from zero (四舍五入).
+pub fn round_percent_change(raw: f64, rounding: Rounding) -> i64 {
+    match rounding {
+        Rounding::Aws => {
+            if raw > 0.0 && raw < 1.0 {
+                1
+            } else if raw < 0.0 && raw > -1.0 {
+                -1
+            } else {
+                raw.trunc() as i64
+            }
+        }
+        Rounding::Alibaba => raw.round() as i64,
+    }
+}
+
+/// Applies `adjustment` to `current` capacity and clamps the result to `[min, max]`.
+///
+/// Clamping follows AWS and ESS alike: max 3, current 2, +3 gives 3 (adds 1); the rule's own
+/// value is unchanged. The minimum adjustment magnitude (AWS `MinAdjustmentMagnitude`, ESS
+/// likewise) only applies to percent changes.
+pub fn apply(adjustment: Adjustment, current: u32, min: u32, max: u32, rounding: Rounding) -> Decision {
+    let (target, mut explanation) = match adjustment {
+        Adjustment::Change(change) => (current as i64 + change, format!("change {change:+}")),
+        Adjustment::Exact(value) => (value as i64, format!("set to {value}")),
+        Adjustment::Percent {
+            percent,
+            min_magnitude,
+        } => {
+            let raw = current as f64 * percent / 100.0;
+            let mut change = round_percent_change(raw, rounding);
+            let mut text = format!("{percent:+}% of {current} = {} -> {change:+}", trim_float(raw));
+            if percent != 0.0 && change.unsigned_abs() < min_magnitude as u64 {
+                change = min_magnitude as i64 * percent.signum() as i64;
+                text.push_str(&format!(" (min magnitude {min_magnitude}: {change:+})"));
+            }
+            (current as i64 + change, text)
+        }
+    };
+    let clamped = target.clamp(min as i64, max as i64) as u32;
+    if clamped as i64 != target {
+        explanation.push_str(&format!(
+            "; {target} clamped to [{min}, {max}] = {clamped}"
+        ));
+    }
+    explanation.push_str(&format!(": {current} -> {clamped}"));
+    Decision {
+        desired: clamped,
+        explanation,
+    }
+}
+
+/// A float as short text: `3.3`, `1`, `0.25`.
+pub fn trim_float(value: f64) -> String {
+    let text = format!("{value:.4}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text == "-0" { "0".into() } else { text.into() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn percent(percent: f64, min_magnitude: u32) -> Adjustment {
+        Adjustment::Percent {
+            percent,
+            min_magnitude,
+        }
+    }
+
+    // Source: AWS EC2 Auto Scaling User Guide, "Step and simple scaling policies",
+    // scaling adjustment types: 12.7 -> 12, 0.67 -> 1, -0.58 -> -1, -6.67 -> -6.
+    #[test]
+    fn aws_rounds_toward_zero_with_the_plus_minus_one_rule() {
+        assert_eq!(round_percent_change(12.7, Rounding::Aws), 12);
+        assert_eq!(round_percent_change(0.67, Rounding::Aws), 1);
+        assert_eq!(round_percent_change(-0.58, Rounding::Aws), -1);
+        assert_eq!(round_percent_change(-6.67, Rounding::Aws), -6);
+        assert_eq!(round_percent_change(0.0, Rounding::Aws), 0);
+    }
+
+    // Source: Alibaba ESS CreateScalingRule, PercentChangeInCapacity rounds to nearest.
+    #[test]
+    fn alibaba_rounds_to_nearest_where_aws_truncates() {
+        // 10 instances +17% = 1.7: AWS adds 1, ESS adds 2.
+        assert_eq!(apply(percent(17.0, 0), 10, 0, 100, Rounding::Aws).desired, 11);
+        assert_eq!(apply(percent(17.0, 0), 10, 0, 100, Rounding::Alibaba).desired, 12);
+        assert_eq!(round_percent_change(-2.5, Rounding::Alibaba), -3);
+    }
+
+    // Source: AWS User Guide: MinAdjustmentMagnitude 2 makes +25% of 4 instances +2.
+    #[test]
+    fn minimum_magnitude_lifts_small_percent_changes() {
+        let decision = apply(percent(25.0, 2), 4, 0, 10, Rounding::Aws);
+        assert_eq!(decision.desired, 6);
+        assert!(decision.explanation.contains("min magnitude 2"), "{}", decision.explanation);
+    }
+
+    // Source: AWS User Guide "Set scaling limits": max 3, current 2, +3 adds 1;
+    // min 2, current 3, -2 removes 1 (same figures in ESS CreateScalingRule).
+    #[test]
+    fn results_are_clamped_to_the_group_bounds() {
+        assert_eq!(apply(Adjustment::Change(3), 2, 0, 3, Rounding::Aws).desired, 3);
+        assert_eq!(apply(Adjustment::Change(-2), 3, 2, 10, Rounding::Aws).desired, 2);
+        assert_eq!(apply(Adjustment::Exact(50), 3, 1, 8, Rounding::Aws).desired, 8);
+    }
+
+    #[test]
+    fn explanations_show_the_computation() {
+        let decision = apply(percent(30.0, 0), 11, 0, 20, Rounding::Aws);
+        assert_eq!(decision.desired, 14);
+        assert_eq!(decision.explanation, "+30% of 11 = 3.3 -> +3: 11 -> 14");
+    }
+}

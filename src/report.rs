@@ -1,0 +1,192 @@
+//! Renders an outcome to text, JSON and CSV bytes. No files here: the CLI decides where
+//! bytes go, so every renderer is testable and writes are atomic in one place.
+
+use crate::engine::{GroupSummary, Outcome};
+use crate::model::Scenario;
+use crate::time::format_duration;
+use serde::Serialize;
+
+/// The machine-readable summary (`summary.json`, `--json`).
+#[derive(Debug, Serialize)]
+pub struct SummaryDocument<'a> {
+    /// Scenario name.
+    pub scenario: &'a str,
+    /// Start, RFC 3339.
+    pub start: String,
+    /// Simulated span in seconds.
+    pub duration_seconds: u64,
+    /// Seed of the run.
+    pub seed: u64,
+    /// Metric period in seconds.
+    pub metric_period_seconds: u64,
+    /// SLA utilization threshold.
+    pub sla_max_utilization: f64,
+    /// One entry per group.
+    pub groups: &'a [GroupSummary],
+    /// All groups together.
+    pub total: &'a GroupSummary,
+}
+
+/// The summary as pretty JSON with a trailing newline; field order is fixed.
+pub fn summary_json(scenario: &Scenario, outcome: &Outcome) -> String {
+    let document = SummaryDocument {
+        scenario: &scenario.name,
+        start: scenario.clock.format(0),
+        duration_seconds: scenario.duration,
+        seed: scenario.seed,
+        metric_period_seconds: scenario.metric_period,
+        sla_max_utilization: scenario.sla.max_utilization,
+        groups: &outcome.groups,
+        total: &outcome.total,
+    };
+    let mut text = serde_json::to_string_pretty(&document).expect("summary serializes");
+    text.push('\n');
+    text
+}
+
+/// The human summary: one row per group and a total row.
+pub fn summary_table(scenario: &Scenario, outcome: &Outcome) -> String {
+    let header = [
+        "group",
+        "cost",
+        "inst-hours",
+        "peak",
+        "mean",
+        "activities",
+        "rejected",
+        "SLA violation",
+        "unserved req",
+    ];
+    let row = |summary: &GroupSummary| -> Vec<String> {
+        vec![
+            summary.name.clone(),
+            format!("{:.2}", summary.cost),
+            format!("{:.2}", summary.instance_hours),
+            summary.peak_in_service.to_string(),
+            format!("{:.2}", summary.mean_in_service),
+            summary.activities.to_string(),
+            format!(
+                "{} cooldown, {} busy",
+                summary.rejected_by_cooldown, summary.rejected_busy
+            ),
+            format_duration(summary.sla_violation_seconds),
+            format!("{:.0}", summary.unserved_requests),
+        ]
+    };
+    let mut rows: Vec<Vec<String>> = vec![header.iter().map(|cell| cell.to_string()).collect()];
+    rows.extend(outcome.groups.iter().map(row));
+    if outcome.groups.len() > 1 {
+        rows.push(row(&outcome.total));
+    }
+    let widths: Vec<usize> = (0..header.len())
+        .map(|column| rows.iter().map(|row| row[column].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = format!(
+        "scenario {}: {} from {}, seed {}\n\n",
+        scenario.name,
+        format_duration(scenario.duration),
+        scenario.clock.format(0),
+        scenario.seed
+    );
+    for (index, row) in rows.iter().enumerate() {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(|(column, (cell, width))| {
+                if column == 0 {
+                    format!("{cell:<width$}")
+                } else {
+                    format!("{cell:>width$}")
+                }
+            })
+            .collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+        if index == 0 {
+            let rule: usize = widths.iter().sum::<usize>() + 2 * (widths.len() - 1);
+            out.push_str(&"-".repeat(rule));
+            out.push('\n');
+        }
+    }
+    let failed = outcome.total.failed_tasks;
+    if failed > 0 {
+        out.push_str(&format!("\n{failed} scheduled task firing(s) failed; see activities.csv\n"));
+    }
+    out
+}
+
+fn csv_bytes(write: impl FnOnce(&mut csv::Writer<Vec<u8>>) -> csv::Result<()>) -> Vec<u8> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    write(&mut writer).expect("writing CSV to memory cannot fail");
+    writer.into_inner().expect("flushing to memory cannot fail")
+}
+
+/// `timeline.csv`: one row per metric period per group.
+pub fn timeline_csv(scenario: &Scenario, outcome: &Outcome) -> Vec<u8> {
+    csv_bytes(|writer| {
+        writer.write_record([
+            "time",
+            "group",
+            "load_rps",
+            "desired",
+            "pending",
+            "in_service",
+            "utilization",
+            "cost_so_far",
+        ])?;
+        for row in &outcome.timeline {
+            writer.write_record([
+                scenario.clock.format(row.time),
+                scenario.groups[row.group].name.clone(),
+                format!("{:.3}", row.load_rps),
+                row.desired.to_string(),
+                row.pending.to_string(),
+                row.in_service.to_string(),
+                row.utilization.map_or(String::new(), |value| format!("{value:.4}")),
+                format!("{:.6}", row.cost_so_far),
+            ])?;
+        }
+        Ok(())
+    })
+}
+
+/// `activities.csv`: the scaling activity history.
+pub fn activities_csv(scenario: &Scenario, outcome: &Outcome) -> Vec<u8> {
+    csv_bytes(|writer| {
+        writer.write_record([
+            "start",
+            "end",
+            "group",
+            "cause",
+            "from",
+            "to",
+            "status",
+            "detail",
+            "launched",
+            "terminated",
+        ])?;
+        for activity in &outcome.activities {
+            let group = &scenario.groups[activity.group].name;
+            let ids = |ids: &[u32]| {
+                ids.iter()
+                    .map(|id| format!("{group}-{id}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
+            writer.write_record([
+                scenario.clock.format(activity.start),
+                activity.end.map_or(String::new(), |end| scenario.clock.format(end)),
+                group.clone(),
+                activity.cause.describe(scenario, activity.group),
+                activity.from.to_string(),
+                activity.to.to_string(),
+                activity.status.as_str().to_string(),
+                activity.detail.clone(),
+                ids(&activity.launched),
+                ids(&activity.terminated),
+            ])?;
+        }
+        Ok(())
+    })
+}

@@ -1,0 +1,147 @@
+//! Scenario files: TOML text to a validated [`Scenario`], or diagnostics that point at the
+//! problem (file, line:column, field, hint).
+//!
+//! Two layers, as in ripgrep and uv: [`wire`] mirrors the file with serde, [`validate`] checks
+//! meaning and builds the model. Paths inside a scenario (traces) resolve relative to the
+//! scenario file, so `scaleplan run scenarios/x.toml` works from any directory.
+
+pub mod validate;
+pub mod wire;
+
+use crate::error::{Diagnostic, Diagnostics, did_you_mean};
+use crate::load::trace::{self, TraceFormat};
+use crate::load::{LoadSeries, Trace};
+use crate::model::Scenario;
+use crate::time::Clock;
+use std::path::Path;
+use validate::Checker;
+
+/// A scenario together with the load it replays.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The validated scenario.
+    pub scenario: Scenario,
+    /// Its load on the metric-period grid.
+    pub load: LoadSeries,
+}
+
+/// Reads, parses and validates a scenario file, reading any trace it names.
+pub fn load(path: &Path) -> Result<Loaded, Diagnostics> {
+    let label = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .map_err(|error| Diagnostic::file(&label, format!("cannot read scenario: {error}")))?;
+    let base = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let mut read_trace = |relative: &str, format: &TraceFormat, clock: &Clock| -> Result<Trace, Diagnostic> {
+        let trace_path = base.join(relative);
+        let trace_label = trace_path.display().to_string();
+        let text = std::fs::read_to_string(&trace_path).map_err(|error| {
+            Diagnostic::file(&trace_label, format!("cannot read trace: {error}"))
+                .with_field("load.trace.path")
+                .with_hint("trace paths are relative to the scenario file")
+        })?;
+        trace::parse_csv(&trace_label, &text, format, clock)
+    };
+    let scenario = parse(&label, &text, &mut read_trace)?;
+    let load = scenario
+        .load
+        .generate(scenario.metric_period, scenario.ticks(), scenario.seed);
+    Ok(Loaded { scenario, load })
+}
+
+/// Parses and validates scenario `text`; `file` labels diagnostics and `read_trace` supplies
+/// any trace the load names.
+pub fn parse(file: &str, text: &str, read_trace: &mut validate::TraceReader) -> Result<Scenario, Diagnostics> {
+    let wire: wire::File = toml::from_str(text).map_err(|error| toml_diagnostic(file, text, &error))?;
+    let mut checker = Checker::new(file, text);
+    match validate::validate(&mut checker, wire, read_trace) {
+        Some(scenario) if checker.problems.is_empty() => Ok(scenario),
+        _ => Err(Diagnostics(checker.problems)),
+    }
+}
+
+/// A toml / serde error as a diagnostic, with the dotted field and a did-you-mean hint.
+fn toml_diagnostic(file: &str, text: &str, error: &toml::de::Error) -> Diagnostic {
+    let message = error.message().trim().to_string();
+    let span = error.span().unwrap_or(0..0);
+    let mut diagnostic = Diagnostic::at_span(file, text, span.clone(), first_line(&message));
+    if let Some(field) = field_at(text, span.start) {
+        diagnostic = diagnostic.with_field(field);
+    }
+    if let Some(hint) = hint_for(&message) {
+        diagnostic = diagnostic.with_hint(hint);
+    }
+    diagnostic
+}
+
+fn first_line(message: &str) -> String {
+    message.lines().next().unwrap_or("").to_string()
+}
+
+/// Suggests a fix for serde's "unknown field / variant" and "missing field" messages.
+fn hint_for(message: &str) -> Option<String> {
+    let ticked: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
+    if message.starts_with("unknown field") || message.starts_with("unknown variant") {
+        let (word, expected) = ticked.split_first()?;
+        let what = if message.starts_with("unknown field") { "keys" } else { "values" };
+        return Some(match did_you_mean(word, expected.iter().copied()) {
+            Some(close) => format!("did you mean `{close}`?"),
+            None if expected.is_empty() => "remove it".to_string(),
+            None => format!("allowed {what}: {}", expected.join(", ")),
+        });
+    }
+    if message.starts_with("missing field") {
+        return Some(format!("add `{} = ...` to this table", ticked.first()?));
+    }
+    None
+}
+
+/// The dotted key at byte `offset`: the enclosing table header plus the key on that line.
+fn field_at(text: &str, offset: usize) -> Option<String> {
+    let offset = offset.min(text.len());
+    let mut table = String::new();
+    let mut key = None;
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    for line in text[..line_start].lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') {
+            table = trimmed.trim_matches(|c| c == '[' || c == ']').trim().to_string();
+        }
+    }
+    let line = text[line_start..].lines().next().unwrap_or("");
+    let trimmed = line.trim();
+    if trimmed.starts_with('[') {
+        return Some(trimmed.trim_matches(|c| c == '[' || c == ']').trim().to_string());
+    }
+    if let Some((name, _)) = line.split_once('=') {
+        let name = name.trim();
+        if !name.is_empty() && !name.starts_with('#') {
+            key = Some(name.to_string());
+        }
+    }
+    match (table.is_empty(), key) {
+        (_, None) if table.is_empty() => None,
+        (_, None) => Some(table),
+        (true, Some(key)) => Some(key),
+        (false, Some(key)) => Some(format!("{table}.{key}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_paths_join_table_and_key() {
+        let text = "[scenario]\nname = \"x\"\n\n[[group]]\nmin = 1\n";
+        assert_eq!(field_at(text, text.find("min").unwrap()).as_deref(), Some("group.min"));
+        assert_eq!(field_at(text, 12).as_deref(), Some("scenario.name"));
+    }
+
+    #[test]
+    fn unknown_field_hint_suggests_the_key() {
+        let hint = hint_for("unknown field `cooldwon`, expected one of `name`, `cooldown`").unwrap();
+        assert_eq!(hint, "did you mean `cooldown`?");
+        let hint = hint_for("unknown variant `fastest`, expected `aws` or `alibaba`").unwrap();
+        assert_eq!(hint, "allowed values: aws, alibaba");
+    }
+}

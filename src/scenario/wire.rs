@@ -1,0 +1,340 @@
+//! The scenario file as written: serde structs mirroring the TOML, nothing more.
+//!
+//! Every struct denies unknown keys (a typo must not silently become a default) and no struct
+//! uses `flatten`, which would disable both that check and spans. Scalars that need parsing
+//! (durations, times of day, date-times) parse in their own `Deserialize`, so a bad value is
+//! reported by toml at its exact span. Values checked against others later are `Spanned`.
+
+use crate::time::{Seconds, parse_duration};
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Deserializer};
+use std::collections::BTreeMap;
+use toml::Spanned;
+
+/// A duration such as "90s", "5m", "2h", "7d".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Duration(pub Seconds);
+
+impl<'de> Deserialize<'de> for Duration {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        parse_duration(&text).map(Duration).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A local time of day "HH:MM" or "HH:MM:SS", in seconds after midnight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeOfDay(pub Seconds);
+
+impl<'de> Deserialize<'de> for TimeOfDay {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        let fail = || serde::de::Error::custom(format!("invalid time of day `{text}`; write \"HH:MM\", e.g. \"11:30\""));
+        let parts: Vec<&str> = text.split(':').collect();
+        if !(2..=3).contains(&parts.len()) {
+            return Err(fail());
+        }
+        let numbers: Vec<u64> = parts
+            .iter()
+            .map(|part| part.parse::<u64>())
+            .collect::<Result<_, _>>()
+            .map_err(|_| fail())?;
+        let (hour, minute, second) = (numbers[0], numbers[1], numbers.get(2).copied().unwrap_or(0));
+        if hour > 24 || minute > 59 || second > 59 || (hour == 24 && minute + second > 0) {
+            return Err(fail());
+        }
+        Ok(TimeOfDay(hour * 3600 + minute * 60 + second))
+    }
+}
+
+/// An RFC 3339 date-time with an offset, e.g. "2026-03-02T00:00:00+08:00".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateTimeField(pub DateTime<FixedOffset>);
+
+impl<'de> Deserialize<'de> for DateTimeField {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        DateTime::parse_from_rfc3339(&text).map(DateTimeField).map_err(|error| {
+            serde::de::Error::custom(format!(
+                "invalid date-time `{text}` ({error}); write RFC 3339 with an offset, e.g. \"2026-03-02T00:00:00+08:00\""
+            ))
+        })
+    }
+}
+
+/// A point in the run: an offset from the start ("2d10h") or an RFC 3339 date-time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Instant {
+    /// Seconds after the start.
+    Offset(Seconds),
+    /// A calendar instant.
+    At(DateTime<FixedOffset>),
+}
+
+impl<'de> Deserialize<'de> for Instant {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        if text.contains('T') {
+            return DateTime::parse_from_rfc3339(&text).map(Instant::At).map_err(|error| {
+                serde::de::Error::custom(format!("invalid date-time `{text}` ({error})"))
+            });
+        }
+        parse_duration(&text).map(Instant::Offset).map_err(|error| {
+            serde::de::Error::custom(format!(
+                "{error}; an instant is an offset from the start (\"2d10h\") or an RFC 3339 date-time"
+            ))
+        })
+    }
+}
+
+/// The whole file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct File {
+    pub scenario: ScenarioSection,
+    pub instance_types: Spanned<BTreeMap<String, InstanceType>>,
+    pub load: LoadSection,
+    pub group: Spanned<Vec<Group>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioSection {
+    pub name: String,
+    pub start: DateTimeField,
+    pub duration: Spanned<Duration>,
+    #[serde(default)]
+    pub seed: u64,
+    #[serde(default = "default_metric_period")]
+    pub metric_period: Spanned<Duration>,
+    pub timezone: Option<Spanned<String>>,
+    #[serde(default)]
+    pub rounding: RoundingWire,
+    #[serde(default)]
+    pub cooldown_blocks: CooldownBlocksWire,
+    pub sla: Option<SlaWire>,
+}
+
+fn default_metric_period() -> Spanned<Duration> {
+    Spanned::new(0..0, Duration(60))
+}
+
+#[derive(Debug, Deserialize, Default, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+pub enum RoundingWire {
+    #[default]
+    Aws,
+    Alibaba,
+}
+
+#[derive(Debug, Deserialize, Default, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+pub enum CooldownBlocksWire {
+    #[default]
+    Alarms,
+    All,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SlaWire {
+    pub max_utilization: Spanned<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InstanceType {
+    pub capacity_rps: Spanned<f64>,
+    pub price_per_hour: Spanned<f64>,
+    #[serde(default)]
+    pub boot_time: Option<Duration>,
+    pub billing_granularity: Option<Spanned<Duration>>,
+    pub billing_minimum: Option<Duration>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoadSection {
+    pub base_rps: Option<Spanned<f64>>,
+    pub trace: Option<TraceWire>,
+    pub scale: Option<Spanned<f64>>,
+    pub diurnal: Option<DiurnalWire>,
+    #[serde(default)]
+    pub daily: Vec<DailyWire>,
+    pub growth: Option<GrowthWire>,
+    #[serde(default)]
+    pub bursts: Vec<BurstWire>,
+    pub noise: Option<NoiseWire>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TraceWire {
+    pub path: Spanned<String>,
+    pub time_column: Option<String>,
+    pub value_column: String,
+    pub kind: TraceKindWire,
+    pub step: Option<Duration>,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+pub enum TraceKindWire {
+    Count,
+    Rate,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DiurnalWire {
+    pub amplitude: Spanned<f64>,
+    pub peak: TimeOfDay,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DailyWire {
+    pub from: Spanned<TimeOfDay>,
+    pub to: TimeOfDay,
+    pub multiply: Option<Spanned<f64>>,
+    pub add_rps: Option<Spanned<f64>>,
+    pub ramp: Option<Duration>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GrowthWire {
+    pub factor: Spanned<f64>,
+    pub start: Option<Instant>,
+    pub over: Spanned<Duration>,
+    #[serde(default)]
+    pub shape: GrowthShapeWire,
+}
+
+#[derive(Debug, Deserialize, Default, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+pub enum GrowthShapeWire {
+    #[default]
+    Exponential,
+    Linear,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BurstWire {
+    pub at: Spanned<Instant>,
+    pub duration: Duration,
+    pub add_rps: Spanned<f64>,
+    pub ramp: Option<Duration>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoiseWire {
+    pub kind: NoiseKindWire,
+    pub sigma: Spanned<f64>,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+pub enum NoiseKindWire {
+    Lognormal,
+    Normal,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Group {
+    pub name: Spanned<String>,
+    pub instance_type: Spanned<String>,
+    pub min: Spanned<u32>,
+    pub max: Spanned<u32>,
+    pub desired: Option<Spanned<u32>>,
+    pub existing: Option<ExistingWire>,
+    #[serde(default)]
+    pub removal_policy: RemovalPolicyWire,
+    pub default_cooldown: Option<Duration>,
+    pub load_share: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub rule: Vec<Rule>,
+    #[serde(default)]
+    pub scheduled: Vec<Scheduled>,
+    #[serde(default)]
+    pub alarm: Vec<Alarm>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExistingWire {
+    pub count: Spanned<u32>,
+    #[serde(default)]
+    pub protected: bool,
+}
+
+#[derive(Debug, Deserialize, Default, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+pub enum RemovalPolicyWire {
+    #[default]
+    OldestInstance,
+    NewestInstance,
+    OldestScalingConfiguration,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    pub name: Spanned<String>,
+    pub change: Option<i64>,
+    pub change_percent: Option<Spanned<f64>>,
+    pub min_adjustment: Option<Spanned<u32>>,
+    pub set: Option<u32>,
+    pub cooldown: Option<Duration>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scheduled {
+    pub name: Spanned<String>,
+    pub cron: Option<Spanned<String>>,
+    pub at: Option<Spanned<Instant>>,
+    pub timezone: Option<Spanned<String>>,
+    pub end: Option<Instant>,
+    pub run: Option<Spanned<String>>,
+    pub min: Option<Spanned<u32>>,
+    pub max: Option<u32>,
+    pub desired: Option<u32>,
+    pub launch_expiration: Option<Duration>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Alarm {
+    pub name: Spanned<String>,
+    pub metric: MetricWire,
+    #[serde(default)]
+    pub statistic: StatisticWire,
+    pub period: Option<Spanned<Duration>>,
+    pub periods: Option<Spanned<u32>>,
+    pub above: Option<f64>,
+    pub at_or_above: Option<f64>,
+    pub below: Option<f64>,
+    pub at_or_below: Option<f64>,
+    pub run: Spanned<String>,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+pub enum MetricWire {
+    Cpu,
+    RequestsPerInstance,
+    RequestRate,
+}
+
+#[derive(Debug, Deserialize, Default, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+pub enum StatisticWire {
+    #[default]
+    Average,
+    Maximum,
+    Minimum,
+}

@@ -1,0 +1,142 @@
+//! Simulated time: whole seconds since the scenario start, and the human duration syntax.
+//!
+//! The engine never reads a wall clock; it counts seconds from `scenario.start`. Seconds are
+//! fine enough for every documented cloud behaviour (billing is per second, cooldowns and
+//! boot times are whole seconds) and integer time keeps event order exact.
+
+use chrono::{DateTime, FixedOffset, SecondsFormat, TimeDelta};
+
+/// Seconds since the scenario start.
+pub type SimTime = u64;
+
+/// A span of simulated time in seconds.
+pub type Seconds = u64;
+
+/// Parses "90s", "5m", "2h", "7d", "1h30m" or "1d12h" into seconds.
+///
+/// Units: `s`, `m`, `h`, `d`, `w`. A bare number is rejected: a unit-less "300" in a scaling
+/// file is a classic source of minutes-vs-seconds mistakes.
+pub fn parse_duration(text: &str) -> Result<Seconds, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err("empty duration; write e.g. \"90s\", \"5m\", \"2h\" or \"7d\"".into());
+    }
+    let mut total: u64 = 0;
+    let mut digits = String::new();
+    let mut any_unit = false;
+    for ch in text.chars() {
+        if ch.is_ascii_digit() {
+            digits.push(ch);
+            continue;
+        }
+        let unit = match ch {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86_400,
+            'w' => 604_800,
+            _ => {
+                return Err(format!(
+                    "invalid duration `{text}`: unexpected `{ch}`; units are s, m, h, d, w (e.g. \"1h30m\")"
+                ));
+            }
+        };
+        if digits.is_empty() {
+            return Err(format!(
+                "invalid duration `{text}`: a unit needs a number before it (e.g. \"5m\")"
+            ));
+        }
+        let value: u64 = digits
+            .parse()
+            .map_err(|_| format!("invalid duration `{text}`: number too large"))?;
+        total = value
+            .checked_mul(unit)
+            .and_then(|part| total.checked_add(part))
+            .ok_or_else(|| format!("invalid duration `{text}`: too large"))?;
+        digits.clear();
+        any_unit = true;
+    }
+    if !digits.is_empty() {
+        return Err(if any_unit {
+            format!("invalid duration `{text}`: trailing number without a unit")
+        } else {
+            format!("invalid duration `{text}`: missing unit; write \"{text}s\" or \"{text}m\"")
+        });
+    }
+    Ok(total)
+}
+
+/// Formats seconds compactly ("1h30m", "90s" -> "1m30s", "0s").
+pub fn format_duration(seconds: Seconds) -> String {
+    if seconds == 0 {
+        return "0s".into();
+    }
+    let mut rest = seconds;
+    let mut out = String::new();
+    for (unit, suffix) in [(86_400, 'd'), (3600, 'h'), (60, 'm'), (1, 's')] {
+        if rest >= unit {
+            out.push_str(&(rest / unit).to_string());
+            out.push(suffix);
+            rest %= unit;
+        }
+    }
+    out
+}
+
+/// Maps simulated seconds to the scenario's calendar.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Clock {
+    /// Wall-clock instant of `SimTime` 0, in the offset the scenario was written in.
+    pub start: DateTime<FixedOffset>,
+}
+
+impl Clock {
+    /// The wall-clock instant of a simulated time, in the scenario's offset.
+    pub fn at(&self, time: SimTime) -> DateTime<FixedOffset> {
+        self.start + TimeDelta::seconds(time as i64)
+    }
+
+    /// RFC 3339 text of a simulated time, e.g. `2026-03-02T11:00:00+08:00`.
+    pub fn format(&self, time: SimTime) -> String {
+        self.at(time).to_rfc3339_opts(SecondsFormat::Secs, true)
+    }
+
+    /// Simulated seconds of a wall-clock instant, or `None` if it is before the start.
+    pub fn sim_time(&self, instant: DateTime<FixedOffset>) -> Option<SimTime> {
+        let delta = (instant - self.start).num_seconds();
+        u64::try_from(delta).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_parse_with_units() {
+        assert_eq!(parse_duration("90s"), Ok(90));
+        assert_eq!(parse_duration("5m"), Ok(300));
+        assert_eq!(parse_duration("2h"), Ok(7200));
+        assert_eq!(parse_duration("7d"), Ok(604_800));
+        assert_eq!(parse_duration("1h30m"), Ok(5400));
+        assert_eq!(parse_duration("1w"), Ok(604_800));
+    }
+
+    #[test]
+    fn durations_reject_missing_or_unknown_units() {
+        assert!(parse_duration("300").unwrap_err().contains("missing unit"));
+        assert!(parse_duration("5x").unwrap_err().contains("unexpected `x`"));
+        assert!(parse_duration("m").is_err());
+        assert!(parse_duration("").is_err());
+        assert!(parse_duration("99999999999999999999d").is_err());
+    }
+
+    #[test]
+    fn durations_format_round_trip() {
+        for text in ["0s", "90s", "5m", "1h30m", "7d", "1d2h3m4s"] {
+            let seconds = parse_duration(text).unwrap();
+            assert_eq!(parse_duration(&format_duration(seconds)), Ok(seconds));
+        }
+        assert_eq!(format_duration(90), "1m30s");
+    }
+}
