@@ -30,7 +30,12 @@ pub fn load(path: &Path) -> Result<Loaded, Diagnostics> {
     let label = path.display().to_string();
     let text = std::fs::read_to_string(path)
         .map_err(|error| Diagnostic::file(&label, format!("cannot read scenario: {error}")))?;
-    let base = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+    load_str(&label, &text, path.parent().unwrap_or(Path::new(".")))
+}
+
+/// Parses and validates scenario `text` labelled `file`, reading traces relative to `base`,
+/// and generates its load.
+pub fn load_str(file: &str, text: &str, base: &Path) -> Result<Loaded, Diagnostics> {
     let mut read_trace = |relative: &str, format: &TraceFormat, clock: &Clock| -> Result<Trace, Diagnostic> {
         let trace_path = base.join(relative);
         let trace_label = trace_path.display().to_string();
@@ -41,7 +46,7 @@ pub fn load(path: &Path) -> Result<Loaded, Diagnostics> {
         })?;
         trace::parse_csv(&trace_label, &text, format, clock)
     };
-    let scenario = parse(&label, &text, &mut read_trace)?;
+    let scenario = parse(file, text, &mut read_trace)?;
     let load = scenario
         .load
         .generate(scenario.metric_period, scenario.ticks(), scenario.seed);

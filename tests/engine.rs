@@ -1,0 +1,404 @@
+//! Engine behaviour against exact oracles and the clouds' documented worked examples.
+
+use scaleplan::engine::{self, ActivityStatus, Outcome, RunOptions};
+use scaleplan::scenario::{self, Loaded};
+use std::path::Path;
+
+fn load(text: &str) -> Loaded {
+    scenario::load_str("inline.toml", text, Path::new("."))
+        .unwrap_or_else(|errors| panic!("scenario should be valid:\n{errors}"))
+}
+
+fn run(text: &str) -> (Loaded, Outcome) {
+    let loaded = load(text);
+    let outcome = engine::simulate(&loaded.scenario, &loaded.load, RunOptions { timeline: true });
+    (loaded, outcome)
+}
+
+/// A one-group scenario: `load` is the [load] body, `group` extra lines of the [[group]].
+fn scenario(duration: &str, load: &str, group: &str) -> String {
+    format!(
+        r#"
+[scenario]
+name = "t"
+start = "2026-01-05T00:00:00+00:00"
+duration = "{duration}"
+metric_period = "60s"
+sla = {{ max_utilization = 0.8 }}
+
+[instance_types.small]
+capacity_rps = 100
+price_per_hour = 0.5
+boot_time = "60s"
+
+[load]
+{load}
+
+[[group]]
+name = "web"
+instance_type = "small"
+{group}
+"#
+    )
+}
+
+fn statuses(outcome: &Outcome) -> Vec<(u64, ActivityStatus, u32, u32)> {
+    outcome
+        .activities
+        .iter()
+        .map(|activity| (activity.start, activity.status, activity.from, activity.to))
+        .collect()
+}
+
+// design.md section 8: n instances for d days at p per hour cost n x 24 x d x p exactly.
+#[test]
+fn fixed_fleet_costs_n_times_hours_times_price() {
+    let (_, outcome) = run(&scenario("3d", "base_rps = 150", "min = 4\nmax = 4\ndesired = 4"));
+    let expected = 4.0 * 24.0 * 3.0 * 0.5;
+    assert!((outcome.total.cost - expected).abs() < 1e-9, "{}", outcome.total.cost);
+    assert_eq!(outcome.total.instance_hours, 4.0 * 24.0 * 3.0);
+    assert_eq!(outcome.total.activities, 0);
+    assert_eq!(outcome.total.mean_in_service, 4.0);
+    assert_eq!(outcome.total.sla_violation_seconds, 0);
+    assert_eq!(outcome.total.unserved_requests, 0.0);
+}
+
+// The bundled lunch-peak scenario: 2 protected servers all week, 2 more 11:00-13:00 daily.
+// Hand computation: (2 x 24 x 7 + 2 x 2 x 7) instance-hours x 0.021 = 364 x 0.021 = 7.644.
+#[test]
+fn lunch_peak_scheduled_policy_costs_the_hand_computed_figure() {
+    let loaded = scenario::load(Path::new("scenarios/lunch-peak.toml")).unwrap();
+    let outcome = engine::simulate(&loaded.scenario, &loaded.load, RunOptions::default());
+    assert_eq!(outcome.total.instance_hours, 364.0);
+    assert_eq!(format!("{:.2}", outcome.total.cost), "7.64");
+    assert!((outcome.total.cost - 7.644).abs() < 1e-9);
+    assert_eq!(outcome.total.activities, 14);
+    assert_eq!(outcome.total.peak_in_service, 4);
+    // The two protected servers are never removed: only the launched ones are.
+    for activity in &outcome.activities {
+        assert!(activity.terminated.iter().all(|id| *id >= 2), "{activity:?}");
+    }
+}
+
+const HIGH_ALARM: &str = r#"
+[[group.rule]]
+name = "add-one"
+change = 1
+cooldown = "5m"
+
+[[group.alarm]]
+name = "cpu-high"
+metric = "cpu"
+period = "60s"
+periods = 3
+above = 80
+run = "add-one"
+"#;
+
+// Two instances of 100 rps at 100 rps base are at 50% CPU; a burst of +80 makes 90%.
+fn burst_for(minutes: u32) -> String {
+    format!("base_rps = 100\nbursts = [{{ at = \"10m\", duration = \"{minutes}m\", add_rps = 80 }}]")
+}
+
+// ESS CreateAlarm EvaluationCount / Tencent ContinuousTime: the alarm fires only after N
+// consecutive breaching periods.
+#[test]
+fn alarm_needs_n_consecutive_breaching_periods() {
+    let group = format!("min = 1\nmax = 5\ndesired = 2\n{HIGH_ALARM}");
+    let (_, short) = run(&scenario("1h", &burst_for(2), &group));
+    assert!(short.activities.is_empty(), "{:?}", statuses(&short));
+
+    let (_, long) = run(&scenario("1h", &burst_for(3), &group));
+    // Breaching datapoints close at 11, 12 and 13 minutes: the alarm fires at 13:00.
+    assert_eq!(statuses(&long), vec![(13 * 60, ActivityStatus::Successful, 2, 3)]);
+}
+
+// AWS "Scaling cooldowns": after an activity completes, further alarm-triggered simple
+// policy activities are rejected until the cooldown ends.
+#[test]
+fn triggers_inside_the_cooldown_are_rejected_and_recorded() {
+    let group = format!("min = 1\nmax = 5\ndesired = 2\n{HIGH_ALARM}");
+    let (_, outcome) = run(&scenario("1h", &burst_for(20), &group));
+    let history = statuses(&outcome);
+    // Fires at 13:00; the new instance is in service at 14:00 (60 s boot), which starts the
+    // 5-minute cooldown: 14:00..19:00 rejected; the burst (now 180 rps on 3 instances = 60%)
+    // no longer breaches afterwards.
+    assert_eq!(history[0], (13 * 60, ActivityStatus::Successful, 2, 3));
+    assert_eq!(outcome.activities[0].end, Some(14 * 60));
+    assert!(history[1..].iter().all(|(_, status, ..)| *status == ActivityStatus::RejectedCooldown));
+    assert_eq!(outcome.total.rejected_by_cooldown as usize, history.len() - 1);
+}
+
+// Huawei AS basic concepts (same model as Tencent): an alarm activity ends 10:30 with a 5 min
+// cooldown; a scheduled action at 10:32 still runs, and its completion starts a new cooldown.
+#[test]
+fn scheduled_tasks_run_during_an_alarm_cooldown() {
+    let group = r#"min = 1
+max = 10
+desired = 2
+
+[[group.rule]]
+name = "add-one"
+change = 1
+
+[[group.rule]]
+name = "add-two"
+change = 2
+
+[[group.alarm]]
+name = "cpu-high"
+metric = "cpu"
+period = "60s"
+periods = 1
+above = 80
+run = "add-one"
+
+[[group.scheduled]]
+name = "at-1032"
+at = "10h32m"
+run = "add-two"
+"#;
+    let load = "base_rps = 100\nbursts = [{ at = \"10h28m\", duration = \"1m\", add_rps = 80 }]";
+    let (_, outcome) = run(&scenario("11h", load, group));
+    let history = statuses(&outcome);
+    assert_eq!(history[0], (629 * 60, ActivityStatus::Successful, 2, 3));
+    assert_eq!(outcome.activities[0].end, Some(630 * 60));
+    assert_eq!(history[1], (632 * 60, ActivityStatus::Successful, 3, 5));
+    assert_eq!(outcome.activities[1].end, Some(633 * 60));
+}
+
+// Tencent Cloud AS FAQ: during the cooldown the group performs no scaling activity at all;
+// with cooldown_blocks = "all" the scheduled task waits for the cooldown to end.
+#[test]
+fn tencent_cooldown_blocks_scheduled_tasks_too() {
+    let text = scenario(
+        "2h",
+        "base_rps = 10",
+        r#"min = 1
+max = 10
+desired = 2
+[[group.scheduled]]
+name = "first"
+at = "10m"
+desired = 4
+[[group.scheduled]]
+name = "second"
+at = "12m"
+desired = 6
+"#,
+    )
+    .replace("sla = {", "cooldown_blocks = \"all\"\nsla = {");
+    let (_, outcome) = run(&text);
+    // First launches at 10:00, in service 11:00, cooldown to 16:00; second waits until then.
+    assert_eq!(outcome.activities[1].start, 16 * 60);
+    assert!(outcome.activities[1].detail.contains("waited 4m"), "{}", outcome.activities[1].detail);
+}
+
+// ESS LaunchExpirationTime: a scheduled firing that cannot start within its expiration fails.
+#[test]
+fn scheduled_task_fails_after_its_launch_expiration() {
+    let text = scenario(
+        "2h",
+        "base_rps = 10",
+        r#"min = 1
+max = 10
+desired = 2
+[[group.scheduled]]
+name = "first"
+at = "10m"
+desired = 4
+[[group.scheduled]]
+name = "second"
+at = "10m30s"
+desired = 6
+launch_expiration = "10s"
+"#,
+    )
+    .replace("boot_time = \"60s\"", "boot_time = \"5m\"");
+    let (_, outcome) = run(&text);
+    let failed: Vec<_> = outcome.activities.iter().filter(|a| a.status == ActivityStatus::Failed).collect();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0].end, Some(10 * 60 + 40));
+    assert_eq!(outcome.total.failed_tasks, 1);
+}
+
+const LOW_ALARM: &str = r#"
+[[group.rule]]
+name = "remove-one"
+change = -1
+cooldown = "0s"
+
+[[group.alarm]]
+name = "cpu-low"
+metric = "cpu"
+period = "60s"
+periods = 1
+below = 30
+run = "remove-one"
+"#;
+
+// Scale-in never removes protected instances (AWS scale-in protection, Tencent scale-down
+// exemption): desired may drop below them, the instances stay.
+#[test]
+fn scale_in_stops_at_protected_instances() {
+    let group = format!("min = 0\nmax = 5\ndesired = 4\nexisting = {{ count = 2, protected = true }}\n{LOW_ALARM}");
+    let (_, outcome) = run(&scenario("30m", "base_rps = 10", &group));
+    let last = outcome.timeline.last().unwrap();
+    assert_eq!(last.desired, 0);
+    assert_eq!(last.in_service, 2);
+    let terminated: Vec<u32> = outcome.activities.iter().flat_map(|a| a.terminated.clone()).collect();
+    assert_eq!(terminated, vec![2, 3]);
+    assert!(outcome.activities.iter().any(|a| a.detail.contains("protected instance(s) kept")));
+}
+
+// AWS / ESS bounds: a rule never takes desired below min (min 2, current 3, -2 removes 1).
+#[test]
+fn scale_in_stops_at_min() {
+    let group = format!("min = 2\nmax = 5\ndesired = 4\n{LOW_ALARM}");
+    let (_, outcome) = run(&scenario("30m", "base_rps = 10", &group));
+    let last = outcome.timeline.last().unwrap();
+    assert_eq!((last.desired, last.in_service), (2, 2));
+    assert_eq!(outcome.total.activities, 2);
+    assert!(outcome.activities.iter().skip(2).all(|a| a.status == ActivityStatus::NoChange));
+}
+
+// CloudSim Plus issue #337: a second launch while the first instances still boot. Here the
+// group is busy until they are in service, so the repeated alarm is rejected, not obeyed.
+#[test]
+fn no_double_launch_while_instances_are_pending() {
+    let group = r#"min = 1
+max = 20
+desired = 2
+[[group.rule]]
+name = "add-four"
+change = 4
+cooldown = "0s"
+[[group.alarm]]
+name = "cpu-high"
+metric = "cpu"
+period = "60s"
+periods = 1
+above = 80
+run = "add-four"
+"#;
+    let text = scenario("1h", "base_rps = 190", group).replace("boot_time = \"60s\"", "boot_time = \"5m\"");
+    let (_, outcome) = run(&text);
+    assert_eq!(statuses(&outcome)[0], (60, ActivityStatus::Successful, 2, 6));
+    for minute in 2..=5 {
+        assert_eq!(statuses(&outcome)[minute - 1], (minute as u64 * 60, ActivityStatus::RejectedBusy, 6, 6));
+    }
+    assert_eq!(outcome.activities[0].end, Some(6 * 60));
+    let launched_while_booting: usize = outcome
+        .activities
+        .iter()
+        .filter(|activity| activity.start < 6 * 60)
+        .map(|activity| activity.launched.len())
+        .sum();
+    assert_eq!(launched_while_booting, 4);
+}
+
+// Accounting: unserved requests are the integral of load above in-service capacity, and the
+// SLA is broken while utilization exceeds the threshold.
+#[test]
+fn unserved_requests_and_sla_violation_are_exact_integrals() {
+    // 2 x 100 rps, 250 rps offered for 10 minutes: 50 rps unserved for 600 s.
+    let load = "base_rps = 100\nbursts = [{ at = \"10m\", duration = \"10m\", add_rps = 150 }]";
+    let (_, outcome) = run(&scenario("1h", load, "min = 2\nmax = 2\ndesired = 2"));
+    assert!((outcome.total.unserved_requests - 50.0 * 600.0).abs() < 1e-6);
+    assert_eq!(outcome.total.sla_violation_seconds, 600);
+    assert!((outcome.total.offered_requests - (100.0 * 3600.0 + 150.0 * 600.0)).abs() < 1e-6);
+}
+
+// Billing: every instance is charged its life rounded to the granularity, with the minimum for
+// instances launched during the run; the total is the sum over instances, and the timeline's
+// running cost ends at the total.
+#[test]
+fn cost_is_the_sum_of_each_instances_billed_life() {
+    let loaded = scenario::load(Path::new("scenarios/cc-attack.toml")).unwrap();
+    let outcome = engine::simulate(&loaded.scenario, &loaded.load, RunOptions { timeline: true });
+    let sum: f64 = outcome.instances.iter().map(|instance| instance.cost).sum();
+    assert!((sum - outcome.total.cost).abs() < 1e-9);
+    for instance in &outcome.instances {
+        let life = instance.ended_at - instance.launched_at;
+        assert!(instance.billed_seconds >= life);
+        if instance.launched_at > 0 {
+            assert!(instance.billed_seconds >= 60);
+        }
+    }
+    let last = outcome.timeline.last().unwrap();
+    assert!((last.cost_so_far - outcome.total.cost).abs() < 1e-9);
+    let mut previous = 0.0;
+    for row in &outcome.timeline {
+        assert!(row.cost_so_far >= previous);
+        previous = row.cost_so_far;
+    }
+}
+
+// Hourly billing (older clouds) rounds each life up to whole hours.
+#[test]
+fn hourly_billing_rounds_lives_up_to_whole_hours() {
+    let group = r#"min = 1
+max = 5
+desired = 1
+[[group.scheduled]]
+name = "up"
+at = "10m"
+desired = 2
+[[group.scheduled]]
+name = "down"
+at = "1h20m"
+desired = 1
+"#;
+    let text = scenario("4h", "base_rps = 10", group)
+        .replace("boot_time = \"60s\"", "boot_time = \"60s\"\nbilling_granularity = \"1h\"");
+    let (_, outcome) = run(&text);
+    // One instance all 4 h, one launched 00:10 and removed 01:20 (70 min -> 2 h).
+    assert_eq!(outcome.total.instance_hours, 6.0);
+}
+
+// The same scenario and seed give the same outcome; another seed gives another load.
+#[test]
+fn runs_are_deterministic_in_the_seed() {
+    let first = scenario::load(Path::new("scenarios/viral-launch.toml")).unwrap();
+    let second = scenario::load(Path::new("scenarios/viral-launch.toml")).unwrap();
+    let options = RunOptions { timeline: true };
+    assert_eq!(
+        engine::simulate(&first.scenario, &first.load, options),
+        engine::simulate(&second.scenario, &second.load, options)
+    );
+    let reseeded = first.scenario.load.generate(60, first.scenario.ticks(), 1);
+    assert_ne!(reseeded, first.load);
+}
+
+// AWS "multiple dynamic scaling policies": at the same instant the policy leaving the largest
+// capacity runs; the other is recorded as superseded.
+#[test]
+fn simultaneous_alarms_resolve_to_the_largest_capacity() {
+    let group = r#"min = 1
+max = 20
+desired = 8
+[[group.rule]]
+name = "minus-three"
+change = -3
+[[group.rule]]
+name = "minus-quarter"
+change_percent = -25
+[[group.alarm]]
+name = "a"
+metric = "cpu"
+period = "60s"
+periods = 1
+below = 50
+run = "minus-three"
+[[group.alarm]]
+name = "b"
+metric = "cpu"
+period = "60s"
+periods = 1
+below = 50
+run = "minus-quarter"
+"#;
+    let (_, outcome) = run(&scenario("2m", "base_rps = 100", group));
+    // 8 instances: -3 leaves 5, -25% (= -2) leaves 6: the larger capacity wins.
+    assert_eq!(statuses(&outcome), vec![(60, ActivityStatus::Superseded, 8, 8), (60, ActivityStatus::Successful, 8, 6)]);
+}
