@@ -14,7 +14,11 @@ use std::process::ExitCode;
 pub const EXIT_INPUT: u8 = 2;
 
 #[derive(Debug, Parser)]
-#[command(name = "scaleplan", version, about = "Simulate and plan cloud auto scaling groups")]
+#[command(
+    name = "scaleplan",
+    version,
+    about = "Simulate and plan cloud auto scaling groups"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -44,7 +48,11 @@ enum Command {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Run { scenario, out, json } => run(&scenario, out.as_deref(), json),
+        Command::Run {
+            scenario,
+            out,
+            json,
+        } => run(&scenario, out.as_deref(), json),
         Command::Validate { scenario } => validate(&scenario),
     };
     match result {
@@ -80,12 +88,22 @@ fn run(path: &Path, out: Option<&Path>, json: bool) -> Result<ExitCode, Failure>
     let outcome = engine::simulate(&loaded.scenario, &loaded.load, options);
     if let Some(directory) = out {
         let files = [
-            ("summary.json", report::summary_json(&loaded.scenario, &outcome).into_bytes()),
-            ("timeline.csv", report::timeline_csv(&loaded.scenario, &outcome)),
-            ("activities.csv", report::activities_csv(&loaded.scenario, &outcome)),
+            (
+                "summary.json",
+                report::summary_json(&loaded.scenario, &outcome).into_bytes(),
+            ),
+            (
+                "timeline.csv",
+                report::timeline_csv(&loaded.scenario, &outcome),
+            ),
+            (
+                "activities.csv",
+                report::activities_csv(&loaded.scenario, &outcome),
+            ),
         ];
-        std::fs::create_dir_all(directory)
-            .map_err(|error| Failure::Io(format!("cannot create `{}`: {error}", directory.display())))?;
+        std::fs::create_dir_all(directory).map_err(|error| {
+            Failure::Io(format!("cannot create `{}`: {error}", directory.display()))
+        })?;
         for (name, bytes) in files {
             write_atomic(&directory.join(name), &bytes)?;
         }
@@ -115,13 +133,17 @@ fn validate(path: &Path) -> Result<ExitCode, Failure> {
 /// Prints to stdout; a closed pipe (`scaleplan run x | head`) is not an error (ripgrep).
 fn print_stdout(text: &str) {
     let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush());
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush());
 }
 
 /// Writes `bytes` to a temporary file beside `path`, then renames it over `path`, so a reader
 /// never sees a half-written file and an interrupted run leaves the old file intact.
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    let name = path.file_name().map_or("out".into(), |name| name.to_string_lossy().into_owned());
+    let name = path
+        .file_name()
+        .map_or("out".into(), |name| name.to_string_lossy().into_owned());
     let temporary = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
     let result = std::fs::File::create(&temporary)
         .and_then(|mut file| file.write_all(bytes).and_then(|_| file.sync_all()))

@@ -5,13 +5,56 @@
 
 use crate::model::{Adjustment, Rounding};
 
-/// The outcome of applying a rule to a group.
-#[derive(Debug, Clone, PartialEq)]
+/// The outcome of applying a rule to a group, kept as numbers so that recording a decision
+/// costs nothing; [`Decision::explain`] renders it for reports.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Decision {
-    /// New desired capacity, already clamped to `[min, max]`.
+    /// The rule's adjustment.
+    pub adjustment: Adjustment,
+    /// Capacity the adjustment was applied to.
+    pub current: u32,
+    /// Percent adjustments: the exact fractional change before rounding.
+    pub raw_change: f64,
+    /// The whole-instance change after rounding, before the minimum magnitude.
+    pub rounded_change: i64,
+    /// The minimum magnitude, when it lifted the change.
+    pub lifted_to: Option<i64>,
+    /// Target before clamping.
+    pub unclamped: i64,
+    /// Bounds applied.
+    pub bounds: (u32, u32),
+    /// New desired capacity, clamped to the bounds.
     pub desired: u32,
-    /// How it was computed, for the activity history.
-    pub explanation: String,
+}
+
+impl Decision {
+    /// How it was computed, e.g. `+30% of 11 = 3.3 -> +3: 11 -> 14`.
+    pub fn explain(&self) -> String {
+        let mut text = match self.adjustment {
+            Adjustment::Change(change) => format!("change {change:+}"),
+            Adjustment::Exact(value) => format!("set to {value}"),
+            Adjustment::Percent { percent, .. } => format!(
+                "{percent:+}% of {} = {} -> {:+}",
+                self.current,
+                trim_float(self.raw_change),
+                self.rounded_change
+            ),
+        };
+        if let (Some(lifted), Adjustment::Percent { min_magnitude, .. }) =
+            (self.lifted_to, self.adjustment)
+        {
+            text.push_str(&format!(" (min magnitude {min_magnitude}: {lifted:+})"));
+        }
+        let (min, max) = self.bounds;
+        if self.unclamped != self.desired as i64 {
+            text.push_str(&format!(
+                "; {} clamped to [{min}, {max}] = {}",
+                self.unclamped, self.desired
+            ));
+        }
+        text.push_str(&format!(": {} -> {}", self.current, self.desired));
+        text
+    }
 }
 
 /// Rounds a fractional percent change to whole instances.
@@ -39,34 +82,42 @@ pub fn round_percent_change(raw: f64, rounding: Rounding) -> i64 {
 /// Clamping follows AWS and ESS alike: max 3, current 2, +3 gives 3 (adds 1); the rule's own
 /// value is unchanged. The minimum adjustment magnitude (AWS `MinAdjustmentMagnitude`, ESS
 /// likewise) only applies to percent changes.
-pub fn apply(adjustment: Adjustment, current: u32, min: u32, max: u32, rounding: Rounding) -> Decision {
-    let (target, mut explanation) = match adjustment {
-        Adjustment::Change(change) => (current as i64 + change, format!("change {change:+}")),
-        Adjustment::Exact(value) => (value as i64, format!("set to {value}")),
+pub fn apply(
+    adjustment: Adjustment,
+    current: u32,
+    min: u32,
+    max: u32,
+    rounding: Rounding,
+) -> Decision {
+    let mut raw_change = 0.0;
+    let mut rounded_change = 0;
+    let mut lifted_to = None;
+    let unclamped = match adjustment {
+        Adjustment::Change(change) => current as i64 + change,
+        Adjustment::Exact(value) => value as i64,
         Adjustment::Percent {
             percent,
             min_magnitude,
         } => {
-            let raw = current as f64 * percent / 100.0;
-            let mut change = round_percent_change(raw, rounding);
-            let mut text = format!("{percent:+}% of {current} = {} -> {change:+}", trim_float(raw));
+            raw_change = current as f64 * percent / 100.0;
+            rounded_change = round_percent_change(raw_change, rounding);
+            let mut change = rounded_change;
             if percent != 0.0 && change.unsigned_abs() < min_magnitude as u64 {
                 change = min_magnitude as i64 * percent.signum() as i64;
-                text.push_str(&format!(" (min magnitude {min_magnitude}: {change:+})"));
+                lifted_to = Some(change);
             }
-            (current as i64 + change, text)
+            current as i64 + change
         }
     };
-    let clamped = target.clamp(min as i64, max as i64) as u32;
-    if clamped as i64 != target {
-        explanation.push_str(&format!(
-            "; {target} clamped to [{min}, {max}] = {clamped}"
-        ));
-    }
-    explanation.push_str(&format!(": {current} -> {clamped}"));
     Decision {
-        desired: clamped,
-        explanation,
+        adjustment,
+        current,
+        raw_change,
+        rounded_change,
+        lifted_to,
+        unclamped,
+        bounds: (min, max),
+        desired: unclamped.clamp(min as i64, max as i64) as u32,
     }
 }
 
@@ -74,7 +125,11 @@ pub fn apply(adjustment: Adjustment, current: u32, min: u32, max: u32, rounding:
 pub fn trim_float(value: f64) -> String {
     let text = format!("{value:.4}");
     let text = text.trim_end_matches('0').trim_end_matches('.');
-    if text == "-0" { "0".into() } else { text.into() }
+    if text == "-0" {
+        "0".into()
+    } else {
+        text.into()
+    }
 }
 
 #[cfg(test)]
@@ -103,8 +158,14 @@ mod tests {
     #[test]
     fn alibaba_rounds_to_nearest_where_aws_truncates() {
         // 10 instances +17% = 1.7: AWS adds 1, ESS adds 2.
-        assert_eq!(apply(percent(17.0, 0), 10, 0, 100, Rounding::Aws).desired, 11);
-        assert_eq!(apply(percent(17.0, 0), 10, 0, 100, Rounding::Alibaba).desired, 12);
+        assert_eq!(
+            apply(percent(17.0, 0), 10, 0, 100, Rounding::Aws).desired,
+            11
+        );
+        assert_eq!(
+            apply(percent(17.0, 0), 10, 0, 100, Rounding::Alibaba).desired,
+            12
+        );
         assert_eq!(round_percent_change(-2.5, Rounding::Alibaba), -3);
     }
 
@@ -113,22 +174,40 @@ mod tests {
     fn minimum_magnitude_lifts_small_percent_changes() {
         let decision = apply(percent(25.0, 2), 4, 0, 10, Rounding::Aws);
         assert_eq!(decision.desired, 6);
-        assert!(decision.explanation.contains("min magnitude 2"), "{}", decision.explanation);
+        assert!(
+            decision.explain().contains("min magnitude 2"),
+            "{}",
+            decision.explain()
+        );
     }
 
     // Source: AWS User Guide "Set scaling limits": max 3, current 2, +3 adds 1;
     // min 2, current 3, -2 removes 1 (same figures in ESS CreateScalingRule).
     #[test]
     fn results_are_clamped_to_the_group_bounds() {
-        assert_eq!(apply(Adjustment::Change(3), 2, 0, 3, Rounding::Aws).desired, 3);
-        assert_eq!(apply(Adjustment::Change(-2), 3, 2, 10, Rounding::Aws).desired, 2);
-        assert_eq!(apply(Adjustment::Exact(50), 3, 1, 8, Rounding::Aws).desired, 8);
+        assert_eq!(
+            apply(Adjustment::Change(3), 2, 0, 3, Rounding::Aws).desired,
+            3
+        );
+        assert_eq!(
+            apply(Adjustment::Change(-2), 3, 2, 10, Rounding::Aws).desired,
+            2
+        );
+        assert_eq!(
+            apply(Adjustment::Exact(50), 3, 1, 8, Rounding::Aws).desired,
+            8
+        );
     }
 
     #[test]
     fn explanations_show_the_computation() {
         let decision = apply(percent(30.0, 0), 11, 0, 20, Rounding::Aws);
         assert_eq!(decision.desired, 14);
-        assert_eq!(decision.explanation, "+30% of 11 = 3.3 -> +3: 11 -> 14");
+        assert_eq!(decision.explain(), "+30% of 11 = 3.3 -> +3: 11 -> 14");
+        let clamped = apply(Adjustment::Change(3), 2, 0, 3, Rounding::Aws);
+        assert_eq!(
+            clamped.explain(),
+            "change +3; 5 clamped to [0, 3] = 3: 2 -> 3"
+        );
     }
 }

@@ -79,7 +79,12 @@ pub fn summary_table(scenario: &Scenario, outcome: &Outcome) -> String {
         rows.push(row(&outcome.total));
     }
     let widths: Vec<usize> = (0..header.len())
-        .map(|column| rows.iter().map(|row| row[column].chars().count()).max().unwrap_or(0))
+        .map(|column| {
+            rows.iter()
+                .map(|row| row[column].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
         .collect();
     let mut out = format!(
         "scenario {}: {} from {}, seed {}\n\n",
@@ -111,7 +116,9 @@ pub fn summary_table(scenario: &Scenario, outcome: &Outcome) -> String {
     }
     let failed = outcome.total.failed_tasks;
     if failed > 0 {
-        out.push_str(&format!("\n{failed} scheduled task firing(s) failed; see activities.csv\n"));
+        out.push_str(&format!(
+            "\n{failed} scheduled task firing(s) failed; see activities.csv\n"
+        ));
     }
     out
 }
@@ -143,7 +150,8 @@ pub fn timeline_csv(scenario: &Scenario, outcome: &Outcome) -> Vec<u8> {
                 row.desired.to_string(),
                 row.pending.to_string(),
                 row.in_service.to_string(),
-                row.utilization.map_or(String::new(), |value| format!("{value:.4}")),
+                row.utilization
+                    .map_or(String::new(), |value| format!("{value:.4}")),
                 format!("{:.6}", row.cost_so_far),
             ])?;
         }
@@ -176,13 +184,15 @@ pub fn activities_csv(scenario: &Scenario, outcome: &Outcome) -> Vec<u8> {
             };
             writer.write_record([
                 scenario.clock.format(activity.start),
-                activity.end.map_or(String::new(), |end| scenario.clock.format(end)),
+                activity
+                    .end
+                    .map_or(String::new(), |end| scenario.clock.format(end)),
                 group.clone(),
                 activity.cause.describe(scenario, activity.group),
                 activity.from.to_string(),
                 activity.to.to_string(),
                 activity.status.as_str().to_string(),
-                activity.detail.clone(),
+                activity.detail(scenario),
                 ids(&activity.launched),
                 ids(&activity.terminated),
             ])?;

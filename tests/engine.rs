@@ -11,7 +11,11 @@ fn load(text: &str) -> Loaded {
 
 fn run(text: &str) -> (Loaded, Outcome) {
     let loaded = load(text);
-    let outcome = engine::simulate(&loaded.scenario, &loaded.load, RunOptions { timeline: true });
+    let outcome = engine::simulate(
+        &loaded.scenario,
+        &loaded.load,
+        RunOptions { timeline: true },
+    );
     (loaded, outcome)
 }
 
@@ -53,9 +57,17 @@ fn statuses(outcome: &Outcome) -> Vec<(u64, ActivityStatus, u32, u32)> {
 // design.md section 8: n instances for d days at p per hour cost n x 24 x d x p exactly.
 #[test]
 fn fixed_fleet_costs_n_times_hours_times_price() {
-    let (_, outcome) = run(&scenario("3d", "base_rps = 150", "min = 4\nmax = 4\ndesired = 4"));
+    let (_, outcome) = run(&scenario(
+        "3d",
+        "base_rps = 150",
+        "min = 4\nmax = 4\ndesired = 4",
+    ));
     let expected = 4.0 * 24.0 * 3.0 * 0.5;
-    assert!((outcome.total.cost - expected).abs() < 1e-9, "{}", outcome.total.cost);
+    assert!(
+        (outcome.total.cost - expected).abs() < 1e-9,
+        "{}",
+        outcome.total.cost
+    );
     assert_eq!(outcome.total.instance_hours, 4.0 * 24.0 * 3.0);
     assert_eq!(outcome.total.activities, 0);
     assert_eq!(outcome.total.mean_in_service, 4.0);
@@ -76,7 +88,10 @@ fn lunch_peak_scheduled_policy_costs_the_hand_computed_figure() {
     assert_eq!(outcome.total.peak_in_service, 4);
     // The two protected servers are never removed: only the launched ones are.
     for activity in &outcome.activities {
-        assert!(activity.terminated.iter().all(|id| *id >= 2), "{activity:?}");
+        assert!(
+            activity.terminated.iter().all(|id| *id >= 2),
+            "{activity:?}"
+        );
     }
 }
 
@@ -97,7 +112,9 @@ run = "add-one"
 
 // Two instances of 100 rps at 100 rps base are at 50% CPU; a burst of +80 makes 90%.
 fn burst_for(minutes: u32) -> String {
-    format!("base_rps = 100\nbursts = [{{ at = \"10m\", duration = \"{minutes}m\", add_rps = 80 }}]")
+    format!(
+        "base_rps = 100\nbursts = [{{ at = \"10m\", duration = \"{minutes}m\", add_rps = 80 }}]"
+    )
 }
 
 // ESS CreateAlarm EvaluationCount / Tencent ContinuousTime: the alarm fires only after N
@@ -110,7 +127,10 @@ fn alarm_needs_n_consecutive_breaching_periods() {
 
     let (_, long) = run(&scenario("1h", &burst_for(3), &group));
     // Breaching datapoints close at 11, 12 and 13 minutes: the alarm fires at 13:00.
-    assert_eq!(statuses(&long), vec![(13 * 60, ActivityStatus::Successful, 2, 3)]);
+    assert_eq!(
+        statuses(&long),
+        vec![(13 * 60, ActivityStatus::Successful, 2, 3)]
+    );
 }
 
 // AWS "Scaling cooldowns": after an activity completes, further alarm-triggered simple
@@ -125,8 +145,15 @@ fn triggers_inside_the_cooldown_are_rejected_and_recorded() {
     // no longer breaches afterwards.
     assert_eq!(history[0], (13 * 60, ActivityStatus::Successful, 2, 3));
     assert_eq!(outcome.activities[0].end, Some(14 * 60));
-    assert!(history[1..].iter().all(|(_, status, ..)| *status == ActivityStatus::RejectedCooldown));
-    assert_eq!(outcome.total.rejected_by_cooldown as usize, history.len() - 1);
+    assert!(
+        history[1..]
+            .iter()
+            .all(|(_, status, ..)| *status == ActivityStatus::RejectedCooldown)
+    );
+    assert_eq!(
+        outcome.total.rejected_by_cooldown as usize,
+        history.len() - 1
+    );
 }
 
 // Huawei AS basic concepts (same model as Tencent): an alarm activity ends 10:30 with a 5 min
@@ -188,10 +215,14 @@ desired = 6
 "#,
     )
     .replace("sla = {", "cooldown_blocks = \"all\"\nsla = {");
-    let (_, outcome) = run(&text);
+    let (loaded, outcome) = run(&text);
     // First launches at 10:00, in service 11:00, cooldown to 16:00; second waits until then.
     assert_eq!(outcome.activities[1].start, 16 * 60);
-    assert!(outcome.activities[1].detail.contains("waited 4m"), "{}", outcome.activities[1].detail);
+    let detail = outcome.activities[1].detail(&loaded.scenario);
+    assert_eq!(
+        detail,
+        "waited 4m for the group; set min 1, max 10, desired 6: 4 -> 6"
+    );
 }
 
 // ESS LaunchExpirationTime: a scheduled firing that cannot start within its expiration fails.
@@ -216,7 +247,11 @@ launch_expiration = "10s"
     )
     .replace("boot_time = \"60s\"", "boot_time = \"5m\"");
     let (_, outcome) = run(&text);
-    let failed: Vec<_> = outcome.activities.iter().filter(|a| a.status == ActivityStatus::Failed).collect();
+    let failed: Vec<_> = outcome
+        .activities
+        .iter()
+        .filter(|a| a.status == ActivityStatus::Failed)
+        .collect();
     assert_eq!(failed.len(), 1);
     assert_eq!(failed[0].end, Some(10 * 60 + 40));
     assert_eq!(outcome.total.failed_tasks, 1);
@@ -241,14 +276,28 @@ run = "remove-one"
 // exemption): desired may drop below them, the instances stay.
 #[test]
 fn scale_in_stops_at_protected_instances() {
-    let group = format!("min = 0\nmax = 5\ndesired = 4\nexisting = {{ count = 2, protected = true }}\n{LOW_ALARM}");
-    let (_, outcome) = run(&scenario("30m", "base_rps = 10", &group));
+    let group = format!(
+        "min = 0\nmax = 5\ndesired = 4\nexisting = {{ count = 2, protected = true }}\n{LOW_ALARM}"
+    );
+    let (loaded, outcome) = run(&scenario("30m", "base_rps = 10", &group));
     let last = outcome.timeline.last().unwrap();
     assert_eq!(last.desired, 0);
     assert_eq!(last.in_service, 2);
-    let terminated: Vec<u32> = outcome.activities.iter().flat_map(|a| a.terminated.clone()).collect();
+    let terminated: Vec<u32> = outcome
+        .activities
+        .iter()
+        .flat_map(|a| a.terminated.clone())
+        .collect();
     assert_eq!(terminated, vec![2, 3]);
-    assert!(outcome.activities.iter().any(|a| a.detail.contains("protected instance(s) kept")));
+    let kept = outcome
+        .activities
+        .iter()
+        .find(|a| a.protected_kept > 0)
+        .unwrap();
+    assert_eq!(
+        kept.detail(&loaded.scenario),
+        "cpu average 5 < 30 for 1 period(s) of 1m; change -1: 2 -> 1; 1 protected instance(s) kept, group stays above desired"
+    );
 }
 
 // AWS / ESS bounds: a rule never takes desired below min (min 2, current 3, -2 removes 1).
@@ -259,7 +308,13 @@ fn scale_in_stops_at_min() {
     let last = outcome.timeline.last().unwrap();
     assert_eq!((last.desired, last.in_service), (2, 2));
     assert_eq!(outcome.total.activities, 2);
-    assert!(outcome.activities.iter().skip(2).all(|a| a.status == ActivityStatus::NoChange));
+    assert!(
+        outcome
+            .activities
+            .iter()
+            .skip(2)
+            .all(|a| a.status == ActivityStatus::NoChange)
+    );
 }
 
 // CloudSim Plus issue #337: a second launch while the first instances still boot. Here the
@@ -281,11 +336,18 @@ periods = 1
 above = 80
 run = "add-four"
 "#;
-    let text = scenario("1h", "base_rps = 190", group).replace("boot_time = \"60s\"", "boot_time = \"5m\"");
+    let text = scenario("1h", "base_rps = 190", group)
+        .replace("boot_time = \"60s\"", "boot_time = \"5m\"");
     let (_, outcome) = run(&text);
-    assert_eq!(statuses(&outcome)[0], (60, ActivityStatus::Successful, 2, 6));
+    assert_eq!(
+        statuses(&outcome)[0],
+        (60, ActivityStatus::Successful, 2, 6)
+    );
     for minute in 2..=5 {
-        assert_eq!(statuses(&outcome)[minute - 1], (minute as u64 * 60, ActivityStatus::RejectedBusy, 6, 6));
+        assert_eq!(
+            statuses(&outcome)[minute - 1],
+            (minute as u64 * 60, ActivityStatus::RejectedBusy, 6, 6)
+        );
     }
     assert_eq!(outcome.activities[0].end, Some(6 * 60));
     let launched_while_booting: usize = outcome
@@ -315,7 +377,11 @@ fn unserved_requests_and_sla_violation_are_exact_integrals() {
 #[test]
 fn cost_is_the_sum_of_each_instances_billed_life() {
     let loaded = scenario::load(Path::new("scenarios/cc-attack.toml")).unwrap();
-    let outcome = engine::simulate(&loaded.scenario, &loaded.load, RunOptions { timeline: true });
+    let outcome = engine::simulate(
+        &loaded.scenario,
+        &loaded.load,
+        RunOptions { timeline: true },
+    );
     let sum: f64 = outcome.instances.iter().map(|instance| instance.cost).sum();
     assert!((sum - outcome.total.cost).abs() < 1e-9);
     for instance in &outcome.instances {
@@ -349,8 +415,10 @@ name = "down"
 at = "1h20m"
 desired = 1
 "#;
-    let text = scenario("4h", "base_rps = 10", group)
-        .replace("boot_time = \"60s\"", "boot_time = \"60s\"\nbilling_granularity = \"1h\"");
+    let text = scenario("4h", "base_rps = 10", group).replace(
+        "boot_time = \"60s\"",
+        "boot_time = \"60s\"\nbilling_granularity = \"1h\"",
+    );
     let (_, outcome) = run(&text);
     // One instance all 4 h, one launched 00:10 and removed 01:20 (70 min -> 2 h).
     assert_eq!(outcome.total.instance_hours, 6.0);
@@ -400,5 +468,11 @@ run = "minus-quarter"
 "#;
     let (_, outcome) = run(&scenario("2m", "base_rps = 100", group));
     // 8 instances: -3 leaves 5, -25% (= -2) leaves 6: the larger capacity wins.
-    assert_eq!(statuses(&outcome), vec![(60, ActivityStatus::Superseded, 8, 8), (60, ActivityStatus::Successful, 8, 6)]);
+    assert_eq!(
+        statuses(&outcome),
+        vec![
+            (60, ActivityStatus::Superseded, 8, 8),
+            (60, ActivityStatus::Successful, 8, 6)
+        ]
+    );
 }

@@ -1,7 +1,8 @@
 //! The scaling activity history: every decision the engine takes, kept for reports.
 
-use crate::model::Scenario;
-use crate::time::SimTime;
+use crate::model::{Metric, Scenario, Statistic};
+use crate::policy::{Decision, trim_float};
+use crate::time::{Seconds, SimTime, format_duration};
 
 /// What set an activity in motion.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,18 +70,62 @@ impl ActivityStatus {
 
     /// Whether the trigger changed capacity (a scaling activity in the clouds' sense).
     pub fn is_activity(self) -> bool {
-        matches!(self, ActivityStatus::Successful | ActivityStatus::InProgress)
+        matches!(
+            self,
+            ActivityStatus::Successful | ActivityStatus::InProgress
+        )
     }
 }
 
-/// One entry of the activity history.
+/// Why a trigger ended as it did, beyond its status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Note {
+    /// Nothing to add.
+    #[default]
+    None,
+    /// Lost to a trigger leaving a larger capacity.
+    Superseded,
+    /// Another activity was in progress.
+    Busy,
+    /// The cooldown had this long to run.
+    Cooldown {
+        /// Seconds left.
+        remaining: Seconds,
+    },
+    /// The launch expiration passed while the group was busy.
+    Expired {
+        /// The task's launch expiration.
+        expiration: Seconds,
+    },
+    /// A scheduled task would have set min above max.
+    BoundsConflict {
+        /// Requested min.
+        min: u32,
+        /// Effective max.
+        max: u32,
+    },
+    /// A scheduled task set the bounds and desired capacity.
+    SetCapacity {
+        /// New min.
+        min: u32,
+        /// New max.
+        max: u32,
+        /// Desired as requested, if any.
+        desired: Option<u32>,
+    },
+    /// The run ended while the firing waited.
+    RunEnded,
+}
+
+/// One entry of the activity history. Details are kept as numbers and rendered on demand by
+/// [`ScalingActivity::detail`], so recording thousands of rejected triggers stays cheap.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScalingActivity {
     /// Group index.
     pub group: usize,
     /// What triggered it.
     pub cause: Cause,
-    /// When the trigger arrived (for retried scheduled tasks: when it finally ran or failed).
+    /// When the trigger arrived (a scheduled firing that failed: when it fired).
     pub start: SimTime,
     /// When the last launched instance entered service or the last one was removed.
     pub end: Option<SimTime>,
@@ -90,10 +135,124 @@ pub struct ScalingActivity {
     pub to: u32,
     /// Outcome.
     pub status: ActivityStatus,
-    /// Why: metric values, the rule's computation, the gate that stopped it.
-    pub detail: String,
+    /// For alarms: the datapoint that completed the breach (`None`: missing data).
+    pub datapoint: Option<f64>,
+    /// The rule computation, when a rule ran.
+    pub decision: Option<Decision>,
+    /// How long a scheduled firing waited for the group.
+    pub waited: Seconds,
+    /// Protected instances kept although desired dropped below them.
+    pub protected_kept: u32,
+    /// The gate or other circumstance.
+    pub note: Note,
     /// Instances launched (ids within the group).
     pub launched: Vec<u32>,
     /// Instances terminated (ids within the group).
     pub terminated: Vec<u32>,
+}
+
+impl ScalingActivity {
+    /// A record of a trigger that changed nothing, at `start`, with desired `desired`.
+    pub fn unchanged(
+        group: usize,
+        cause: Cause,
+        start: SimTime,
+        desired: u32,
+        status: ActivityStatus,
+    ) -> Self {
+        ScalingActivity {
+            group,
+            cause,
+            start,
+            end: Some(start),
+            from: desired,
+            to: desired,
+            status,
+            datapoint: None,
+            decision: None,
+            waited: 0,
+            protected_kept: 0,
+            note: Note::None,
+            launched: Vec::new(),
+            terminated: Vec::new(),
+        }
+    }
+
+    /// Why, in words: the alarm reading, the computation and the gate, e.g.
+    /// `cpu average 85.2 > 80 for 3 period(s) of 1m; change +2: 2 -> 4`.
+    pub fn detail(&self, scenario: &Scenario) -> String {
+        let group = &scenario.groups[self.group];
+        let mut parts = Vec::new();
+        if self.waited > 0 {
+            parts.push(format!(
+                "waited {} for the group",
+                format_duration(self.waited)
+            ));
+        }
+        match self.cause {
+            Cause::Alarm { alarm, .. } => {
+                let alarm = &group.alarms[alarm];
+                let metric = match alarm.metric {
+                    Metric::Cpu => "cpu",
+                    Metric::RequestsPerInstance => "requests_per_instance",
+                    Metric::RequestRate => "request_rate",
+                };
+                let statistic = match alarm.statistic {
+                    Statistic::Average => "average",
+                    Statistic::Maximum => "maximum",
+                    Statistic::Minimum => "minimum",
+                };
+                parts.push(format!(
+                    "{metric} {statistic} {} {} {} for {} period(s) of {}",
+                    self.datapoint.map_or("n/a".into(), trim_float),
+                    alarm.comparison.symbol(),
+                    trim_float(alarm.threshold),
+                    alarm.periods,
+                    format_duration(alarm.period)
+                ));
+            }
+            Cause::Scheduled { task } => {
+                if let crate::model::TaskAction::RunRule(rule) = group.scheduled[task].action
+                    && self.decision.is_some()
+                {
+                    parts.push(format!("rule {}", group.rules[rule].name));
+                }
+            }
+        }
+        if let Some(decision) = &self.decision {
+            parts.push(decision.explain());
+        }
+        match self.note {
+            Note::None => {}
+            Note::Superseded => parts.push("another trigger left a larger capacity".into()),
+            Note::Busy => parts.push("an activity is in progress".into()),
+            Note::Cooldown { remaining } => parts.push(format!(
+                "in cooldown for {} more",
+                format_duration(remaining)
+            )),
+            Note::Expired { expiration } => parts.push(format!(
+                "launch expiration of {} passed while the group was busy",
+                format_duration(expiration)
+            )),
+            Note::BoundsConflict { min, max } => {
+                parts.push(format!("min {min} would be above max {max}"))
+            }
+            Note::SetCapacity { min, max, desired } => parts.push(format!(
+                "set min {min}, max {max}, desired {}: {} -> {}",
+                desired.map_or("unchanged".to_string(), |value| value.to_string()),
+                self.from,
+                self.to
+            )),
+            Note::RunEnded => {
+                parts.push("the run ended while the task waited for the group".into())
+            }
+        }
+        if self.protected_kept > 0 {
+            parts.push(format!(
+                "{} protected instance(s) kept, group stays above desired",
+                self.protected_kept
+            ));
+        }
+        parts.join("; ")
+    }
 }

@@ -17,16 +17,14 @@ pub mod activity;
 pub mod outcome;
 pub mod queue;
 
-pub use activity::{ActivityStatus, Cause, ScalingActivity};
+pub use activity::{ActivityStatus, Cause, Note, ScalingActivity};
 pub use outcome::{GroupSummary, InstanceRecord, Outcome, TimelineRow};
 
 use crate::billing;
 use crate::load::LoadSeries;
-use crate::model::{
-    AlarmTask, CooldownBlocks, Metric, RemovalPolicy, Scenario, Statistic, TaskAction,
-};
+use crate::model::{CooldownBlocks, Metric, RemovalPolicy, Scenario, Statistic, TaskAction};
 use crate::policy;
-use crate::time::{Seconds, SimTime, format_duration};
+use crate::time::{Seconds, SimTime};
 use queue::{Event, EventQueue};
 use std::collections::VecDeque;
 
@@ -40,8 +38,14 @@ pub struct RunOptions {
 /// Runs `scenario` against `load` (which must have `scenario.ticks()` values on the
 /// scenario's metric period).
 pub fn simulate(scenario: &Scenario, load: &LoadSeries, options: RunOptions) -> Outcome {
-    assert_eq!(load.period, scenario.metric_period, "load grid must match the metric period");
-    assert!(load.values.len() >= scenario.ticks(), "load shorter than the scenario");
+    assert_eq!(
+        load.period, scenario.metric_period,
+        "load grid must match the metric period"
+    );
+    assert!(
+        load.values.len() >= scenario.ticks(),
+        "load shorter than the scenario"
+    );
     Simulation::new(scenario, load, options).run()
 }
 
@@ -254,7 +258,9 @@ impl<'a> Simulation<'a> {
     fn process_events(&mut self, now: SimTime) {
         while let Some((time, event)) = self.queue.pop_due(now) {
             match event {
-                Event::BootComplete { group, instance } => self.boot_complete(group, instance, time),
+                Event::BootComplete { group, instance } => {
+                    self.boot_complete(group, instance, time)
+                }
                 Event::ScheduledFire { group, task } => self.scheduled_fire(group, task, time),
                 Event::RetryWaiting { group } => {
                     self.groups[group].retry_at = None;
@@ -309,7 +315,12 @@ impl<'a> Simulation<'a> {
     /// Turns the period's integrals into one sample per alarm and a timeline row.
     fn close_period(&mut self, tick: usize, start: SimTime) {
         let total_load = self.load.values[tick];
-        for (index, (state, group)) in self.groups.iter_mut().zip(&self.scenario.groups).enumerate() {
+        for (index, (state, group)) in self
+            .groups
+            .iter_mut()
+            .zip(&self.scenario.groups)
+            .enumerate()
+        {
             let load = total_load * group.load_share;
             let has_data = state.tick_data_seconds > 0;
             let data = state.tick_data_seconds as f64;
@@ -348,7 +359,7 @@ impl<'a> Simulation<'a> {
             let group = &self.scenario.groups[group_index];
             self.triggers.clear();
             for (alarm_index, alarm) in group.alarms.iter().enumerate() {
-                if now % alarm.period != 0 {
+                if !now.is_multiple_of(alarm.period) {
                     continue;
                 }
                 let state = &mut self.groups[group_index].alarms[alarm_index];
@@ -375,58 +386,71 @@ impl<'a> Simulation<'a> {
         let rounding = self.scenario.rounding;
         let triggers = std::mem::take(&mut self.triggers);
         let state = &self.groups[group_index];
-        let decisions: Vec<policy::Decision> = triggers
-            .iter()
-            .map(|(alarm, _)| {
-                let rule = &group.rules[group.alarms[*alarm].rule];
-                policy::apply(rule.adjustment, state.desired, state.min, state.max, rounding)
-            })
-            .collect();
-        let winner = (0..decisions.len())
-            .rev()
-            .max_by_key(|index| decisions[*index].desired)
-            .unwrap_or(0);
-        for (index, ((alarm_index, datapoint), decision)) in triggers.iter().zip(decisions).enumerate() {
-            let alarm = &group.alarms[*alarm_index];
+        let decide = |alarm: usize| {
+            let rule = &group.rules[group.alarms[alarm].rule];
+            policy::apply(
+                rule.adjustment,
+                state.desired,
+                state.min,
+                state.max,
+                rounding,
+            )
+        };
+        let mut winner = 0;
+        let mut best = decide(triggers[0].0).desired;
+        for (index, (alarm, _)) in triggers.iter().enumerate().skip(1) {
+            let desired = decide(*alarm).desired;
+            if desired > best {
+                (winner, best) = (index, desired);
+            }
+        }
+        for (index, &(alarm_index, datapoint)) in triggers.iter().enumerate() {
+            let alarm = &group.alarms[alarm_index];
             let cause = Cause::Alarm {
-                alarm: *alarm_index,
+                alarm: alarm_index,
                 rule: alarm.rule,
             };
-            let reading = describe_reading(alarm, *datapoint);
             let state = &self.groups[group_index];
-            let from = state.desired;
-            let gate = if index != winner {
-                Some((ActivityStatus::Superseded, "another trigger left a larger capacity".to_string()))
+            let note = if index != winner {
+                Note::Superseded
             } else if state.busy.is_some() {
-                Some((ActivityStatus::RejectedBusy, "an activity is in progress".to_string()))
+                Note::Busy
             } else if now < state.cooldown_until {
-                Some((
-                    ActivityStatus::RejectedCooldown,
-                    format!("in cooldown for {} more", format_duration(state.cooldown_until - now)),
-                ))
-            } else {
-                None
-            };
-            match gate {
-                Some((status, why)) => self.record(ScalingActivity {
-                    group: group_index,
-                    cause,
-                    start: now,
-                    end: Some(now),
-                    from,
-                    to: from,
-                    status,
-                    detail: format!("{reading}; {why}"),
-                    launched: vec![],
-                    terminated: vec![],
-                }),
-                None => {
-                    let rule = &group.rules[alarm.rule];
-                    let cooldown = rule.cooldown.unwrap_or(group.default_cooldown);
-                    let detail = format!("{reading}; {}", decision.explanation);
-                    self.change_capacity(group_index, now, cause, decision.desired, detail, cooldown);
+                Note::Cooldown {
+                    remaining: state.cooldown_until - now,
                 }
-            }
+            } else {
+                let rule = &group.rules[alarm.rule];
+                let decision = policy::apply(
+                    rule.adjustment,
+                    state.desired,
+                    state.min,
+                    state.max,
+                    rounding,
+                );
+                let cooldown = rule.cooldown.unwrap_or(group.default_cooldown);
+                let mut activity = ScalingActivity::unchanged(
+                    group_index,
+                    cause,
+                    now,
+                    state.desired,
+                    ActivityStatus::NoChange,
+                );
+                activity.datapoint = datapoint;
+                activity.decision = Some(decision);
+                self.change_capacity(activity, decision.desired, cooldown);
+                continue;
+            };
+            let status = match note {
+                Note::Superseded => ActivityStatus::Superseded,
+                Note::Busy => ActivityStatus::RejectedBusy,
+                _ => ActivityStatus::RejectedCooldown,
+            };
+            let mut activity =
+                ScalingActivity::unchanged(group_index, cause, now, state.desired, status);
+            activity.datapoint = datapoint;
+            activity.note = note;
+            self.activities.push(activity);
         }
         self.triggers = triggers;
     }
@@ -445,7 +469,9 @@ impl<'a> Simulation<'a> {
                 },
             );
         }
-        self.groups[group_index].waiting.push_back((task_index, now));
+        self.groups[group_index]
+            .waiting
+            .push_back((task_index, now));
         self.retry_waiting(group_index, now);
     }
 
@@ -458,23 +484,20 @@ impl<'a> Simulation<'a> {
             let deadline = fired + task.launch_expiration;
             let state = &self.groups[group_index];
             if now > deadline {
-                let desired = state.desired;
+                let cause = Cause::Scheduled { task: task_index };
+                let mut activity = ScalingActivity::unchanged(
+                    group_index,
+                    cause,
+                    fired,
+                    state.desired,
+                    ActivityStatus::Failed,
+                );
+                activity.end = Some(deadline);
+                activity.note = Note::Expired {
+                    expiration: task.launch_expiration,
+                };
                 self.groups[group_index].waiting.pop_front();
-                self.record(ScalingActivity {
-                    group: group_index,
-                    cause: Cause::Scheduled { task: task_index },
-                    start: fired,
-                    end: Some(deadline),
-                    from: desired,
-                    to: desired,
-                    status: ActivityStatus::Failed,
-                    detail: format!(
-                        "launch expiration of {} passed while the group was busy",
-                        format_duration(task.launch_expiration)
-                    ),
-                    launched: vec![],
-                    terminated: vec![],
-                });
+                self.activities.push(activity);
                 continue;
             }
             if state.busy.is_some() {
@@ -484,7 +507,8 @@ impl<'a> Simulation<'a> {
                 let retry = state.cooldown_until;
                 if state.retry_at != Some(retry) {
                     self.groups[group_index].retry_at = Some(retry);
-                    self.queue.push(retry, Event::RetryWaiting { group: group_index });
+                    self.queue
+                        .push(retry, Event::RetryWaiting { group: group_index });
                 }
                 return;
             }
@@ -496,14 +520,17 @@ impl<'a> Simulation<'a> {
     fn run_task(&mut self, group_index: usize, task_index: usize, now: SimTime, fired: SimTime) {
         let group = &self.scenario.groups[group_index];
         let task = &group.scheduled[task_index];
-        let cause = Cause::Scheduled { task: task_index };
         let state = &mut self.groups[group_index];
-        let waited = if now > fired {
-            format!("waited {} for the group; ", format_duration(now - fired))
-        } else {
-            String::new()
-        };
-        let (target, explanation, cooldown) = match task.action {
+        let cause = Cause::Scheduled { task: task_index };
+        let mut activity = ScalingActivity::unchanged(
+            group_index,
+            cause,
+            now,
+            state.desired,
+            ActivityStatus::NoChange,
+        );
+        activity.waited = now - fired;
+        let (target, cooldown) = match task.action {
             TaskAction::RunRule(rule_index) => {
                 let rule = &group.rules[rule_index];
                 let decision = policy::apply(
@@ -513,77 +540,57 @@ impl<'a> Simulation<'a> {
                     state.max,
                     self.scenario.rounding,
                 );
-                let text = format!("rule {}: {}", rule.name, decision.explanation);
-                (decision.desired, text, rule.cooldown.unwrap_or(group.default_cooldown))
+                activity.decision = Some(decision);
+                (
+                    decision.desired,
+                    rule.cooldown.unwrap_or(group.default_cooldown),
+                )
             }
             TaskAction::SetCapacity { min, max, desired } => {
                 let new_min = min.unwrap_or(state.min);
                 let new_max = max.unwrap_or(state.max);
                 if new_min > new_max {
-                    let from = state.desired;
-                    self.record(ScalingActivity {
-                        group: group_index,
-                        cause,
-                        start: now,
-                        end: Some(now),
-                        from,
-                        to: from,
-                        status: ActivityStatus::Failed,
-                        detail: format!("{waited}min {new_min} would be above max {new_max}"),
-                        launched: vec![],
-                        terminated: vec![],
-                    });
+                    activity.status = ActivityStatus::Failed;
+                    activity.note = Note::BoundsConflict {
+                        min: new_min,
+                        max: new_max,
+                    };
+                    self.activities.push(activity);
                     return;
                 }
                 // Changing min or max moves desired into the new range at once (AWS, ESS).
                 state.min = new_min;
                 state.max = new_max;
-                let target = desired.unwrap_or(state.desired).clamp(new_min, new_max);
-                let text = format!(
-                    "set min {new_min}, max {new_max}, desired {}: {} -> {target}",
-                    desired.map_or("unchanged".to_string(), |value| value.to_string()),
-                    state.desired
-                );
-                (target, text, group.default_cooldown)
+                activity.note = Note::SetCapacity {
+                    min: new_min,
+                    max: new_max,
+                    desired,
+                };
+                (
+                    desired.unwrap_or(state.desired).clamp(new_min, new_max),
+                    group.default_cooldown,
+                )
             }
         };
-        self.change_capacity(group_index, now, cause, target, format!("{waited}{explanation}"), cooldown);
+        self.change_capacity(activity, target, cooldown);
     }
 
-    /// Moves desired capacity to `target` and launches or removes instances to match.
-    fn change_capacity(
-        &mut self,
-        group_index: usize,
-        now: SimTime,
-        cause: Cause,
-        target: u32,
-        mut detail: String,
-        cooldown: Seconds,
-    ) {
+    /// Moves desired capacity to `target`, launches or removes instances to match, and records
+    /// `activity` (which arrives with its cause, time and reasons filled in).
+    fn change_capacity(&mut self, mut activity: ScalingActivity, target: u32, cooldown: Seconds) {
+        let group_index = activity.group;
+        let now = activity.start;
         let group = &self.scenario.groups[group_index];
         let instance_type = &self.scenario.instance_types[group.instance_type];
         let state = &mut self.groups[group_index];
-        let from = state.desired;
         let live = state.live.len() as u32;
-        if target == from && live == target {
-            self.record(ScalingActivity {
-                group: group_index,
-                cause,
-                start: now,
-                end: Some(now),
-                from,
-                to: from,
-                status: ActivityStatus::NoChange,
-                detail,
-                launched: vec![],
-                terminated: vec![],
-            });
+        activity.to = target;
+        if target == activity.from && live == target {
+            activity.status = ActivityStatus::NoChange;
+            self.activities.push(activity);
             return;
         }
         state.desired = target;
-        let activity_index = self.activities.len();
-        let mut launched = Vec::new();
-        let mut terminated = Vec::new();
         if target > live {
             for _ in live..target {
                 let index = state.instances.len();
@@ -597,7 +604,7 @@ impl<'a> Simulation<'a> {
                 });
                 state.live.push(index);
                 state.pending += 1;
-                launched.push(index as u32);
+                activity.launched.push(index as u32);
                 self.queue.push(
                     now + instance_type.boot_time,
                     Event::BootComplete {
@@ -607,37 +614,23 @@ impl<'a> Simulation<'a> {
                 );
             }
         } else if target < live {
-            let victims = pick_victims(state, group.removal_policy, (live - target) as usize);
-            let kept = (live - target) as usize - victims.len();
+            let wanted = (live - target) as usize;
+            let victims = pick_victims(state, group.removal_policy, wanted);
+            activity.protected_kept = (wanted - victims.len()) as u32;
             for index in victims {
                 terminate(state, index, now, instance_type);
-                terminated.push(index as u32);
-            }
-            if kept > 0 {
-                detail.push_str(&format!(
-                    "; {kept} protected instance(s) kept, group stays above desired"
-                ));
+                activity.terminated.push(index as u32);
             }
         }
-        let (status, end) = if launched.is_empty() {
+        if activity.launched.is_empty() {
             state.cooldown_until = now + cooldown;
-            (ActivityStatus::Successful, Some(now))
+            activity.status = ActivityStatus::Successful;
         } else {
-            state.busy = Some((activity_index, cooldown));
-            (ActivityStatus::InProgress, None)
-        };
-        self.record(ScalingActivity {
-            group: group_index,
-            cause,
-            start: now,
-            end,
-            from,
-            to: target,
-            status,
-            detail,
-            launched,
-            terminated,
-        });
+            state.busy = Some((self.activities.len(), cooldown));
+            activity.status = ActivityStatus::InProgress;
+            activity.end = None;
+        }
+        self.activities.push(activity);
     }
 
     fn boot_complete(&mut self, group_index: usize, instance_index: usize, now: SimTime) {
@@ -662,33 +655,33 @@ impl<'a> Simulation<'a> {
         }
     }
 
-    fn record(&mut self, activity: ScalingActivity) {
-        self.activities.push(activity);
-    }
-
     fn finish(mut self) -> Outcome {
         let end = self.scenario.duration;
         // Firings still waiting when the run ends never ran.
         for group_index in 0..self.groups.len() {
             while let Some((task_index, fired)) = self.groups[group_index].waiting.pop_front() {
+                let cause = Cause::Scheduled { task: task_index };
                 let desired = self.groups[group_index].desired;
-                self.record(ScalingActivity {
-                    group: group_index,
-                    cause: Cause::Scheduled { task: task_index },
-                    start: fired,
-                    end: None,
-                    from: desired,
-                    to: desired,
-                    status: ActivityStatus::Failed,
-                    detail: "the run ended while the task waited for the group".into(),
-                    launched: vec![],
-                    terminated: vec![],
-                });
+                let mut activity = ScalingActivity::unchanged(
+                    group_index,
+                    cause,
+                    fired,
+                    desired,
+                    ActivityStatus::Failed,
+                );
+                activity.end = None;
+                activity.note = Note::RunEnded;
+                self.activities.push(activity);
             }
         }
         let mut instances = Vec::new();
         let mut summaries = Vec::with_capacity(self.groups.len());
-        for (group_index, (state, group)) in self.groups.iter_mut().zip(&self.scenario.groups).enumerate() {
+        for (group_index, (state, group)) in self
+            .groups
+            .iter_mut()
+            .zip(&self.scenario.groups)
+            .enumerate()
+        {
             let instance_type = &self.scenario.instance_types[group.instance_type];
             let mut billed_total = 0;
             for (id, instance) in state.instances.iter_mut().enumerate() {
@@ -816,26 +809,4 @@ fn terminate(
     );
     state.topup_seconds += billed - life;
     state.live.retain(|live| *live != index);
-}
-
-/// "cpu average 85.2 > 80 for 3 periods of 1m".
-fn describe_reading(alarm: &AlarmTask, datapoint: Option<f64>) -> String {
-    let metric = match alarm.metric {
-        Metric::Cpu => "cpu",
-        Metric::RequestsPerInstance => "requests_per_instance",
-        Metric::RequestRate => "request_rate",
-    };
-    let statistic = match alarm.statistic {
-        Statistic::Average => "average",
-        Statistic::Maximum => "maximum",
-        Statistic::Minimum => "minimum",
-    };
-    format!(
-        "{metric} {statistic} {} {} {} for {} period(s) of {}",
-        datapoint.map_or("n/a".into(), policy::trim_float),
-        alarm.comparison.symbol(),
-        policy::trim_float(alarm.threshold),
-        alarm.periods,
-        format_duration(alarm.period)
-    )
 }

@@ -69,7 +69,9 @@ impl EventQueue {
         if self.peek_time()? > time {
             return None;
         }
-        self.heap.pop().map(|Reverse((at, _, _, event))| (at, event))
+        self.heap
+            .pop()
+            .map(|Reverse((at, _, _, event))| (at, event))
     }
 }
 
@@ -82,7 +84,13 @@ mod tests {
         let mut queue = EventQueue::default();
         queue.push(60, Event::ScheduledFire { group: 0, task: 1 });
         queue.push(60, Event::ScheduledFire { group: 0, task: 0 });
-        queue.push(60, Event::BootComplete { group: 0, instance: 9 });
+        queue.push(
+            60,
+            Event::BootComplete {
+                group: 0,
+                instance: 9,
+            },
+        );
         queue.push(30, Event::RetryWaiting { group: 1 });
         assert_eq!(queue.pop_due(20), None);
         let order: Vec<Event> = std::iter::from_fn(|| queue.pop_due(60).map(|(_, e)| e)).collect();
@@ -90,7 +98,10 @@ mod tests {
             order,
             vec![
                 Event::RetryWaiting { group: 1 },
-                Event::BootComplete { group: 0, instance: 9 },
+                Event::BootComplete {
+                    group: 0,
+                    instance: 9
+                },
                 Event::ScheduledFire { group: 0, task: 1 },
                 Event::ScheduledFire { group: 0, task: 0 },
             ]

@@ -90,21 +90,27 @@ pub fn parse_csv(
         .map_err(|error| csv_error(file, &error))?
         .clone();
     let find = |name: &str| -> Result<usize, Diagnostic> {
-        headers.iter().position(|header| header == name).ok_or_else(|| {
-            let columns: Vec<&str> = headers.iter().collect();
-            let mut diagnostic = Diagnostic::at_span(
-                file,
-                text,
-                0..text.find('\n').unwrap_or(text.len()),
-                format!("trace has no column `{name}`"),
-            )
-            .with_field(name);
-            diagnostic.hint = Some(match crate::error::did_you_mean(name, columns.clone()) {
-                Some(close) => format!("did you mean `{close}`? columns are: {}", columns.join(", ")),
-                None => format!("columns are: {}", columns.join(", ")),
-            });
-            diagnostic
-        })
+        headers
+            .iter()
+            .position(|header| header == name)
+            .ok_or_else(|| {
+                let columns: Vec<&str> = headers.iter().collect();
+                let mut diagnostic = Diagnostic::at_span(
+                    file,
+                    text,
+                    0..text.find('\n').unwrap_or(text.len()),
+                    format!("trace has no column `{name}`"),
+                )
+                .with_field(name);
+                diagnostic.hint = Some(match crate::error::did_you_mean(name, columns.clone()) {
+                    Some(close) => format!(
+                        "did you mean `{close}`? columns are: {}",
+                        columns.join(", ")
+                    ),
+                    None => format!("columns are: {}", columns.join(", ")),
+                });
+                diagnostic
+            })
     };
     let value_index = find(&format.value_column)?;
     let time_index = format.time_column.as_deref().map(find).transpose()?;
@@ -121,7 +127,11 @@ pub fn parse_csv(
         }
         let line = record.position().map_or(0, |position| position.line());
         let cell_error = |index: usize, message: String, hint: &str| {
-            let column = 1 + record.iter().take(index).map(|cell| cell.len() + 1).sum::<usize>();
+            let column = 1 + record
+                .iter()
+                .take(index)
+                .map(|cell| cell.len() + 1)
+                .sum::<usize>();
             let mut diagnostic = Diagnostic::file(file, message)
                 .with_field(headers.get(index).unwrap_or("?"))
                 .with_hint(hint);
@@ -167,9 +177,10 @@ pub fn parse_csv(
         (Some(step), _) => step,
         (None, n) if n >= 2 => {
             let difference = times[1] - times[0];
-            u64::try_from(difference).ok().filter(|step| *step > 0).ok_or_else(|| {
-                row_error(file, lines[1], "rows are not in increasing time order")
-            })?
+            u64::try_from(difference)
+                .ok()
+                .filter(|step| *step > 0)
+                .ok_or_else(|| row_error(file, lines[1], "rows are not in increasing time order"))?
         }
         _ => {
             return Err(Diagnostic::file(file, "cannot infer the bucket length")
@@ -211,7 +222,11 @@ pub fn parse_csv(
         ValueKind::Count => step as f64,
         ValueKind::Rate => 1.0,
     };
-    let rates = values.iter().skip(skip).map(|value| value / divisor).collect();
+    let rates = values
+        .iter()
+        .skip(skip)
+        .map(|value| value / divisor)
+        .collect();
     Ok(Trace { start, step, rates })
 }
 
@@ -276,7 +291,8 @@ mod tests {
 
     #[test]
     fn timestamps_align_to_the_scenario_start() {
-        let text = "timestamp_local,requests\n1995-06-30T23:59:00-04:00,5\n1995-07-01T00:00:00-04:00,60\n";
+        let text =
+            "timestamp_local,requests\n1995-06-30T23:59:00-04:00,5\n1995-07-01T00:00:00-04:00,60\n";
         let trace = parse_csv("t.csv", text, &counts("timestamp_local"), &clock()).unwrap();
         assert_eq!((trace.start, trace.rates.clone()), (0, vec![1.0]));
     }

@@ -36,16 +36,17 @@ pub fn load(path: &Path) -> Result<Loaded, Diagnostics> {
 /// Parses and validates scenario `text` labelled `file`, reading traces relative to `base`,
 /// and generates its load.
 pub fn load_str(file: &str, text: &str, base: &Path) -> Result<Loaded, Diagnostics> {
-    let mut read_trace = |relative: &str, format: &TraceFormat, clock: &Clock| -> Result<Trace, Diagnostic> {
-        let trace_path = base.join(relative);
-        let trace_label = trace_path.display().to_string();
-        let text = std::fs::read_to_string(&trace_path).map_err(|error| {
-            Diagnostic::file(&trace_label, format!("cannot read trace: {error}"))
-                .with_field("load.trace.path")
-                .with_hint("trace paths are relative to the scenario file")
-        })?;
-        trace::parse_csv(&trace_label, &text, format, clock)
-    };
+    let mut read_trace =
+        |relative: &str, format: &TraceFormat, clock: &Clock| -> Result<Trace, Diagnostic> {
+            let trace_path = base.join(relative);
+            let trace_label = trace_path.display().to_string();
+            let text = std::fs::read_to_string(&trace_path).map_err(|error| {
+                Diagnostic::file(&trace_label, format!("cannot read trace: {error}"))
+                    .with_field("load.trace.path")
+                    .with_hint("trace paths are relative to the scenario file")
+            })?;
+            trace::parse_csv(&trace_label, &text, format, clock)
+        };
     let scenario = parse(file, text, &mut read_trace)?;
     let load = scenario
         .load
@@ -55,8 +56,13 @@ pub fn load_str(file: &str, text: &str, base: &Path) -> Result<Loaded, Diagnosti
 
 /// Parses and validates scenario `text`; `file` labels diagnostics and `read_trace` supplies
 /// any trace the load names.
-pub fn parse(file: &str, text: &str, read_trace: &mut validate::TraceReader) -> Result<Scenario, Diagnostics> {
-    let wire: wire::File = toml::from_str(text).map_err(|error| toml_diagnostic(file, text, &error))?;
+pub fn parse(
+    file: &str,
+    text: &str,
+    read_trace: &mut validate::TraceReader,
+) -> Result<Scenario, Diagnostics> {
+    let wire: wire::File =
+        toml::from_str(text).map_err(|error| toml_diagnostic(file, text, &error))?;
     let mut checker = Checker::new(file, text);
     match validate::validate(&mut checker, wire, read_trace) {
         Some(scenario) if checker.problems.is_empty() => Ok(scenario),
@@ -68,7 +74,13 @@ pub fn parse(file: &str, text: &str, read_trace: &mut validate::TraceReader) -> 
 fn toml_diagnostic(file: &str, text: &str, error: &toml::de::Error) -> Diagnostic {
     let message = error.message().trim().to_string();
     let span = error.span().unwrap_or(0..0);
-    let mut diagnostic = Diagnostic::at_span(file, text, span.clone(), first_line(&message));
+    // serde lists every allowed key in the message; the hint says it better.
+    let headline = first_line(&message);
+    let headline = match headline.split_once(", expected") {
+        Some((head, _)) if headline.starts_with("unknown") => head.to_string(),
+        _ => headline,
+    };
+    let mut diagnostic = Diagnostic::at_span(file, text, span.clone(), headline);
     if let Some(field) = field_at(text, span.start) {
         diagnostic = diagnostic.with_field(field);
     }
@@ -87,7 +99,11 @@ fn hint_for(message: &str) -> Option<String> {
     let ticked: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
     if message.starts_with("unknown field") || message.starts_with("unknown variant") {
         let (word, expected) = ticked.split_first()?;
-        let what = if message.starts_with("unknown field") { "keys" } else { "values" };
+        let what = if message.starts_with("unknown field") {
+            "keys"
+        } else {
+            "values"
+        };
         return Some(match did_you_mean(word, expected.iter().copied()) {
             Some(close) => format!("did you mean `{close}`?"),
             None if expected.is_empty() => "remove it".to_string(),
@@ -109,13 +125,21 @@ fn field_at(text: &str, offset: usize) -> Option<String> {
     for line in text[..line_start].lines() {
         let trimmed = line.trim();
         if trimmed.starts_with('[') {
-            table = trimmed.trim_matches(|c| c == '[' || c == ']').trim().to_string();
+            table = trimmed
+                .trim_matches(|c| c == '[' || c == ']')
+                .trim()
+                .to_string();
         }
     }
     let line = text[line_start..].lines().next().unwrap_or("");
     let trimmed = line.trim();
     if trimmed.starts_with('[') {
-        return Some(trimmed.trim_matches(|c| c == '[' || c == ']').trim().to_string());
+        return Some(
+            trimmed
+                .trim_matches(|c| c == '[' || c == ']')
+                .trim()
+                .to_string(),
+        );
     }
     if let Some((name, _)) = line.split_once('=') {
         let name = name.trim();
@@ -138,13 +162,17 @@ mod tests {
     #[test]
     fn field_paths_join_table_and_key() {
         let text = "[scenario]\nname = \"x\"\n\n[[group]]\nmin = 1\n";
-        assert_eq!(field_at(text, text.find("min").unwrap()).as_deref(), Some("group.min"));
+        assert_eq!(
+            field_at(text, text.find("min").unwrap()).as_deref(),
+            Some("group.min")
+        );
         assert_eq!(field_at(text, 12).as_deref(), Some("scenario.name"));
     }
 
     #[test]
     fn unknown_field_hint_suggests_the_key() {
-        let hint = hint_for("unknown field `cooldwon`, expected one of `name`, `cooldown`").unwrap();
+        let hint =
+            hint_for("unknown field `cooldwon`, expected one of `name`, `cooldown`").unwrap();
         assert_eq!(hint, "did you mean `cooldown`?");
         let hint = hint_for("unknown variant `fastest`, expected `aws` or `alibaba`").unwrap();
         assert_eq!(hint, "allowed values: aws, alibaba");

@@ -33,8 +33,15 @@ impl<'a> Checker<'a> {
     }
 
     /// Records a problem at `span`, naming `field` and suggesting `hint`.
-    fn error(&mut self, span: Range<usize>, field: &str, message: impl Into<String>, hint: impl Into<String>) {
-        let mut diagnostic = Diagnostic::at_span(self.file, self.source, span, message).with_field(field);
+    fn error(
+        &mut self,
+        span: Range<usize>,
+        field: &str,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        let mut diagnostic =
+            Diagnostic::at_span(self.file, self.source, span, message).with_field(field);
         let hint = hint.into();
         if !hint.is_empty() {
             diagnostic = diagnostic.with_hint(hint);
@@ -43,15 +50,32 @@ impl<'a> Checker<'a> {
     }
 
     /// A finite number within `range`, or a recorded problem.
-    fn number(&mut self, value: &Spanned<f64>, field: &str, low: f64, high: f64, hint: &str) -> f64 {
+    fn number(
+        &mut self,
+        value: &Spanned<f64>,
+        field: &str,
+        low: f64,
+        high: f64,
+        hint: &str,
+    ) -> f64 {
         let number = *value.get_ref();
         if !number.is_finite() || number < low || number > high {
-            let range = if high.is_infinite() {
+            let range = if low == f64::MIN_POSITIVE && high.is_infinite() {
+                "positive".to_string()
+            } else if low == f64::MIN_POSITIVE {
+                format!("positive and at most {high}")
+            } else if high.is_infinite() {
                 format!("at least {low}")
             } else {
                 format!("between {low} and {high}")
             };
-            self.error(value.span(), field, format!("`{field}` is {number}, must be {range}"), hint);
+            let key = field.rsplit('.').next().unwrap_or(field);
+            self.error(
+                value.span(),
+                field,
+                format!("`{key}` is {number}, must be {range}"),
+                hint,
+            );
         }
         number
     }
@@ -70,15 +94,28 @@ impl<'a> Checker<'a> {
     }
 
     /// Index of `name` among `names`, or a recorded "unknown" problem with a suggestion.
-    fn reference(&mut self, name: &Spanned<String>, names: &[String], field: &str, what: &str) -> Option<usize> {
-        let found = names.iter().position(|candidate| candidate == name.get_ref());
+    fn reference(
+        &mut self,
+        name: &Spanned<String>,
+        names: &[String],
+        field: &str,
+        what: &str,
+    ) -> Option<usize> {
+        let found = names
+            .iter()
+            .position(|candidate| candidate == name.get_ref());
         if found.is_none() {
             let hint = match did_you_mean(name.get_ref(), names.iter().map(String::as_str)) {
                 Some(close) => format!("did you mean `{close}`?"),
                 None if names.is_empty() => format!("define a {what} first"),
                 None => format!("known: {}", names.join(", ")),
             };
-            self.error(name.span(), field, format!("unknown {what} `{}`", name.get_ref()), hint);
+            self.error(
+                name.span(),
+                field,
+                format!("unknown {what} `{}`", name.get_ref()),
+                hint,
+            );
         }
         found
     }
@@ -86,11 +123,19 @@ impl<'a> Checker<'a> {
 
 fn timezone(checker: &mut Checker, value: &Spanned<String>) -> Tz {
     value.get_ref().parse::<Tz>().unwrap_or_else(|_| {
-        let hint = match did_you_mean(value.get_ref(), chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name())) {
+        let hint = match did_you_mean(
+            value.get_ref(),
+            chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name()),
+        ) {
             Some(close) => format!("did you mean `{close}`?"),
             None => "use an IANA zone name such as `Asia/Shanghai` or `UTC`".into(),
         };
-        checker.error(value.span(), "timezone", format!("unknown time zone `{}`", value.get_ref()), hint);
+        checker.error(
+            value.span(),
+            "timezone",
+            format!("unknown time zone `{}`", value.get_ref()),
+            hint,
+        );
         Tz::UTC
     })
 }
@@ -103,48 +148,105 @@ fn instant(clock: &Clock, value: wire::Instant) -> Option<SimTime> {
 }
 
 /// Turns a parsed file into a validated scenario, or every problem found.
-pub fn validate(checker: &mut Checker, file: wire::File, read_trace: &mut TraceReader) -> Option<Scenario> {
+pub fn validate(
+    checker: &mut Checker,
+    file: wire::File,
+    read_trace: &mut TraceReader,
+) -> Option<Scenario> {
     let section = &file.scenario;
-    let clock = Clock { start: section.start.0 };
+    let clock = Clock {
+        start: section.start.0,
+    };
     let metric_period = section.metric_period.get_ref().0;
     if metric_period == 0 {
-        checker.error(section.metric_period.span(), "scenario.metric_period", "metric period must be positive", "e.g. \"60s\"");
+        checker.error(
+            section.metric_period.span(),
+            "scenario.metric_period",
+            "metric period must be positive",
+            "e.g. \"60s\"",
+        );
     }
     let duration = section.duration.get_ref().0;
     if duration == 0 {
-        checker.error(section.duration.span(), "scenario.duration", "duration must be positive", "e.g. \"7d\"");
-    } else if metric_period > 0 && duration % metric_period != 0 {
         checker.error(
             section.duration.span(),
             "scenario.duration",
-            format!("duration {} is not a whole number of metric periods ({})", format_duration(duration), format_duration(metric_period)),
+            "duration must be positive",
+            "e.g. \"7d\"",
+        );
+    } else if metric_period > 0 && !duration.is_multiple_of(metric_period) {
+        checker.error(
+            section.duration.span(),
+            "scenario.duration",
+            format!(
+                "duration {} is not a whole number of metric periods ({})",
+                format_duration(duration),
+                format_duration(metric_period)
+            ),
             "make the duration a multiple of `metric_period`",
         );
     }
-    let default_timezone = section.timezone.as_ref().map_or(Tz::UTC, |zone| timezone(checker, zone));
+    let default_timezone = section
+        .timezone
+        .as_ref()
+        .map_or(Tz::UTC, |zone| timezone(checker, zone));
     let max_utilization = section.sla.as_ref().map_or(0.8, |sla| {
-        checker.number(&sla.max_utilization, "scenario.sla.max_utilization", f64::MIN_POSITIVE, 1.0, "a share of capacity such as 0.8")
+        checker.number(
+            &sla.max_utilization,
+            "scenario.sla.max_utilization",
+            f64::MIN_POSITIVE,
+            1.0,
+            "a share of capacity such as 0.8",
+        )
     });
 
     // Instance types.
     let type_names: Vec<String> = file.instance_types.get_ref().keys().cloned().collect();
     if type_names.is_empty() {
-        checker.error(file.instance_types.span(), "instance_types", "no instance types", "add e.g. [instance_types.small] with capacity_rps and price_per_hour");
+        checker.error(
+            file.instance_types.span(),
+            "instance_types",
+            "no instance types",
+            "add e.g. [instance_types.small] with capacity_rps and price_per_hour",
+        );
     }
     let instance_types = file
         .instance_types
         .get_ref()
         .iter()
         .map(|(name, wire_type)| {
-            let granularity = wire_type.billing_granularity.as_ref().map_or(1, |value| value.get_ref().0);
+            let granularity = wire_type
+                .billing_granularity
+                .as_ref()
+                .map_or(1, |value| value.get_ref().0);
             if granularity == 0 {
-                let span = wire_type.billing_granularity.as_ref().map_or(0..0, Spanned::span);
-                checker.error(span, "billing_granularity", "billing granularity must be at least 1s", "\"1s\" for per-second, \"1h\" for hourly billing");
+                let span = wire_type
+                    .billing_granularity
+                    .as_ref()
+                    .map_or(0..0, Spanned::span);
+                checker.error(
+                    span,
+                    &format!("instance_types.{name}.billing_granularity"),
+                    "billing granularity must be at least 1s",
+                    "\"1s\" for per-second, \"1h\" for hourly billing",
+                );
             }
             InstanceType {
                 name: name.clone(),
-                capacity_rps: checker.number(&wire_type.capacity_rps, "capacity_rps", f64::MIN_POSITIVE, f64::INFINITY, "requests per second one instance serves at 100% CPU"),
-                price_per_hour: checker.number(&wire_type.price_per_hour, "price_per_hour", 0.0, f64::INFINITY, "price per instance-hour"),
+                capacity_rps: checker.number(
+                    &wire_type.capacity_rps,
+                    &format!("instance_types.{name}.capacity_rps"),
+                    f64::MIN_POSITIVE,
+                    f64::INFINITY,
+                    "requests per second one instance serves at 100% CPU",
+                ),
+                price_per_hour: checker.number(
+                    &wire_type.price_per_hour,
+                    &format!("instance_types.{name}.price_per_hour"),
+                    0.0,
+                    f64::INFINITY,
+                    "price per instance-hour",
+                ),
                 boot_time: wire_type.boot_time.map_or(0, |value| value.0),
                 billing_granularity: granularity.max(1),
                 billing_minimum: wire_type.billing_minimum.map_or(60, |value| value.0),
@@ -156,7 +258,12 @@ pub fn validate(checker: &mut Checker, file: wire::File, read_trace: &mut TraceR
 
     // Groups.
     if file.group.get_ref().is_empty() {
-        checker.error(file.group.span(), "group", "no scaling groups", "add a [[group]] table");
+        checker.error(
+            file.group.span(),
+            "group",
+            "no scaling groups",
+            "add a [[group]] table",
+        );
     }
     let mut group_names = Vec::new();
     let groups: Vec<ScalingGroup> = file
@@ -165,7 +272,15 @@ pub fn validate(checker: &mut Checker, file: wire::File, read_trace: &mut TraceR
         .iter()
         .map(|group| {
             checker.unique(&mut group_names, &group.name, "group");
-            scaling_group(checker, group, &type_names, &clock, duration, metric_period, default_timezone)
+            scaling_group(
+                checker,
+                group,
+                &type_names,
+                &clock,
+                duration,
+                metric_period,
+                default_timezone,
+            )
         })
         .collect();
 
@@ -201,7 +316,13 @@ fn load_spec(
     read_trace: &mut TraceReader,
 ) -> Option<LoadSpec> {
     let base = match (&load.base_rps, &load.trace) {
-        (Some(rate), None) => Base::Constant(checker.number(rate, "load.base_rps", 0.0, f64::INFINITY, "requests per second")),
+        (Some(rate), None) => Base::Constant(checker.number(
+            rate,
+            "load.base_rps",
+            0.0,
+            f64::INFINITY,
+            "requests per second",
+        )),
         (None, Some(trace)) => {
             let format = TraceFormat {
                 time_column: trace.time_column.clone(),
@@ -237,7 +358,12 @@ fn load_spec(
         }
         (Some(rate), Some(trace)) => {
             let span = rate.span().start..trace.path.span().end.max(rate.span().end);
-            checker.error(span, "load", "both `base_rps` and `trace` are set", "keep one: a constant base rate or a recorded trace");
+            checker.error(
+                span,
+                "load",
+                "both `base_rps` and `trace` are set",
+                "keep one: a constant base rate or a recorded trace",
+            );
             Base::Constant(0.0)
         }
         (None, None) => {
@@ -249,9 +375,23 @@ fn load_spec(
             Base::Constant(0.0)
         }
     };
-    let scale = load.scale.as_ref().map_or(1.0, |scale| checker.number(scale, "load.scale", 0.0, f64::INFINITY, "a factor such as 2.0"));
+    let scale = load.scale.as_ref().map_or(1.0, |scale| {
+        checker.number(
+            scale,
+            "load.scale",
+            0.0,
+            f64::INFINITY,
+            "a factor such as 2.0",
+        )
+    });
     let diurnal = load.diurnal.as_ref().map(|diurnal| Diurnal {
-        amplitude: checker.number(&diurnal.amplitude, "load.diurnal.amplitude", 0.0, 1.0, "relative swing, e.g. 0.4"),
+        amplitude: checker.number(
+            &diurnal.amplitude,
+            "load.diurnal.amplitude",
+            0.0,
+            1.0,
+            "relative swing, e.g. 0.4",
+        ),
         peak: diurnal.peak.0,
     });
     let daily = load
@@ -262,18 +402,53 @@ fn load_spec(
             let length = (window.to.0 as i64 - from as i64).rem_euclid(86_400) as u64;
             let ramp = window.ramp.map_or(0, |ramp| ramp.0);
             if length == 0 {
-                checker.error(window.from.span(), "load.daily.from", "daily window has the same start and end", "e.g. from = \"11:00\", to = \"13:00\"");
+                checker.error(
+                    window.from.span(),
+                    "load.daily.from",
+                    "daily window has the same start and end",
+                    "e.g. from = \"11:00\", to = \"13:00\"",
+                );
             } else if 2 * ramp > length {
-                checker.error(window.from.span(), "load.daily.ramp", format!("ramps of {} do not fit in a {} window", format_duration(ramp), format_duration(length)), "each ramp can be at most half the window");
+                checker.error(
+                    window.from.span(),
+                    "load.daily.ramp",
+                    format!(
+                        "ramps of {} do not fit in a {} window",
+                        format_duration(ramp),
+                        format_duration(length)
+                    ),
+                    "each ramp can be at most half the window",
+                );
             }
             if window.multiply.is_none() && window.add_rps.is_none() {
-                checker.error(window.from.span(), "load.daily", "daily window has neither `multiply` nor `add_rps`", "e.g. multiply = 3.0");
+                checker.error(
+                    window.from.span(),
+                    "load.daily",
+                    "daily window has neither `multiply` nor `add_rps`",
+                    "e.g. multiply = 3.0",
+                );
             }
             DailyWindow {
                 from,
                 to: window.to.0,
-                multiply: window.multiply.as_ref().map_or(1.0, |value| checker.number(value, "load.daily.multiply", 0.0, f64::INFINITY, "a factor such as 3.0")),
-                add_rps: window.add_rps.as_ref().map_or(0.0, |value| checker.number(value, "load.daily.add_rps", 0.0, f64::INFINITY, "requests per second")),
+                multiply: window.multiply.as_ref().map_or(1.0, |value| {
+                    checker.number(
+                        value,
+                        "load.daily.multiply",
+                        0.0,
+                        f64::INFINITY,
+                        "a factor such as 3.0",
+                    )
+                }),
+                add_rps: window.add_rps.as_ref().map_or(0.0, |value| {
+                    checker.number(
+                        value,
+                        "load.daily.add_rps",
+                        0.0,
+                        f64::INFINITY,
+                        "requests per second",
+                    )
+                }),
                 ramp,
             }
         })
@@ -281,10 +456,21 @@ fn load_spec(
     let growth = load.growth.as_ref().map(|growth| {
         let over = growth.over.get_ref().0;
         if over == 0 {
-            checker.error(growth.over.span(), "load.growth.over", "growth needs a positive span", "e.g. over = \"1d\"");
+            checker.error(
+                growth.over.span(),
+                "load.growth.over",
+                "growth needs a positive span",
+                "e.g. over = \"1d\"",
+            );
         }
         Growth {
-            factor: checker.number(&growth.factor, "load.growth.factor", f64::MIN_POSITIVE, f64::INFINITY, "e.g. 20 for a 20x launch"),
+            factor: checker.number(
+                &growth.factor,
+                "load.growth.factor",
+                f64::MIN_POSITIVE,
+                f64::INFINITY,
+                "e.g. 20 for a 20x launch",
+            ),
             start: growth.start.and_then(|at| instant(clock, at)).unwrap_or(0),
             over: over.max(1),
             shape: match growth.shape {
@@ -298,14 +484,28 @@ fn load_spec(
         .iter()
         .map(|burst| {
             let at = instant(clock, *burst.at.get_ref()).unwrap_or_else(|| {
-                checker.error(burst.at.span(), "load.bursts.at", "burst starts before the scenario", "use an offset such as \"2d10h\" or a later date-time");
+                checker.error(
+                    burst.at.span(),
+                    "load.bursts.at",
+                    "burst starts before the scenario",
+                    "use an offset such as \"2d10h\" or a later date-time",
+                );
                 0
             });
             Burst {
                 at,
                 duration: burst.duration.0,
-                add_rps: checker.number(&burst.add_rps, "load.bursts.add_rps", 0.0, f64::INFINITY, "requests per second"),
-                ramp: burst.ramp.map_or(0, |ramp| ramp.0).min(burst.duration.0 / 2),
+                add_rps: checker.number(
+                    &burst.add_rps,
+                    "load.bursts.add_rps",
+                    0.0,
+                    f64::INFINITY,
+                    "requests per second",
+                ),
+                ramp: burst
+                    .ramp
+                    .map_or(0, |ramp| ramp.0)
+                    .min(burst.duration.0 / 2),
             }
         })
         .collect();
@@ -338,33 +538,71 @@ fn scaling_group(
     metric_period: Seconds,
     default_timezone: Tz,
 ) -> ScalingGroup {
-    let instance_type = checker.reference(&group.instance_type, type_names, "instance_type", "instance type").unwrap_or(0);
+    let instance_type = checker
+        .reference(
+            &group.instance_type,
+            type_names,
+            "instance_type",
+            "instance type",
+        )
+        .unwrap_or(0);
     let (min, max) = (*group.min.get_ref(), *group.max.get_ref());
     if min > max {
-        checker.error(group.min.span(), "group.min", format!("min {min} is above max {max}"), "min must be at most max");
+        checker.error(
+            group.min.span(),
+            "group.min",
+            format!("min {min} is above max {max}"),
+            "min must be at most max",
+        );
     }
     let desired = group.desired.as_ref().map_or(min, |value| *value.get_ref());
     if let Some(value) = &group.desired
         && (desired < min || desired > max)
     {
-        checker.error(value.span(), "group.desired", format!("desired {desired} is outside [min {min}, max {max}]"), "desired capacity must lie within min and max");
+        checker.error(
+            value.span(),
+            "group.desired",
+            format!("desired {desired} is outside [min {min}, max {max}]"),
+            "desired capacity must lie within min and max",
+        );
     }
-    let existing = group.existing.as_ref().map_or(ExistingInstances::default(), |existing| {
-        let count = *existing.count.get_ref();
-        if count > desired {
-            checker.error(existing.count.span(), "group.existing.count", format!("{count} existing instances but desired is {desired}"), "existing instances count toward desired capacity: raise `desired`");
-        }
-        ExistingInstances { count, protected: existing.protected }
-    });
+    let existing = group
+        .existing
+        .as_ref()
+        .map_or(ExistingInstances::default(), |existing| {
+            let count = *existing.count.get_ref();
+            if count > desired {
+                checker.error(
+                    existing.count.span(),
+                    "group.existing.count",
+                    format!("{count} existing instances but desired is {desired}"),
+                    "existing instances count toward desired capacity: raise `desired`",
+                );
+            }
+            ExistingInstances {
+                count,
+                protected: existing.protected,
+            }
+        });
     let load_share = group.load_share.as_ref().map_or(1.0, |share| {
-        checker.number(share, "group.load_share", f64::MIN_POSITIVE, f64::INFINITY, "the fraction of the load this group serves, e.g. 0.5")
+        checker.number(
+            share,
+            "group.load_share",
+            f64::MIN_POSITIVE,
+            f64::INFINITY,
+            "the fraction of the load this group serves, e.g. 0.5",
+        )
     });
 
     let mut rule_names = Vec::new();
-    let rules: Vec<ScalingRule> = group.rule.iter().map(|rule| {
-        checker.unique(&mut rule_names, &rule.name, "rule");
-        scaling_rule(checker, rule)
-    }).collect();
+    let rules: Vec<ScalingRule> = group
+        .rule
+        .iter()
+        .map(|rule| {
+            checker.unique(&mut rule_names, &rule.name, "rule");
+            scaling_rule(checker, rule)
+        })
+        .collect();
 
     let mut task_names = Vec::new();
     let scheduled = group
@@ -372,7 +610,14 @@ fn scaling_group(
         .iter()
         .map(|task| {
             checker.unique(&mut task_names, &task.name, "scheduled task");
-            scheduled_task(checker, task, &rule_names, clock, duration, default_timezone)
+            scheduled_task(
+                checker,
+                task,
+                &rule_names,
+                clock,
+                duration,
+                default_timezone,
+            )
         })
         .collect();
 
@@ -396,7 +641,9 @@ fn scaling_group(
         removal_policy: match group.removal_policy {
             wire::RemovalPolicyWire::OldestInstance => RemovalPolicy::OldestInstance,
             wire::RemovalPolicyWire::NewestInstance => RemovalPolicy::NewestInstance,
-            wire::RemovalPolicyWire::OldestScalingConfiguration => RemovalPolicy::OldestScalingConfiguration,
+            wire::RemovalPolicyWire::OldestScalingConfiguration => {
+                RemovalPolicy::OldestScalingConfiguration
+            }
         },
         default_cooldown: group.default_cooldown.map_or(300, |value| value.0),
         load_share,
@@ -407,20 +654,46 @@ fn scaling_group(
 }
 
 fn scaling_rule(checker: &mut Checker, rule: &wire::Rule) -> ScalingRule {
-    let given = [rule.change.is_some(), rule.change_percent.is_some(), rule.set.is_some()];
+    let given = [
+        rule.change.is_some(),
+        rule.change_percent.is_some(),
+        rule.set.is_some(),
+    ];
     if given.iter().filter(|set| **set).count() != 1 {
-        checker.error(rule.name.span(), "group.rule", format!("rule `{}` needs exactly one of `change`, `change_percent`, `set`", rule.name.get_ref()), "e.g. change = 2, change_percent = 25 or set = 4");
+        checker.error(
+            rule.name.span(),
+            "group.rule",
+            format!(
+                "rule `{}` needs exactly one of `change`, `change_percent`, `set`",
+                rule.name.get_ref()
+            ),
+            "e.g. change = 2, change_percent = 25 or set = 4",
+        );
     }
     if let Some(magnitude) = &rule.min_adjustment
         && rule.change_percent.is_none()
     {
-        checker.error(magnitude.span(), "group.rule.min_adjustment", "`min_adjustment` applies only to `change_percent`", "remove it, or use change_percent");
+        checker.error(
+            magnitude.span(),
+            "group.rule.min_adjustment",
+            "`min_adjustment` applies only to `change_percent`",
+            "remove it, or use change_percent",
+        );
     }
     let adjustment = match (rule.change, &rule.change_percent, rule.set) {
         (Some(change), _, _) => Adjustment::Change(change),
         (_, Some(percent), _) => Adjustment::Percent {
-            percent: checker.number(percent, "group.rule.change_percent", -100.0, 10_000.0, "ESS allows -100 to 10000 percent"),
-            min_magnitude: rule.min_adjustment.as_ref().map_or(0, |value| *value.get_ref()),
+            percent: checker.number(
+                percent,
+                "group.rule.change_percent",
+                -100.0,
+                10_000.0,
+                "ESS allows -100 to 10000 percent",
+            ),
+            min_magnitude: rule
+                .min_adjustment
+                .as_ref()
+                .map_or(0, |value| *value.get_ref()),
         },
         (_, _, Some(value)) => Adjustment::Exact(value),
         _ => Adjustment::Change(0),
@@ -445,10 +718,20 @@ fn scheduled_task(
     let problems_before = checker.problems.len();
     let recurrence = match (&task.cron, &task.at) {
         (Some(pattern), None) => {
-            let timezone = task.timezone.as_ref().map_or(default_timezone, |zone| timezone(checker, zone));
-            let parser = CronParser::builder().seconds(CronSeconds::Disallowed).year(Year::Disallowed).build();
+            let timezone = task
+                .timezone
+                .as_ref()
+                .map_or(default_timezone, |zone| timezone(checker, zone));
+            let parser = CronParser::builder()
+                .seconds(CronSeconds::Disallowed)
+                .year(Year::Disallowed)
+                .build();
             match parser.parse(pattern.get_ref()) {
-                Ok(cron) => Recurrence::Cron { cron: Box::new(cron), pattern: pattern.get_ref().clone(), timezone },
+                Ok(cron) => Recurrence::Cron {
+                    cron: Box::new(cron),
+                    pattern: pattern.get_ref().clone(),
+                    timezone,
+                },
                 Err(error) => {
                     checker.error(pattern.span(), "group.scheduled.cron", format!("invalid cron `{}`: {error}", pattern.get_ref()), "five fields: minute hour day-of-month month day-of-week, e.g. \"0 11 * * *\"");
                     Recurrence::Once(0)
@@ -458,37 +741,80 @@ fn scheduled_task(
         (None, Some(at)) => match instant(clock, *at.get_ref()) {
             Some(time) => Recurrence::Once(time),
             None => {
-                checker.error(at.span(), "group.scheduled.at", "one-off task is before the scenario start", "use an offset such as \"1d11h\"");
+                checker.error(
+                    at.span(),
+                    "group.scheduled.at",
+                    "one-off task is before the scenario start",
+                    "use an offset such as \"1d11h\"",
+                );
                 Recurrence::Once(0)
             }
         },
         _ => {
-            checker.error(task.name.span(), "group.scheduled", format!("scheduled task `{name}` needs exactly one of `cron` and `at`"), "cron = \"0 11 * * *\" repeats; at = \"1d11h\" fires once");
+            checker.error(
+                task.name.span(),
+                "group.scheduled",
+                format!("scheduled task `{name}` needs exactly one of `cron` and `at`"),
+                "cron = \"0 11 * * *\" repeats; at = \"1d11h\" fires once",
+            );
             Recurrence::Once(0)
         }
     };
-    if let Some(span) = task.cron.as_ref().map(Spanned::span).or(task.at.as_ref().map(Spanned::span))
+    if let Some(span) = task
+        .cron
+        .as_ref()
+        .map(Spanned::span)
+        .or(task.at.as_ref().map(Spanned::span))
         && checker.problems.len() == problems_before
     {
         let first = recurrence.next_after(clock, None);
         if first.is_none_or(|first| first >= duration || end.is_some_and(|end| first >= end)) {
-            checker.error(span, "group.scheduled", format!("scheduled task `{name}` never fires during the run"), format!("the run covers {} from {}", format_duration(duration), clock.format(0)));
+            checker.error(
+                span,
+                "group.scheduled",
+                format!("scheduled task `{name}` never fires during the run"),
+                format!(
+                    "the run covers {} from {}",
+                    format_duration(duration),
+                    clock.format(0)
+                ),
+            );
         }
     }
-    let action = match (&task.run, task.min.is_some() || task.max.is_some() || task.desired.is_some()) {
-        (Some(rule), false) => TaskAction::RunRule(checker.reference(rule, rule_names, "group.scheduled.run", "rule").unwrap_or(0)),
+    let action = match (
+        &task.run,
+        task.min.is_some() || task.max.is_some() || task.desired.is_some(),
+    ) {
+        (Some(rule), false) => TaskAction::RunRule(
+            checker
+                .reference(rule, rule_names, "group.scheduled.run", "rule")
+                .unwrap_or(0),
+        ),
         (None, true) => {
             let min = task.min.as_ref().map(|value| *value.get_ref());
             if let (Some(min), Some(max)) = (min, task.max)
                 && min > max
             {
-                checker.error(task.min.as_ref().map_or(0..0, Spanned::span), "group.scheduled.min", format!("min {min} is above max {max}"), "min must be at most max");
+                checker.error(
+                    task.min.as_ref().map_or(0..0, Spanned::span),
+                    "group.scheduled.min",
+                    format!("min {min} is above max {max}"),
+                    "min must be at most max",
+                );
             }
-            TaskAction::SetCapacity { min, max: task.max, desired: task.desired }
+            TaskAction::SetCapacity {
+                min,
+                max: task.max,
+                desired: task.desired,
+            }
         }
         _ => {
             checker.error(task.name.span(), "group.scheduled", format!("scheduled task `{name}` needs either `run` or any of `min`, `max`, `desired` (not both)"), "run = \"add-two\", or desired = 4");
-            TaskAction::SetCapacity { min: None, max: None, desired: None }
+            TaskAction::SetCapacity {
+                min: None,
+                max: None,
+                desired: None,
+            }
         }
     };
     ScheduledTask {
@@ -500,18 +826,37 @@ fn scheduled_task(
     }
 }
 
-fn alarm_task(checker: &mut Checker, alarm: &wire::Alarm, rule_names: &[String], metric_period: Seconds) -> AlarmTask {
+fn alarm_task(
+    checker: &mut Checker,
+    alarm: &wire::Alarm,
+    rule_names: &[String],
+    metric_period: Seconds,
+) -> AlarmTask {
     let period = alarm.period.as_ref().map_or(300, |value| value.get_ref().0);
     if let Some(value) = &alarm.period
-        && (period == 0 || metric_period == 0 || period % metric_period != 0)
+        && (period == 0 || metric_period == 0 || !period.is_multiple_of(metric_period))
     {
-        checker.error(value.span(), "group.alarm.period", format!("alarm period {} is not a positive multiple of the metric period {}", format_duration(period), format_duration(metric_period)), "clouds use 60s or 300s periods");
+        checker.error(
+            value.span(),
+            "group.alarm.period",
+            format!(
+                "alarm period {} is not a positive multiple of the metric period {}",
+                format_duration(period),
+                format_duration(metric_period)
+            ),
+            "clouds use 60s or 300s periods",
+        );
     }
     let periods = alarm.periods.as_ref().map_or(3, |value| *value.get_ref());
     if let Some(value) = &alarm.periods
         && periods == 0
     {
-        checker.error(value.span(), "group.alarm.periods", "an alarm needs at least 1 consecutive period", "ESS defaults to 3, Tencent allows 1 to 10");
+        checker.error(
+            value.span(),
+            "group.alarm.periods",
+            "an alarm needs at least 1 consecutive period",
+            "ESS defaults to 3, Tencent allows 1 to 10",
+        );
     }
     let comparisons = [
         (alarm.above, Comparison::Greater),
@@ -519,9 +864,20 @@ fn alarm_task(checker: &mut Checker, alarm: &wire::Alarm, rule_names: &[String],
         (alarm.below, Comparison::Less),
         (alarm.at_or_below, Comparison::LessOrEqual),
     ];
-    let given: Vec<(f64, Comparison)> = comparisons.iter().filter_map(|(value, op)| value.map(|value| (value, *op))).collect();
+    let given: Vec<(f64, Comparison)> = comparisons
+        .iter()
+        .filter_map(|(value, op)| value.map(|value| (value, *op)))
+        .collect();
     if given.len() != 1 {
-        checker.error(alarm.name.span(), "group.alarm", format!("alarm `{}` needs exactly one of `above`, `at_or_above`, `below`, `at_or_below`", alarm.name.get_ref()), "e.g. above = 80");
+        checker.error(
+            alarm.name.span(),
+            "group.alarm",
+            format!(
+                "alarm `{}` needs exactly one of `above`, `at_or_above`, `below`, `at_or_below`",
+                alarm.name.get_ref()
+            ),
+            "e.g. above = 80",
+        );
     }
     let (threshold, comparison) = given.first().copied().unwrap_or((0.0, Comparison::Greater));
     AlarmTask {
@@ -540,6 +896,8 @@ fn alarm_task(checker: &mut Checker, alarm: &wire::Alarm, rule_names: &[String],
         periods: periods.max(1),
         comparison,
         threshold,
-        rule: checker.reference(&alarm.run, rule_names, "group.alarm.run", "rule").unwrap_or(0),
+        rule: checker
+            .reference(&alarm.run, rule_names, "group.alarm.run", "rule")
+            .unwrap_or(0),
     }
 }

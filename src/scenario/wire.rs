@@ -18,7 +18,9 @@ pub struct Duration(pub Seconds);
 impl<'de> Deserialize<'de> for Duration {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;
-        parse_duration(&text).map(Duration).map_err(serde::de::Error::custom)
+        parse_duration(&text)
+            .map(Duration)
+            .map_err(serde::de::Error::custom)
     }
 }
 
@@ -29,7 +31,11 @@ pub struct TimeOfDay(pub Seconds);
 impl<'de> Deserialize<'de> for TimeOfDay {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;
-        let fail = || serde::de::Error::custom(format!("invalid time of day `{text}`; write \"HH:MM\", e.g. \"11:30\""));
+        let fail = || {
+            serde::de::Error::custom(format!(
+                "invalid time of day `{text}`; write \"HH:MM\", e.g. \"11:30\""
+            ))
+        };
         let parts: Vec<&str> = text.split(':').collect();
         if !(2..=3).contains(&parts.len()) {
             return Err(fail());
@@ -75,9 +81,11 @@ impl<'de> Deserialize<'de> for Instant {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;
         if text.contains('T') {
-            return DateTime::parse_from_rfc3339(&text).map(Instant::At).map_err(|error| {
-                serde::de::Error::custom(format!("invalid date-time `{text}` ({error})"))
-            });
+            return DateTime::parse_from_rfc3339(&text)
+                .map(Instant::At)
+                .map_err(|error| {
+                    serde::de::Error::custom(format!("invalid date-time `{text}` ({error})"))
+                });
         }
         parse_duration(&text).map(Instant::Offset).map_err(|error| {
             serde::de::Error::custom(format!(

@@ -1,0 +1,285 @@
+//! What a user sees: commands, outputs, exit codes and error messages.
+
+use assert_cmd::cargo::cargo_bin_cmd;
+use predicates::prelude::*;
+use std::fs;
+use std::path::Path;
+
+fn scaleplan() -> assert_cmd::Command {
+    cargo_bin_cmd!("scaleplan")
+}
+
+#[test]
+fn run_prints_the_summary_table() {
+    scaleplan()
+        .args(["run", "scenarios/lunch-peak.toml"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("scenario lunch-peak: 7d from 2026-03-02T00:00:00+08:00, seed 42"))
+        .stdout(predicate::str::is_match(r"ordering-servers\s+7\.64\s+364\.00\s+4\s+2\.16\s+14\s+0 cooldown, 0 busy\s+0s\s+0").unwrap());
+}
+
+#[test]
+fn run_json_prints_the_summary_as_json() {
+    let output = scaleplan()
+        .args(["run", "scenarios/cc-attack.toml", "--json"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["scenario"], "cc-attack");
+    assert_eq!(json["groups"][0]["name"], "web");
+    assert!(json["total"]["cost"].as_f64().unwrap() > 0.0);
+    assert!(json["total"]["rejected_by_cooldown"].as_u64().unwrap() > 0);
+    assert!(json["total"]["unserved_requests"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
+fn run_out_writes_summary_timeline_and_activities() {
+    let directory = tempfile::tempdir().unwrap();
+    let out = directory.path().join("lunch");
+    scaleplan()
+        .args(["run", "scenarios/lunch-peak.toml", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let timeline = fs::read_to_string(out.join("timeline.csv")).unwrap();
+    let mut lines = timeline.lines();
+    assert_eq!(
+        lines.next(),
+        Some("time,group,load_rps,desired,pending,in_service,utilization,cost_so_far")
+    );
+    assert_eq!(timeline.lines().count(), 1 + 7 * 1440);
+    // 11:00 on the first day: the scheduled task has raised desired to 4, two are booting.
+    let eleven = timeline
+        .lines()
+        .find(|line| line.starts_with("2026-03-02T11:00:00+08:00"))
+        .unwrap();
+    assert!(eleven.contains(",4,2,2,"), "{eleven}");
+
+    let activities = fs::read_to_string(out.join("activities.csv")).unwrap();
+    assert_eq!(activities.lines().count(), 1 + 14);
+    let first = activities.lines().nth(1).unwrap();
+    assert!(
+        first.starts_with("2026-03-02T11:00:00+08:00,2026-03-02T11:01:30+08:00,ordering-servers,scheduled lunch-up,2,4,successful,"),
+        "{first}"
+    );
+    assert!(
+        first.ends_with("ordering-servers-2 ordering-servers-3,"),
+        "{first}"
+    );
+
+    let summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["total"]["instance_hours"], 364.0);
+    // No temporary files are left behind.
+    let names: Vec<String> = fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(names.len(), 3, "{names:?}");
+}
+
+#[test]
+fn same_scenario_gives_byte_identical_outputs() {
+    let directory = tempfile::tempdir().unwrap();
+    for name in ["a", "b"] {
+        scaleplan()
+            .args(["run", "scenarios/viral-launch.toml", "--out"])
+            .arg(directory.path().join(name))
+            .assert()
+            .success();
+    }
+    for file in ["summary.json", "timeline.csv", "activities.csv"] {
+        let a = fs::read(directory.path().join("a").join(file)).unwrap();
+        let b = fs::read(directory.path().join("b").join(file)).unwrap();
+        assert!(a == b, "{file} differs between runs");
+    }
+}
+
+#[test]
+fn validate_accepts_every_bundled_scenario() {
+    for entry in fs::read_dir("scenarios").unwrap() {
+        let path = entry.unwrap().path();
+        if path
+            .extension()
+            .is_some_and(|extension| extension == "toml")
+        {
+            scaleplan()
+                .arg("validate")
+                .arg(&path)
+                .assert()
+                .success()
+                .stdout(predicate::str::contains(": ok ("));
+        }
+    }
+}
+
+/// Writes `text` to a scenario in a temporary directory and runs `args` on it with `--out`.
+fn run_bad(text: &str, files: &[(&str, &str)]) -> (assert_cmd::assert::Assert, tempfile::TempDir) {
+    let directory = tempfile::tempdir().unwrap();
+    fs::write(directory.path().join("bad.toml"), text).unwrap();
+    for (name, content) in files {
+        fs::write(directory.path().join(name), content).unwrap();
+    }
+    let assert = scaleplan()
+        .current_dir(directory.path())
+        .args(["run", "bad.toml", "--out", "out"])
+        .assert();
+    (assert, directory)
+}
+
+fn lunch_peak() -> String {
+    fs::read_to_string("scenarios/lunch-peak.toml").unwrap()
+}
+
+fn assert_no_output(directory: &Path) {
+    assert!(
+        !directory.join("out").exists(),
+        "an output directory was created"
+    );
+}
+
+#[test]
+fn unknown_key_names_line_column_field_and_suggests() {
+    let (assert, directory) = run_bad(
+        &lunch_peak().replace("default_cooldown =", "default_cooldwon ="),
+        &[],
+    );
+    assert
+        .code(2)
+        .stderr(predicate::str::contains(
+            "error: unknown field `default_cooldwon` (field `group.default_cooldwon`)",
+        ))
+        .stderr(predicate::str::contains("--> bad.toml:39:1"))
+        .stderr(predicate::str::contains(
+            "hint: did you mean `default_cooldown`?",
+        ));
+    assert_no_output(directory.path());
+}
+
+#[test]
+fn semantic_errors_are_all_reported_together() {
+    let text = lunch_peak()
+        .replace("min = 2\n", "min = 9\n")
+        .replace("run = \"remove-two\"", "run = \"remove-tow\"")
+        .replace("cron = \"0 13 * * *\"", "cron = \"0 0 31 2 *\"")
+        .replace("capacity_rps = 120 ", "capacity_rps = -5 ");
+    let (assert, directory) = run_bad(&text, &[]);
+    assert
+        .code(2)
+        .stderr(predicate::str::contains(
+            "`capacity_rps` is -5, must be positive",
+        ))
+        .stderr(predicate::str::contains(
+            "min 9 is above max 6 (field `group.min`)\n  --> bad.toml:34:7",
+        ))
+        .stderr(predicate::str::contains("unknown rule `remove-tow`"))
+        .stderr(predicate::str::contains("hint: did you mean `remove-two`?"))
+        .stderr(predicate::str::contains(
+            "scheduled task `lunch-down` never fires during the run",
+        ))
+        .stderr(predicate::str::contains("error: 5 problems found"));
+    assert_no_output(directory.path());
+}
+
+#[test]
+fn bad_duration_points_at_the_value() {
+    let (assert, _directory) = run_bad(
+        &lunch_peak().replace("boot_time = \"90s\"", "boot_time = \"90\""),
+        &[],
+    );
+    assert
+        .code(2)
+        .stderr(predicate::str::contains(
+            "invalid duration `90`: missing unit",
+        ))
+        .stderr(predicate::str::contains("--> bad.toml:22:13"));
+}
+
+#[test]
+fn toml_syntax_error_names_line_and_column() {
+    let (assert, _directory) = run_bad("[scenario\nname = \"x\"\n", &[]);
+    assert
+        .code(2)
+        .stderr(predicate::str::contains("--> bad.toml:1:10"));
+}
+
+/// A three-minute scenario replaying `trace.csv` (relative to the scenario) on 2 x 120 rps.
+const TRACE_SCENARIO: &str = r#"
+[scenario]
+name = "trace"
+start = "1995-07-01T00:00:00-04:00"
+duration = "3m"
+
+[instance_types.small]
+capacity_rps = 120
+price_per_hour = 0.1
+
+[load.trace]
+path = "data/trace.csv"
+time_column = "offset_seconds"
+value_column = "requests"
+kind = "count"
+
+[[group]]
+name = "web"
+instance_type = "small"
+min = 2
+max = 2
+"#;
+
+#[test]
+fn trace_with_a_gap_names_the_trace_line() {
+    let (assert, directory) = run_bad(
+        &TRACE_SCENARIO.replace("data/", ""),
+        &[(
+            "trace.csv",
+            "offset_seconds,requests\n0,100\n60,100\n180,100\n",
+        )],
+    );
+    assert
+        .code(2)
+        .stderr(predicate::str::contains("trace.csv:4:1"))
+        .stderr(predicate::str::contains(
+            "a gap: expected time 120, found 180",
+        ));
+    assert_no_output(directory.path());
+}
+
+#[test]
+fn trace_scenario_runs_from_any_directory() {
+    let directory = tempfile::tempdir().unwrap();
+    fs::create_dir(directory.path().join("data")).unwrap();
+    fs::write(directory.path().join("s.toml"), TRACE_SCENARIO).unwrap();
+    fs::write(
+        directory.path().join("data/trace.csv"),
+        "offset_seconds,requests\n0,6000\n60,12000\n120,30000\n",
+    )
+    .unwrap();
+    let output = scaleplan()
+        .arg("run")
+        .arg(directory.path().join("s.toml"))
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["total"]["offered_requests"], 48000.0);
+    // 500 rps in the third minute against 2 x 120: 260 rps unserved for 60 s.
+    assert_eq!(json["total"]["unserved_requests"], 260.0 * 60.0);
+}
+
+#[test]
+fn missing_scenario_file_exits_2() {
+    scaleplan()
+        .args(["run", "no/such/file.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no/such/file.toml"))
+        .stderr(predicate::str::contains("cannot read scenario"));
+}
