@@ -93,7 +93,7 @@ pub fn apply(
     let mut rounded_change = 0;
     let mut lifted_to = None;
     let unclamped = match adjustment {
-        Adjustment::Change(change) => current as i64 + change,
+        Adjustment::Change(change) => (current as i64).saturating_add(change),
         Adjustment::Exact(value) => value as i64,
         Adjustment::Percent {
             percent,
@@ -106,7 +106,7 @@ pub fn apply(
                 change = min_magnitude as i64 * percent.signum() as i64;
                 lifted_to = Some(change);
             }
-            current as i64 + change
+            (current as i64).saturating_add(change)
         }
     };
     Decision {

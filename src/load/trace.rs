@@ -176,7 +176,7 @@ pub fn parse_csv(
     let step = match (format.step, times.len()) {
         (Some(step), _) => step,
         (None, n) if n >= 2 => {
-            let difference = times[1] - times[0];
+            let difference = times[1].saturating_sub(times[0]);
             u64::try_from(difference)
                 .ok()
                 .filter(|step| *step > 0)
@@ -189,7 +189,7 @@ pub fn parse_csv(
     };
     if times.len() >= 2 {
         for index in 1..times.len() {
-            let expected = times[index - 1] + step as i64;
+            let expected = times[index - 1].saturating_add(step as i64);
             if times[index] != expected {
                 let what = match times[index].cmp(&expected) {
                     std::cmp::Ordering::Less if times[index] <= times[index - 1] => {
@@ -213,11 +213,12 @@ pub fn parse_csv(
     // Align to the scenario start: offsets start at 0; timestamps are absolute.
     let first = times.first().copied().unwrap_or(0);
     let skip = if first < 0 {
-        ((-first) as u64).div_ceil(step) as usize
+        first.unsigned_abs().div_ceil(step)
     } else {
         0
     };
-    let start = (first + (skip as u64 * step) as i64).max(0) as u64;
+    let start = (first as i128 + skip as i128 * step as i128).max(0) as u64;
+    let skip = usize::try_from(skip).unwrap_or(usize::MAX);
     let divisor = match format.kind {
         ValueKind::Count => step as f64,
         ValueKind::Rate => 1.0,

@@ -16,6 +16,17 @@ use toml::Spanned;
 /// The caller resolves the path and does the I/O.
 pub type TraceReader<'a> = dyn FnMut(&str, &TraceFormat, &Clock) -> Result<Trace, Diagnostic> + 'a;
 
+/// Most metric periods in one run: 50 million (about 95 years of minutes, 1.6 years of
+/// seconds) keeps the load and timeline within a few gigabytes.
+pub const MAX_TICKS: u64 = 50_000_000;
+
+/// Longest simulated span: 100 years keeps every instant a valid calendar date.
+pub const MAX_DURATION: Seconds = 100 * 365 * 86_400;
+
+/// Most instances a group may hold; far above the clouds' own quotas (Tencent: 2,000 per group)
+/// and low enough that the engine's per-instance records stay small.
+pub const MAX_GROUP_SIZE: u32 = 100_000;
+
 /// Collects diagnostics against one source file.
 pub struct Checker<'a> {
     file: &'a str,
@@ -184,6 +195,28 @@ pub fn validate(
                 format_duration(metric_period)
             ),
             "make the duration a multiple of `metric_period`",
+        );
+    }
+    if duration > MAX_DURATION {
+        checker.error(
+            section.duration.span(),
+            "scenario.duration",
+            format!(
+                "duration {} is longer than 100 years",
+                format_duration(duration)
+            ),
+            "simulate a shorter span",
+        );
+    } else if metric_period > 0 && duration / metric_period > MAX_TICKS {
+        checker.error(
+            section.duration.span(),
+            "scenario.duration",
+            format!(
+                "{} periods of {} is more than the limit of {MAX_TICKS}",
+                duration / metric_period,
+                format_duration(metric_period)
+            ),
+            "shorten the duration or lengthen `metric_period`",
         );
     }
     let default_timezone = section
@@ -715,6 +748,14 @@ fn scheduled_task(
 ) -> ScheduledTask {
     let name = task.name.get_ref();
     let end = task.end.and_then(|end| instant(clock, end));
+    if task.end.is_some() && end.is_none() {
+        checker.error(
+            task.name.span(),
+            "group.scheduled.end",
+            format!("scheduled task `{name}` ends before the scenario starts"),
+            "remove `end` or move it into the run",
+        );
+    }
     let problems_before = checker.problems.len();
     let recurrence = match (&task.cron, &task.at) {
         (Some(pattern), None) => {
