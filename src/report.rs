@@ -139,7 +139,9 @@ pub fn timeline_csv(scenario: &Scenario, outcome: &Outcome) -> Vec<u8> {
             "desired",
             "pending",
             "in_service",
+            "capacity_rps",
             "utilization",
+            "violation_seconds",
             "cost_so_far",
         ])?;
         for row in &outcome.timeline {
@@ -150,8 +152,10 @@ pub fn timeline_csv(scenario: &Scenario, outcome: &Outcome) -> Vec<u8> {
                 row.desired.to_string(),
                 row.pending.to_string(),
                 row.in_service.to_string(),
+                format!("{:.3}", row.capacity_rps),
                 row.utilization
                     .map_or(String::new(), |value| format!("{value:.4}")),
+                row.violation_seconds.to_string(),
                 format!("{:.6}", row.cost_so_far),
             ])?;
         }

@@ -47,7 +47,7 @@ fn run_out_writes_summary_timeline_and_activities() {
     let mut lines = timeline.lines();
     assert_eq!(
         lines.next(),
-        Some("time,group,load_rps,desired,pending,in_service,utilization,cost_so_far")
+        Some("time,group,load_rps,desired,pending,in_service,capacity_rps,utilization,violation_seconds,cost_so_far")
     );
     assert_eq!(timeline.lines().count(), 1 + 7 * 1440);
     // 11:00 on the first day: the scheduled task has raised desired to 4, two are booting.
@@ -55,7 +55,7 @@ fn run_out_writes_summary_timeline_and_activities() {
         .lines()
         .find(|line| line.starts_with("2026-03-02T11:00:00+08:00"))
         .unwrap();
-    assert!(eleven.contains(",4,2,2,"), "{eleven}");
+    assert!(eleven.contains(",4,2,2,240.000,"), "{eleven}");
 
     let activities = fs::read_to_string(out.join("activities.csv")).unwrap();
     assert_eq!(activities.lines().count(), 1 + 14);

@@ -128,9 +128,13 @@ struct GroupState {
     unserved_requests: f64,
     offered_requests: f64,
     // Integrals over the current metric period.
-    tick_utilization: f64,
+    tick_served: f64,
+    tick_capacity: f64,
     tick_per_instance: f64,
     tick_data_seconds: u64,
+    tick_violation_seconds: u64,
+    /// Served / available capacity per metric period with any capacity, for percentiles.
+    utilization_samples: Vec<f64>,
     summary: GroupSummary,
 }
 
@@ -144,6 +148,7 @@ struct Simulation<'a> {
     timeline: Vec<TimelineRow>,
     total_peak_in_service: u32,
     any_violation_seconds: u64,
+    total_utilization_samples: Vec<f64>,
     /// Reused buffer of alarm triggers at one instant: (alarm, datapoint).
     triggers: Vec<(usize, Option<f64>)>,
 }
@@ -189,9 +194,12 @@ impl<'a> Simulation<'a> {
                     sla_violation_seconds: 0,
                     unserved_requests: 0.0,
                     offered_requests: 0.0,
-                    tick_utilization: 0.0,
+                    tick_served: 0.0,
+                    tick_capacity: 0.0,
                     tick_per_instance: 0.0,
                     tick_data_seconds: 0,
+                    tick_violation_seconds: 0,
+                    utilization_samples: Vec::with_capacity(scenario.ticks()),
                     summary: GroupSummary {
                         name: group.name.clone(),
                         ..GroupSummary::default()
@@ -226,6 +234,7 @@ impl<'a> Simulation<'a> {
             timeline: Vec::new(),
             total_peak_in_service: scenario.groups.iter().map(|group| group.desired).sum(),
             any_violation_seconds: 0,
+            total_utilization_samples: Vec::with_capacity(scenario.ticks()),
             triggers: Vec::new(),
         }
     }
@@ -286,11 +295,11 @@ impl<'a> Simulation<'a> {
             let capacity = state.in_service as f64 * capacity_rps;
             state.offered_requests += load * dt;
             let violating = if state.in_service > 0 {
-                let utilization = load / capacity;
-                state.tick_utilization += utilization.min(1.0) * dt;
+                state.tick_served += load.min(capacity) * dt;
+                state.tick_capacity += capacity * dt;
                 state.tick_per_instance += load / state.in_service as f64 * dt;
                 state.tick_data_seconds += seconds;
-                utilization > self.scenario.sla.max_utilization
+                load > self.scenario.sla.max_utilization * capacity
             } else {
                 load > 0.0
             };
@@ -299,6 +308,7 @@ impl<'a> Simulation<'a> {
             }
             if violating {
                 state.sla_violation_seconds += seconds;
+                state.tick_violation_seconds += seconds;
                 any_violation = true;
             }
             state.in_service_seconds += state.in_service as u64 * seconds;
@@ -313,8 +323,12 @@ impl<'a> Simulation<'a> {
     }
 
     /// Turns the period's integrals into one sample per alarm and a timeline row.
+    ///
+    /// CPU utilization is served requests over available capacity across the period: the
+    /// mean of every in-service instance's CPU, weighted by how long each was in service.
     fn close_period(&mut self, tick: usize, start: SimTime) {
         let total_load = self.load.values[tick];
+        let (mut served, mut capacity) = (0.0, 0.0);
         for (index, (state, group)) in self
             .groups
             .iter_mut()
@@ -322,20 +336,26 @@ impl<'a> Simulation<'a> {
             .enumerate()
         {
             let load = total_load * group.load_share;
-            let has_data = state.tick_data_seconds > 0;
-            let data = state.tick_data_seconds as f64;
+            let utilization = (state.tick_capacity > 0.0).then(|| state.tick_served / state.tick_capacity);
+            let per_instance = (state.tick_data_seconds > 0)
+                .then(|| state.tick_per_instance / state.tick_data_seconds as f64);
             for (alarm, alarm_state) in group.alarms.iter().zip(&mut state.alarms) {
                 let sample = match alarm.metric {
-                    Metric::Cpu => has_data.then(|| 100.0 * state.tick_utilization / data),
-                    Metric::RequestsPerInstance => has_data.then(|| state.tick_per_instance / data),
+                    Metric::Cpu => utilization.map(|value| 100.0 * value),
+                    Metric::RequestsPerInstance => per_instance,
                     Metric::RequestRate => Some(load),
                 };
                 if let Some(value) = sample {
                     alarm_state.add(value);
                 }
             }
+            if let Some(value) = utilization {
+                state.utilization_samples.push(value);
+            }
+            served += state.tick_served;
+            capacity += state.tick_capacity;
             if self.options.timeline {
-                let price = self.scenario.instance_types[group.instance_type].price_per_hour;
+                let instance_type = &self.scenario.instance_types[group.instance_type];
                 self.timeline.push(TimelineRow {
                     time: start,
                     group: index,
@@ -343,13 +363,23 @@ impl<'a> Simulation<'a> {
                     desired: state.desired,
                     pending: state.pending,
                     in_service: state.in_service,
-                    utilization: has_data.then(|| state.tick_utilization / data),
-                    cost_so_far: billing::cost(state.alive_seconds + state.topup_seconds, price),
+                    capacity_rps: state.in_service as f64 * instance_type.capacity_rps,
+                    utilization,
+                    violation_seconds: state.tick_violation_seconds,
+                    cost_so_far: billing::cost(
+                        state.alive_seconds + state.topup_seconds,
+                        instance_type.price_per_hour,
+                    ),
                 });
             }
-            state.tick_utilization = 0.0;
+            state.tick_served = 0.0;
+            state.tick_capacity = 0.0;
             state.tick_per_instance = 0.0;
             state.tick_data_seconds = 0;
+            state.tick_violation_seconds = 0;
+        }
+        if capacity > 0.0 {
+            self.total_utilization_samples.push(served / capacity);
         }
     }
 
@@ -712,6 +742,7 @@ impl<'a> Simulation<'a> {
             summary.sla_violation_seconds = state.sla_violation_seconds;
             summary.unserved_requests = state.unserved_requests;
             summary.offered_requests = state.offered_requests;
+            summary.p95_utilization = percentile(&mut state.utilization_samples, 0.95);
             summary.launched = state.instances.iter().filter(|i| i.launched_in_run).count() as u32;
             summary.terminated = state
                 .instances
@@ -734,6 +765,7 @@ impl<'a> Simulation<'a> {
             name: "total".into(),
             peak_in_service: self.total_peak_in_service,
             sla_violation_seconds: self.any_violation_seconds,
+            p95_utilization: percentile(&mut self.total_utilization_samples, 0.95),
             ..GroupSummary::default()
         };
         for summary in &summaries {
@@ -757,6 +789,16 @@ impl<'a> Simulation<'a> {
             instances,
         }
     }
+}
+
+/// The nearest-rank percentile (`q` in 0..=1) of `samples`, which it reorders.
+fn percentile(samples: &mut [f64], q: f64) -> Option<f64> {
+    if samples.is_empty() {
+        return None;
+    }
+    let rank = ((q * samples.len() as f64).ceil() as usize).clamp(1, samples.len()) - 1;
+    let (_, value, _) = samples.select_nth_unstable_by(rank, f64::total_cmp);
+    Some(*value)
 }
 
 /// Scale-in victims, in removal order: pending instances first (they serve nothing, newest

@@ -35,6 +35,9 @@ pub struct GroupSummary {
     pub unserved_requests: f64,
     /// Requests offered.
     pub offered_requests: f64,
+    /// 95th percentile (nearest rank) over metric periods of served / in-service capacity;
+    /// `None` if no instance was ever in service.
+    pub p95_utilization: Option<f64>,
 }
 
 /// One metric period of one group.
@@ -52,9 +55,13 @@ pub struct TimelineRow {
     pub pending: u32,
     /// Instances in service at the end of the period.
     pub in_service: u32,
-    /// Mean utilization of in-service capacity over the period (capped at 1); `None` when
-    /// no instance was in service.
+    /// In-service capacity at the end of the period, requests per second.
+    pub capacity_rps: f64,
+    /// Served requests over available in-service capacity across the period (at most 1);
+    /// `None` when no instance was in service.
     pub utilization: Option<f64>,
+    /// Seconds of the period in SLA violation.
+    pub violation_seconds: u64,
     /// Money billed up to the end of the period.
     pub cost_so_far: f64,
 }

@@ -16,13 +16,57 @@ use crate::time::Clock;
 use std::path::Path;
 use validate::Checker;
 
-/// A scenario together with the load it replays.
+/// A scenario together with its named policies and the load they all replay.
 #[derive(Debug, Clone)]
 pub struct Loaded {
-    /// The validated scenario.
+    /// The scenario as written, without any policy's overrides.
     pub scenario: Scenario,
-    /// Its load on the metric-period grid.
+    /// The `[[policy]]` variants, in file order.
+    pub policies: Vec<Policy>,
+    /// The load on the metric-period grid, shared by every policy.
     pub load: LoadSeries,
+}
+
+impl Loaded {
+    /// The scenario of the policy called `name`, or `None` if there is none.
+    pub fn policy(&self, name: &str) -> Option<&Scenario> {
+        self.policies
+            .iter()
+            .find(|policy| policy.name == name)
+            .map(|policy| &policy.scenario)
+    }
+
+    /// What `compare` runs: every policy, or the scenario as written when it has none.
+    pub fn variants(&self) -> Vec<(&str, &Scenario)> {
+        if self.policies.is_empty() {
+            vec![("as-written", &self.scenario)]
+        } else {
+            self.policies
+                .iter()
+                .map(|policy| (policy.name.as_str(), &policy.scenario))
+                .collect()
+        }
+    }
+}
+
+/// A named policy: the scenario with that policy's overrides applied.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    /// Unique name.
+    pub name: String,
+    /// What the policy is, for reports.
+    pub description: Option<String>,
+    /// The resulting scenario.
+    pub scenario: Scenario,
+}
+
+/// The scenario as written and its policies.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    /// Without overrides.
+    pub scenario: Scenario,
+    /// With each policy's overrides.
+    pub policies: Vec<Policy>,
 }
 
 /// Reads, parses and validates a scenario file, reading any trace it names.
@@ -47,26 +91,80 @@ pub fn load_str(file: &str, text: &str, base: &Path) -> Result<Loaded, Diagnosti
             })?;
             trace::parse_csv(&trace_label, &text, format, clock)
         };
-    let scenario = parse(file, text, &mut read_trace)?;
+    let Parsed { scenario, policies } = parse(file, text, &mut read_trace)?;
     let load = scenario
         .load
         .generate(scenario.metric_period, scenario.ticks(), scenario.seed);
-    Ok(Loaded { scenario, load })
+    Ok(Loaded {
+        scenario,
+        policies,
+        load,
+    })
 }
 
-/// Parses and validates scenario `text`; `file` labels diagnostics and `read_trace` supplies
-/// any trace the load names.
+/// Parses and validates scenario `text` and each of its policies; `file` labels diagnostics
+/// and `read_trace` supplies any trace the load names (read once, shared by all policies).
 pub fn parse(
     file: &str,
     text: &str,
     read_trace: &mut validate::TraceReader,
-) -> Result<Scenario, Diagnostics> {
-    let wire: wire::File =
+) -> Result<Parsed, Diagnostics> {
+    let mut wire: wire::File =
         toml::from_str(text).map_err(|error| toml_diagnostic(file, text, &error))?;
+    let policies = std::mem::take(&mut wire.policy);
+    let mut cache: Vec<(String, Result<Trace, Diagnostic>)> = Vec::new();
+    let mut cached_reader = |path: &str, format: &TraceFormat, clock: &Clock| {
+        if let Some((_, result)) = cache.iter().find(|(cached, _)| cached == path) {
+            return result.clone();
+        }
+        let result = read_trace(path, format, clock);
+        cache.push((path.to_string(), result.clone()));
+        result
+    };
+    let mut problems: Vec<Diagnostic> = Vec::new();
+    let mut merge = |found: Vec<Diagnostic>| {
+        for problem in found {
+            if !problems.contains(&problem) {
+                problems.push(problem);
+            }
+        }
+    };
+
     let mut checker = Checker::new(file, text);
-    match validate::validate(&mut checker, wire, read_trace) {
-        Some(scenario) if checker.problems.is_empty() => Ok(scenario),
-        _ => Err(Diagnostics(checker.problems)),
+    let base = validate::validate(&mut checker, wire.clone(), &mut cached_reader);
+    merge(checker.problems);
+
+    let mut checker = Checker::new(file, text);
+    let mut names = Vec::new();
+    let variants: Vec<(String, Option<String>, wire::File)> = policies
+        .iter()
+        .map(|policy| {
+            checker.unique_name(&mut names, &policy.name, "policy");
+            let mut variant = wire.clone();
+            validate::apply_policy(&mut checker, &mut variant, policy);
+            (policy.name.get_ref().clone(), policy.description.clone(), variant)
+        })
+        .collect();
+    merge(checker.problems);
+    let mut built = Vec::new();
+    for (name, description, variant) in variants {
+        let mut checker = Checker::new(file, text);
+        let scenario = validate::validate(&mut checker, variant, &mut cached_reader);
+        merge(checker.problems);
+        if let Some(scenario) = scenario {
+            built.push(Policy {
+                name,
+                description,
+                scenario,
+            });
+        }
+    }
+    match base {
+        Some(scenario) if problems.is_empty() => Ok(Parsed {
+            scenario,
+            policies: built,
+        }),
+        _ => Err(Diagnostics(problems)),
     }
 }
 

@@ -92,7 +92,7 @@ impl<'a> Checker<'a> {
     }
 
     /// Whether `name` is unique in `seen`; records a duplicate otherwise.
-    fn unique(&mut self, seen: &mut Vec<String>, name: &Spanned<String>, what: &str) {
+    pub fn unique_name(&mut self, seen: &mut Vec<String>, name: &Spanned<String>, what: &str) {
         if seen.contains(name.get_ref()) {
             self.error(
                 name.span(),
@@ -304,7 +304,7 @@ pub fn validate(
         .get_ref()
         .iter()
         .map(|group| {
-            checker.unique(&mut group_names, &group.name, "group");
+            checker.unique_name(&mut group_names, &group.name, "group");
             scaling_group(
                 checker,
                 group,
@@ -632,7 +632,7 @@ fn scaling_group(
         .rule
         .iter()
         .map(|rule| {
-            checker.unique(&mut rule_names, &rule.name, "rule");
+            checker.unique_name(&mut rule_names, &rule.name, "rule");
             scaling_rule(checker, rule)
         })
         .collect();
@@ -642,7 +642,7 @@ fn scaling_group(
         .scheduled
         .iter()
         .map(|task| {
-            checker.unique(&mut task_names, &task.name, "scheduled task");
+            checker.unique_name(&mut task_names, &task.name, "scheduled task");
             scheduled_task(
                 checker,
                 task,
@@ -659,7 +659,7 @@ fn scaling_group(
         .alarm
         .iter()
         .map(|alarm| {
-            checker.unique(&mut alarm_names, &alarm.name, "alarm");
+            checker.unique_name(&mut alarm_names, &alarm.name, "alarm");
             alarm_task(checker, alarm, &rule_names, metric_period)
         })
         .collect();
@@ -940,5 +940,52 @@ fn alarm_task(
         rule: checker
             .reference(&alarm.run, rule_names, "group.alarm.run", "rule")
             .unwrap_or(0),
+    }
+}
+
+/// Applies a policy's overrides to a copy of the file (uv-style layering: the policy wins
+/// field by field; rules merge by name; scheduled and alarm lists are replaced).
+pub fn apply_policy(checker: &mut Checker, file: &mut wire::File, policy: &wire::Policy) {
+    let names: Vec<String> = file
+        .group
+        .get_ref()
+        .iter()
+        .map(|group| group.name.get_ref().clone())
+        .collect();
+    for change in &policy.group {
+        let Some(index) = checker.reference(&change.name, &names, "policy.group.name", "group")
+        else {
+            continue;
+        };
+        let group = &mut file.group.get_mut()[index];
+        if let Some(instance_type) = &change.instance_type {
+            group.instance_type = instance_type.clone();
+        }
+        if let Some(min) = &change.min {
+            group.min = min.clone();
+        }
+        if let Some(max) = &change.max {
+            group.max = max.clone();
+        }
+        if let Some(policy) = change.removal_policy {
+            group.removal_policy = policy;
+        }
+        // Optional in the group too: an override that is present wins.
+        group.desired = change.desired.clone().or(group.desired.take());
+        group.existing = change.existing.clone().or(group.existing.take());
+        group.default_cooldown = change.default_cooldown.or(group.default_cooldown);
+        group.load_share = change.load_share.clone().or(group.load_share.take());
+        for rule in change.rule.iter().flatten() {
+            match group.rule.iter_mut().find(|existing| existing.name.get_ref() == rule.name.get_ref()) {
+                Some(existing) => *existing = rule.clone(),
+                None => group.rule.push(rule.clone()),
+            }
+        }
+        if let Some(scheduled) = &change.scheduled {
+            group.scheduled = scheduled.clone();
+        }
+        if let Some(alarm) = &change.alarm {
+            group.alarm = alarm.clone();
+        }
     }
 }

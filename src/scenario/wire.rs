@@ -96,16 +96,48 @@ impl<'de> Deserialize<'de> for Instant {
 }
 
 /// The whole file.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct File {
     pub scenario: ScenarioSection,
     pub instance_types: Spanned<BTreeMap<String, InstanceType>>,
     pub load: LoadSection,
     pub group: Spanned<Vec<Group>>,
+    #[serde(default)]
+    pub policy: Vec<Policy>,
 }
 
-#[derive(Debug, Deserialize)]
+/// A named variant of the file: overrides of group settings, rules and tasks for the same
+/// load, so `compare` can run fixed, scheduled and alarm policies side by side.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    pub name: Spanned<String>,
+    pub description: Option<String>,
+    #[serde(default)]
+    pub group: Vec<GroupOverride>,
+}
+
+/// Settings of one group that a policy replaces; `rule` entries replace or add rules by name,
+/// `scheduled` and `alarm` lists replace the group's lists.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupOverride {
+    pub name: Spanned<String>,
+    pub instance_type: Option<Spanned<String>>,
+    pub min: Option<Spanned<u32>>,
+    pub max: Option<Spanned<u32>>,
+    pub desired: Option<Spanned<u32>>,
+    pub existing: Option<ExistingWire>,
+    pub removal_policy: Option<RemovalPolicyWire>,
+    pub default_cooldown: Option<Duration>,
+    pub load_share: Option<Spanned<f64>>,
+    pub rule: Option<Vec<Rule>>,
+    pub scheduled: Option<Vec<Scheduled>>,
+    pub alarm: Option<Vec<Alarm>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScenarioSection {
     pub name: String,
@@ -127,7 +159,7 @@ fn default_metric_period() -> Spanned<Duration> {
     Spanned::new(0..0, Duration(60))
 }
 
-#[derive(Debug, Deserialize, Default, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum RoundingWire {
     #[default]
@@ -135,7 +167,7 @@ pub enum RoundingWire {
     Alibaba,
 }
 
-#[derive(Debug, Deserialize, Default, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum CooldownBlocksWire {
     #[default]
@@ -143,13 +175,13 @@ pub enum CooldownBlocksWire {
     All,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SlaWire {
     pub max_utilization: Spanned<f64>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct InstanceType {
     pub capacity_rps: Spanned<f64>,
@@ -160,7 +192,7 @@ pub struct InstanceType {
     pub billing_minimum: Option<Duration>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LoadSection {
     pub base_rps: Option<Spanned<f64>>,
@@ -175,7 +207,7 @@ pub struct LoadSection {
     pub noise: Option<NoiseWire>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TraceWire {
     pub path: Spanned<String>,
@@ -192,14 +224,14 @@ pub enum TraceKindWire {
     Rate,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DiurnalWire {
     pub amplitude: Spanned<f64>,
     pub peak: TimeOfDay,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DailyWire {
     pub from: Spanned<TimeOfDay>,
@@ -209,7 +241,7 @@ pub struct DailyWire {
     pub ramp: Option<Duration>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GrowthWire {
     pub factor: Spanned<f64>,
@@ -219,7 +251,7 @@ pub struct GrowthWire {
     pub shape: GrowthShapeWire,
 }
 
-#[derive(Debug, Deserialize, Default, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum GrowthShapeWire {
     #[default]
@@ -227,7 +259,7 @@ pub enum GrowthShapeWire {
     Linear,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BurstWire {
     pub at: Spanned<Instant>,
@@ -236,7 +268,7 @@ pub struct BurstWire {
     pub ramp: Option<Duration>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NoiseWire {
     pub kind: NoiseKindWire,
@@ -250,7 +282,7 @@ pub enum NoiseKindWire {
     Normal,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Group {
     pub name: Spanned<String>,
@@ -271,7 +303,7 @@ pub struct Group {
     pub alarm: Vec<Alarm>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExistingWire {
     pub count: Spanned<u32>,
@@ -279,7 +311,7 @@ pub struct ExistingWire {
     pub protected: bool,
 }
 
-#[derive(Debug, Deserialize, Default, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum RemovalPolicyWire {
     #[default]
@@ -288,7 +320,7 @@ pub enum RemovalPolicyWire {
     OldestScalingConfiguration,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Rule {
     pub name: Spanned<String>,
@@ -299,7 +331,7 @@ pub struct Rule {
     pub cooldown: Option<Duration>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scheduled {
     pub name: Spanned<String>,
@@ -314,7 +346,7 @@ pub struct Scheduled {
     pub launch_expiration: Option<Duration>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Alarm {
     pub name: Spanned<String>,
@@ -338,7 +370,7 @@ pub enum MetricWire {
     RequestRate,
 }
 
-#[derive(Debug, Deserialize, Default, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum StatisticWire {
     #[default]
