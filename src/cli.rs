@@ -30,12 +30,28 @@ enum Command {
     Run {
         /// Scenario file (TOML).
         scenario: PathBuf,
+        /// Run this `[[policy]]` of the scenario instead of the file as written.
+        #[arg(long, value_name = "NAME")]
+        policy: Option<String>,
         /// Also write summary.json, timeline.csv and activities.csv into this directory.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
         /// Print the summary as JSON instead of a table.
         #[arg(long)]
         json: bool,
+    },
+    /// Run every policy of a scenario on the same load and compare cost and SLA.
+    Compare {
+        /// Scenario file (TOML) with `[[policy]]` tables.
+        scenario: PathBuf,
+        /// Write compare.csv, compare.md, each policy's outputs and charts here.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+    /// Draw the charts of a `compare --out` or `run --out` directory without re-running.
+    Plot {
+        /// Output directory of `compare` or `run`.
+        dir: PathBuf,
     },
     /// Check a scenario (and its trace) without running it.
     Validate {
@@ -50,10 +66,13 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run {
             scenario,
+            policy,
             out,
             json,
-        } => run(&scenario, out.as_deref(), json),
+        } => run(&scenario, policy.as_deref(), out.as_deref(), json),
         Command::Validate { scenario } => validate(&scenario),
+        Command::Compare { scenario, out } => compare(&scenario, out.as_deref()),
+        Command::Plot { dir } => plot(&dir),
     };
     match result {
         Ok(code) => code,
@@ -71,6 +90,12 @@ enum Failure {
     Io(String),
 }
 
+impl From<crate::error::Diagnostic> for Failure {
+    fn from(diagnostic: crate::error::Diagnostic) -> Self {
+        Failure::Input(diagnostic.into())
+    }
+}
+
 impl std::fmt::Display for Failure {
     fn fmt(&self, out: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -80,41 +105,210 @@ impl std::fmt::Display for Failure {
     }
 }
 
-fn run(path: &Path, out: Option<&Path>, json: bool) -> Result<ExitCode, Failure> {
+fn run(
+    path: &Path,
+    policy: Option<&str>,
+    out: Option<&Path>,
+    json: bool,
+) -> Result<ExitCode, Failure> {
     let loaded = scenario::load(path).map_err(Failure::Input)?;
+    let scenario = match policy {
+        None => &loaded.scenario,
+        Some(name) => loaded
+            .policy(name)
+            .ok_or_else(|| unknown_policy(path, &loaded, name))?,
+    };
     let options = RunOptions {
         timeline: out.is_some(),
     };
-    let outcome = engine::simulate(&loaded.scenario, &loaded.load, options);
+    let outcome = engine::simulate(scenario, &loaded.load, options);
     if let Some(directory) = out {
-        let files = [
-            (
-                "summary.json",
-                report::summary_json(&loaded.scenario, &outcome).into_bytes(),
-            ),
-            (
-                "timeline.csv",
-                report::timeline_csv(&loaded.scenario, &outcome),
-            ),
-            (
-                "activities.csv",
-                report::activities_csv(&loaded.scenario, &outcome),
-            ),
-        ];
-        std::fs::create_dir_all(directory).map_err(|error| {
-            Failure::Io(format!("cannot create `{}`: {error}", directory.display()))
-        })?;
-        for (name, bytes) in files {
-            write_atomic(&directory.join(name), &bytes)?;
-        }
+        write_files(directory, run_files(scenario, &outcome))?;
     }
     let text = if json {
-        report::summary_json(&loaded.scenario, &outcome)
+        report::summary_json(scenario, &outcome)
     } else {
-        report::summary_table(&loaded.scenario, &outcome)
+        report::summary_table(scenario, &outcome)
     };
     print_stdout(&text);
     Ok(ExitCode::SUCCESS)
+}
+
+fn unknown_policy(path: &Path, loaded: &scenario::Loaded, name: &str) -> Failure {
+    let names: Vec<&str> = loaded
+        .policies
+        .iter()
+        .map(|policy| policy.name.as_str())
+        .collect();
+    let hint = match crate::error::did_you_mean(name, names.iter().copied()) {
+        Some(close) => format!("did you mean `{close}`?"),
+        None if names.is_empty() => "the scenario defines no [[policy]] tables".to_string(),
+        None => format!("policies: {}", names.join(", ")),
+    };
+    crate::error::Diagnostic::file(
+        &path.display().to_string(),
+        format!("no policy named `{name}`"),
+    )
+    .with_field("policy.name")
+    .with_hint(hint)
+    .into()
+}
+
+/// The files `run --out` writes, also written per policy by `compare --out`.
+fn run_files(
+    scenario: &crate::model::Scenario,
+    outcome: &engine::Outcome,
+) -> Vec<(PathBuf, Vec<u8>)> {
+    vec![
+        (
+            "summary.json".into(),
+            report::summary_json(scenario, outcome).into_bytes(),
+        ),
+        (
+            "timeline.csv".into(),
+            report::timeline_csv(scenario, outcome),
+        ),
+        (
+            "activities.csv".into(),
+            report::activities_csv(scenario, outcome),
+        ),
+    ]
+}
+
+fn compare(path: &Path, out: Option<&Path>) -> Result<ExitCode, Failure> {
+    let loaded = scenario::load(path).map_err(Failure::Input)?;
+    let runs = crate::compare::run_all(
+        &loaded,
+        RunOptions {
+            timeline: out.is_some(),
+        },
+    );
+    let rows = crate::compare::rows(&runs);
+    if let Some(directory) = out {
+        let mut files: Vec<(PathBuf, Vec<u8>)> = vec![
+            ("compare.csv".into(), report::compare_csv(&rows)),
+            (
+                "compare.md".into(),
+                report::compare_markdown(&loaded.scenario, &rows).into_bytes(),
+            ),
+        ];
+        let mut series = Vec::new();
+        for run in &runs {
+            let policy_files = run_files(run.scenario, &run.outcome);
+            let label = format!("{}/policies/{}", directory.display(), run.name);
+            series.push(crate::plot::TimelineSeries::from_csv(
+                run.name,
+                &policy_files[1].1,
+                &policy_files[2].1,
+                &label,
+            )?);
+            let folder = Path::new("policies").join(run.name);
+            files.extend(
+                policy_files
+                    .into_iter()
+                    .map(|(name, bytes)| (folder.join(name), bytes)),
+            );
+        }
+        let bars = crate::plot::bars_from_csv(&files[0].1, "compare.csv")?;
+        files.extend(chart_files(&series, &bars)?);
+        write_files(directory, files)?;
+    }
+    print_stdout(&report::compare_table(&loaded.scenario, &rows));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Every chart of a comparison (or of one run when `bars` is empty), as SVG and PNG.
+fn chart_files(
+    series: &[crate::plot::TimelineSeries],
+    bars: &[crate::plot::PolicyBar],
+) -> Result<Vec<(PathBuf, Vec<u8>)>, Failure> {
+    use crate::plot::{Chart, render_png, render_svg};
+    let mut charts: Vec<(String, Chart)> = series
+        .iter()
+        .map(|one| (format!("timeline-{}", one.policy), Chart::Timeline(one)))
+        .collect();
+    if !bars.is_empty() {
+        charts.push(("overlay".into(), Chart::Overlay(series)));
+        charts.push(("cost-sla".into(), Chart::Bars(bars)));
+    }
+    let mut files = Vec::new();
+    for (name, chart) in charts {
+        let failed = |error: String| Failure::Io(format!("cannot draw chart `{name}`: {error}"));
+        files.push((
+            Path::new("charts").join(format!("{name}.svg")),
+            render_svg(chart).map_err(failed)?.into_bytes(),
+        ));
+        files.push((
+            Path::new("charts").join(format!("{name}.png")),
+            render_png(chart).map_err(failed)?,
+        ));
+    }
+    Ok(files)
+}
+
+fn plot(directory: &Path) -> Result<ExitCode, Failure> {
+    let read = |relative: &Path| -> Result<Vec<u8>, Failure> {
+        let path = directory.join(relative);
+        std::fs::read(&path).map_err(|error| {
+            crate::error::Diagnostic::file(
+                &path.display().to_string(),
+                format!("cannot read: {error}"),
+            )
+            .with_hint("point `plot` at a directory written by `compare --out` or `run --out`")
+            .into()
+        })
+    };
+    let label = directory.display().to_string();
+    let (series, bars) = if directory.join("compare.csv").exists() {
+        let bars = crate::plot::bars_from_csv(
+            &read(Path::new("compare.csv"))?,
+            &format!("{label}/compare.csv"),
+        )?;
+        let mut series = Vec::new();
+        for bar in &bars {
+            let folder = Path::new("policies").join(&bar.policy);
+            series.push(crate::plot::TimelineSeries::from_csv(
+                &bar.policy,
+                &read(&folder.join("timeline.csv"))?,
+                &read(&folder.join("activities.csv"))?,
+                &format!("{label}/policies/{}", bar.policy),
+            )?);
+        }
+        (series, bars)
+    } else {
+        let name = directory
+            .file_name()
+            .map_or("run".into(), |name| name.to_string_lossy().into_owned());
+        let one = crate::plot::TimelineSeries::from_csv(
+            &name,
+            &read(Path::new("timeline.csv"))?,
+            &read(Path::new("activities.csv"))?,
+            &label,
+        )?;
+        (vec![one], Vec::new())
+    };
+    let files = chart_files(&series, &bars)?;
+    let count = files.len();
+    write_files(directory, files)?;
+    print_stdout(&format!(
+        "wrote {count} chart files to {}\n",
+        directory.join("charts").display()
+    ));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes every file under `directory` (creating folders), each atomically.
+fn write_files(directory: &Path, files: Vec<(PathBuf, Vec<u8>)>) -> Result<(), Failure> {
+    for (relative, bytes) in files {
+        let path = directory.join(relative);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|error| {
+                Failure::Io(format!("cannot create `{}`: {error}", parent.display()))
+            })?;
+        }
+        write_atomic(&path, &bytes)?;
+    }
+    Ok(())
 }
 
 fn validate(path: &Path) -> Result<ExitCode, Failure> {

@@ -9,7 +9,9 @@
 //! - [`policy`]: pure scaling decisions (adjustments, rounding, clamping).
 //! - [`billing`]: billed seconds and money.
 //! - [`engine`]: the discrete-event core; no I/O.
-//! - [`report`]: summaries, JSON and CSV rendered to bytes.
+//! - [`compare`]: every policy of a scenario on the same load, in parallel.
+//! - [`report`]: summaries, comparisons, JSON, CSV and Markdown rendered to bytes.
+//! - [`plot`]: charts as SVG and PNG bytes (the only module that uses plotters).
 //! - [`cli`]: the command line, the only place that prints and writes files.
 //!
 //! # Simulation lifecycle
@@ -20,10 +22,12 @@
 
 pub mod billing;
 pub mod cli;
+pub mod compare;
 pub mod engine;
 pub mod error;
 pub mod load;
 pub mod model;
+pub mod plot;
 pub mod policy;
 pub mod report;
 pub mod scenario;

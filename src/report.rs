@@ -78,14 +78,6 @@ pub fn summary_table(scenario: &Scenario, outcome: &Outcome) -> String {
     if outcome.groups.len() > 1 {
         rows.push(row(&outcome.total));
     }
-    let widths: Vec<usize> = (0..header.len())
-        .map(|column| {
-            rows.iter()
-                .map(|row| row[column].chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
     let mut out = format!(
         "scenario {}: {} from {}, seed {}\n\n",
         scenario.name,
@@ -93,6 +85,29 @@ pub fn summary_table(scenario: &Scenario, outcome: &Outcome) -> String {
         scenario.clock.format(0),
         scenario.seed
     );
+    out.push_str(&aligned(&rows));
+    let failed = outcome.total.failed_tasks;
+    if failed > 0 {
+        out.push_str(&format!(
+            "\n{failed} scheduled task firing(s) failed; see activities.csv\n"
+        ));
+    }
+    out
+}
+
+/// Rows as a text table: first column left-aligned, the rest right-aligned, a rule under the
+/// header.
+fn aligned(rows: &[Vec<String>]) -> String {
+    let columns = rows.first().map_or(0, Vec::len);
+    let widths: Vec<usize> = (0..columns)
+        .map(|column| {
+            rows.iter()
+                .map(|row| row[column].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
     for (index, row) in rows.iter().enumerate() {
         let cells: Vec<String> = row
             .iter()
@@ -109,16 +124,119 @@ pub fn summary_table(scenario: &Scenario, outcome: &Outcome) -> String {
         out.push_str(cells.join("  ").trim_end());
         out.push('\n');
         if index == 0 {
-            let rule: usize = widths.iter().sum::<usize>() + 2 * (widths.len() - 1);
+            let rule: usize = widths.iter().sum::<usize>() + 2 * columns.saturating_sub(1);
             out.push_str(&"-".repeat(rule));
             out.push('\n');
         }
     }
-    let failed = outcome.total.failed_tasks;
-    if failed > 0 {
-        out.push_str(&format!(
-            "\n{failed} scheduled task firing(s) failed; see activities.csv\n"
-        ));
+    out
+}
+
+/// Header of the comparison table, CSV and Markdown.
+const COMPARE_COLUMNS: [&str; 10] = [
+    "policy",
+    "cost",
+    "saving",
+    "saving_percent",
+    "instance_hours",
+    "peak_in_service",
+    "activities",
+    "sla_violation_seconds",
+    "unserved_requests",
+    "p95_utilization",
+];
+
+/// A comparison row as cells: exact-enough numbers for CSV, the same for Markdown.
+fn compare_cells(row: &crate::compare::Row) -> Vec<String> {
+    vec![
+        row.policy.clone(),
+        format!("{:.4}", row.total.cost),
+        format!("{:.4}", row.saving),
+        row.saving_percent
+            .map_or(String::new(), |value| format!("{value:.2}")),
+        format!("{:.4}", row.total.instance_hours),
+        row.total.peak_in_service.to_string(),
+        row.total.activities.to_string(),
+        row.total.sla_violation_seconds.to_string(),
+        format!("{:.0}", row.total.unserved_requests),
+        row.total
+            .p95_utilization
+            .map_or(String::new(), |value| format!("{value:.4}")),
+    ]
+}
+
+/// The comparison for a terminal: one row per policy, savings against the first.
+pub fn compare_table(scenario: &Scenario, rows: &[crate::compare::Row]) -> String {
+    let mut table = vec![
+        [
+            "policy",
+            "cost",
+            "saving",
+            "saving %",
+            "inst-hours",
+            "peak",
+            "activities",
+            "SLA violation",
+            "unserved req",
+            "p95 util",
+        ]
+        .iter()
+        .map(|cell| cell.to_string())
+        .collect::<Vec<_>>(),
+    ];
+    for row in rows {
+        table.push(vec![
+            row.policy.clone(),
+            format!("{:.2}", row.total.cost),
+            format!("{:+.2}", row.saving),
+            row.saving_percent
+                .map_or("-".into(), |value| format!("{value:+.1}%")),
+            format!("{:.2}", row.total.instance_hours),
+            row.total.peak_in_service.to_string(),
+            row.total.activities.to_string(),
+            format_duration(row.total.sla_violation_seconds),
+            format!("{:.0}", row.total.unserved_requests),
+            row.total
+                .p95_utilization
+                .map_or("-".into(), |value| format!("{:.1}%", 100.0 * value)),
+        ]);
+    }
+    format!(
+        "scenario {}: {} from {}, seed {}; saving against `{}`\n\n{}",
+        scenario.name,
+        format_duration(scenario.duration),
+        scenario.clock.format(0),
+        scenario.seed,
+        rows.first().map_or("", |row| row.policy.as_str()),
+        aligned(&table)
+    )
+}
+
+/// `compare.csv`.
+pub fn compare_csv(rows: &[crate::compare::Row]) -> Vec<u8> {
+    csv_bytes(|writer| {
+        writer.write_record(COMPARE_COLUMNS)?;
+        for row in rows {
+            writer.write_record(compare_cells(row))?;
+        }
+        Ok(())
+    })
+}
+
+/// `compare.md`: a GitHub-flavoured Markdown table.
+pub fn compare_markdown(scenario: &Scenario, rows: &[crate::compare::Row]) -> String {
+    let mut out = format!(
+        "# {}: policy comparison\n\n{} from {}, seed {}. Savings are against `{}`.\n\n| {} |\n|{}|\n",
+        scenario.name,
+        format_duration(scenario.duration),
+        scenario.clock.format(0),
+        scenario.seed,
+        rows.first().map_or("", |row| row.policy.as_str()),
+        COMPARE_COLUMNS.join(" | "),
+        " --- |".repeat(COMPARE_COLUMNS.len())
+    );
+    for row in rows {
+        out.push_str(&format!("| {} |\n", compare_cells(row).join(" | ")));
     }
     out
 }

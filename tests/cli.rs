@@ -47,7 +47,9 @@ fn run_out_writes_summary_timeline_and_activities() {
     let mut lines = timeline.lines();
     assert_eq!(
         lines.next(),
-        Some("time,group,load_rps,desired,pending,in_service,capacity_rps,utilization,violation_seconds,cost_so_far")
+        Some(
+            "time,group,load_rps,desired,pending,in_service,capacity_rps,utilization,violation_seconds,cost_so_far"
+        )
     );
     assert_eq!(timeline.lines().count(), 1 + 7 * 1440);
     // 11:00 on the first day: the scheduled task has raised desired to 4, two are booting.

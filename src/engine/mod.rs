@@ -336,7 +336,8 @@ impl<'a> Simulation<'a> {
             .enumerate()
         {
             let load = total_load * group.load_share;
-            let utilization = (state.tick_capacity > 0.0).then(|| state.tick_served / state.tick_capacity);
+            let utilization =
+                (state.tick_capacity > 0.0).then(|| state.tick_served / state.tick_capacity);
             let per_instance = (state.tick_data_seconds > 0)
                 .then(|| state.tick_per_instance / state.tick_data_seconds as f64);
             for (alarm, alarm_state) in group.alarms.iter().zip(&mut state.alarms) {

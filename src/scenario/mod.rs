@@ -140,9 +140,14 @@ pub fn parse(
         .iter()
         .map(|policy| {
             checker.unique_name(&mut names, &policy.name, "policy");
+            validate::file_safe_name(&mut checker, &policy.name, "policy.name");
             let mut variant = wire.clone();
             validate::apply_policy(&mut checker, &mut variant, policy);
-            (policy.name.get_ref().clone(), policy.description.clone(), variant)
+            (
+                policy.name.get_ref().clone(),
+                policy.description.clone(),
+                variant,
+            )
         })
         .collect();
     merge(checker.problems);

@@ -976,7 +976,11 @@ pub fn apply_policy(checker: &mut Checker, file: &mut wire::File, policy: &wire:
         group.default_cooldown = change.default_cooldown.or(group.default_cooldown);
         group.load_share = change.load_share.clone().or(group.load_share.take());
         for rule in change.rule.iter().flatten() {
-            match group.rule.iter_mut().find(|existing| existing.name.get_ref() == rule.name.get_ref()) {
+            match group
+                .rule
+                .iter_mut()
+                .find(|existing| existing.name.get_ref() == rule.name.get_ref())
+            {
                 Some(existing) => *existing = rule.clone(),
                 None => group.rule.push(rule.clone()),
             }
@@ -987,5 +991,24 @@ pub fn apply_policy(checker: &mut Checker, file: &mut wire::File, policy: &wire:
         if let Some(alarm) = &change.alarm {
             group.alarm = alarm.clone();
         }
+    }
+}
+
+/// Policy names become folder names in `compare --out`: letters, digits, `-`, `_`, `+`, `.`,
+/// not starting with a dot.
+pub fn file_safe_name(checker: &mut Checker, name: &Spanned<String>, field: &str) {
+    let text = name.get_ref();
+    let safe = !text.is_empty()
+        && !text.starts_with('.')
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_+.".contains(c));
+    if !safe {
+        checker.error(
+            name.span(),
+            field,
+            format!("`{text}` cannot be used as a policy name"),
+            "use letters, digits, `-`, `_`, `+` and `.`, e.g. \"scheduled+alarm\"",
+        );
     }
 }

@@ -1,0 +1,64 @@
+//! Policies side by side: every policy of a scenario replayed on the same load, in parallel,
+//! with savings against the first (baseline) policy.
+//!
+//! Each policy runs single-threaded and deterministically; rayon only spreads independent
+//! policies over threads and `collect` keeps the file's order, so results are identical for
+//! any thread count.
+
+use crate::engine::{self, GroupSummary, Outcome, RunOptions};
+use crate::model::Scenario;
+use crate::scenario::Loaded;
+use rayon::prelude::*;
+
+/// One policy's run.
+#[derive(Debug, Clone)]
+pub struct PolicyRun<'a> {
+    /// Policy name.
+    pub name: &'a str,
+    /// The policy's scenario.
+    pub scenario: &'a Scenario,
+    /// What it produced.
+    pub outcome: Outcome,
+}
+
+/// Runs every policy (or the scenario as written when it has none) on the shared load.
+pub fn run_all(loaded: &Loaded, options: RunOptions) -> Vec<PolicyRun<'_>> {
+    loaded
+        .variants()
+        .into_par_iter()
+        .map(|(name, scenario)| PolicyRun {
+            name,
+            scenario,
+            outcome: engine::simulate(scenario, &loaded.load, options),
+        })
+        .collect()
+}
+
+/// One row of the comparison table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// Policy name.
+    pub policy: String,
+    /// All groups together.
+    pub total: GroupSummary,
+    /// Baseline cost minus this cost (positive: cheaper than the baseline).
+    pub saving: f64,
+    /// `saving` as a percentage of the baseline cost; `None` when the baseline costs nothing.
+    pub saving_percent: Option<f64>,
+}
+
+/// The comparison rows, the first policy being the baseline.
+pub fn rows(runs: &[PolicyRun]) -> Vec<Row> {
+    let baseline = runs.first().map_or(0.0, |run| run.outcome.total.cost);
+    runs.iter()
+        .map(|run| {
+            let saving = baseline - run.outcome.total.cost;
+            Row {
+                policy: run.name.to_string(),
+                total: run.outcome.total.clone(),
+                saving,
+                saving_percent: (baseline > 0.0).then(|| 100.0 * saving / baseline),
+            }
+        })
+        .collect()
+}

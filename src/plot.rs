@@ -1,0 +1,675 @@
+//! Charts: the only module that uses plotters. Everything renders to bytes (SVG text or PNG);
+//! the CLI writes them.
+//!
+//! Charts are drawn from the same CSV a run writes (`timeline.csv`, `activities.csv`,
+//! `compare.csv`), so `scaleplan plot DIR` redraws exactly what `compare --out DIR` drew.
+//! Long runs are downsampled for drawing only, with min / max envelopes so that no peak
+//! disappears; the numbers in the CSV files are never downsampled.
+//!
+//! Text uses the bundled DejaVu Sans (assets/fonts, Bitstream Vera licence) through plotters'
+//! pure-Rust `ab_glyph` feature: no system font library is needed.
+
+use crate::error::Diagnostic;
+use chrono::{DateTime, FixedOffset};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use std::sync::Once;
+
+/// Font family name the charts ask for; registered from the bundled file.
+const FONT: &str = "sans-serif";
+static FONT_BYTES: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
+static REGISTER: Once = Once::new();
+
+/// Most points drawn along the time axis; longer series become min / max envelopes.
+const MAX_DRAWN_POINTS: usize = 1200;
+
+/// Chart sizes in pixels.
+const TIMELINE_SIZE: (u32, u32) = (1200, 520);
+const BARS_SIZE: (u32, u32) = (1100, 460);
+
+/// One policy's timeline, summed over its groups.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimelineSeries {
+    /// Policy name.
+    pub policy: String,
+    /// Start of each metric period.
+    pub times: Vec<DateTime<FixedOffset>>,
+    /// Mean offered load per period, requests per second.
+    pub load: Vec<f64>,
+    /// In-service capacity at the end of each period, requests per second.
+    pub capacity: Vec<f64>,
+    /// Instances booting at the end of each period.
+    pub pending: Vec<u32>,
+    /// Whether any group broke the SLA during the period.
+    pub violation: Vec<bool>,
+    /// Successful scaling activities: start and whether they scaled out.
+    pub activities: Vec<(DateTime<FixedOffset>, bool)>,
+}
+
+/// Cost and SLA of one policy, for the bar chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicyBar {
+    /// Policy name.
+    pub policy: String,
+    /// Money billed.
+    pub cost: f64,
+    /// Seconds in SLA violation.
+    pub sla_violation_seconds: u64,
+}
+
+/// A chart to draw.
+#[derive(Debug, Clone, Copy)]
+pub enum Chart<'a> {
+    /// Load against in-service capacity for one policy, with pending instances, activities
+    /// and SLA violations.
+    Timeline(&'a TimelineSeries),
+    /// Every policy's capacity against the (shared) load.
+    Overlay(&'a [TimelineSeries]),
+    /// Cost and SLA violation per policy.
+    Bars(&'a [PolicyBar]),
+}
+
+impl Chart<'_> {
+    fn size(&self) -> (u32, u32) {
+        match self {
+            Chart::Timeline(_) | Chart::Overlay(_) => TIMELINE_SIZE,
+            Chart::Bars(_) => BARS_SIZE,
+        }
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        root.fill(&WHITE).map_err(text)?;
+        match self {
+            Chart::Timeline(series) => draw_timeline(root, series),
+            Chart::Overlay(all) => draw_overlay(root, all),
+            Chart::Bars(bars) => draw_bars(root, bars),
+        }?;
+        root.present().map_err(text)
+    }
+}
+
+fn text<E: std::fmt::Display>(error: E) -> String {
+    error.to_string()
+}
+
+fn register_font() {
+    REGISTER.call_once(|| {
+        let _ = plotters::style::register_font(FONT, FontStyle::Normal, FONT_BYTES);
+    });
+}
+
+/// The chart as SVG text (deterministic: same data, same bytes).
+pub fn render_svg(chart: Chart) -> Result<String, String> {
+    register_font();
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, chart.size()).into_drawing_area();
+        chart.draw(&root)?;
+    }
+    Ok(svg)
+}
+
+/// The chart as PNG bytes.
+pub fn render_png(chart: Chart) -> Result<Vec<u8>, String> {
+    register_font();
+    let (width, height) = chart.size();
+    let mut pixels = vec![0u8; (width * height * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut pixels, (width, height)).into_drawing_area();
+        chart.draw(&root)?;
+    }
+    let mut png = Vec::new();
+    let mut encoder = png::Encoder::new(&mut png, width, height);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::Best);
+    encoder.set_adaptive_filter(png::AdaptiveFilterType::Adaptive);
+    let mut writer = encoder.write_header().map_err(text)?;
+    writer.write_image_data(&pixels).map_err(text)?;
+    writer.finish().map_err(text)?;
+    Ok(png)
+}
+
+/// A run of consecutive periods drawn as one point: envelopes of the values inside.
+#[derive(Debug, Clone, Copy)]
+struct Bucket {
+    start: DateTime<FixedOffset>,
+    end: DateTime<FixedOffset>,
+    load_min: f64,
+    load_max: f64,
+    capacity_max: f64,
+    pending: bool,
+    violation: bool,
+}
+
+impl TimelineSeries {
+    fn period(&self) -> chrono::TimeDelta {
+        match self.times.as_slice() {
+            [first, second, ..] => *second - *first,
+            _ => chrono::TimeDelta::seconds(60),
+        }
+    }
+
+    fn end(&self) -> DateTime<FixedOffset> {
+        self.times
+            .last()
+            .map_or(self.times[0], |last| *last + self.period())
+    }
+
+    /// At most [`MAX_DRAWN_POINTS`] buckets covering the whole series.
+    fn buckets(&self) -> Vec<Bucket> {
+        let per_bucket = self.times.len().div_ceil(MAX_DRAWN_POINTS).max(1);
+        let period = self.period();
+        (0..self.times.len())
+            .step_by(per_bucket)
+            .map(|first| {
+                let last = (first + per_bucket).min(self.times.len());
+                let range = first..last;
+                let fold = |values: &[f64], pick: fn(f64, f64) -> f64, init: f64| {
+                    values[range.clone()].iter().copied().fold(init, pick)
+                };
+                Bucket {
+                    start: self.times[first],
+                    end: self.times[last - 1] + period,
+                    load_min: fold(&self.load, f64::min, f64::INFINITY),
+                    load_max: fold(&self.load, f64::max, 0.0),
+                    capacity_max: fold(&self.capacity, f64::max, 0.0),
+                    pending: self.pending[range.clone()].iter().any(|count| *count > 0),
+                    violation: self.violation[range].iter().any(|flag| *flag),
+                }
+            })
+            .collect()
+    }
+
+    fn y_max(&self) -> f64 {
+        let peak = self
+            .load
+            .iter()
+            .chain(&self.capacity)
+            .copied()
+            .fold(1.0, f64::max);
+        // Headroom above the data for the legend and the activity markers.
+        peak * 1.45
+    }
+
+    /// Builds a series from `timeline.csv` and `activities.csv` bytes; `label` names the
+    /// files in errors.
+    pub fn from_csv(
+        policy: &str,
+        timeline: &[u8],
+        activities: &[u8],
+        label: &str,
+    ) -> Result<Self, Diagnostic> {
+        let mut series = TimelineSeries {
+            policy: policy.to_string(),
+            times: Vec::new(),
+            load: Vec::new(),
+            capacity: Vec::new(),
+            pending: Vec::new(),
+            violation: Vec::new(),
+            activities: Vec::new(),
+        };
+        let file = format!("{label}/timeline.csv");
+        let mut reader = csv::Reader::from_reader(timeline);
+        let columns = column_indices(
+            &mut reader,
+            &file,
+            &[
+                "time",
+                "load_rps",
+                "pending",
+                "capacity_rps",
+                "violation_seconds",
+            ],
+        )?;
+        for record in reader.records() {
+            let record = record
+                .map_err(|error| Diagnostic::file(&file, format!("malformed CSV: {error}")))?;
+            let line = record
+                .position()
+                .map_or(0, |position| position.line() as usize);
+            let time = parse_time(&record[columns[0]], &file, line)?;
+            let number = |index: usize| -> Result<f64, Diagnostic> {
+                record[columns[index]].parse::<f64>().map_err(|_| {
+                    at_line(
+                        &file,
+                        line,
+                        format!("`{}` is not a number", &record[columns[index]]),
+                    )
+                })
+            };
+            let (load, pending, capacity, violation) =
+                (number(1)?, number(2)?, number(3)?, number(4)?);
+            // Rows come in time order, one per group: sum the groups of each period.
+            if series.times.last() != Some(&time) {
+                series.times.push(time);
+                series.load.push(0.0);
+                series.capacity.push(0.0);
+                series.pending.push(0);
+                series.violation.push(false);
+            }
+            let last = series.times.len() - 1;
+            series.load[last] += load;
+            series.capacity[last] += capacity;
+            series.pending[last] += pending as u32;
+            series.violation[last] |= violation > 0.0;
+        }
+        if series.times.is_empty() {
+            return Err(Diagnostic::file(&file, "timeline has no rows"));
+        }
+        let file = format!("{label}/activities.csv");
+        let mut reader = csv::Reader::from_reader(activities);
+        let columns = column_indices(&mut reader, &file, &["start", "from", "to", "status"])?;
+        for record in reader.records() {
+            let record = record
+                .map_err(|error| Diagnostic::file(&file, format!("malformed CSV: {error}")))?;
+            if &record[columns[3]] != "successful" && &record[columns[3]] != "in_progress" {
+                continue;
+            }
+            let line = record
+                .position()
+                .map_or(0, |position| position.line() as usize);
+            let start = parse_time(&record[columns[0]], &file, line)?;
+            let from: i64 = record[columns[1]].parse().unwrap_or(0);
+            let to: i64 = record[columns[2]].parse().unwrap_or(0);
+            series.activities.push((start, to > from));
+        }
+        Ok(series)
+    }
+}
+
+/// Reads `compare.csv` bytes into bars.
+pub fn bars_from_csv(bytes: &[u8], file: &str) -> Result<Vec<PolicyBar>, Diagnostic> {
+    let mut reader = csv::Reader::from_reader(bytes);
+    let columns = column_indices(
+        &mut reader,
+        file,
+        &["policy", "cost", "sla_violation_seconds"],
+    )?;
+    let mut bars = Vec::new();
+    for record in reader.records() {
+        let record =
+            record.map_err(|error| Diagnostic::file(file, format!("malformed CSV: {error}")))?;
+        let line = record
+            .position()
+            .map_or(0, |position| position.line() as usize);
+        let bad = |column: usize| {
+            at_line(
+                file,
+                line,
+                format!("`{}` is not a number", &record[columns[column]]),
+            )
+        };
+        bars.push(PolicyBar {
+            policy: record[columns[0]].to_string(),
+            cost: record[columns[1]].parse().map_err(|_| bad(1))?,
+            sla_violation_seconds: record[columns[2]].parse().map_err(|_| bad(2))?,
+        });
+    }
+    Ok(bars)
+}
+
+fn column_indices<R: std::io::Read>(
+    reader: &mut csv::Reader<R>,
+    file: &str,
+    names: &[&str],
+) -> Result<Vec<usize>, Diagnostic> {
+    let headers = reader
+        .headers()
+        .map_err(|error| Diagnostic::file(file, format!("malformed CSV: {error}")))?
+        .clone();
+    names
+        .iter()
+        .map(|name| {
+            headers
+                .iter()
+                .position(|header| header == *name)
+                .ok_or_else(|| {
+                    Diagnostic::file(file, format!("missing column `{name}`")).with_hint(
+                        "charts read the files `scaleplan run --out` and `compare --out` write",
+                    )
+                })
+        })
+        .collect()
+}
+
+fn at_line(file: &str, line: usize, message: String) -> Diagnostic {
+    let mut diagnostic = Diagnostic::file(file, message);
+    diagnostic.line = line;
+    diagnostic.column = 1;
+    diagnostic
+}
+
+fn parse_time(cell: &str, file: &str, line: usize) -> Result<DateTime<FixedOffset>, Diagnostic> {
+    DateTime::parse_from_rfc3339(cell)
+        .map_err(|_| at_line(file, line, format!("`{cell}` is not an RFC 3339 time")))
+}
+
+/// Distinct colours for up to eight policies (Okabe-Ito, readable by colour-blind people).
+const PALETTE: [RGBColor; 8] = [
+    RGBColor(0, 114, 178),
+    RGBColor(213, 94, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(230, 159, 0),
+    RGBColor(86, 180, 233),
+    RGBColor(240, 228, 66),
+    RGBColor(0, 0, 0),
+];
+const LOAD_COLOR: RGBColor = RGBColor(90, 90, 90);
+const CAPACITY_COLOR: RGBColor = RGBColor(0, 114, 178);
+const PENDING_COLOR: RGBColor = RGBColor(230, 159, 0);
+const VIOLATION_COLOR: RGBColor = RGBColor(213, 0, 0);
+
+/// Merges consecutive flagged buckets into `(start, end)` spans, so a long violation is one
+/// rectangle rather than hundreds.
+fn spans(
+    buckets: &[Bucket],
+    flag: fn(&Bucket) -> bool,
+) -> Vec<(DateTime<FixedOffset>, DateTime<FixedOffset>)> {
+    let mut out: Vec<(DateTime<FixedOffset>, DateTime<FixedOffset>)> = Vec::new();
+    for bucket in buckets.iter().filter(|bucket| flag(bucket)) {
+        match out.last_mut() {
+            Some(last) if last.1 == bucket.start => last.1 = bucket.end,
+            _ => out.push((bucket.start, bucket.end)),
+        }
+    }
+    out
+}
+
+fn offset_label(time: &DateTime<FixedOffset>) -> String {
+    format!("time (UTC{})", time.format("%:z"))
+}
+
+fn time_label_format(start: DateTime<FixedOffset>, end: DateTime<FixedOffset>) -> &'static str {
+    if end - start > chrono::TimeDelta::days(60) {
+        "%Y-%m-%d"
+    } else {
+        "%m-%d %H:%M"
+    }
+}
+
+fn draw_timeline<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    series: &TimelineSeries,
+) -> Result<(), String> {
+    let (start, end) = (series.times[0], series.end());
+    let y_max = series.y_max();
+    let format = time_label_format(start, end);
+    let mut chart = ChartBuilder::on(root)
+        .caption(
+            format!("{}: load vs in-service capacity", series.policy),
+            (FONT, 24),
+        )
+        .margin(16)
+        .x_label_area_size(48)
+        .y_label_area_size(80)
+        .build_cartesian_2d(RangedDateTime::from(start..end), 0f64..y_max)
+        .map_err(text)?;
+    chart
+        .configure_mesh()
+        .x_desc(offset_label(&start))
+        .y_desc("requests per second")
+        .y_label_formatter(&|value| format!("{value:.0}"))
+        .x_labels(8)
+        .x_label_formatter(&|time| time.format(format).to_string())
+        .label_style((FONT, 14))
+        .axis_desc_style((FONT, 16))
+        .light_line_style(RGBColor(235, 235, 235))
+        .draw()
+        .map_err(text)?;
+    let buckets = series.buckets();
+
+    let violations = spans(&buckets, |bucket| bucket.violation);
+    chart
+        .draw_series(violations.iter().map(|(from, to)| {
+            Rectangle::new(
+                [(*from, 0.0), (*to, y_max)],
+                VIOLATION_COLOR.mix(0.15).filled(),
+            )
+        }))
+        .map_err(text)?
+        .label("SLA violation")
+        .legend(|(x, y)| {
+            Rectangle::new(
+                [(x, y - 6), (x + 16, y + 6)],
+                VIOLATION_COLOR.mix(0.3).filled(),
+            )
+        });
+    let pending = spans(&buckets, |bucket| bucket.pending);
+    chart
+        .draw_series(pending.iter().map(|(from, to)| {
+            Rectangle::new(
+                [(*from, 0.0), (*to, y_max * 0.04)],
+                PENDING_COLOR.mix(0.6).filled(),
+            )
+        }))
+        .map_err(text)?
+        .label("instances booting")
+        .legend(|(x, y)| {
+            Rectangle::new(
+                [(x, y - 6), (x + 16, y + 6)],
+                PENDING_COLOR.mix(0.6).filled(),
+            )
+        });
+
+    // Load: a band between the bucket minimum and maximum (a line when not downsampled).
+    let band: Vec<(DateTime<FixedOffset>, f64)> = buckets
+        .iter()
+        .map(|bucket| (bucket.start, bucket.load_max))
+        .chain(
+            buckets
+                .iter()
+                .rev()
+                .map(|bucket| (bucket.start, bucket.load_min)),
+        )
+        .collect();
+    chart
+        .draw_series(std::iter::once(Polygon::new(
+            band,
+            LOAD_COLOR.mix(0.25).filled(),
+        )))
+        .map_err(text)?;
+    chart
+        .draw_series(LineSeries::new(
+            buckets.iter().map(|bucket| (bucket.start, bucket.load_max)),
+            LOAD_COLOR.stroke_width(1),
+        ))
+        .map_err(text)?
+        .label("load (req/s)")
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], LOAD_COLOR.stroke_width(2)));
+    chart
+        .draw_series(LineSeries::new(
+            step_points(&buckets, |bucket| bucket.capacity_max),
+            CAPACITY_COLOR.stroke_width(2),
+        ))
+        .map_err(text)?
+        .label("in-service capacity (req/s)")
+        .legend(|(x, y)| {
+            PathElement::new(vec![(x, y), (x + 16, y)], CAPACITY_COLOR.stroke_width(2))
+        });
+
+    let marker_y = y_max * 0.72;
+    chart
+        .draw_series(
+            series
+                .activities
+                .iter()
+                .filter(|(_, out)| *out)
+                .map(|(time, _)| TriangleMarker::new((*time, marker_y), 6, PALETTE[2].filled())),
+        )
+        .map_err(text)?
+        .label("scale-out activity")
+        .legend(|(x, y)| TriangleMarker::new((x + 8, y), 6, PALETTE[2].filled()));
+    chart
+        .draw_series(
+            series
+                .activities
+                .iter()
+                .filter(|(_, out)| !*out)
+                .map(|(time, _)| Cross::new((*time, marker_y), 5, PALETTE[1].stroke_width(2))),
+        )
+        .map_err(text)?
+        .label("scale-in activity")
+        .legend(|(x, y)| Cross::new((x + 8, y), 5, PALETTE[1].stroke_width(2)));
+    chart
+        .configure_series_labels()
+        .label_font((FONT, 14))
+        .background_style(WHITE.mix(0.85))
+        .border_style(RGBColor(180, 180, 180))
+        .position(SeriesLabelPosition::UpperLeft)
+        .draw()
+        .map_err(text)
+}
+
+/// Points of a step function: each bucket's value held until the next bucket starts.
+fn step_points(buckets: &[Bucket], value: fn(&Bucket) -> f64) -> Vec<(DateTime<FixedOffset>, f64)> {
+    let mut points = Vec::with_capacity(buckets.len() * 2);
+    for bucket in buckets {
+        points.push((bucket.start, value(bucket)));
+        points.push((bucket.end, value(bucket)));
+    }
+    points
+}
+
+fn draw_overlay<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    all: &[TimelineSeries],
+) -> Result<(), String> {
+    let first = all.first().ok_or("no policies to draw")?;
+    let (start, end) = (first.times[0], first.end());
+    let y_max = all.iter().map(TimelineSeries::y_max).fold(1.0, f64::max);
+    let format = time_label_format(start, end);
+    let mut chart = ChartBuilder::on(root)
+        .caption(
+            "in-service capacity of every policy against the load",
+            (FONT, 24),
+        )
+        .margin(16)
+        .x_label_area_size(48)
+        .y_label_area_size(80)
+        .build_cartesian_2d(RangedDateTime::from(start..end), 0f64..y_max)
+        .map_err(text)?;
+    chart
+        .configure_mesh()
+        .x_desc(offset_label(&start))
+        .y_desc("requests per second")
+        .y_label_formatter(&|value| format!("{value:.0}"))
+        .x_labels(8)
+        .x_label_formatter(&|time| time.format(format).to_string())
+        .label_style((FONT, 14))
+        .axis_desc_style((FONT, 16))
+        .light_line_style(RGBColor(235, 235, 235))
+        .draw()
+        .map_err(text)?;
+    let buckets = first.buckets();
+    chart
+        .draw_series(LineSeries::new(
+            buckets.iter().map(|bucket| (bucket.start, bucket.load_max)),
+            LOAD_COLOR.mix(0.8).stroke_width(1),
+        ))
+        .map_err(text)?
+        .label("load (req/s)")
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], LOAD_COLOR.stroke_width(2)));
+    for (index, series) in all.iter().enumerate() {
+        let color = PALETTE[index % PALETTE.len()];
+        // Earlier policies are drawn wider, so a policy that matches another stays visible.
+        let width = (all.len() - index) as u32 + 1;
+        chart
+            .draw_series(LineSeries::new(
+                step_points(&series.buckets(), |bucket| bucket.capacity_max),
+                color.stroke_width(width),
+            ))
+            .map_err(text)?
+            .label(format!("{} capacity", series.policy))
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 16, y)], color.stroke_width(2))
+            });
+    }
+    chart
+        .configure_series_labels()
+        .label_font((FONT, 14))
+        .background_style(WHITE.mix(0.85))
+        .border_style(RGBColor(180, 180, 180))
+        .position(SeriesLabelPosition::UpperLeft)
+        .draw()
+        .map_err(text)
+}
+
+/// Axis numbers without needless decimals.
+fn trim(value: f64) -> String {
+    crate::policy::trim_float((value * 100.0).round() / 100.0)
+}
+
+fn draw_bars<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    bars: &[PolicyBar],
+) -> Result<(), String> {
+    if bars.is_empty() {
+        return Err("no policies to draw".into());
+    }
+    let root = root
+        .titled("cost and SLA violation per policy", (FONT, 24))
+        .map_err(text)?;
+    let panels = root.split_evenly((1, 2));
+    let panel = |area: &DrawingArea<DB, Shift>,
+                 title: &str,
+                 unit: &str,
+                 values: Vec<f64>|
+     -> Result<(), String> {
+        let top = values.iter().copied().fold(0.0, f64::max).max(1e-9) * 1.15;
+        let mut chart = ChartBuilder::on(area)
+            .caption(title, (FONT, 18))
+            .margin(16)
+            .x_label_area_size(40)
+            .y_label_area_size(80)
+            // A discrete usize range includes its end: `0..n-1` gives one segment per bar.
+            .build_cartesian_2d((0..bars.len() - 1).into_segmented(), 0f64..top)
+            .map_err(text)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_desc("policy")
+            .y_desc(unit)
+            .y_label_formatter(&|value| trim(*value))
+            .x_labels(bars.len())
+            .x_label_formatter(&|segment| match segment {
+                SegmentValue::CenterOf(index) if *index < bars.len() => bars[*index].policy.clone(),
+                _ => String::new(),
+            })
+            .label_style((FONT, 14))
+            .axis_desc_style((FONT, 16))
+            .light_line_style(RGBColor(235, 235, 235))
+            .draw()
+            .map_err(text)?;
+        chart
+            .draw_series(values.iter().enumerate().map(|(index, value)| {
+                let color = PALETTE[index % PALETTE.len()];
+                let mut bar = Rectangle::new(
+                    [
+                        (SegmentValue::Exact(index), 0.0),
+                        (SegmentValue::Exact(index + 1), *value),
+                    ],
+                    color.mix(0.85).filled(),
+                );
+                bar.set_margin(0, 0, 12, 12);
+                bar
+            }))
+            .map_err(text)?;
+        Ok(())
+    };
+    panel(
+        &panels[0],
+        "cost",
+        "money billed",
+        bars.iter().map(|bar| bar.cost).collect(),
+    )?;
+    panel(
+        &panels[1],
+        "SLA violation",
+        "minutes",
+        bars.iter()
+            .map(|bar| bar.sla_violation_seconds as f64 / 60.0)
+            .collect(),
+    )
+}

@@ -1,0 +1,273 @@
+//! `compare` and `plot`: policies side by side, savings, and the charts a user opens.
+
+use assert_cmd::cargo::cargo_bin_cmd;
+use scaleplan::plot::{Chart, TimelineSeries, render_png, render_svg};
+use std::fs;
+use std::path::Path;
+
+fn compare_into(scenario: &str, out: &Path, threads: &str) {
+    cargo_bin_cmd!("scaleplan")
+        .env("RAYON_NUM_THREADS", threads)
+        .args(["compare", scenario, "--out"])
+        .arg(out)
+        .assert()
+        .success();
+}
+
+fn csv_rows(path: &Path) -> Vec<Vec<String>> {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    reader
+        .records()
+        .map(|record| record.unwrap().iter().map(String::from).collect())
+        .collect()
+}
+
+// The savings figures of the two-tier lite-app case, computed by hand in the scenario header:
+// fixed (2 x 0.064 + 12 x 0.128) x 168 = 279.552; scheduled = 150.528 + 6 x 0.128 x 49 = 188.16.
+#[test]
+fn savings_match_the_hand_computed_case() {
+    let directory = tempfile::tempdir().unwrap();
+    compare_into("scenarios/wechat-lite-app.toml", directory.path(), "2");
+    let rows = csv_rows(&directory.path().join("compare.csv"));
+    assert_eq!(rows[0][0..4], ["fixed", "279.5520", "0.0000", "0.00"]);
+    assert_eq!(rows[1][0..4], ["scheduled", "188.1600", "91.3920", "32.69"]);
+    assert_eq!(rows[1][4], "1638.0000");
+    let markdown = fs::read_to_string(directory.path().join("compare.md")).unwrap();
+    assert!(
+        markdown.contains("| scheduled | 188.1600 | 91.3920 | 32.69 | 1638.0000 |"),
+        "{markdown}"
+    );
+}
+
+// Each compare row is exactly what `run --policy` reports for that policy alone.
+#[test]
+fn compare_rows_equal_separate_runs() {
+    let directory = tempfile::tempdir().unwrap();
+    compare_into("scenarios/cc-attack.toml", directory.path(), "2");
+    for row in csv_rows(&directory.path().join("compare.csv")) {
+        let output = cargo_bin_cmd!("scaleplan")
+            .args([
+                "run",
+                "scenarios/cc-attack.toml",
+                "--json",
+                "--policy",
+                &row[0],
+            ])
+            .output()
+            .unwrap();
+        assert!(output.status.success());
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let total = &json["total"];
+        assert_eq!(
+            row[1],
+            format!("{:.4}", total["cost"].as_f64().unwrap()),
+            "{}",
+            row[0]
+        );
+        assert_eq!(
+            row[4],
+            format!("{:.4}", total["instance_hours"].as_f64().unwrap())
+        );
+        assert_eq!(row[5], total["peak_in_service"].to_string());
+        assert_eq!(row[6], total["activities"].to_string());
+        assert_eq!(row[7], total["sla_violation_seconds"].to_string());
+        assert_eq!(
+            row[8],
+            format!("{:.0}", total["unserved_requests"].as_f64().unwrap())
+        );
+        // The per-policy summary written by compare is the run's own summary, byte for byte.
+        let written = fs::read(
+            directory
+                .path()
+                .join("policies")
+                .join(&row[0])
+                .join("summary.json"),
+        )
+        .unwrap();
+        assert_eq!(written, output.stdout);
+    }
+}
+
+/// Every `<text>` in an SVG document, after parsing it as XML.
+fn svg_texts(path: &Path) -> Vec<String> {
+    let text = fs::read_to_string(path).unwrap();
+    let document = roxmltree::Document::parse(&text)
+        .unwrap_or_else(|error| panic!("{} is not XML: {error}", path.display()));
+    assert_eq!(document.root_element().tag_name().name(), "svg");
+    document
+        .descendants()
+        .filter(|node| node.has_tag_name("text"))
+        .filter_map(|node| node.text().map(|text| text.trim().to_string()))
+        .collect()
+}
+
+fn assert_png(path: &Path, size: (u32, u32)) {
+    let decoder = png::Decoder::new(std::io::BufReader::new(fs::File::open(path).unwrap()));
+    let reader = decoder.read_info().unwrap();
+    assert_eq!(
+        (reader.info().width, reader.info().height),
+        size,
+        "{}",
+        path.display()
+    );
+}
+
+#[test]
+fn compare_writes_charts_with_axes_and_legends() {
+    let directory = tempfile::tempdir().unwrap();
+    compare_into("scenarios/lunch-peak.toml", directory.path(), "2");
+    let charts = directory.path().join("charts");
+    for policy in ["fixed", "scheduled", "alarm", "scheduled+alarm"] {
+        let texts = svg_texts(&charts.join(format!("timeline-{policy}.svg")));
+        for expected in [
+            format!("{policy}: load vs in-service capacity"),
+            "requests per second".into(),
+            "time (UTC+08:00)".into(),
+            "load (req/s)".into(),
+            "in-service capacity (req/s)".into(),
+            "instances booting".into(),
+            "SLA violation".into(),
+            "scale-out activity".into(),
+        ] {
+            assert!(
+                texts.contains(&expected),
+                "timeline-{policy}.svg lacks {expected:?}: {texts:?}"
+            );
+        }
+        // Real date-times on the x axis.
+        assert!(
+            texts.iter().any(|text| text.starts_with("03-04 ")),
+            "{texts:?}"
+        );
+        assert_png(&charts.join(format!("timeline-{policy}.png")), (1200, 520));
+    }
+    let overlay = svg_texts(&charts.join("overlay.svg"));
+    for policy in ["fixed", "scheduled", "alarm", "scheduled+alarm"] {
+        assert!(
+            overlay.contains(&format!("{policy} capacity")),
+            "{overlay:?}"
+        );
+    }
+    let bars = svg_texts(&charts.join("cost-sla.svg"));
+    for expected in [
+        "cost",
+        "SLA violation",
+        "money billed",
+        "minutes",
+        "fixed",
+        "scheduled+alarm",
+    ] {
+        assert!(
+            bars.iter().any(|text| text == expected),
+            "cost-sla.svg lacks {expected}: {bars:?}"
+        );
+    }
+    assert_png(&charts.join("overlay.png"), (1200, 520));
+    assert_png(&charts.join("cost-sla.png"), (1100, 460));
+}
+
+#[test]
+fn plot_redraws_the_same_charts_from_a_saved_directory() {
+    let directory = tempfile::tempdir().unwrap();
+    compare_into("scenarios/lunch-peak.toml", directory.path(), "2");
+    let charts = directory.path().join("charts");
+    let before = fs::read(charts.join("overlay.svg")).unwrap();
+    fs::remove_dir_all(&charts).unwrap();
+    cargo_bin_cmd!("scaleplan")
+        .arg("plot")
+        .arg(directory.path())
+        .assert()
+        .success();
+    assert_eq!(fs::read(charts.join("overlay.svg")).unwrap(), before);
+    assert!(charts.join("timeline-alarm.png").exists());
+}
+
+#[test]
+fn plot_draws_a_single_run_directory() {
+    let directory = tempfile::tempdir().unwrap();
+    let out = directory.path().join("cc");
+    cargo_bin_cmd!("scaleplan")
+        .args(["run", "scenarios/cc-attack.toml", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    cargo_bin_cmd!("scaleplan")
+        .arg("plot")
+        .arg(&out)
+        .assert()
+        .success();
+    let texts = svg_texts(&out.join("charts/timeline-cc.svg"));
+    assert!(texts.contains(&"scale-in activity".to_string()));
+}
+
+#[test]
+fn compare_output_is_identical_for_any_thread_count() {
+    let directory = tempfile::tempdir().unwrap();
+    compare_into(
+        "scenarios/wechat-lite-app.toml",
+        &directory.path().join("one"),
+        "1",
+    );
+    compare_into(
+        "scenarios/wechat-lite-app.toml",
+        &directory.path().join("two"),
+        "2",
+    );
+    for file in [
+        "compare.csv",
+        "charts/overlay.svg",
+        "policies/alarm/activities.csv",
+        "policies/alarm/timeline.csv",
+    ] {
+        assert!(
+            fs::read(directory.path().join("one").join(file)).unwrap()
+                == fs::read(directory.path().join("two").join(file)).unwrap(),
+            "{file} differs"
+        );
+    }
+}
+
+#[test]
+fn unknown_policy_is_an_input_error_with_a_suggestion() {
+    cargo_bin_cmd!("scaleplan")
+        .args(["run", "scenarios/lunch-peak.toml", "--policy", "alarms"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("no policy named `alarms`"))
+        .stderr(predicates::str::contains("did you mean `alarm`?"));
+}
+
+// A year of minutes is drawn as at most 1,200 envelope buckets: the SVG stays small and keeps
+// the peak.
+#[test]
+fn long_runs_are_downsampled_for_drawing_only() {
+    let start = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00+00:00").unwrap();
+    let minutes = 525_600;
+    let mut load: Vec<f64> = (0..minutes)
+        .map(|minute| 100.0 + (minute % 1440) as f64 / 10.0)
+        .collect();
+    load[300_000] = 9_000.0; // one spike must survive downsampling
+    let series = TimelineSeries {
+        policy: "year".into(),
+        times: (0..minutes)
+            .map(|minute| start + chrono::TimeDelta::minutes(minute as i64))
+            .collect(),
+        capacity: vec![400.0; minutes],
+        pending: vec![0; minutes],
+        violation: (0..minutes).map(|minute| minute % 100_000 < 10).collect(),
+        load,
+        activities: vec![],
+    };
+    let svg = render_svg(Chart::Timeline(&series)).unwrap();
+    assert!(svg.len() < 400_000, "SVG is {} bytes", svg.len());
+    // The y axis reaches past the spike: its top label is above 9,000.
+    let document = roxmltree::Document::parse(&svg).unwrap();
+    let top = document
+        .descendants()
+        .filter(|node| node.has_tag_name("text"))
+        .filter_map(|node| node.text()?.trim().parse::<f64>().ok())
+        .fold(0.0, f64::max);
+    assert!(top >= 9_000.0, "top label {top}");
+    let png = render_png(Chart::Timeline(&series)).unwrap();
+    assert_eq!(&png[1..4], b"PNG");
+}
