@@ -176,8 +176,12 @@ fn semantic_errors_are_all_reported_together() {
         .stderr(predicate::str::contains(
             "min 9 is above max 6 (field `group.min`)\n  --> bad.toml:34:7",
         ))
-        .stderr(predicate::str::contains("unknown rule `remove-tow` (field `group.scheduled.run`)"))
-        .stderr(predicate::str::contains("unknown rule `remove-tow` (field `group.alarm.run`)"))
+        .stderr(predicate::str::contains(
+            "unknown rule `remove-tow` (field `group.scheduled.run`)",
+        ))
+        .stderr(predicate::str::contains(
+            "unknown rule `remove-tow` (field `group.alarm.run`)",
+        ))
         .stderr(predicate::str::contains("hint: did you mean `remove-two`?"))
         .stderr(predicate::str::contains(
             "scheduled task `lunch-down` never fires during the run",
