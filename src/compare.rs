@@ -6,6 +6,7 @@
 //! any thread count.
 
 use crate::engine::{self, GroupSummary, Outcome, RunOptions};
+use crate::load::LoadSeries;
 use crate::model::Scenario;
 use crate::scenario::Loaded;
 use rayon::prelude::*;
@@ -23,13 +24,25 @@ pub struct PolicyRun<'a> {
 
 /// Runs every policy (or the scenario as written when it has none) on the shared load.
 pub fn run_all(loaded: &Loaded, options: RunOptions) -> Vec<PolicyRun<'_>> {
-    loaded
-        .variants()
-        .into_par_iter()
-        .map(|(name, scenario)| PolicyRun {
+    run_many(&[loaded], options)
+}
+
+/// Runs every policy of every scenario, spread over rayon's threads, in input order.
+pub fn run_many<'a>(scenarios: &[&'a Loaded], options: RunOptions) -> Vec<PolicyRun<'a>> {
+    let jobs: Vec<(&'a str, &'a Scenario, &'a LoadSeries)> = scenarios
+        .iter()
+        .flat_map(|loaded| {
+            loaded
+                .variants()
+                .into_iter()
+                .map(|(name, scenario)| (name, scenario, &loaded.load))
+        })
+        .collect();
+    jobs.into_par_iter()
+        .map(|(name, scenario, load)| PolicyRun {
             name,
             scenario,
-            outcome: engine::simulate(scenario, &loaded.load, options),
+            outcome: engine::simulate(scenario, load, options),
         })
         .collect()
 }

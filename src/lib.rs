@@ -12,6 +12,7 @@
 //! - [`compare`]: every policy of a scenario on the same load, in parallel.
 //! - [`report`]: summaries, comparisons, JSON, CSV and Markdown rendered to bytes.
 //! - [`plot`]: charts as SVG and PNG bytes (the only module that uses plotters).
+//! - [`check`]: the CI gate: outcomes against a baseline and the scenario budgets.
 //! - [`cli`]: the command line, the only place that prints and writes files.
 //!
 //! # Simulation lifecycle
@@ -21,6 +22,7 @@
 //! 4. [`report`] renders the outcome; [`cli`] prints it or writes it atomically.
 
 pub mod billing;
+pub mod check;
 pub mod cli;
 pub mod compare;
 pub mod engine;

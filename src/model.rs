@@ -35,6 +35,22 @@ pub struct Scenario {
     pub groups: Vec<ScalingGroup>,
     /// How the load is made.
     pub load: LoadSpec,
+    /// Budgets `scaleplan check` enforces.
+    pub expect: Expect,
+}
+
+/// Budgets written in the scenario (`[expect]`, or a policy's `expect`): a run that exceeds
+/// one fails `scaleplan check`.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Expect {
+    /// Most money the run may bill.
+    pub max_cost: Option<f64>,
+    /// Most billed instance-hours.
+    pub max_instance_hours: Option<f64>,
+    /// Most seconds in SLA violation.
+    pub max_sla_violation_seconds: Option<Seconds>,
+    /// Most unserved requests.
+    pub max_unserved_requests: Option<f64>,
 }
 
 impl Scenario {

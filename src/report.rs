@@ -85,7 +85,7 @@ pub fn summary_table(scenario: &Scenario, outcome: &Outcome) -> String {
         scenario.clock.format(0),
         scenario.seed
     );
-    out.push_str(&aligned(&rows));
+    out.push_str(&aligned(&rows, 1));
     let failed = outcome.total.failed_tasks;
     if failed > 0 {
         out.push_str(&format!(
@@ -95,9 +95,9 @@ pub fn summary_table(scenario: &Scenario, outcome: &Outcome) -> String {
     out
 }
 
-/// Rows as a text table: first column left-aligned, the rest right-aligned, a rule under the
-/// header.
-fn aligned(rows: &[Vec<String>]) -> String {
+/// Rows as a text table: the first `left` columns left-aligned, the rest right-aligned, a rule
+/// under the header.
+pub fn aligned(rows: &[Vec<String>], left: usize) -> String {
     let columns = rows.first().map_or(0, Vec::len);
     let widths: Vec<usize> = (0..columns)
         .map(|column| {
@@ -114,7 +114,7 @@ fn aligned(rows: &[Vec<String>]) -> String {
             .zip(&widths)
             .enumerate()
             .map(|(column, (cell, width))| {
-                if column == 0 {
+                if column < left {
                     format!("{cell:<width$}")
                 } else {
                     format!("{cell:>width$}")
@@ -208,7 +208,7 @@ pub fn compare_table(scenario: &Scenario, rows: &[crate::compare::Row]) -> Strin
         scenario.clock.format(0),
         scenario.seed,
         rows.first().map_or("", |row| row.policy.as_str()),
-        aligned(&table)
+        aligned(&table, 1)
     )
 }
 

@@ -338,7 +338,31 @@ pub fn validate(
         instance_types,
         groups,
         load: load?,
+        expect: expect(checker, file.expect.as_ref()),
     })
+}
+
+fn expect(checker: &mut Checker, wire: Option<&wire::ExpectWire>) -> Expect {
+    let Some(wire) = wire else {
+        return Expect::default();
+    };
+    let mut budget = |value: &Option<Spanned<f64>>, field: &str| {
+        value.as_ref().map(|value| {
+            checker.number(
+                value,
+                field,
+                0.0,
+                f64::INFINITY,
+                "a budget is a non-negative number",
+            )
+        })
+    };
+    Expect {
+        max_cost: budget(&wire.max_cost, "expect.max_cost"),
+        max_instance_hours: budget(&wire.max_instance_hours, "expect.max_instance_hours"),
+        max_sla_violation_seconds: wire.max_sla_violation.map(|value| value.0),
+        max_unserved_requests: budget(&wire.max_unserved_requests, "expect.max_unserved_requests"),
+    }
 }
 
 fn load_spec(
@@ -952,6 +976,19 @@ pub fn apply_policy(checker: &mut Checker, file: &mut wire::File, policy: &wire:
         .iter()
         .map(|group| group.name.get_ref().clone())
         .collect();
+    if let Some(budgets) = &policy.expect {
+        let merged = file.expect.get_or_insert_with(Default::default);
+        merged.max_cost = budgets.max_cost.clone().or(merged.max_cost.take());
+        merged.max_instance_hours = budgets
+            .max_instance_hours
+            .clone()
+            .or(merged.max_instance_hours.take());
+        merged.max_sla_violation = budgets.max_sla_violation.or(merged.max_sla_violation);
+        merged.max_unserved_requests = budgets
+            .max_unserved_requests
+            .clone()
+            .or(merged.max_unserved_requests.take());
+    }
     for change in &policy.group {
         let Some(index) = checker.reference(&change.name, &names, "policy.group.name", "group")
         else {

@@ -105,6 +105,17 @@ pub struct File {
     pub group: Spanned<Vec<Group>>,
     #[serde(default)]
     pub policy: Vec<Policy>,
+    pub expect: Option<ExpectWire>,
+}
+
+/// Budgets for `scaleplan check`.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectWire {
+    pub max_cost: Option<Spanned<f64>>,
+    pub max_instance_hours: Option<Spanned<f64>>,
+    pub max_sla_violation: Option<Duration>,
+    pub max_unserved_requests: Option<Spanned<f64>>,
 }
 
 /// A named variant of the file: overrides of group settings, rules and tasks for the same
@@ -116,6 +127,8 @@ pub struct Policy {
     pub description: Option<String>,
     #[serde(default)]
     pub group: Vec<GroupOverride>,
+    /// Budgets for this policy; each one given replaces the scenario's.
+    pub expect: Option<ExpectWire>,
 }
 
 /// Settings of one group that a policy replaces; `rule` entries replace or add rules by name,
