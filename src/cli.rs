@@ -50,28 +50,7 @@ enum Command {
     },
     /// Gate CI: run every scenario and policy under PATH and compare with a baseline and the
     /// scenarios' budgets. Exit 0 when everything holds, 1 on a regression or broken budget.
-    Check {
-        /// A scenario file, or a directory searched for `*.toml` scenarios.
-        path: PathBuf,
-        /// The baseline file (JSON).
-        #[arg(long, value_name = "FILE")]
-        baseline: PathBuf,
-        /// Rewrite the baseline with these outcomes (budgets are still enforced).
-        #[arg(long)]
-        update: bool,
-        /// Allowed growth per metric, e.g. `cost=2%`, `unserved_requests=100`, `cost=0.5,1%`.
-        #[arg(long = "tolerance", value_name = "METRIC=AMOUNT")]
-        tolerances: Vec<String>,
-        /// Also fail on scenarios missing from the baseline and entries without a scenario.
-        #[arg(long)]
-        strict: bool,
-        /// Write the report as Markdown (also appended to $GITHUB_STEP_SUMMARY when set).
-        #[arg(long, value_name = "FILE")]
-        markdown: Option<PathBuf>,
-        /// Write the report as JUnit XML, one test case per scenario/policy.
-        #[arg(long, value_name = "FILE")]
-        junit: Option<PathBuf>,
-    },
+    Check(CheckArgs),
     /// Draw the charts of a `compare --out` or `run --out` directory without re-running.
     Plot {
         /// Output directory of `compare` or `run`.
@@ -97,23 +76,7 @@ pub fn main() -> ExitCode {
         Command::Validate { scenario } => validate(&scenario),
         Command::Compare { scenario, out } => compare(&scenario, out.as_deref()),
         Command::Plot { dir } => plot(&dir),
-        Command::Check {
-            path,
-            baseline,
-            update,
-            tolerances,
-            strict,
-            markdown,
-            junit,
-        } => check(&CheckArgs {
-            path,
-            baseline,
-            update,
-            tolerances,
-            strict,
-            markdown,
-            junit,
-        }),
+        Command::Check(args) => check(&args),
     };
     match result {
         Ok(code) => code,
@@ -338,13 +301,28 @@ fn plot(directory: &Path) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Arguments of `scaleplan check`.
+#[derive(Debug, clap::Args)]
 struct CheckArgs {
+    /// A scenario file, or a directory searched for `*.toml` scenarios.
     path: PathBuf,
+    /// The baseline file (JSON).
+    #[arg(long, value_name = "FILE")]
     baseline: PathBuf,
+    /// Rewrite the baseline with these outcomes (budgets are still enforced).
+    #[arg(long)]
     update: bool,
+    /// Allowed growth per metric, e.g. `cost=2%`, `unserved_requests=100`, `cost=0.5,1%`.
+    #[arg(long = "tolerance", value_name = "METRIC=AMOUNT")]
     tolerances: Vec<String>,
+    /// Also fail on scenarios missing from the baseline and entries without a scenario.
+    #[arg(long)]
     strict: bool,
+    /// Write the report as Markdown (also appended to $GITHUB_STEP_SUMMARY when set).
+    #[arg(long, value_name = "FILE")]
     markdown: Option<PathBuf>,
+    /// Write the report as JUnit XML, one test case per scenario/policy.
+    #[arg(long, value_name = "FILE")]
     junit: Option<PathBuf>,
 }
 

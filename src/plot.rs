@@ -12,6 +12,7 @@
 use crate::error::Diagnostic;
 use chrono::{DateTime, FixedOffset};
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use std::sync::Once;
 
@@ -389,18 +390,22 @@ fn time_label_format(start: DateTime<FixedOffset>, end: DateTime<FixedOffset>) -
     }
 }
 
-fn draw_timeline<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
+/// Time on x (real date-times in the scenario's offset), requests per second on y.
+type TimeChart<'a, DB> =
+    ChartContext<'a, DB, Cartesian2d<RangedDateTime<DateTime<FixedOffset>>, RangedCoordf64>>;
+
+/// A titled chart over `series`' time span from 0 to `y_max` requests per second, with axes
+/// and grid drawn.
+fn time_chart<'a, DB: DrawingBackend>(
+    root: &'a DrawingArea<DB, Shift>,
+    title: &str,
     series: &TimelineSeries,
-) -> Result<(), String> {
+    y_max: f64,
+) -> Result<TimeChart<'a, DB>, String> {
     let (start, end) = (series.times[0], series.end());
-    let y_max = series.y_max();
     let format = time_label_format(start, end);
     let mut chart = ChartBuilder::on(root)
-        .caption(
-            format!("{}: load vs in-service capacity", series.policy),
-            (FONT, 24),
-        )
+        .caption(title, (FONT, 24))
         .margin(16)
         .x_label_area_size(48)
         .y_label_area_size(80)
@@ -418,6 +423,16 @@ fn draw_timeline<DB: DrawingBackend>(
         .light_line_style(RGBColor(235, 235, 235))
         .draw()
         .map_err(text)?;
+    Ok(chart)
+}
+
+fn draw_timeline<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    series: &TimelineSeries,
+) -> Result<(), String> {
+    let y_max = series.y_max();
+    let title = format!("{}: load vs in-service capacity", series.policy);
+    let mut chart = time_chart(root, &title, series, y_max)?;
     let buckets = series.buckets();
 
     let violations = spans(&buckets, |bucket| bucket.violation);
@@ -537,31 +552,9 @@ fn draw_overlay<DB: DrawingBackend>(
     all: &[TimelineSeries],
 ) -> Result<(), String> {
     let first = all.first().ok_or("no policies to draw")?;
-    let (start, end) = (first.times[0], first.end());
     let y_max = all.iter().map(TimelineSeries::y_max).fold(1.0, f64::max);
-    let format = time_label_format(start, end);
-    let mut chart = ChartBuilder::on(root)
-        .caption(
-            "in-service capacity of every policy against the load",
-            (FONT, 24),
-        )
-        .margin(16)
-        .x_label_area_size(48)
-        .y_label_area_size(80)
-        .build_cartesian_2d(RangedDateTime::from(start..end), 0f64..y_max)
-        .map_err(text)?;
-    chart
-        .configure_mesh()
-        .x_desc(offset_label(&start))
-        .y_desc("requests per second")
-        .y_label_formatter(&|value| format!("{value:.0}"))
-        .x_labels(8)
-        .x_label_formatter(&|time| time.format(format).to_string())
-        .label_style((FONT, 14))
-        .axis_desc_style((FONT, 16))
-        .light_line_style(RGBColor(235, 235, 235))
-        .draw()
-        .map_err(text)?;
+    let title = "in-service capacity of every policy against the load";
+    let mut chart = time_chart(root, title, first, y_max)?;
     let buckets = first.buckets();
     chart
         .draw_series(LineSeries::new(
