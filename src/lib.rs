@@ -33,4 +33,5 @@ pub mod plot;
 pub mod policy;
 pub mod report;
 pub mod scenario;
+pub mod sweep;
 pub mod time;

@@ -33,8 +33,8 @@ pub struct Scenario {
     pub instance_types: Vec<InstanceType>,
     /// Scaling groups, in file order (which is also the tie-break order).
     pub groups: Vec<ScalingGroup>,
-    /// How the load is made.
-    pub load: LoadSpec,
+    /// How the load is made (shared: sweeps clone scenarios by the thousand).
+    pub load: std::sync::Arc<LoadSpec>,
     /// Budgets `scaleplan check` enforces.
     pub expect: Expect,
 }

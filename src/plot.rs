@@ -68,6 +68,10 @@ pub enum Chart<'a> {
     Overlay(&'a [TimelineSeries]),
     /// Cost and SLA violation per policy.
     Bars(&'a [PolicyBar]),
+    /// A metric over two sweep parameters.
+    Heatmap(&'a Heatmap),
+    /// Cost against SLA violation over a sweep.
+    Pareto(&'a Pareto),
 }
 
 impl Chart<'_> {
@@ -75,6 +79,7 @@ impl Chart<'_> {
         match self {
             Chart::Timeline(_) | Chart::Overlay(_) => TIMELINE_SIZE,
             Chart::Bars(_) => BARS_SIZE,
+            Chart::Heatmap(_) | Chart::Pareto(_) => (900, 640),
         }
     }
 
@@ -84,6 +89,8 @@ impl Chart<'_> {
             Chart::Timeline(series) => draw_timeline(root, series),
             Chart::Overlay(all) => draw_overlay(root, all),
             Chart::Bars(bars) => draw_bars(root, bars),
+            Chart::Heatmap(map) => draw_heatmap(root, map),
+            Chart::Pareto(pareto) => draw_pareto(root, pareto),
         }?;
         root.present().map_err(text)
     }
@@ -665,4 +672,237 @@ fn draw_bars<DB: DrawingBackend>(
             .map(|bar| bar.sla_violation_seconds as f64 / 60.0)
             .collect(),
     )
+}
+
+/// A grid of values over two sweep parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Heatmap {
+    /// Chart title.
+    pub title: String,
+    /// Legend for the colour: what a cell's value is.
+    pub unit: String,
+    /// x parameter path.
+    pub x_label: String,
+    /// y parameter path.
+    pub y_label: String,
+    /// x tick labels (parameter values), in grid order.
+    pub x_values: Vec<String>,
+    /// y tick labels.
+    pub y_values: Vec<String>,
+    /// `cells[x * y_values.len() + y]`, `None` where the grid has no point.
+    pub cells: Vec<Option<f64>>,
+}
+
+/// Cost against SLA violation for every sweep point, with the Pareto frontier.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pareto {
+    /// (cost, SLA violation in % of the run) per point.
+    pub points: Vec<(f64, f64)>,
+}
+
+impl Pareto {
+    /// Points no other point beats on both axes, by increasing cost.
+    pub fn frontier(&self) -> Vec<(f64, f64)> {
+        let mut sorted = self.points.clone();
+        sorted.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        let mut frontier: Vec<(f64, f64)> = Vec::new();
+        for point in sorted {
+            if frontier.last().is_none_or(|last| point.1 < last.1) {
+                frontier.push(point);
+            }
+        }
+        frontier
+    }
+}
+
+/// Viridis-like colour for `t` in 0..=1 (low: dark blue, high: yellow).
+fn ramp(t: f64) -> RGBColor {
+    const STOPS: [(f64, (u8, u8, u8)); 5] = [
+        (0.0, (68, 1, 84)),
+        (0.25, (59, 82, 139)),
+        (0.5, (33, 145, 140)),
+        (0.75, (94, 201, 98)),
+        (1.0, (253, 231, 37)),
+    ];
+    let t = if t.is_finite() {
+        t.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let upper = STOPS
+        .iter()
+        .position(|(at, _)| *at >= t)
+        .unwrap_or(4)
+        .max(1);
+    let ((a, ca), (b, cb)) = (STOPS[upper - 1], STOPS[upper]);
+    let f = (t - a) / (b - a);
+    let mix = |x: u8, y: u8| (x as f64 + (y as f64 - x as f64) * f).round() as u8;
+    RGBColor(mix(ca.0, cb.0), mix(ca.1, cb.1), mix(ca.2, cb.2))
+}
+
+fn draw_heatmap<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    map: &Heatmap,
+) -> Result<(), String> {
+    let (nx, ny) = (map.x_values.len(), map.y_values.len());
+    let values: Vec<f64> = map.cells.iter().flatten().copied().collect();
+    let low = values.iter().copied().fold(f64::INFINITY, f64::min);
+    let high = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let span = if high > low { high - low } else { 1.0 };
+    let (chart_area, legend_area) = root.split_horizontally(root.dim_in_pixel().0 - 150);
+    let mut chart = ChartBuilder::on(&chart_area)
+        .caption(&map.title, (FONT, 22))
+        .margin(16)
+        .x_label_area_size(56)
+        .y_label_area_size(90)
+        .build_cartesian_2d(0f64..nx as f64, 0f64..ny as f64)
+        .map_err(text)?;
+    let tick = |labels: &[String], at: f64| {
+        let index = at.floor() as usize;
+        if (at - index as f64 - 0.5).abs() < 1e-6 {
+            labels.get(index).cloned().unwrap_or_default()
+        } else {
+            String::new()
+        }
+    };
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .x_desc(&map.x_label)
+        .y_desc(&map.y_label)
+        .x_labels(nx * 2 + 1)
+        .y_labels(ny * 2 + 1)
+        .x_label_formatter(&|at| tick(&map.x_values, *at))
+        .y_label_formatter(&|at| tick(&map.y_values, *at))
+        .label_style((FONT, 13))
+        .axis_desc_style((FONT, 16))
+        .draw()
+        .map_err(text)?;
+    let cells = (0..nx).flat_map(|x| (0..ny).map(move |y| (x, y)));
+    chart
+        .draw_series(cells.clone().filter_map(|(x, y)| {
+            let value = map.cells[x * ny + y]?;
+            let color = ramp((value - low) / span);
+            Some(Rectangle::new(
+                [(x as f64, y as f64), (x as f64 + 1.0, y as f64 + 1.0)],
+                color.filled(),
+            ))
+        }))
+        .map_err(text)?;
+    if nx * ny <= 144 {
+        chart
+            .draw_series(cells.filter_map(|(x, y)| {
+                let value = map.cells[x * ny + y]?;
+                let color = if (value - low) / span > 0.6 {
+                    BLACK
+                } else {
+                    WHITE
+                };
+                Some(Text::new(
+                    trim(value),
+                    (x as f64 + 0.35, y as f64 + 0.55),
+                    (FONT, 12).into_font().color(&color),
+                ))
+            }))
+            .map_err(text)?;
+    }
+    // Colour scale: the unit above, then a bar with the high and low ends beside it.
+    let (unit_area, bar_area) = legend_area.split_vertically(60);
+    unit_area
+        .draw(&Text::new(map.unit.clone(), (0, 30), (FONT, 14)))
+        .map_err(text)?;
+    let legend = bar_area.margin(10, 70, 10, 40);
+    let (_, height) = legend.dim_in_pixel();
+    for row in 0..height {
+        let t = 1.0 - row as f64 / height.max(1) as f64;
+        legend
+            .draw(&Rectangle::new(
+                [(0, row as i32), (24, row as i32 + 1)],
+                ramp(t).filled(),
+            ))
+            .map_err(text)?;
+    }
+    legend
+        .draw(&Text::new(trim(high), (30, 0), (FONT, 13)))
+        .map_err(text)?;
+    legend
+        .draw(&Text::new(trim(low), (30, height as i32 - 12), (FONT, 13)))
+        .map_err(text)
+}
+
+fn draw_pareto<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    pareto: &Pareto,
+) -> Result<(), String> {
+    let max_cost = pareto
+        .points
+        .iter()
+        .map(|point| point.0)
+        .fold(1e-9, f64::max)
+        * 1.08;
+    let min_cost = pareto
+        .points
+        .iter()
+        .map(|point| point.0)
+        .fold(f64::INFINITY, f64::min)
+        .min(max_cost)
+        * 0.92;
+    let max_violation = pareto
+        .points
+        .iter()
+        .map(|point| point.1)
+        .fold(1e-9, f64::max)
+        * 1.1;
+    let mut chart = ChartBuilder::on(root)
+        .caption("cost against SLA violation, every sweep point", (FONT, 22))
+        .margin(16)
+        .x_label_area_size(48)
+        .y_label_area_size(80)
+        .build_cartesian_2d(min_cost..max_cost, 0f64..max_violation)
+        .map_err(text)?;
+    chart
+        .configure_mesh()
+        .x_desc("cost (money billed)")
+        .y_desc("SLA violation (% of the run)")
+        .x_label_formatter(&|value| trim(*value))
+        .y_label_formatter(&|value| trim(*value))
+        .label_style((FONT, 14))
+        .axis_desc_style((FONT, 16))
+        .light_line_style(RGBColor(235, 235, 235))
+        .draw()
+        .map_err(text)?;
+    chart
+        .draw_series(
+            pareto
+                .points
+                .iter()
+                .map(|point| Circle::new(*point, 3, PALETTE[5].mix(0.6).filled())),
+        )
+        .map_err(text)?
+        .label("sweep point")
+        .legend(|(x, y)| Circle::new((x + 8, y), 3, PALETTE[5].filled()));
+    let frontier = pareto.frontier();
+    chart
+        .draw_series(LineSeries::new(
+            frontier.iter().copied(),
+            PALETTE[1].stroke_width(2),
+        ))
+        .map_err(text)?
+        .label("Pareto frontier")
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], PALETTE[1].stroke_width(2)));
+    chart
+        .draw_series(
+            frontier
+                .iter()
+                .map(|point| Circle::new(*point, 4, PALETTE[1].filled())),
+        )
+        .map_err(text)?;
+    chart
+        .configure_series_labels()
+        .label_font((FONT, 14))
+        .background_style(WHITE.mix(0.85))
+        .border_style(RGBColor(180, 180, 180))
+        .position(SeriesLabelPosition::UpperRight)
+        .draw()
+        .map_err(text)
 }

@@ -25,6 +25,8 @@ pub struct Loaded {
     pub policies: Vec<Policy>,
     /// The load on the metric-period grid, shared by every policy.
     pub load: LoadSeries,
+    /// The `[sweep]` grid, if the file has one.
+    pub sweep: Option<crate::sweep::Sweep>,
 }
 
 impl Loaded {
@@ -67,6 +69,8 @@ pub struct Parsed {
     pub scenario: Scenario,
     /// With each policy's overrides.
     pub policies: Vec<Policy>,
+    /// The validated `[sweep]`, if any.
+    pub sweep: Option<crate::sweep::Sweep>,
 }
 
 /// Reads, parses and validates a scenario file, reading any trace it names.
@@ -91,7 +95,11 @@ pub fn load_str(file: &str, text: &str, base: &Path) -> Result<Loaded, Diagnosti
             })?;
             trace::parse_csv(&trace_label, &text, format, clock)
         };
-    let Parsed { scenario, policies } = parse(file, text, &mut read_trace)?;
+    let Parsed {
+        scenario,
+        policies,
+        sweep,
+    } = parse(file, text, &mut read_trace)?;
     let load = scenario
         .load
         .generate(scenario.metric_period, scenario.ticks(), scenario.seed);
@@ -99,6 +107,7 @@ pub fn load_str(file: &str, text: &str, base: &Path) -> Result<Loaded, Diagnosti
         scenario,
         policies,
         load,
+        sweep,
     })
 }
 
@@ -112,6 +121,7 @@ pub fn parse(
     let mut wire: wire::File =
         toml::from_str(text).map_err(|error| toml_diagnostic(file, text, &error))?;
     let policies = std::mem::take(&mut wire.policy);
+    let sweep_wire = wire.sweep.take();
     let mut cache: Vec<(String, Result<Trace, Diagnostic>)> = Vec::new();
     let mut cached_reader = |path: &str, format: &TraceFormat, clock: &Clock| {
         if let Some((_, result)) = cache.iter().find(|(cached, _)| cached == path) {
@@ -122,7 +132,7 @@ pub fn parse(
         result
     };
     let mut problems: Vec<Diagnostic> = Vec::new();
-    let mut merge = |found: Vec<Diagnostic>| {
+    let merge = |problems: &mut Vec<Diagnostic>, found: Vec<Diagnostic>| {
         for problem in found {
             if !problems.contains(&problem) {
                 problems.push(problem);
@@ -132,7 +142,7 @@ pub fn parse(
 
     let mut checker = Checker::new(file, text);
     let base = validate::validate(&mut checker, wire.clone(), &mut cached_reader);
-    merge(checker.problems);
+    merge(&mut problems, checker.problems);
 
     let mut checker = Checker::new(file, text);
     let mut names = Vec::new();
@@ -150,12 +160,12 @@ pub fn parse(
             )
         })
         .collect();
-    merge(checker.problems);
+    merge(&mut problems, checker.problems);
     let mut built = Vec::new();
     for (name, description, variant) in variants {
         let mut checker = Checker::new(file, text);
         let scenario = validate::validate(&mut checker, variant, &mut cached_reader);
-        merge(checker.problems);
+        merge(&mut problems, checker.problems);
         if let Some(scenario) = scenario {
             built.push(Policy {
                 name,
@@ -164,10 +174,20 @@ pub fn parse(
             });
         }
     }
+    let sweep = match (&base, &sweep_wire) {
+        (Some(scenario), Some(sweep_wire)) if problems.is_empty() => {
+            let mut checker = Checker::new(file, text);
+            let sweep = validate::sweep(&mut checker, sweep_wire, scenario, &built);
+            merge(&mut problems, checker.problems);
+            sweep
+        }
+        _ => None,
+    };
     match base {
         Some(scenario) if problems.is_empty() => Ok(Parsed {
             scenario,
             policies: built,
+            sweep,
         }),
         _ => Err(Diagnostics(problems)),
     }

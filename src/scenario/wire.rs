@@ -106,6 +106,38 @@ pub struct File {
     #[serde(default)]
     pub policy: Vec<Policy>,
     pub expect: Option<ExpectWire>,
+    pub sweep: Option<SweepWire>,
+}
+
+/// A parameter grid for `scaleplan sweep` and `plan`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SweepWire {
+    pub policy: Option<Spanned<String>>,
+    pub replications: Option<Spanned<u32>>,
+    #[serde(default)]
+    pub seeds: SeedsWire,
+    pub max_points: Option<u64>,
+    pub parameter: Spanned<Vec<ParameterWire>>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum SeedsWire {
+    #[default]
+    Common,
+    Independent,
+}
+
+/// One axis: a dotted path and either a list of values or an inclusive range.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParameterWire {
+    pub path: Spanned<String>,
+    pub values: Option<Spanned<Vec<toml::Value>>>,
+    pub from: Option<Spanned<toml::Value>>,
+    pub to: Option<toml::Value>,
+    pub step: Option<toml::Value>,
 }
 
 /// Budgets for `scaleplan check`.

@@ -1,6 +1,8 @@
 //! The command line: parses arguments, calls the library, prints, writes files atomically and
 //! maps results to exit codes (0 success, 1 a gate failed, 2 bad input or I/O).
 
+mod sweep;
+
 use crate::engine::{self, RunOptions};
 use crate::error::Diagnostics;
 use crate::report;
@@ -51,6 +53,12 @@ enum Command {
     /// Gate CI: run every scenario and policy under PATH and compare with a baseline and the
     /// scenarios' budgets. Exit 0 when everything holds, 1 on a regression or broken budget.
     Check(CheckArgs),
+    /// Run the scenario's `[sweep]` grid in parallel; write sweep.csv and charts.
+    Sweep(sweep::SweepArgs),
+    /// Join `sweep --shard` outputs into the file a single sweep writes.
+    Merge(sweep::MergeArgs),
+    /// The cheapest configuration of the sweep whose SLA violation stays under a target.
+    Plan(sweep::PlanArgs),
     /// Draw the charts of a `compare --out` or `run --out` directory without re-running.
     Plot {
         /// Output directory of `compare` or `run`.
@@ -77,6 +85,9 @@ pub fn main() -> ExitCode {
         Command::Compare { scenario, out } => compare(&scenario, out.as_deref()),
         Command::Plot { dir } => plot(&dir),
         Command::Check(args) => check(&args),
+        Command::Sweep(args) => sweep::sweep(&args),
+        Command::Merge(args) => sweep::merge(&args),
+        Command::Plan(args) => sweep::plan(&args),
     };
     match result {
         Ok(code) => code,
@@ -89,7 +100,7 @@ pub fn main() -> ExitCode {
 
 /// Why a command could not run.
 #[derive(Debug)]
-enum Failure {
+pub(crate) enum Failure {
     Input(Diagnostics),
     Io(String),
 }
@@ -480,7 +491,7 @@ fn scenario_files(path: &Path) -> Result<Vec<PathBuf>, Failure> {
 }
 
 /// Writes every file under `directory` (creating folders), each atomically.
-fn write_files(directory: &Path, files: Vec<(PathBuf, Vec<u8>)>) -> Result<(), Failure> {
+pub(crate) fn write_files(directory: &Path, files: Vec<(PathBuf, Vec<u8>)>) -> Result<(), Failure> {
     for (relative, bytes) in files {
         let path = directory.join(relative);
         if let Some(parent) = path.parent() {
@@ -507,7 +518,7 @@ fn validate(path: &Path) -> Result<ExitCode, Failure> {
 }
 
 /// Prints to stdout; a closed pipe (`scaleplan run x | head`) is not an error (ripgrep).
-fn print_stdout(text: &str) {
+pub(crate) fn print_stdout(text: &str) {
     let mut stdout = std::io::stdout().lock();
     let _ = stdout
         .write_all(text.as_bytes())
@@ -516,7 +527,7 @@ fn print_stdout(text: &str) {
 
 /// Writes `bytes` to a temporary file beside `path`, then renames it over `path`, so a reader
 /// never sees a half-written file and an interrupted run leaves the old file intact.
-fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     let name = path
         .file_name()
         .map_or("out".into(), |name| name.to_string_lossy().into_owned());

@@ -1,0 +1,471 @@
+//! `sweep`, `merge` and `plan`: the parameter grid at the command line.
+
+use super::{Failure, print_stdout, write_atomic, write_files};
+use crate::error::Diagnostic;
+use crate::model::Scenario;
+use crate::plot::{Chart, Heatmap, Pareto, render_png, render_svg};
+use crate::scenario::{self, Loaded};
+use crate::sweep::{self, PointRow, Sweep, plan};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Arguments of `scaleplan sweep`.
+#[derive(Debug, clap::Args)]
+pub struct SweepArgs {
+    /// Scenario file with a `[sweep]` table.
+    scenario: PathBuf,
+    /// Output directory for sweep.csv (or a shard file) and charts.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// Run only the K-th of N equal slices of the grid (1-based), e.g. `--shard 2/8`.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<String>,
+    /// Parameter on the heatmaps' x axis (default: the first).
+    #[arg(long, value_name = "PATH")]
+    x: Option<String>,
+    /// Parameter on the heatmaps' y axis (default: the second).
+    #[arg(long, value_name = "PATH")]
+    y: Option<String>,
+    /// No progress bar.
+    #[arg(long)]
+    quiet: bool,
+}
+
+/// Arguments of `scaleplan plan`.
+#[derive(Debug, clap::Args)]
+pub struct PlanArgs {
+    /// Scenario file with a `[sweep]` table.
+    scenario: PathBuf,
+    /// Largest acceptable SLA violation, as a share of the run: `0.1%` or `0.001`.
+    #[arg(long, value_name = "SHARE")]
+    max_violation: String,
+    /// No progress bar.
+    #[arg(long)]
+    quiet: bool,
+}
+
+/// Arguments of `scaleplan merge`.
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    /// The merged file to write.
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+    /// Shard files written by `sweep --shard`.
+    #[arg(required = true)]
+    shards: Vec<PathBuf>,
+}
+
+/// The sweep of a loaded scenario and the scenario it sweeps.
+fn swept<'a>(path: &Path, loaded: &'a Loaded) -> Result<(&'a Sweep, &'a Scenario), Failure> {
+    let label = path.display().to_string();
+    let sweep = loaded.sweep.as_ref().ok_or_else(|| {
+        Failure::from(
+            Diagnostic::file(&label, "the scenario has no [sweep] table")
+                .with_field("sweep")
+                .with_hint("add [sweep] with [[sweep.parameter]] tables: path = \"group.web.min\", values = [2, 4]"),
+        )
+    })?;
+    let scenario = match &sweep.policy {
+        Some(name) => loaded.policy(name).expect("validated policy name"),
+        None => &loaded.scenario,
+    };
+    Ok((sweep, scenario))
+}
+
+fn progress_bar(points: u64, quiet: bool) -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(
+        Some(points),
+        if quiet {
+            ProgressDrawTarget::hidden()
+        } else {
+            ProgressDrawTarget::stderr()
+        },
+    );
+    if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} points, {eta} left") {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// Parses `K/N` into the half-open range of points of slice K.
+fn shard_range(text: &str, points: u64) -> Result<(u64, u64, std::ops::Range<u64>), Failure> {
+    let bad = || {
+        Failure::Io(format!(
+            "bad --shard `{text}`: write K/N with 1 <= K <= N, e.g. 2/8"
+        ))
+    };
+    let (k, n) = text.split_once('/').ok_or_else(bad)?;
+    let (k, n): (u64, u64) = (
+        k.trim().parse().map_err(|_| bad())?,
+        n.trim().parse().map_err(|_| bad())?,
+    );
+    if k == 0 || k > n {
+        return Err(bad());
+    }
+    Ok((k, n, (k - 1) * points / n..k * points / n))
+}
+
+pub fn sweep(args: &SweepArgs) -> Result<ExitCode, Failure> {
+    let loaded = scenario::load(&args.scenario).map_err(Failure::Input)?;
+    let (spec, base) = swept(&args.scenario, &loaded)?;
+    let axis = |wanted: &Option<String>, default: usize| -> Result<Option<usize>, Failure> {
+        match wanted {
+            Some(path) => spec
+                .parameters
+                .iter()
+                .position(|parameter| &parameter.path == path)
+                .map(Some)
+                .ok_or_else(|| Failure::Io(format!("`{path}` is not a parameter of the sweep"))),
+            None => Ok((default < spec.parameters.len()).then_some(default)),
+        }
+    };
+    let (x, y) = (axis(&args.x, 0)?, axis(&args.y, 1)?);
+    let points = spec.points();
+    let (name, range) = match &args.shard {
+        Some(text) => {
+            let (k, n, range) = shard_range(text, points)?;
+            (format!("sweep.shard-{k}-of-{n}.csv"), range)
+        }
+        None => ("sweep.csv".to_string(), 0..points),
+    };
+    std::fs::create_dir_all(&args.out)
+        .map_err(|error| Failure::Io(format!("cannot create `{}`: {error}", args.out.display())))?;
+    let path = args.out.join(&name);
+    let temporary = args.out.join(format!(".{name}.tmp-{}", std::process::id()));
+    let bar = progress_bar(range.end - range.start, args.quiet);
+    let written = (|| -> Result<u64, String> {
+        let file = std::fs::File::create(&temporary).map_err(|error| error.to_string())?;
+        let mut writer = csv::Writer::from_writer(std::io::BufWriter::new(file));
+        writer
+            .write_record(sweep::csv_header(spec))
+            .map_err(|error| error.to_string())?;
+        let mut rows = 0u64;
+        sweep::run(
+            base,
+            spec,
+            range.clone(),
+            |chunk: &[PointRow]| -> Result<(), String> {
+                for row in chunk {
+                    writer
+                        .write_record(sweep::csv_record(spec, base.duration, row))
+                        .map_err(|error| error.to_string())?;
+                }
+                rows += chunk.len() as u64;
+                Ok(())
+            },
+            |done| bar.inc(done),
+        )?;
+        let mut inner = writer.into_inner().map_err(|error| error.to_string())?;
+        inner.flush().map_err(|error| error.to_string())?;
+        inner
+            .get_ref()
+            .sync_all()
+            .map_err(|error| error.to_string())?;
+        std::fs::rename(&temporary, &path).map_err(|error| error.to_string())?;
+        Ok(rows)
+    })()
+    .map_err(|error| {
+        let _ = std::fs::remove_file(&temporary);
+        Failure::Io(format!("cannot write `{}`: {error}", path.display()))
+    })?;
+    bar.finish_and_clear();
+    let mut report = format!(
+        "{}: {} point(s) x {} replication(s) = {} run(s) -> {}\n",
+        args.scenario.display(),
+        range.end - range.start,
+        spec.replications,
+        written,
+        path.display()
+    );
+    if args.shard.is_none() {
+        let charts = sweep_charts(spec, &path, x, y)?;
+        report.push_str(&format!(
+            "charts: {}\n",
+            charts
+                .iter()
+                .map(|(name, _)| name.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        write_files(&args.out, charts)?;
+    }
+    print_stdout(&report);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Heatmaps of cost and SLA violation over the x / y parameters (mean over everything else)
+/// and the cost / SLA Pareto chart (mean over replications), read back from the sweep CSV.
+fn sweep_charts(
+    spec: &Sweep,
+    csv_path: &Path,
+    x: Option<usize>,
+    y: Option<usize>,
+) -> Result<Vec<(PathBuf, Vec<u8>)>, Failure> {
+    let label = csv_path.display().to_string();
+    let mut reader = csv::Reader::from_path(csv_path)
+        .map_err(|error| Failure::Io(format!("cannot read `{label}`: {error}")))?;
+    let headers = reader
+        .headers()
+        .map_err(|error| Failure::Io(error.to_string()))?
+        .clone();
+    let column = |name: &str| {
+        headers
+            .iter()
+            .position(|header| header == name)
+            .expect("sweep CSV has its own header")
+    };
+    let (point_column, cost_column, share_column) = (
+        column("point"),
+        column("cost"),
+        column("sla_violation_share"),
+    );
+    let points = spec.points() as usize;
+    let mut sums = vec![(0.0f64, 0.0f64, 0u32); points];
+    for record in reader.records() {
+        let record =
+            record.map_err(|error| Failure::Io(format!("cannot read `{label}`: {error}")))?;
+        let number = |index: usize| record[index].parse::<f64>().unwrap_or(0.0);
+        let point = record[point_column]
+            .parse::<usize>()
+            .unwrap_or(0)
+            .min(points - 1);
+        let entry = &mut sums[point];
+        entry.0 += number(cost_column);
+        entry.1 += number(share_column);
+        entry.2 += 1;
+    }
+    let means: Vec<(f64, f64)> = sums
+        .iter()
+        .filter(|entry| entry.2 > 0)
+        .map(|(cost, share, count)| (cost / *count as f64, 100.0 * share / *count as f64))
+        .collect();
+    let mut charts: Vec<(String, Chart)> = Vec::new();
+    let pareto = Pareto {
+        points: means.clone(),
+    };
+    let mut heatmaps = Vec::new();
+    if let (Some(x), Some(y)) = (x, y)
+        && x != y
+    {
+        let (px, py) = (&spec.parameters[x], &spec.parameters[y]);
+        let (nx, ny) = (px.values.len(), py.values.len());
+        for (name, title, unit, pick) in [
+            (
+                "heatmap-cost",
+                "mean cost per parameter pair",
+                "cost",
+                0usize,
+            ),
+            (
+                "heatmap-sla",
+                "mean SLA violation per parameter pair",
+                "% of the run",
+                1usize,
+            ),
+        ] {
+            let mut cells = vec![(0.0, 0u32); nx * ny];
+            for (point, entry) in sums.iter().enumerate().filter(|(_, entry)| entry.2 > 0) {
+                let indices = point_indices(spec, point as u64);
+                let cell = &mut cells[indices[x] * ny + indices[y]];
+                let value = if pick == 0 { entry.0 } else { 100.0 * entry.1 };
+                cell.0 += value / entry.2 as f64;
+                cell.1 += 1;
+            }
+            heatmaps.push((
+                name,
+                Heatmap {
+                    title: title.to_string(),
+                    unit: unit.to_string(),
+                    x_label: px.path.clone(),
+                    y_label: py.path.clone(),
+                    x_values: px
+                        .values
+                        .iter()
+                        .map(|value| value.to_toml().trim_matches('"').to_string())
+                        .collect(),
+                    y_values: py
+                        .values
+                        .iter()
+                        .map(|value| value.to_toml().trim_matches('"').to_string())
+                        .collect(),
+                    cells: cells
+                        .iter()
+                        .map(|(sum, count)| (*count > 0).then(|| sum / *count as f64))
+                        .collect(),
+                },
+            ));
+        }
+    }
+    for (name, map) in &heatmaps {
+        charts.push((name.to_string(), Chart::Heatmap(map)));
+    }
+    charts.push(("pareto".into(), Chart::Pareto(&pareto)));
+    let mut files = Vec::new();
+    for (name, chart) in charts {
+        let failed = |error: String| Failure::Io(format!("cannot draw chart `{name}`: {error}"));
+        files.push((
+            Path::new("charts").join(format!("{name}.svg")),
+            render_svg(chart).map_err(failed)?.into_bytes(),
+        ));
+        files.push((
+            Path::new("charts").join(format!("{name}.png")),
+            render_png(chart).map_err(failed)?,
+        ));
+    }
+    Ok(files)
+}
+
+/// Index of each parameter's value at `point` (mixed radix, last fastest).
+fn point_indices(spec: &Sweep, point: u64) -> Vec<usize> {
+    let mut rest = point;
+    let mut indices = vec![0; spec.parameters.len()];
+    for (index, parameter) in spec.parameters.iter().enumerate().rev() {
+        let size = parameter.values.len() as u64;
+        indices[index] = (rest % size) as usize;
+        rest /= size;
+    }
+    indices
+}
+
+pub fn merge(args: &MergeArgs) -> Result<ExitCode, Failure> {
+    let mut header: Option<csv::StringRecord> = None;
+    let mut rows: Vec<(u64, u32, csv::StringRecord)> = Vec::new();
+    for shard in &args.shards {
+        let label = shard.display().to_string();
+        let mut reader = csv::Reader::from_path(shard).map_err(|error| {
+            Failure::from(Diagnostic::file(
+                &label,
+                format!("cannot read shard: {error}"),
+            ))
+        })?;
+        let this = reader
+            .headers()
+            .map_err(|error| {
+                Failure::from(Diagnostic::file(&label, format!("malformed CSV: {error}")))
+            })?
+            .clone();
+        match &header {
+            Some(first) if *first != this => {
+                return Err(
+                    Diagnostic::file(&label, "its columns differ from the first shard's")
+                        .with_hint("merge only shards of the same scenario and sweep")
+                        .into(),
+                );
+            }
+            None if this.get(0) != Some("point") || this.get(1) != Some("replication") => {
+                return Err(Diagnostic::file(
+                    &label,
+                    "not a sweep file (no `point`, `replication` columns)",
+                )
+                .into());
+            }
+            _ => header = Some(this),
+        }
+        for record in reader.records() {
+            let record = record.map_err(|error| {
+                Failure::from(Diagnostic::file(&label, format!("malformed CSV: {error}")))
+            })?;
+            let line = record
+                .position()
+                .map_or(0, |position| position.line() as usize);
+            let bad = || {
+                let mut diagnostic =
+                    Diagnostic::file(&label, "`point` and `replication` must be whole numbers");
+                diagnostic.line = line;
+                Failure::from(diagnostic)
+            };
+            let point = record[0].parse().map_err(|_| bad())?;
+            let replication = record[1].parse().map_err(|_| bad())?;
+            rows.push((point, replication, record));
+        }
+    }
+    rows.sort_by_key(|(point, replication, _)| (*point, *replication));
+    // The shards must tile the grid: points 0, 1, 2, ... each with the same replications.
+    let replications = rows
+        .iter()
+        .take_while(|(point, ..)| *point == 0)
+        .count()
+        .max(1) as u64;
+    for (index, (point, replication, _)) in rows.iter().enumerate() {
+        let (want_point, want_replication) =
+            (index as u64 / replications, index as u64 % replications);
+        if (*point, *replication as u64) != (want_point, want_replication) {
+            return Err(Failure::Io(format!(
+                "shards do not tile the grid: expected point {want_point} replication {want_replication}, found point {point} replication {replication} (a shard missing or given twice?)"
+            )));
+        }
+    }
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    if let Some(header) = &header {
+        writer
+            .write_record(header)
+            .map_err(|error| Failure::Io(error.to_string()))?;
+    }
+    for (_, _, record) in &rows {
+        writer
+            .write_record(record)
+            .map_err(|error| Failure::Io(error.to_string()))?;
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|error| Failure::Io(error.to_string()))?;
+    write_atomic(&args.out, &bytes)?;
+    print_stdout(&format!(
+        "merged {} shard(s), {} row(s) -> {}\n",
+        args.shards.len(),
+        rows.len(),
+        args.out.display()
+    ));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `0.1%` -> 0.001, `0.001` -> 0.001.
+fn parse_share(text: &str) -> Result<f64, Failure> {
+    let (number, scale) = match text.trim().strip_suffix('%') {
+        Some(percent) => (percent, 0.01),
+        None => (text.trim(), 1.0),
+    };
+    number
+        .parse::<f64>()
+        .ok()
+        .map(|value| value * scale)
+        .filter(|share| (0.0..=1.0).contains(share))
+        .ok_or_else(|| {
+            Failure::Io(format!(
+                "bad --max-violation `{text}`: write a share such as 0.1% or 0.001"
+            ))
+        })
+}
+
+pub fn plan(args: &PlanArgs) -> Result<ExitCode, Failure> {
+    let target = parse_share(&args.max_violation)?;
+    let loaded = scenario::load(&args.scenario).map_err(Failure::Input)?;
+    let (spec, base) = swept(&args.scenario, &loaded)?;
+    let bar = progress_bar(spec.points(), args.quiet);
+    let mut stats = Vec::with_capacity(spec.points() as usize);
+    sweep::run(
+        base,
+        spec,
+        0..spec.points(),
+        |chunk: &[PointRow]| -> Result<(), Failure> {
+            stats.extend(plan::point_stats(chunk, base.duration));
+            Ok(())
+        },
+        |done| bar.inc(done),
+    )?;
+    bar.finish_and_clear();
+    let choice = plan::choose(&stats, target);
+    let mut text = plan::describe(&choice, spec, base, target, spec.replications);
+    if let Some(best) = &choice.best {
+        text.push_str("\nPaste into the scenario to keep it:\n\n");
+        text.push_str(&plan::snippet(base, spec, best.point));
+    }
+    print_stdout(&text);
+    Ok(if choice.best.is_some() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(super::EXIT_GATE)
+    })
+}
