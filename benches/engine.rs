@@ -76,7 +76,7 @@ fn replay(criterion: &mut Criterion) {
             engine::simulate(
                 black_box(&loaded.scenario),
                 black_box(&loaded.load),
-                RunOptions::default(),
+                RunOptions::HISTORY,
             )
         })
     });
@@ -85,7 +85,7 @@ fn replay(criterion: &mut Criterion) {
             engine::simulate(
                 black_box(&loaded.scenario),
                 black_box(&loaded.load),
-                RunOptions { timeline: true },
+                RunOptions::FULL,
             )
         })
     });

@@ -11,11 +11,7 @@ fn load(text: &str) -> Loaded {
 
 fn run(text: &str) -> (Loaded, Outcome) {
     let loaded = load(text);
-    let outcome = engine::simulate(
-        &loaded.scenario,
-        &loaded.load,
-        RunOptions { timeline: true },
-    );
+    let outcome = engine::simulate(&loaded.scenario, &loaded.load, RunOptions::FULL);
     (loaded, outcome)
 }
 
@@ -80,7 +76,7 @@ fn fixed_fleet_costs_n_times_hours_times_price() {
 #[test]
 fn lunch_peak_scheduled_policy_costs_the_hand_computed_figure() {
     let loaded = scenario::load(Path::new("scenarios/lunch-peak.toml")).unwrap();
-    let outcome = engine::simulate(&loaded.scenario, &loaded.load, RunOptions::default());
+    let outcome = engine::simulate(&loaded.scenario, &loaded.load, RunOptions::HISTORY);
     assert_eq!(outcome.total.instance_hours, 364.0);
     assert_eq!(format!("{:.2}", outcome.total.cost), "7.64");
     assert!((outcome.total.cost - 7.644).abs() < 1e-9);
@@ -377,11 +373,7 @@ fn unserved_requests_and_sla_violation_are_exact_integrals() {
 #[test]
 fn cost_is_the_sum_of_each_instances_billed_life() {
     let loaded = scenario::load(Path::new("scenarios/cc-attack.toml")).unwrap();
-    let outcome = engine::simulate(
-        &loaded.scenario,
-        &loaded.load,
-        RunOptions { timeline: true },
-    );
+    let outcome = engine::simulate(&loaded.scenario, &loaded.load, RunOptions::FULL);
     let sum: f64 = outcome.instances.iter().map(|instance| instance.cost).sum();
     assert!((sum - outcome.total.cost).abs() < 1e-9);
     for instance in &outcome.instances {
@@ -429,7 +421,7 @@ desired = 1
 fn runs_are_deterministic_in_the_seed() {
     let first = scenario::load(Path::new("scenarios/viral-launch.toml")).unwrap();
     let second = scenario::load(Path::new("scenarios/viral-launch.toml")).unwrap();
-    let options = RunOptions { timeline: true };
+    let options = RunOptions::FULL;
     assert_eq!(
         engine::simulate(&first.scenario, &first.load, options),
         engine::simulate(&second.scenario, &second.load, options)

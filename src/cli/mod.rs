@@ -135,6 +135,7 @@ fn run(
     };
     let options = RunOptions {
         timeline: out.is_some(),
+        history: out.is_some(),
     };
     let outcome = engine::simulate(scenario, &loaded.load, options);
     if let Some(directory) = out {
@@ -196,6 +197,7 @@ fn compare(path: &Path, out: Option<&Path>) -> Result<ExitCode, Failure> {
         &loaded,
         RunOptions {
             timeline: out.is_some(),
+            history: out.is_some(),
         },
     );
     let rows = crate::compare::rows(&runs);
@@ -382,7 +384,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode, Failure> {
         return Err(Failure::Input(Diagnostics(problems)));
     }
     let scenarios: Vec<&scenario::Loaded> = loaded.iter().map(|(_, scenario)| scenario).collect();
-    let runs = crate::compare::run_many(&scenarios, RunOptions::default());
+    let runs = crate::compare::run_many(&scenarios, RunOptions::SUMMARY);
     let files_of_runs = loaded
         .iter()
         .flat_map(|(file, scenario)| std::iter::repeat_n(file, scenario.variants().len()));

@@ -195,6 +195,9 @@ pub fn sweep(args: &SweepArgs) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Most cells along a heatmap axis; longer axes are binned for drawing.
+const MAX_HEATMAP_BINS: usize = 50;
+
 /// Heatmaps of cost and SLA violation over the x / y parameters (mean over everything else)
 /// and the cost / SLA Pareto chart (mean over replications), read back from the sweep CSV.
 fn sweep_charts(
@@ -250,7 +253,21 @@ fn sweep_charts(
         && x != y
     {
         let (px, py) = (&spec.parameters[x], &spec.parameters[y]);
-        let (nx, ny) = (px.values.len(), py.values.len());
+        // Long axes are binned for drawing (at most MAX_HEATMAP_BINS cells a side, each the
+        // mean of its values); the CSV keeps every point.
+        let bins = |count: usize| count.min(MAX_HEATMAP_BINS);
+        let (nx, ny) = (bins(px.values.len()), bins(py.values.len()));
+        let bin_of = |index: usize, count: usize, bins: usize| index * bins / count;
+        let labels = |values: &[crate::sweep::target::Value], bins: usize| -> Vec<String> {
+            (0..bins)
+                .map(|bin| {
+                    let first = (0..values.len())
+                        .find(|index| bin_of(*index, values.len(), bins) == bin)
+                        .unwrap_or(0);
+                    values[first].to_toml().trim_matches('"').to_string()
+                })
+                .collect()
+        };
         for (name, title, unit, pick) in [
             (
                 "heatmap-cost",
@@ -268,7 +285,11 @@ fn sweep_charts(
             let mut cells = vec![(0.0, 0u32); nx * ny];
             for (point, entry) in sums.iter().enumerate().filter(|(_, entry)| entry.2 > 0) {
                 let indices = point_indices(spec, point as u64);
-                let cell = &mut cells[indices[x] * ny + indices[y]];
+                let (cx, cy) = (
+                    bin_of(indices[x], px.values.len(), nx),
+                    bin_of(indices[y], py.values.len(), ny),
+                );
+                let cell = &mut cells[cx * ny + cy];
                 let value = if pick == 0 { entry.0 } else { 100.0 * entry.1 };
                 cell.0 += value / entry.2 as f64;
                 cell.1 += 1;
@@ -280,16 +301,8 @@ fn sweep_charts(
                     unit: unit.to_string(),
                     x_label: px.path.clone(),
                     y_label: py.path.clone(),
-                    x_values: px
-                        .values
-                        .iter()
-                        .map(|value| value.to_toml().trim_matches('"').to_string())
-                        .collect(),
-                    y_values: py
-                        .values
-                        .iter()
-                        .map(|value| value.to_toml().trim_matches('"').to_string())
-                        .collect(),
+                    x_values: labels(&px.values, nx),
+                    y_values: labels(&py.values, ny),
                     cells: cells
                         .iter()
                         .map(|(sum, count)| (*count > 0).then(|| sum / *count as f64))

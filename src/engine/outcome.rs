@@ -90,10 +90,11 @@ pub struct Outcome {
     pub groups: Vec<GroupSummary>,
     /// All groups together.
     pub total: GroupSummary,
-    /// The activity history, in order of start time then group.
+    /// The activity history, in order of start time then group (empty without
+    /// [`RunOptions::history`](super::RunOptions)).
     pub activities: Vec<ScalingActivity>,
     /// One row per metric period per group, when requested.
     pub timeline: Vec<TimelineRow>,
-    /// Every instance's billed life.
+    /// Every instance's billed life (empty without history).
     pub instances: Vec<InstanceRecord>,
 }

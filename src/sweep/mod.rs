@@ -183,7 +183,7 @@ pub fn run<E>(
         let rows: Vec<PointRow> = (start..end)
             .into_par_iter()
             .flat_map_iter(|point| {
-                let scenario = sweep.scenario_at(base, point);
+                let mut scenario = sweep.scenario_at(base, point);
                 let rows: Vec<PointRow> = (0..sweep.replications)
                     .map(|replication| {
                         let seed = sweep.seed(base.seed, point, replication);
@@ -195,9 +195,8 @@ pub fn run<E>(
                                 &own
                             }
                         };
-                        let mut seeded = scenario.clone();
-                        seeded.seed = seed;
-                        let outcome = engine::simulate(&seeded, load, RunOptions::default());
+                        scenario.seed = seed;
+                        let outcome = engine::simulate(&scenario, load, RunOptions::SUMMARY);
                         PointRow {
                             point,
                             replication,

@@ -1,0 +1,376 @@
+//! `sweep`, `merge` and `plan`: determinism, equivalence with single runs, known answers.
+
+use assert_cmd::cargo::cargo_bin_cmd;
+use predicates::prelude::*;
+use std::fs;
+use std::path::Path;
+
+fn scaleplan() -> assert_cmd::Command {
+    cargo_bin_cmd!("scaleplan")
+}
+
+fn sweep_into(scenario: &Path, out: &Path, threads: &str, extra: &[&str]) {
+    scaleplan()
+        .env("RAYON_NUM_THREADS", threads)
+        .args(["sweep", "--quiet", "--out"])
+        .arg(out)
+        .arg(scenario)
+        .args(extra)
+        .assert()
+        .success();
+}
+
+#[test]
+fn sweep_is_identical_on_one_or_two_threads_and_equal_to_merged_shards() {
+    let directory = tempfile::tempdir().unwrap();
+    let scenario = Path::new("scenarios/cc-attack.toml");
+    sweep_into(scenario, &directory.path().join("one"), "1", &[]);
+    sweep_into(scenario, &directory.path().join("two"), "2", &[]);
+    let single = fs::read(directory.path().join("one/sweep.csv")).unwrap();
+    assert!(
+        single == fs::read(directory.path().join("two/sweep.csv")).unwrap(),
+        "thread count changed the sweep"
+    );
+    assert_eq!(String::from_utf8_lossy(&single).lines().count(), 1 + 48 * 3);
+    for shard in ["1/3", "2/3", "3/3"] {
+        sweep_into(
+            scenario,
+            &directory.path().join("shards"),
+            "2",
+            &["--shard", shard],
+        );
+    }
+    let shards = directory.path().join("shards");
+    // Shards in any order merge into the single run's file.
+    scaleplan()
+        .args(["merge", "--out"])
+        .arg(directory.path().join("merged.csv"))
+        .arg(shards.join("sweep.shard-3-of-3.csv"))
+        .arg(shards.join("sweep.shard-1-of-3.csv"))
+        .arg(shards.join("sweep.shard-2-of-3.csv"))
+        .assert()
+        .success();
+    assert!(
+        fs::read(directory.path().join("merged.csv")).unwrap() == single,
+        "merged shards differ from the single sweep"
+    );
+    // A missing shard is caught.
+    scaleplan()
+        .args(["merge", "--out"])
+        .arg(directory.path().join("partial.csv"))
+        .arg(shards.join("sweep.shard-1-of-3.csv"))
+        .arg(shards.join("sweep.shard-3-of-3.csv"))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("shards do not tile the grid"));
+    assert!(!directory.path().join("partial.csv").exists());
+}
+
+/// A scenario whose sweep is small and whose rows are easy to reproduce by editing the file.
+const SMALL: &str = r#"
+[scenario]
+name = "small"
+start = "2026-01-05T00:00:00+00:00"
+duration = "1d"
+seed = 5
+sla = { max_utilization = 0.8 }
+
+[instance_types.small]
+capacity_rps = 100
+price_per_hour = 0.5
+boot_time = "2m"
+
+[load]
+base_rps = 300
+daily = [{ from = "09:00", to = "17:00", multiply = 2.0, ramp = "30m" }]
+noise = { kind = "lognormal", sigma = 0.05 }
+
+[[group]]
+name = "web"
+instance_type = "small"
+min = 2
+max = 20
+desired = 4
+
+[[group.rule]]
+name = "grow"
+change = 2
+cooldown = "3m"
+
+[[group.rule]]
+name = "shrink"
+change = -1
+
+[[group.alarm]]
+name = "high"
+metric = "cpu"
+period = "1m"
+periods = 2
+above = 70
+run = "grow"
+
+[[group.alarm]]
+name = "low"
+metric = "cpu"
+period = "1m"
+periods = 10
+below = 30
+run = "shrink"
+
+[sweep]
+
+[[sweep.parameter]]
+path = "group.web.alarm.high.threshold"
+values = [60, 80]
+
+[[sweep.parameter]]
+path = "group.web.rule.grow.cooldown"
+from = "1m"
+to = "5m"
+step = "2m"
+"#;
+
+// Each sweep row equals a single `run` of the scenario edited to that row's values.
+#[test]
+fn each_sweep_row_equals_a_single_run_with_those_parameters() {
+    let directory = tempfile::tempdir().unwrap();
+    let scenario = directory.path().join("small.toml");
+    fs::write(&scenario, SMALL).unwrap();
+    sweep_into(&scenario, &directory.path().join("out"), "2", &[]);
+    let mut reader = csv::Reader::from_path(directory.path().join("out/sweep.csv")).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 6);
+    let costs: std::collections::BTreeSet<&str> = rows.iter().map(|row| &row[5]).collect();
+    assert!(
+        costs.len() > 1,
+        "the parameters should change the outcome: {costs:?}"
+    );
+    for row in &rows {
+        let (threshold, cooldown_seconds) = (&row[3], &row[4]);
+        let edited = SMALL
+            .replace("above = 70", &format!("above = {threshold}"))
+            .replace(
+                "cooldown = \"3m\"",
+                &format!("cooldown = \"{cooldown_seconds}s\""),
+            );
+        let single = directory.path().join("single.toml");
+        fs::write(&single, edited).unwrap();
+        let output = scaleplan()
+            .arg("run")
+            .arg(&single)
+            .arg("--json")
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let total = &json["total"];
+        assert_eq!(
+            &row[5],
+            format!("{:.6}", total["cost"].as_f64().unwrap()),
+            "point {}",
+            &row[0]
+        );
+        assert_eq!(&row[9], total["activities"].to_string().as_str());
+        assert_eq!(
+            &row[13],
+            total["sla_violation_seconds"].to_string().as_str()
+        );
+        assert_eq!(
+            &row[15],
+            format!("{:.3}", total["unserved_requests"].as_f64().unwrap())
+        );
+    }
+}
+
+/// A fixed fleet of `desired` instances against a constant 450 rps at 100 rps each with an
+/// SLA at 80% utilization: 6 instances (480 rps usable) is the smallest fleet with no
+/// violation, so by construction the plan is 6 and the runner-up 7.
+const KNOWN: &str = r#"
+[scenario]
+name = "known"
+start = "2026-01-05T00:00:00+00:00"
+duration = "1d"
+sla = { max_utilization = 0.8 }
+
+[instance_types.small]
+capacity_rps = 100
+price_per_hour = 1.0
+
+[load]
+base_rps = 450
+
+[[group]]
+name = "web"
+instance_type = "small"
+min = 1
+max = 10
+desired = 1
+
+[sweep]
+replications = 3
+seeds = "independent"
+
+[[sweep.parameter]]
+path = "group.web.desired"
+from = 1
+to = 10
+step = 1
+"#;
+
+#[test]
+fn plan_picks_the_point_known_by_construction() {
+    let directory = tempfile::tempdir().unwrap();
+    let scenario = directory.path().join("known.toml");
+    fs::write(&scenario, KNOWN).unwrap();
+    let output = scaleplan()
+        .args(["plan", "--quiet", "--max-violation", "0%"])
+        .arg(&scenario)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.contains(
+            "cheapest: point 5: group.web.desired = 6\n  cost 144.00 (95% CI 144.00 .. 144.00)"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("runner-up: point 6: group.web.desired = 7"),
+        "{text}"
+    );
+    assert!(text.contains("5 of 10 points meet the target."), "{text}");
+    // The snippet is a policy that reproduces the point when pasted back.
+    let snippet = &text[text.find("[[policy]]").unwrap()..];
+    let pasted = directory.path().join("pasted.toml");
+    fs::write(&pasted, format!("{KNOWN}\n{snippet}")).unwrap();
+    let run = scaleplan()
+        .arg("run")
+        .arg(&pasted)
+        .args(["--policy", "planned", "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(json["total"]["cost"], 144.0);
+    assert_eq!(json["total"]["sla_violation_seconds"], 0);
+    // A looser target lets the cheaper 5-instance fleet through? No: it violates all day.
+    let output = scaleplan()
+        .args(["plan", "--quiet", "--max-violation", "50%"])
+        .arg(&scenario)
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8(output.stdout)
+            .unwrap()
+            .contains("cheapest: point 5:")
+    );
+    // An impossible target exits 1 and says so.
+    fs::write(&scenario, KNOWN.replace("to = 10", "to = 5")).unwrap();
+    scaleplan()
+        .args(["plan", "--quiet", "--max-violation", "0.1%"])
+        .arg(&scenario)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("no point meets the target"));
+}
+
+#[test]
+fn sweep_writes_heatmaps_and_a_pareto_chart() {
+    let directory = tempfile::tempdir().unwrap();
+    let scenario = directory.path().join("small.toml");
+    fs::write(&scenario, SMALL).unwrap();
+    sweep_into(&scenario, &directory.path().join("out"), "2", &[]);
+    let charts = directory.path().join("out/charts");
+    for name in ["heatmap-cost", "heatmap-sla", "pareto"] {
+        let svg = fs::read_to_string(charts.join(format!("{name}.svg"))).unwrap();
+        let document = roxmltree::Document::parse(&svg).unwrap();
+        let texts: Vec<String> = document
+            .descendants()
+            .filter(|node| node.has_tag_name("text"))
+            .filter_map(|node| node.text().map(|text| text.trim().to_string()))
+            .collect();
+        if name.starts_with("heatmap") {
+            assert!(
+                texts.contains(&"group.web.alarm.high.threshold".to_string()),
+                "{texts:?}"
+            );
+            assert!(
+                texts.contains(&"group.web.rule.grow.cooldown".to_string()),
+                "{texts:?}"
+            );
+            assert!(texts.contains(&"3m".to_string()), "{texts:?}");
+        } else {
+            assert!(texts.contains(&"Pareto frontier".to_string()), "{texts:?}");
+            assert!(
+                texts.contains(&"cost (money billed)".to_string()),
+                "{texts:?}"
+            );
+        }
+        assert!(
+            fs::metadata(charts.join(format!("{name}.png")))
+                .unwrap()
+                .len()
+                > 1000
+        );
+    }
+}
+
+fn assert_rejected(text: &str, expected: &str) {
+    let directory = tempfile::tempdir().unwrap();
+    let scenario = directory.path().join("bad.toml");
+    fs::write(&scenario, text).unwrap();
+    scaleplan()
+        .args(["sweep", "--quiet", "--out"])
+        .arg(directory.path().join("out"))
+        .arg(&scenario)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(expected));
+    assert!(
+        !directory.path().join("out").exists(),
+        "output created for a rejected sweep"
+    );
+}
+
+#[test]
+fn bad_grids_are_rejected_before_any_run() {
+    assert_rejected(
+        &SMALL.replace(
+            "group.web.alarm.high.threshold",
+            "group.web.alarm.hihg.threshold",
+        ),
+        "unknown parameter path `group.web.alarm.hihg.threshold`: no alarm matches; alarms: high, low",
+    );
+    assert_rejected(
+        &SMALL.replace("values = [60, 80]", "values = [\"60s\"]"),
+        "`\"60s\"` is not a number",
+    );
+    assert_rejected(
+        &SMALL.replace("from = \"1m\"", "from = 60"),
+        "`60` is not a duration",
+    );
+    assert_rejected(
+        &SMALL.replace("[sweep]\n", "[sweep]\nmax_points = 5\n"),
+        "the grid has 6 points, more than max_points = 5",
+    );
+    assert_rejected(
+        &SMALL.replace(
+            "path = \"group.web.alarm.high.threshold\"\nvalues = [60, 80]",
+            "path = \"group.web.min\"\nvalues = [2, 25]",
+        ),
+        "some grid points are not valid scenarios: point 3 (group.web.min = 25, group.web.rule.grow.cooldown = \"1m\"): group `web`: min 25 is above max 20",
+    );
+}
