@@ -19,6 +19,15 @@ pub enum Cause {
         /// Task index within the group.
         task: usize,
     },
+    /// A target-tracking rule's generated alarm.
+    TargetTracking {
+        /// Index into the group's target-tracking rules (the first of several that agreed).
+        rule: usize,
+    },
+    /// The group's predictive rule.
+    Predictive,
+    /// The group's HPA rule.
+    Hpa,
 }
 
 impl Cause {
@@ -31,6 +40,20 @@ impl Cause {
                 group.alarms[alarm].name, group.rules[rule].name
             ),
             Cause::Scheduled { task } => format!("scheduled {}", group.scheduled[task].name),
+            Cause::TargetTracking { rule } => {
+                format!("target tracking {}", group.target_tracking[rule].name)
+            }
+            Cause::Predictive => format!(
+                "predictive {}",
+                group
+                    .predictive
+                    .as_ref()
+                    .map_or("", |rule| rule.name.as_str())
+            ),
+            Cause::Hpa => format!(
+                "hpa {}",
+                group.hpa.as_ref().map_or("", |rule| rule.name.as_str())
+            ),
         }
     }
 }
@@ -145,6 +168,9 @@ pub struct ScalingActivity {
     pub protected_kept: u32,
     /// The gate or other circumstance.
     pub note: Note,
+    /// How a self-driven rule (target tracking, HPA, predictive) computed its capacity;
+    /// empty for the others, whose reasons are structured above.
+    pub reason: String,
     /// Instances launched (ids within the group).
     pub launched: Vec<u32>,
     /// Instances terminated (ids within the group).
@@ -173,6 +199,7 @@ impl ScalingActivity {
             waited: 0,
             protected_kept: 0,
             note: Note::None,
+            reason: String::new(),
             launched: Vec::new(),
             terminated: Vec::new(),
         }
@@ -218,6 +245,10 @@ impl ScalingActivity {
                     parts.push(format!("rule {}", group.rules[rule].name));
                 }
             }
+            Cause::TargetTracking { .. } | Cause::Predictive | Cause::Hpa => {}
+        }
+        if !self.reason.is_empty() {
+            parts.push(self.reason.clone());
         }
         if let Some(decision) = &self.decision {
             parts.push(decision.explain());

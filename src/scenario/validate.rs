@@ -651,14 +651,40 @@ fn scaling_group(
         )
     });
 
-    let mut rule_names = Vec::new();
-    let rules: Vec<ScalingRule> = group
-        .rule
+    let mut all_names = Vec::new();
+    let (mut rules, mut target_tracking, mut predictive, mut hpa) =
+        (Vec::new(), Vec::new(), None, None);
+    for rule in &group.rule {
+        checker.unique_name(&mut all_names, &rule.name, "rule");
+        match scaling_rule(checker, rule) {
+            AnyRule::Run(rule) => rules.push(rule),
+            AnyRule::TargetTracking(rule) => target_tracking.push(rule),
+            AnyRule::Predictive(rule) => {
+                if predictive.replace(rule).is_some() {
+                    checker.error(
+                        group.name.span(),
+                        "group.rule",
+                        "a group has at most one predictive rule",
+                        "merge them",
+                    );
+                }
+            }
+            AnyRule::Hpa(rule) => {
+                if hpa.replace(rule).is_some() {
+                    checker.error(
+                        group.name.span(),
+                        "group.rule",
+                        "a group has at most one hpa rule",
+                        "merge them",
+                    );
+                }
+            }
+        }
+    }
+    // Tasks run simple and step rules only; the others drive themselves.
+    let rule_names: Vec<String> = rules
         .iter()
-        .map(|rule| {
-            checker.unique_name(&mut rule_names, &rule.name, "rule");
-            scaling_rule(checker, rule)
-        })
+        .map(|rule: &ScalingRule| rule.name.clone())
         .collect();
 
     let mut task_names = Vec::new();
@@ -705,61 +731,436 @@ fn scaling_group(
         default_cooldown: group.default_cooldown.map_or(300, |value| value.0),
         load_share,
         rules,
+        target_tracking,
+        predictive,
+        hpa,
         scheduled,
         alarms,
     }
 }
 
-fn scaling_rule(checker: &mut Checker, rule: &wire::Rule) -> ScalingRule {
-    let given = [
-        rule.change.is_some(),
-        rule.change_percent.is_some(),
-        rule.set.is_some(),
+/// A validated `[[group.rule]]` of any type.
+enum AnyRule {
+    Run(ScalingRule),
+    TargetTracking(TargetTracking),
+    Predictive(Predictive),
+    Hpa(Hpa),
+}
+
+/// The `[[group.rule]]` keys that are set, by name, to reject keys foreign to the type.
+fn keys_set(rule: &wire::Rule) -> Vec<&'static str> {
+    let present = [
+        ("change", rule.change.is_some()),
+        ("change_percent", rule.change_percent.is_some()),
+        ("min_adjustment", rule.min_adjustment.is_some()),
+        ("set", rule.set.is_some()),
+        ("cooldown", rule.cooldown.is_some()),
+        ("steps", rule.steps.is_some()),
+        ("warmup", rule.warmup.is_some()),
+        ("metric", rule.metric.is_some()),
+        ("target", rule.target.is_some()),
+        ("scale_in_ratio", rule.scale_in_ratio.is_some()),
+        ("scale_out_periods", rule.scale_out_periods.is_some()),
+        ("scale_in_periods", rule.scale_in_periods.is_some()),
+        ("disable_scale_in", rule.disable_scale_in.is_some()),
+        ("mode", rule.mode.is_some()),
+        ("buffer", rule.buffer.is_some()),
+        ("history", rule.history.is_some()),
+        ("tolerance", rule.tolerance.is_some()),
+        ("stabilization_window", rule.stabilization_window.is_some()),
+        ("scale_up_percent", rule.scale_up_percent.is_some()),
+        ("scale_up_instances", rule.scale_up_instances.is_some()),
+        ("scale_down_percent", rule.scale_down_percent.is_some()),
+        ("policy_period", rule.policy_period.is_some()),
+        ("sync_period", rule.sync_period.is_some()),
     ];
-    if given.iter().filter(|set| **set).count() != 1 {
-        checker.error(
-            rule.name.span(),
-            "group.rule",
-            format!(
-                "rule `{}` needs exactly one of `change`, `change_percent`, `set`",
-                rule.name.get_ref()
-            ),
-            "e.g. change = 2, change_percent = 25 or set = 4",
-        );
+    present
+        .iter()
+        .filter(|(_, set)| *set)
+        .map(|(key, _)| *key)
+        .collect()
+}
+
+fn scaling_rule(checker: &mut Checker, rule: &wire::Rule) -> AnyRule {
+    use wire::RuleTypeWire as Type;
+    let name = rule.name.get_ref().clone();
+    let allowed: &[&str] = match rule.kind {
+        Type::Simple => &[
+            "change",
+            "change_percent",
+            "min_adjustment",
+            "set",
+            "cooldown",
+        ],
+        Type::Step => &[
+            "change",
+            "change_percent",
+            "min_adjustment",
+            "set",
+            "steps",
+            "warmup",
+        ],
+        Type::TargetTracking => &[
+            "metric",
+            "target",
+            "scale_in_ratio",
+            "scale_out_periods",
+            "scale_in_periods",
+            "disable_scale_in",
+            "warmup",
+        ],
+        Type::Predictive => &["target", "mode", "buffer", "history"],
+        Type::Hpa => &[
+            "metric",
+            "target",
+            "tolerance",
+            "stabilization_window",
+            "scale_up_percent",
+            "scale_up_instances",
+            "scale_down_percent",
+            "policy_period",
+            "sync_period",
+        ],
+    };
+    for key in keys_set(rule) {
+        if !allowed.contains(&key) {
+            checker.error(
+                rule.name.span(),
+                "group.rule",
+                format!("rule `{name}` ({:?} rule) does not take `{key}`", rule.kind)
+                    .to_lowercase()
+                    .replace("targettracking", "target_tracking"),
+                format!("keys of this rule type: {}", allowed.join(", ")),
+            );
+        }
     }
-    if let Some(magnitude) = &rule.min_adjustment
-        && rule.change_percent.is_none()
-    {
-        checker.error(
-            magnitude.span(),
-            "group.rule.min_adjustment",
-            "`min_adjustment` applies only to `change_percent`",
-            "remove it, or use change_percent",
-        );
-    }
-    let adjustment = match (rule.change, &rule.change_percent, rule.set) {
-        (Some(change), _, _) => Adjustment::Change(change),
-        (_, Some(percent), _) => Adjustment::Percent {
-            percent: checker.number(
-                percent,
-                "group.rule.change_percent",
-                -100.0,
-                10_000.0,
-                "ESS allows -100 to 10000 percent",
-            ),
-            min_magnitude: rule
+    let warmup = |default: Seconds| rule.warmup.map_or(default, |value| value.0);
+    let target = |checker: &mut Checker, low: f64, hint: &str| match &rule.target {
+        Some(value) => checker.number(value, "group.rule.target", low, f64::INFINITY, hint),
+        None => {
+            checker.error(
+                rule.name.span(),
+                "group.rule.target",
+                format!("rule `{}` needs a `target`", rule.name.get_ref()),
+                hint.to_string(),
+            );
+            1.0
+        }
+    };
+    let metric = |checker: &mut Checker| match rule.metric {
+        Some(wire::MetricWire::Cpu) => Metric::Cpu,
+        Some(wire::MetricWire::RequestsPerInstance) => Metric::RequestsPerInstance,
+        Some(wire::MetricWire::RequestRate) => {
+            checker.error(rule.name.span(), "group.rule.metric", "a target needs a metric proportional to the instance count", "use `cpu` or `requests_per_instance` (AWS rejects totals such as the request rate)");
+            Metric::Cpu
+        }
+        None => Metric::Cpu,
+    };
+    match rule.kind {
+        Type::Simple | Type::Step => {
+            let is_step = rule.kind == Type::Step;
+            let given = [
+                rule.change.is_some(),
+                rule.change_percent.is_some(),
+                rule.set.is_some(),
+            ];
+            let count = given.iter().filter(|set| **set).count();
+            if !is_step && count != 1 {
+                checker.error(
+                    rule.name.span(),
+                    "group.rule",
+                    format!("rule `{name}` needs exactly one of `change`, `change_percent`, `set`"),
+                    "e.g. change = 2, change_percent = 25 or set = 4",
+                );
+            }
+            if let Some(magnitude) = &rule.min_adjustment
+                && rule.change_percent.is_none()
+                && !is_step
+            {
+                checker.error(
+                    magnitude.span(),
+                    "group.rule.min_adjustment",
+                    "`min_adjustment` applies only to `change_percent`",
+                    "remove it, or use change_percent",
+                );
+            }
+            let min_magnitude = rule
                 .min_adjustment
                 .as_ref()
-                .map_or(0, |value| *value.get_ref()),
-        },
-        (_, _, Some(value)) => Adjustment::Exact(value),
-        _ => Adjustment::Change(0),
-    };
-    ScalingRule {
-        name: rule.name.get_ref().clone(),
-        adjustment,
-        cooldown: rule.cooldown.map(|value| value.0),
+                .map_or(0, |value| *value.get_ref());
+            let mut adjustment = match (rule.change, &rule.change_percent, rule.set) {
+                (Some(change), _, _) => Adjustment::Change(change),
+                (_, Some(percent), _) => Adjustment::Percent {
+                    percent: checker.number(
+                        percent,
+                        "group.rule.change_percent",
+                        -100.0,
+                        10_000.0,
+                        "ESS allows -100 to 10000 percent",
+                    ),
+                    min_magnitude,
+                },
+                (_, _, Some(value)) => Adjustment::Exact(value),
+                _ => Adjustment::Change(0),
+            };
+            let steps = if is_step {
+                if count > 0 {
+                    checker.error(
+                        rule.name.span(),
+                        "group.rule",
+                        format!("step rule `{name}` takes its adjustments from `steps`"),
+                        "put change / change_percent / set inside each step",
+                    );
+                }
+                match &rule.steps {
+                    None => {
+                        checker.error(rule.name.span(), "group.rule.steps", format!("step rule `{name}` has no `steps`"), "e.g. steps = [{ lower = 0, upper = 10, change_percent = 10 }, { lower = 10, change_percent = 30 }]");
+                        None
+                    }
+                    Some(steps) => {
+                        let (parsed, kind) = step_list(checker, steps, min_magnitude);
+                        if let Some(kind) = kind {
+                            adjustment = kind;
+                        }
+                        Some(StepScaling {
+                            steps: parsed,
+                            warmup: warmup(0),
+                        })
+                    }
+                }
+            } else {
+                None
+            };
+            AnyRule::Run(ScalingRule {
+                name,
+                adjustment,
+                cooldown: rule.cooldown.map(|value| value.0),
+                steps,
+            })
+        }
+        Type::TargetTracking => {
+            let metric = metric(checker);
+            let target = target(
+                checker,
+                f64::MIN_POSITIVE,
+                "the metric value to hold, e.g. 50 for 50% CPU",
+            );
+            let periods = |value: &Option<Spanned<u32>>,
+                           default: u32,
+                           field: &str,
+                           checker: &mut Checker| match value {
+                Some(value) if *value.get_ref() == 0 => {
+                    checker.error(
+                        value.span(),
+                        field,
+                        "needs at least 1 period",
+                        "AWS uses 3 (scale out) and 15 (scale in)",
+                    );
+                    default
+                }
+                Some(value) => *value.get_ref(),
+                None => default,
+            };
+            AnyRule::TargetTracking(TargetTracking {
+                name,
+                metric,
+                target,
+                scale_in_ratio: rule.scale_in_ratio.as_ref().map_or(0.9, |value| {
+                    checker.number(
+                        value,
+                        "group.rule.scale_in_ratio",
+                        f64::MIN_POSITIVE,
+                        1.0,
+                        "the low alarm fires below ratio x target; AWS shows 0.7 to 0.9",
+                    )
+                }),
+                scale_out_periods: periods(
+                    &rule.scale_out_periods,
+                    3,
+                    "group.rule.scale_out_periods",
+                    checker,
+                ),
+                scale_in_periods: periods(
+                    &rule.scale_in_periods,
+                    15,
+                    "group.rule.scale_in_periods",
+                    checker,
+                ),
+                disable_scale_in: rule.disable_scale_in.unwrap_or(false),
+                warmup: warmup(300),
+            })
+        }
+        Type::Predictive => {
+            let buffer = rule.buffer.as_ref().map_or(300, |value| value.get_ref().0);
+            if let Some(value) = &rule.buffer
+                && buffer >= 3600
+            {
+                checker.error(
+                    value.span(),
+                    "group.rule.buffer",
+                    "the buffer must be under an hour",
+                    "AWS SchedulingBufferTime: 0 to 3600 s, default 300 s",
+                );
+            }
+            let history = rule
+                .history
+                .as_ref()
+                .map_or(14 * 86_400, |value| value.get_ref().0);
+            if let Some(value) = &rule.history
+                && !(86_400..=14 * 86_400).contains(&history)
+            {
+                checker.error(
+                    value.span(),
+                    "group.rule.history",
+                    "history must be 1 to 14 days",
+                    "AWS reads up to 14 days and needs at least 24 hours",
+                );
+            }
+            AnyRule::Predictive(Predictive {
+                name,
+                target_cpu: target(
+                    checker,
+                    f64::MIN_POSITIVE,
+                    "the CPU utilization (percent) the forecast capacity is sized for, e.g. 60",
+                ),
+                mode: match rule.mode {
+                    Some(wire::PredictiveModeWire::ForecastOnly) => PredictiveMode::ForecastOnly,
+                    _ => PredictiveMode::ForecastAndScale,
+                },
+                buffer,
+                history,
+            })
+        }
+        Type::Hpa => {
+            let metric = metric(checker);
+            let period = |value: &Option<Spanned<wire::Duration>>,
+                          field: &str,
+                          checker: &mut Checker| match value {
+                Some(value) if value.get_ref().0 == 0 || value.get_ref().0 > 1800 => {
+                    checker.error(
+                        value.span(),
+                        field,
+                        "must be 1s to 30m",
+                        "Kubernetes: periodSeconds 1 to 1800; sync period default 15s",
+                    );
+                    15
+                }
+                Some(value) => value.get_ref().0,
+                None => 15,
+            };
+            AnyRule::Hpa(Hpa {
+                name,
+                metric,
+                target: target(
+                    checker,
+                    f64::MIN_POSITIVE,
+                    "the metric per instance to hold, e.g. 60 for 60% CPU",
+                ),
+                tolerance: rule.tolerance.as_ref().map_or(0.1, |value| {
+                    checker.number(
+                        value,
+                        "group.rule.tolerance",
+                        0.0,
+                        1.0,
+                        "Kubernetes default 0.1",
+                    )
+                }),
+                stabilization_window: rule.stabilization_window.map_or(300, |value| value.0),
+                scale_up_percent: rule.scale_up_percent.as_ref().map_or(100.0, |value| {
+                    checker.number(
+                        value,
+                        "group.rule.scale_up_percent",
+                        0.0,
+                        f64::INFINITY,
+                        "Kubernetes default 100",
+                    )
+                }),
+                scale_up_instances: rule.scale_up_instances.unwrap_or(4),
+                scale_down_percent: rule.scale_down_percent.as_ref().map_or(100.0, |value| {
+                    checker.number(
+                        value,
+                        "group.rule.scale_down_percent",
+                        0.0,
+                        100.0,
+                        "Kubernetes default 100",
+                    )
+                }),
+                policy_period: period(&rule.policy_period, "group.rule.policy_period", checker),
+                sync_period: period(&rule.sync_period, "group.rule.sync_period", checker),
+            })
+        }
     }
+}
+
+/// Validates step intervals (AWS rules: no overlap, no gap, at most one open end each way)
+/// and returns the steps with the adjustment type they share.
+fn step_list(
+    checker: &mut Checker,
+    steps: &Spanned<Vec<wire::StepWire>>,
+    min_magnitude: u32,
+) -> (Vec<Step>, Option<Adjustment>) {
+    let mut kind: Option<Adjustment> = None;
+    let mut parsed = Vec::new();
+    let fail = |checker: &mut Checker, message: String| {
+        checker.error(steps.span(), "group.rule.steps", message, "steps are [lower, upper) intervals relative to the alarm threshold, sorted, touching, e.g. [{ upper = 0, change = -1 }, { lower = 0, upper = 10, change = 1 }, { lower = 10, change = 3 }]");
+    };
+    for step in steps.get_ref() {
+        let (this, value) = match (step.change, step.change_percent, step.set) {
+            (Some(change), None, None) => (Adjustment::Change(0), change as f64),
+            (None, Some(percent), None) => (
+                Adjustment::Percent {
+                    percent: 0.0,
+                    min_magnitude,
+                },
+                percent,
+            ),
+            (None, None, Some(set)) => (Adjustment::Exact(0), set as f64),
+            _ => {
+                fail(
+                    checker,
+                    "each step needs exactly one of `change`, `change_percent`, `set`".into(),
+                );
+                return (parsed, kind);
+            }
+        };
+        if kind.is_some_and(|kind| std::mem::discriminant(&kind) != std::mem::discriminant(&this)) {
+            fail(
+                checker,
+                "all steps of a rule use the same adjustment type".into(),
+            );
+            return (parsed, kind);
+        }
+        kind = Some(this);
+        if let (Some(lower), Some(upper)) = (step.lower, step.upper)
+            && lower >= upper
+        {
+            fail(
+                checker,
+                format!("step with lower {lower} is not below its upper {upper}"),
+            );
+        }
+        parsed.push(Step {
+            lower: step.lower,
+            upper: step.upper,
+            value,
+        });
+    }
+    let mut sorted = parsed.clone();
+    sorted.sort_by(|a, b| {
+        a.lower
+            .unwrap_or(f64::NEG_INFINITY)
+            .total_cmp(&b.lower.unwrap_or(f64::NEG_INFINITY))
+    });
+    for pair in sorted.windows(2) {
+        if pair[0].upper != pair[1].lower || pair[0].upper.is_none() {
+            fail(checker, "steps overlap or leave a gap".into());
+            break;
+        }
+    }
+    if sorted.is_empty() {
+        fail(checker, "a step rule needs at least one step".into());
+    }
+    (sorted, kind)
 }
 
 fn scheduled_task(

@@ -365,15 +365,68 @@ pub enum RemovalPolicyWire {
     OldestScalingConfiguration,
 }
 
+/// A `[[group.rule]]`: every rule type's keys; validation checks which belong to `type`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Rule {
     pub name: Spanned<String>,
+    #[serde(rename = "type", default)]
+    pub kind: RuleTypeWire,
+    // Simple and step rules.
     pub change: Option<i64>,
     pub change_percent: Option<Spanned<f64>>,
     pub min_adjustment: Option<Spanned<u32>>,
     pub set: Option<u32>,
     pub cooldown: Option<Duration>,
+    pub steps: Option<Spanned<Vec<StepWire>>>,
+    // Step, target-tracking rules.
+    pub warmup: Option<Duration>,
+    // Target tracking, predictive, HPA.
+    pub metric: Option<MetricWire>,
+    pub target: Option<Spanned<f64>>,
+    pub scale_in_ratio: Option<Spanned<f64>>,
+    pub scale_out_periods: Option<Spanned<u32>>,
+    pub scale_in_periods: Option<Spanned<u32>>,
+    pub disable_scale_in: Option<bool>,
+    pub mode: Option<PredictiveModeWire>,
+    pub buffer: Option<Spanned<Duration>>,
+    pub history: Option<Spanned<Duration>>,
+    pub tolerance: Option<Spanned<f64>>,
+    pub stabilization_window: Option<Duration>,
+    pub scale_up_percent: Option<Spanned<f64>>,
+    pub scale_up_instances: Option<u32>,
+    pub scale_down_percent: Option<Spanned<f64>>,
+    pub policy_period: Option<Spanned<Duration>>,
+    pub sync_period: Option<Spanned<Duration>>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Default, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleTypeWire {
+    #[default]
+    Simple,
+    Step,
+    TargetTracking,
+    Predictive,
+    Hpa,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PredictiveModeWire {
+    ForecastOnly,
+    ForecastAndScale,
+}
+
+/// One step of a step rule: bounds relative to the alarm threshold and one adjustment.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepWire {
+    pub lower: Option<f64>,
+    pub upper: Option<f64>,
+    pub change: Option<i64>,
+    pub change_percent: Option<f64>,
+    pub set: Option<u32>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

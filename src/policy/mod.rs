@@ -3,6 +3,8 @@
 //! No state and no time here: the engine asks, these functions answer with the new desired
 //! capacity and a one-line explanation for the activity history ("+25% of 4 = 1 -> min 2").
 
+pub mod hpa;
+
 use crate::model::{Adjustment, Rounding};
 
 /// The outcome of applying a rule to a group, kept as numbers so that recording a decision
