@@ -16,9 +16,10 @@
 pub mod activity;
 pub mod outcome;
 pub mod queue;
+mod rules;
 
 pub use activity::{ActivityStatus, Cause, Note, ScalingActivity};
-pub use outcome::{GroupSummary, InstanceRecord, Outcome, TimelineRow};
+pub use outcome::{ForecastPoint, GroupSummary, InstanceRecord, Outcome, TimelineRow};
 
 use crate::billing;
 use crate::load::LoadSeries;
@@ -82,6 +83,8 @@ enum InstanceState {
 #[derive(Debug, Clone)]
 struct Instance {
     launched_at: SimTime,
+    /// When it entered service (warmup counts from here).
+    in_service_at: SimTime,
     ended_at: SimTime,
     state: InstanceState,
     protected: bool,
@@ -153,8 +156,16 @@ struct GroupState {
     live: Vec<usize>,
     pending: u32,
     in_service: u32,
-    /// Activity in progress and the cooldown it will start.
-    busy: Option<(usize, Seconds)>,
+    /// Activities in progress and the cooldowns they will start (several only when rules
+    /// that ignore the one-activity gate overlap: step, target tracking, HPA, predictive).
+    busy: Vec<(usize, Seconds)>,
+    /// Lowest desired capacity the predictive forecast allows this hour (0 without one).
+    floor: u32,
+    /// Per target-tracking rule: consecutive datapoints above the target and below the low
+    /// threshold.
+    tracking: Vec<(u32, u32)>,
+    /// HPA: recommendations of the stabilization window and recent changes for its policies.
+    hpa: rules::HpaState,
     cooldown_until: SimTime,
     /// Scheduled firings waiting for the group: (task, fired at).
     waiting: VecDeque<(usize, SimTime)>,
@@ -195,6 +206,17 @@ struct Simulation<'a> {
     /// Alarms whose condition held at the end of the last period, waiting to act at its end
     /// instant: (group, alarm, datapoint), in group then file order.
     triggers: Vec<(usize, usize, Option<f64>)>,
+    /// Target-tracking alarms that fired likewise: (group, rule, scale out?, capacity, value).
+    tracking_triggers: Vec<(usize, usize, bool, u32, f64)>,
+    /// This period's metrics of groups with target-tracking rules: (group, CPU share, per
+    /// instance).
+    tracking_samples: Vec<(usize, Option<f64>, Option<f64>)>,
+    /// Hourly peaks of the total load (predictive groups only).
+    hour_peaks: Vec<f64>,
+    /// Per group, per absolute hour: the latest forecast (load, capacity).
+    predictions: Vec<Vec<Option<(f64, u32)>>>,
+    /// Forecast hours as they were prepared.
+    forecasts: Vec<ForecastPoint>,
 }
 
 impl<'a> Simulation<'a> {
@@ -210,6 +232,7 @@ impl<'a> Simulation<'a> {
                         let manual = index < group.existing.count;
                         Instance {
                             launched_at: 0,
+                            in_service_at: 0,
                             ended_at: 0,
                             state: InstanceState::InService,
                             protected: manual && group.existing.protected,
@@ -224,7 +247,11 @@ impl<'a> Simulation<'a> {
                     tracks_per_instance: group
                         .alarms
                         .iter()
-                        .any(|alarm| alarm.metric == Metric::RequestsPerInstance),
+                        .any(|alarm| alarm.metric == Metric::RequestsPerInstance)
+                        || group
+                            .target_tracking
+                            .iter()
+                            .any(|rule| rule.metric == Metric::RequestsPerInstance),
                     min: group.min,
                     max: group.max,
                     desired: group.desired,
@@ -232,7 +259,10 @@ impl<'a> Simulation<'a> {
                     pending: 0,
                     in_service: group.desired,
                     instances,
-                    busy: None,
+                    busy: Vec::new(),
+                    floor: 0,
+                    tracking: vec![(0, 0); group.target_tracking.len()],
+                    hpa: rules::HpaState::default(),
                     cooldown_until: 0,
                     waiting: VecDeque::new(),
                     retry_at: None,
@@ -281,6 +311,17 @@ impl<'a> Simulation<'a> {
                 }
             }
         }
+        for (group_index, group) in scenario.groups.iter().enumerate() {
+            if let Some(rule) = &group.hpa
+                && rule.sync_period < scenario.duration
+            {
+                queue.push(rule.sync_period, Event::HpaSync { group: group_index });
+            }
+            // Predictive scaling needs a day of history before its first forecast (AWS).
+            if group.predictive.is_some() && 86_400 < scenario.duration {
+                queue.push(86_400, Event::PredictiveForecast { group: group_index });
+            }
+        }
         Simulation {
             scenario,
             load,
@@ -293,6 +334,11 @@ impl<'a> Simulation<'a> {
             any_violation_seconds: 0,
             total_utilization_samples: Vec::with_capacity(scenario.ticks()),
             triggers: Vec::new(),
+            tracking_triggers: Vec::new(),
+            tracking_samples: Vec::new(),
+            hour_peaks: Vec::new(),
+            predictions: vec![Vec::new(); scenario.groups.len()],
+            forecasts: Vec::new(),
         }
     }
 
@@ -310,6 +356,9 @@ impl<'a> Simulation<'a> {
             }
             if !self.triggers.is_empty() {
                 self.act_on_alarms(start);
+            }
+            if !self.tracking_triggers.is_empty() {
+                self.act_on_tracking(start);
             }
             let mut cursor = start;
             while let Some(time) = self.queue.peek_time().filter(|time| *time < end) {
@@ -330,6 +379,9 @@ impl<'a> Simulation<'a> {
                     self.boot_complete(group, instance, time)
                 }
                 Event::ScheduledFire { group, task } => self.scheduled_fire(group, task, time),
+                Event::HpaSync { group } => self.hpa_sync(group, time),
+                Event::PredictiveForecast { group } => self.predictive_forecast(group, time),
+                Event::PredictiveHour { group, hour } => self.predictive_hour(group, hour, time),
                 Event::RetryWaiting { group } => {
                     self.groups[group].retry_at = None;
                     self.retry_waiting(group, time);
@@ -439,6 +491,12 @@ impl<'a> Simulation<'a> {
             if let Some(value) = utilization {
                 state.utilization_samples.push((value as f32).to_bits());
             }
+            if !group.target_tracking.is_empty() {
+                let per_instance = (state.tick_data_seconds > 0)
+                    .then(|| state.tick_per_instance / state.tick_data_seconds as f64);
+                self.tracking_samples
+                    .push((index, utilization, per_instance));
+            }
             served += state.tick_served;
             capacity += state.tick_capacity;
             if self.options.timeline {
@@ -464,6 +522,14 @@ impl<'a> Simulation<'a> {
             state.tick_per_instance = 0.0;
             state.tick_data_seconds = 0;
             state.tick_violation_seconds = 0;
+        }
+        if !self.tracking_samples.is_empty() {
+            let samples = std::mem::take(&mut self.tracking_samples);
+            for &(group, utilization, per_instance) in &samples {
+                self.track_targets(group, utilization, per_instance);
+            }
+            self.tracking_samples = samples;
+            self.tracking_samples.clear();
         }
         // With one group the total's samples are the group's: no second copy.
         if capacity > 0.0 && self.groups.len() > 1 {
@@ -495,28 +561,29 @@ impl<'a> Simulation<'a> {
         now: SimTime,
     ) {
         let group = &self.scenario.groups[group_index];
-        let rounding = self.scenario.rounding;
-        let state = &self.groups[group_index];
-        let decide = |alarm: usize| {
-            let rule = &group.rules[group.alarms[alarm].rule];
-            policy::apply(
-                rule.adjustment,
-                state.desired,
-                state.min,
-                state.max,
-                rounding,
-            )
+        let decisions: Vec<Result<policy::Decision, &'static str>> = triggers
+            .iter()
+            .map(|(alarm, datapoint)| self.alarm_decision(group_index, *alarm, *datapoint, now))
+            .collect();
+        let desired = self.groups[group_index].desired;
+        let outcome = |index: usize| {
+            decisions[index]
+                .as_ref()
+                .map_or(desired, |decision| decision.desired)
         };
         let mut winner = 0;
-        let mut best = decide(triggers[0].0).desired;
-        for (index, (alarm, _)) in triggers.iter().enumerate().skip(1) {
-            let desired = decide(*alarm).desired;
-            if desired > best {
-                (winner, best) = (index, desired);
+        for index in 1..triggers.len() {
+            if outcome(index) > outcome(winner) {
+                winner = index;
             }
         }
         for (index, &(alarm_index, datapoint)) in triggers.iter().enumerate() {
             let alarm = &group.alarms[alarm_index];
+            let rule = &group.rules[alarm.rule];
+            // Step rules answer every alarm and use warmup, not the cooldown or the one-activity
+            // gate (AWS: "step policies keep responding to alarms while an activity is in
+            // progress"; cooldowns are not supported for step scaling).
+            let is_step = rule.steps.is_some();
             let cause = Cause::Alarm {
                 alarm: alarm_index,
                 rule: alarm.rule,
@@ -524,24 +591,23 @@ impl<'a> Simulation<'a> {
             let state = &self.groups[group_index];
             let note = if index != winner {
                 Note::Superseded
-            } else if state.busy.is_some() {
+            } else if !state.busy.is_empty() && !is_step {
                 Note::Busy
-            } else if now < state.cooldown_until {
+            } else if now < state.cooldown_until && !is_step {
                 Note::Cooldown {
                     remaining: state.cooldown_until - now,
                 }
             } else {
-                let rule = &group.rules[alarm.rule];
-                let decision = policy::apply(
-                    rule.adjustment,
-                    state.desired,
-                    state.min,
-                    state.max,
-                    rounding,
-                );
-                let cooldown = rule.cooldown.unwrap_or(group.default_cooldown);
-                let changes = decision.desired != state.desired
-                    || state.live.len() as u32 != decision.desired;
+                let cooldown = if is_step {
+                    0
+                } else {
+                    rule.cooldown.unwrap_or(group.default_cooldown)
+                };
+                let (target, decision, reason) = match &decisions[index] {
+                    Ok(decision) => (decision.desired, Some(*decision), ""),
+                    Err(reason) => (state.desired, None, *reason),
+                };
+                let changes = target != state.desired || state.live.len() as u32 != target;
                 // An alarm held at a bound fires every period to no effect: its history keeps
                 // the first such firing of each streak, not one per period.
                 let repeated = std::mem::replace(
@@ -559,8 +625,9 @@ impl<'a> Simulation<'a> {
                     ActivityStatus::NoChange,
                 );
                 activity.datapoint = datapoint;
-                activity.decision = Some(decision);
-                self.change_capacity(activity, decision.desired, cooldown);
+                activity.decision = decision;
+                activity.reason = reason.to_string();
+                self.change_capacity(activity, target, cooldown);
                 continue;
             };
             let status = match note {
@@ -621,7 +688,7 @@ impl<'a> Simulation<'a> {
                 self.record(activity);
                 continue;
             }
-            if state.busy.is_some() {
+            if !state.busy.is_empty() {
                 return; // Retried when the activity completes.
             }
             if self.scenario.cooldown_blocks == CooldownBlocks::All && now < state.cooldown_until {
@@ -657,7 +724,7 @@ impl<'a> Simulation<'a> {
                 let decision = policy::apply(
                     rule.adjustment,
                     state.desired,
-                    state.min,
+                    state.lower_bound(),
                     state.max,
                     self.scenario.rounding,
                 );
@@ -717,6 +784,7 @@ impl<'a> Simulation<'a> {
                 let index = state.instances.len();
                 state.instances.push(Instance {
                     launched_at: now,
+                    in_service_at: SimTime::MAX,
                     ended_at: 0,
                     state: InstanceState::Pending,
                     protected: false,
@@ -744,10 +812,12 @@ impl<'a> Simulation<'a> {
             }
         }
         if activity.launched.is_empty() {
-            state.cooldown_until = now + cooldown;
+            if cooldown > 0 {
+                state.cooldown_until = state.cooldown_until.max(now + cooldown);
+            }
             activity.status = ActivityStatus::Successful;
         } else {
-            state.busy = Some((self.activities.len(), cooldown));
+            state.busy.push((self.activities.len(), cooldown));
             activity.status = ActivityStatus::InProgress;
             activity.end = None;
         }
@@ -761,17 +831,20 @@ impl<'a> Simulation<'a> {
             return; // Removed while booting.
         }
         instance.state = InstanceState::InService;
+        instance.in_service_at = now;
         state.pending -= 1;
         state.in_service += 1;
         // The activity completes when its last launched instance is in service, and the
         // cooldown starts then (AWS: "when the last instance finishes launching").
-        if state.pending == 0
-            && let Some((activity_index, cooldown)) = state.busy.take()
-        {
-            state.cooldown_until = now + cooldown;
-            if let Some(activity) = self.activities.get_mut(activity_index) {
-                activity.end = Some(now);
-                activity.status = ActivityStatus::Successful;
+        if state.pending == 0 && !state.busy.is_empty() {
+            for (activity_index, cooldown) in std::mem::take(&mut state.busy) {
+                if cooldown > 0 {
+                    state.cooldown_until = state.cooldown_until.max(now + cooldown);
+                }
+                if let Some(activity) = self.activities.get_mut(activity_index) {
+                    activity.end = Some(now);
+                    activity.status = ActivityStatus::Successful;
+                }
             }
             self.retry_waiting(group_index, now);
         }
@@ -853,6 +926,7 @@ impl<'a> Simulation<'a> {
             summary.unserved_requests = state.unserved_requests;
             summary.offered_requests = state.offered_requests;
             summary.p95_utilization = percentile(&mut state.utilization_samples, 0.95);
+            summary.forecast_mape = forecast_mape(&self.forecasts, group_index);
             summary.launched = state.instances.iter().filter(|i| i.launched_in_run).count() as u32;
             summary.terminated = state
                 .instances
@@ -889,10 +963,21 @@ impl<'a> Simulation<'a> {
             groups: summaries,
             total,
             activities: self.activities,
+            forecasts: self.forecasts,
             timeline: self.timeline,
             instances,
         }
     }
+}
+
+/// Mean absolute percentage error of a group's forecast hours (hours with no load skipped).
+fn forecast_mape(forecasts: &[ForecastPoint], group: usize) -> Option<f64> {
+    let errors: Vec<f64> = forecasts
+        .iter()
+        .filter(|point| point.group == group && point.actual_rps > 0.0)
+        .map(|point| (point.forecast_rps - point.actual_rps).abs() / point.actual_rps)
+        .collect();
+    (!errors.is_empty()).then(|| 100.0 * errors.iter().sum::<f64>() / errors.len() as f64)
 }
 
 /// The nearest-rank percentile (`q` in 0..=1) of non-negative f32 `samples` given as bits

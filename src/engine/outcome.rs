@@ -38,6 +38,24 @@ pub struct GroupSummary {
     /// 95th percentile (nearest rank) over metric periods of served / in-service capacity;
     /// `None` if no instance was ever in service.
     pub p95_utilization: Option<f64>,
+    /// Predictive rules: mean absolute percentage error of the hourly peak forecasts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forecast_mape: Option<f64>,
+}
+
+/// One hour a predictive rule forecast, against what came.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ForecastPoint {
+    /// Group index.
+    pub group: usize,
+    /// Start of the hour.
+    pub hour_start: SimTime,
+    /// Forecast peak load of the group, requests per second.
+    pub forecast_rps: f64,
+    /// Capacity sized for it.
+    pub capacity: u32,
+    /// The hour's actual peak load.
+    pub actual_rps: f64,
 }
 
 /// One metric period of one group.
@@ -97,4 +115,6 @@ pub struct Outcome {
     pub timeline: Vec<TimelineRow>,
     /// Every instance's billed life (empty without history).
     pub instances: Vec<InstanceRecord>,
+    /// Predictive forecasts against the actual load, hour by hour.
+    pub forecasts: Vec<ForecastPoint>,
 }

@@ -31,6 +31,23 @@ pub enum Event {
         /// Group index.
         group: usize,
     },
+    /// The HPA controller's sync loop runs.
+    HpaSync {
+        /// Group index.
+        group: usize,
+    },
+    /// Predictive scaling refreshes its forecast (every 6 hours).
+    PredictiveForecast {
+        /// Group index.
+        group: usize,
+    },
+    /// Predictive scaling prepares a forecast hour (its buffer before the hour starts).
+    PredictiveHour {
+        /// Group index.
+        group: usize,
+        /// Absolute hour since the start.
+        hour: usize,
+    },
 }
 
 impl Event {
@@ -40,6 +57,8 @@ impl Event {
             Event::BootComplete { .. } => 0,
             Event::ScheduledFire { .. } => 1,
             Event::RetryWaiting { .. } => 2,
+            Event::PredictiveForecast { .. } | Event::PredictiveHour { .. } => 3,
+            Event::HpaSync { .. } => 4,
         }
     }
 }

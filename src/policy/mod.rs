@@ -3,6 +3,7 @@
 //! No state and no time here: the engine asks, these functions answer with the new desired
 //! capacity and a one-line explanation for the activity history ("+25% of 4 = 1 -> min 2").
 
+pub mod forecast;
 pub mod hpa;
 
 use crate::model::{Adjustment, Rounding};
