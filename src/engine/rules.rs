@@ -420,14 +420,15 @@ impl Simulation<'_> {
         if forecasts.len() < last_hour {
             forecasts.resize(last_hour, None);
         }
-        for hour in now_hour..(now_hour + FORECAST_HORIZON_HOURS).min(last_hour) {
+        let horizon = (now_hour + FORECAST_HORIZON_HOURS).min(last_hour);
+        for (hour, slot) in forecasts.iter_mut().enumerate().take(horizon).skip(now_hour) {
             let Some(peak) = forecast::forecast_peak(&peaks, hour, now_hour, max_days) else {
                 continue;
             };
             let load = peak * share;
             let capacity = (load / per_instance).ceil() as u32;
-            let new_hour = forecasts[hour].is_none();
-            forecasts[hour] = Some((load, capacity));
+            let new_hour = slot.is_none();
+            *slot = Some((load, capacity));
             let prepare = (hour as u64 * 3600).saturating_sub(rule.buffer);
             if new_hour && prepare >= now && prepare < self.scenario.duration {
                 self.queue.push(
