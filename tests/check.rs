@@ -54,7 +54,7 @@ fn update_then_check_passes_and_the_baseline_is_byte_stable() {
     workspace
         .check(&[])
         .code(0)
-        .stdout(predicate::str::contains("ok: 0 regression(s), 0 broken budget(s), 0 improvement(s), 0 new, 0 missing, 8 unchanged"));
+        .stdout(predicate::str::contains("ok: 0 regression(s), 0 broken budget(s), 0 improvement(s), 0 new, 0 missing, 12 unchanged"));
     workspace.check(&["--update"]).code(0);
     assert_eq!(fs::read(workspace.path("baseline.json")).unwrap(), first);
     let text = String::from_utf8(first).unwrap();
@@ -75,7 +75,7 @@ fn a_cost_increase_beyond_tolerance_fails_and_names_scenario_metric_and_values()
         .check(&[])
         .code(1)
         .stdout(predicate::str::is_match(r"REGRESSION\s+lunch-peak/scheduled\s+cost\s+7\.644\s+8\.4084\s+\+0\.7644\s+\+10\.00%").unwrap())
-        .stdout(predicate::str::contains("FAILED: 4 regression(s), 1 broken budget(s)"));
+        .stdout(predicate::str::contains("FAILED: 6 regression(s), 1 broken budget(s)"));
 }
 
 #[test]
@@ -91,7 +91,7 @@ fn a_cost_increase_within_tolerance_holds() {
         .check(&[])
         .code(1)
         .stdout(predicate::str::contains(
-            "4 regression(s), 0 broken budget(s)",
+            "6 regression(s), 0 broken budget(s)",
         ));
     workspace
         .check(&["--tolerance", "cost=0.1%"])
@@ -145,7 +145,7 @@ fn junit_and_markdown_report_one_failure_per_regressed_case() {
         .descendants()
         .filter(|node| node.has_tag_name("testcase"))
         .collect();
-    assert_eq!(cases.len(), 8);
+    assert_eq!(cases.len(), 12);
     let failed: Vec<String> = cases
         .iter()
         .filter(|case| case.children().any(|child| child.has_tag_name("failure")))

@@ -3,8 +3,8 @@
 //! Each follows the cloud named in its doc comment; decisions are computed by `policy`.
 
 use super::{
-    ActivityStatus, Cause, Event, ForecastPoint, GroupState, InstanceState, ScalingActivity,
-    Simulation,
+    ActivityStatus, Cause, Event, ForecastPoint, GroupState, Instance, InstanceState,
+    ScalingActivity, Simulation,
 };
 use crate::model::{Adjustment, Metric, PredictiveMode};
 use crate::policy::{self, Decision, forecast, hpa};
@@ -25,23 +25,25 @@ impl GroupState {
 
     /// Whether any live instance is booting or still inside `warmup` after entering service.
     fn warming(&self, now: SimTime, warmup: Seconds) -> bool {
-        self.live.iter().any(|index| {
-            let instance = &self.instances[*index];
-            instance.state == InstanceState::Pending
-                || instance.in_service_at.saturating_add(warmup) > now
-        })
+        self.live
+            .iter()
+            .any(|index| !self.instances[*index].warm(now, warmup))
     }
 
     /// In-service instances past their warmup: the capacity a step adjustment applies to.
     fn settled(&self, now: SimTime, warmup: Seconds) -> u32 {
         self.live
             .iter()
-            .filter(|index| {
-                let instance = &self.instances[**index];
-                instance.state == InstanceState::InService
-                    && instance.in_service_at.saturating_add(warmup) <= now
-            })
+            .filter(|index| self.instances[**index].warm(now, warmup))
             .count() as u32
+    }
+}
+
+impl Instance {
+    /// In service and past `warmup`; instances running before the run started are warm.
+    fn warm(&self, now: SimTime, warmup: Seconds) -> bool {
+        self.state == InstanceState::InService
+            && (!self.launched_in_run || self.in_service_at.saturating_add(warmup) <= now)
     }
 }
 
@@ -421,7 +423,12 @@ impl Simulation<'_> {
             forecasts.resize(last_hour, None);
         }
         let horizon = (now_hour + FORECAST_HORIZON_HOURS).min(last_hour);
-        for (hour, slot) in forecasts.iter_mut().enumerate().take(horizon).skip(now_hour) {
+        for (hour, slot) in forecasts
+            .iter_mut()
+            .enumerate()
+            .take(horizon)
+            .skip(now_hour)
+        {
             let Some(peak) = forecast::forecast_peak(&peaks, hour, now_hour, max_days) else {
                 continue;
             };

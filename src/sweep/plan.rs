@@ -225,6 +225,40 @@ pub fn snippet(base: &Scenario, sweep: &Sweep, point: u64) -> String {
         }
         for rule in &group.rules {
             let _ = write!(out, "\n[[policy.group.rule]]\nname = \"{}\"\n", rule.name);
+            if let Some(steps) = &rule.steps {
+                let key = match rule.adjustment {
+                    Adjustment::Change(_) => "change",
+                    Adjustment::Percent { .. } => "change_percent",
+                    Adjustment::Exact(_) => "set",
+                };
+                let rendered: Vec<String> = steps
+                    .steps
+                    .iter()
+                    .map(|step| {
+                        let mut parts = Vec::new();
+                        if let Some(lower) = step.lower {
+                            parts.push(format!("lower = {}", crate::policy::trim_float(lower)));
+                        }
+                        if let Some(upper) = step.upper {
+                            parts.push(format!("upper = {}", crate::policy::trim_float(upper)));
+                        }
+                        parts.push(format!("{key} = {}", crate::policy::trim_float(step.value)));
+                        format!("{{ {} }}", parts.join(", "))
+                    })
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "type = \"step\"\nwarmup = \"{}\"\nsteps = [{}]",
+                    format_duration(steps.warmup),
+                    rendered.join(", ")
+                );
+                if let Adjustment::Percent { min_magnitude, .. } = rule.adjustment
+                    && min_magnitude > 0
+                {
+                    let _ = writeln!(out, "min_adjustment = {min_magnitude}");
+                }
+                continue;
+            }
             match rule.adjustment {
                 Adjustment::Change(change) => {
                     let _ = writeln!(out, "change = {change}");

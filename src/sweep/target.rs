@@ -180,6 +180,12 @@ impl Target {
                         let Some((r, field)) = split_name(rest, &names) else {
                             return fail(&format!("no rule matches; rules: {}", names.join(", ")));
                         };
+                        if group.rules[r].steps.is_some() {
+                            return fail(&format!(
+                                "rule `{}` is a step rule; its steps cannot be swept",
+                                names[r]
+                            ));
+                        }
                         let adjustment = group.rules[r].adjustment;
                         let mismatch = |wanted: &str| {
                             fail(&format!(

@@ -1,0 +1,466 @@
+//! Step, target-tracking, HPA and predictive rules against the clouds' documented examples.
+
+use scaleplan::engine::{self, ActivityStatus, Cause, Outcome, RunOptions};
+use scaleplan::scenario::{self, Loaded};
+use std::fs;
+
+/// Writes `trace` (one rate per minute) beside the scenario and loads it.
+fn load_with_trace(text: &str, per_minute: &[f64]) -> (Loaded, tempfile::TempDir) {
+    let directory = tempfile::tempdir().unwrap();
+    let mut csv = String::from("offset_seconds,rps\n");
+    for (minute, rate) in per_minute.iter().enumerate() {
+        csv.push_str(&format!("{},{rate}\n", minute * 60));
+    }
+    fs::write(directory.path().join("trace.csv"), csv).unwrap();
+    let loaded = scenario::load_str("rules.toml", text, directory.path())
+        .unwrap_or_else(|errors| panic!("scenario should be valid:\n{errors}"));
+    (loaded, directory)
+}
+
+fn run(loaded: &Loaded) -> Outcome {
+    engine::simulate(&loaded.scenario, &loaded.load, RunOptions::FULL)
+}
+
+/// (minute, from, to) of the activities that changed capacity.
+fn changes(outcome: &Outcome) -> Vec<(u64, u32, u32)> {
+    outcome
+        .activities
+        .iter()
+        .filter(|activity| activity.status.is_activity())
+        .map(|activity| (activity.start / 60, activity.from, activity.to))
+        .collect()
+}
+
+fn header(duration: &str, boot: &str) -> String {
+    format!(
+        r#"
+[scenario]
+name = "rules"
+start = "2026-01-05T00:00:00+00:00"
+duration = "{duration}"
+
+[instance_types.small]
+capacity_rps = 100
+price_per_hour = 1.0
+boot_time = "{boot}"
+
+[load.trace]
+path = "trace.csv"
+time_column = "offset_seconds"
+value_column = "rps"
+kind = "rate"
+"#
+    )
+}
+
+/// Minutes of load: `(until_minute, rps)` pieces.
+fn pieces(parts: &[(usize, f64)]) -> Vec<f64> {
+    let mut out = Vec::new();
+    for (until, rate) in parts {
+        while out.len() < *until {
+            out.push(*rate);
+        }
+    }
+    out
+}
+
+// AWS EC2 Auto Scaling User Guide, "Step and simple scaling policies" (semantics-reference
+// 5.1, S1-S4): threshold 50%, PercentChangeInCapacity steps; 10 -> 11 -> 14 -> 13 -> 10.
+#[test]
+fn aws_step_example_10_11_14_13_10() {
+    let text = header("90m", "60s")
+        + r#"
+[[group]]
+name = "web"
+instance_type = "small"
+min = 1
+max = 30
+desired = 10
+
+[[group.rule]]
+name = "out"
+type = "step"
+warmup = "60s"
+steps = [
+    { lower = 0, upper = 10, change_percent = 0 },
+    { lower = 10, upper = 20, change_percent = 10 },
+    { lower = 20, change_percent = 30 },
+]
+
+[[group.rule]]
+name = "in"
+type = "step"
+warmup = "60s"
+steps = [
+    { lower = -10, upper = 0, change_percent = 0 },
+    { lower = -20, upper = -10, change_percent = -10 },
+    { upper = -20, change_percent = -30 },
+]
+
+[[group.alarm]]
+name = "high"
+metric = "cpu"
+period = "60s"
+periods = 1
+at_or_above = 50
+run = "out"
+
+[[group.alarm]]
+name = "low"
+metric = "cpu"
+period = "60s"
+periods = 1
+at_or_below = 50
+run = "in"
+"#;
+    // 60% on 10; 70% on 11; 40% on 14; 30% on 13; then 45% on 10 (dead band).
+    let load = pieces(&[
+        (10, 500.0),
+        (30, 600.0),
+        (50, 770.0),
+        (70, 560.0),
+        (71, 390.0),
+        (90, 450.0),
+    ]);
+    let (loaded, _directory) = load_with_trace(&text, &load);
+    let outcome = run(&loaded);
+    assert_eq!(
+        changes(&outcome),
+        vec![(11, 10, 11), (31, 11, 14), (51, 14, 13), (71, 13, 10)]
+    );
+    let details: Vec<String> = outcome
+        .activities
+        .iter()
+        .filter(|activity| activity.status.is_activity())
+        .map(|activity| activity.detail(&loaded.scenario))
+        .collect();
+    assert!(
+        details[1].ends_with("+30% of 11 = 3.3 -> +3: 11 -> 14"),
+        "{}",
+        details[1]
+    );
+    assert!(
+        details[2].ends_with("-10% of 14 = -1.4 -> -1: 14 -> 13"),
+        "{}",
+        details[2]
+    );
+    assert!(
+        details[3].ends_with("-30% of 13 = -3.9 -> -3: 13 -> 10"),
+        "{}",
+        details[3]
+    );
+    // Step rules ignore the cooldown: 51 and 71 follow 31 closer than the default 300 s would
+    // allow after the activity ended at 32.
+}
+
+// AWS User Guide, step scaling warmup: "multiple alarm breaches that fall in the range of the
+// same step adjustment result in a single scaling activity"; scale-in waits for warmup.
+#[test]
+fn step_breaches_during_warmup_launch_once() {
+    let text = header("30m", "60s")
+        + r#"
+[[group]]
+name = "web"
+instance_type = "small"
+min = 1
+max = 30
+desired = 10
+
+[[group.rule]]
+name = "out"
+type = "step"
+warmup = "5m"
+steps = [{ lower = 0, change = 1 }]
+
+[[group.alarm]]
+name = "high"
+metric = "cpu"
+period = "60s"
+periods = 1
+above = 50
+run = "out"
+"#;
+    let (loaded, _directory) = load_with_trace(&text, &vec![2000.0; 30]);
+    let outcome = run(&loaded);
+    // Launch at 1m, in service at 2m, warm at 7m: the next launch comes at 7m, not every minute.
+    assert_eq!(
+        changes(&outcome)[..3],
+        [(1, 10, 11), (7, 11, 12), (13, 12, 13)]
+    );
+    assert!(outcome.activities.iter().any(|activity| {
+        activity
+            .detail(&loaded.scenario)
+            .contains("warming instances already cover this step")
+    }));
+}
+
+const TRACKING: &str = r#"
+[[group]]
+name = "web"
+instance_type = "small"
+min = 1
+max = 20
+desired = 4
+
+[[group.rule]]
+name = "cpu50"
+type = "target_tracking"
+metric = "cpu"
+target = 50
+warmup = "5m"
+"#;
+
+// AWS User Guide "Target tracking scaling policies": the generated high alarm needs 3
+// one-minute datapoints above the target, the low alarm 15 below (semantics-reference 5.3
+// T11); capacity = ceil(n x metric / target); pending instances count toward desired, so a
+// held alarm does not launch twice (CloudSim Plus issue #337).
+#[test]
+fn target_tracking_scales_out_after_3_minutes_and_in_after_15() {
+    let text = header("90m", "60s") + TRACKING;
+    let load = pieces(&[(10, 200.0), (40, 400.0), (90, 100.0)]);
+    let (loaded, _directory) = load_with_trace(&text, &load);
+    let outcome = run(&loaded);
+    // 400 rps on 4 x 100 = 100% CPU from minute 10: datapoints at 11, 12, 13 -> out at 13 to
+    // ceil(4 x 100 / 50) = 8, once. From minute 40, 100 rps on 8 = 12.5% < 45%: 15 datapoints
+    // (41..55) -> in at 55 to ceil(8 x 12.5 / 50) = 2.
+    assert_eq!(changes(&outcome), vec![(13, 4, 8), (55, 8, 2)]);
+    let out = outcome
+        .activities
+        .iter()
+        .find(|activity| activity.status.is_activity())
+        .unwrap();
+    assert!(matches!(out.cause, Cause::TargetTracking { rule: 0 }));
+    assert_eq!(
+        out.detail(&loaded.scenario),
+        "cpu 100 > target 50 for 3 period(s): ceil(4 x 100 / 50) = 8: 4 -> 8"
+    );
+    assert_eq!(outcome.total.launched, 4);
+}
+
+// AWS: with several target-tracking policies, scale out if any asks, scale in only if all do.
+#[test]
+fn several_target_tracking_rules_scale_in_only_together() {
+    let text = header("60m", "60s")
+        + TRACKING
+        + r#"
+[[group.rule]]
+name = "per-instance"
+type = "target_tracking"
+metric = "requests_per_instance"
+target = 20
+"#;
+    // 100 rps on 4: cpu 25% (wants in) but 25 requests per instance > 20 (wants out).
+    let (loaded, _directory) = load_with_trace(&text, &vec![100.0; 60]);
+    let outcome = run(&loaded);
+    assert_eq!(changes(&outcome), vec![(3, 4, 5)]);
+    // Alone, the CPU rule scales in after 15 minutes.
+    let (alone, _directory) = load_with_trace(&(header("60m", "60s") + TRACKING), &vec![100.0; 60]);
+    assert_eq!(changes(&run(&alone))[0], (15, 4, 2));
+    // disable_scale_in keeps it at 4.
+    let disabled = header("60m", "60s")
+        + &TRACKING.replace(
+            "warmup = \"5m\"",
+            "warmup = \"5m\"\ndisable_scale_in = true",
+        );
+    let (disabled, _directory) = load_with_trace(&disabled, &vec![100.0; 60]);
+    assert!(changes(&run(&disabled)).is_empty());
+}
+
+// Kubernetes blog (2025-04-28, configurable tolerance): 50 replicas at 90% CPU against a 75%
+// target scale to 60; the default scale-up policies (100% or 4 pods per 15 s) allow it.
+#[test]
+fn hpa_scales_fifty_to_sixty_and_stabilizes_scale_down() {
+    let text = header("20m", "30s")
+        + r#"
+[[group]]
+name = "pods"
+instance_type = "small"
+min = 1
+max = 100
+desired = 50
+
+[[group.rule]]
+name = "hpa"
+type = "hpa"
+metric = "cpu"
+target = 75
+"#;
+    // 4,500 rps on 50 x 100 = 90% for 5 minutes, then 3,000 rps.
+    let load = pieces(&[(5, 4500.0), (20, 3000.0)]);
+    let (loaded, _directory) = load_with_trace(&text, &load);
+    let outcome = run(&loaded);
+    let first = outcome
+        .activities
+        .iter()
+        .find(|activity| activity.status.is_activity())
+        .unwrap();
+    assert_eq!((first.start, first.from, first.to), (15, 50, 60));
+    assert!(matches!(first.cause, Cause::Hpa));
+    // 3,000 rps from minute 5: 60 pods at 50% want 40, but the 300 s stabilization window holds
+    // the highest recommendation (60) until 5 minutes after the last high one.
+    let down = outcome
+        .activities
+        .iter()
+        .find(|activity| activity.status.is_activity() && activity.to < activity.from)
+        .unwrap();
+    assert_eq!((down.from, down.to), (60, 40));
+    assert!(
+        down.start >= 10 * 60 && down.start <= 10 * 60 + 15,
+        "scaled down at {}",
+        down.start
+    );
+}
+
+/// Three days of a lunch peak that repeats exactly: predictive scaling can learn it.
+fn repeating_days() -> Vec<f64> {
+    (0..3 * 1440)
+        .map(|minute| {
+            if (660..780).contains(&(minute % 1440)) {
+                900.0
+            } else {
+                150.0
+            }
+        })
+        .collect()
+}
+
+const PREDICTIVE: &str = r#"
+[[group]]
+name = "web"
+instance_type = "small"
+min = 2
+max = 20
+desired = 2
+
+[[group.rule]]
+name = "forecast"
+type = "predictive"
+target = 60
+buffer = "5m"
+"#;
+
+// AWS User Guide "Predictive scaling": a day of history, hourly forecasts, launch
+// SchedulingBufferTime (300 s) ahead so capacity is in service when the hour starts; never
+// scales in.
+#[test]
+fn predictive_capacity_is_in_service_before_the_peak() {
+    let text = header("3d", "90s") + PREDICTIVE;
+    let (loaded, _directory) = load_with_trace(&text, &repeating_days());
+    let outcome = run(&loaded);
+    // 900 rps at 60% of 100 per instance needs 15 instances from 11:00 on days 2 and 3.
+    for day in [1u64, 2] {
+        let eleven = (day * 1440 + 660) * 60;
+        let row = outcome
+            .timeline
+            .iter()
+            .find(|row| row.time == eleven)
+            .unwrap();
+        assert!(
+            row.in_service >= 15,
+            "day {day}: {} in service at 11:00",
+            row.in_service
+        );
+    }
+    // The launch for the first forecast peak comes the buffer ahead of it: 10:55 on day 2.
+    let launch = outcome
+        .activities
+        .iter()
+        .find(|activity| matches!(activity.cause, Cause::Predictive) && activity.to >= 15)
+        .unwrap();
+    assert_eq!(launch.start, (1440 + 660) * 60 - 300);
+    assert_eq!(launch.end, Some((1440 + 660) * 60 - 300 + 90));
+    // Day 1 has no history: the peak is unserved then, and only then.
+    let unserved_day_one: f64 = 120.0 * 60.0 * (900.0 - 200.0);
+    assert!(
+        (outcome.total.unserved_requests - unserved_day_one).abs() < 1e-6,
+        "{}",
+        outcome.total.unserved_requests
+    );
+    // It never scales in by itself: the fleet stays at the day's peak size afterwards.
+    assert!(
+        outcome
+            .activities
+            .iter()
+            .filter(|activity| matches!(activity.cause, Cause::Predictive))
+            .all(|activity| activity.to > activity.from)
+    );
+    // The forecast of an exactly repeating load is exact.
+    assert_eq!(outcome.total.forecast_mape, None);
+    assert_eq!(outcome.groups[0].forecast_mape, Some(0.0));
+}
+
+#[test]
+fn forecast_only_reports_the_forecast_and_changes_no_cost() {
+    let only = header("3d", "90s")
+        + &PREDICTIVE.replace(
+            "buffer = \"5m\"",
+            "buffer = \"5m\"\nmode = \"forecast_only\"",
+        );
+    let (loaded, _directory) = load_with_trace(&only, &repeating_days());
+    let outcome = run(&loaded);
+    let without = header("3d", "90s") + &PREDICTIVE[..PREDICTIVE.find("[[group.rule]]").unwrap()];
+    let (plain, _directory) = load_with_trace(&without, &repeating_days());
+    let baseline = run(&plain);
+    assert_eq!(outcome.total.cost, baseline.total.cost);
+    assert!(changes(&outcome).is_empty());
+    // Two days of hourly forecasts (from hour 24), each against the actual peak.
+    assert!(
+        outcome.forecasts.len() >= 47,
+        "{} forecast hours",
+        outcome.forecasts.len()
+    );
+    let lunch = outcome
+        .forecasts
+        .iter()
+        .find(|point| point.hour_start == (24 + 11) * 3600)
+        .unwrap();
+    assert_eq!(
+        (lunch.forecast_rps, lunch.actual_rps, lunch.capacity),
+        (900.0, 900.0, 15)
+    );
+    assert_eq!(outcome.groups[0].forecast_mape, Some(0.0));
+}
+
+#[test]
+fn rule_keys_foreign_to_the_type_are_errors() {
+    let text = header("1h", "60s")
+        + r#"
+[[group]]
+name = "web"
+instance_type = "small"
+min = 1
+max = 5
+
+[[group.rule]]
+name = "tt"
+type = "target_tracking"
+metric = "cpu"
+target = 50
+steps = [{ lower = 0, change = 1 }]
+"#;
+    let directory = tempfile::tempdir().unwrap();
+    fs::write(
+        directory.path().join("trace.csv"),
+        "offset_seconds,rps\n0,1\n",
+    )
+    .unwrap();
+    let errors = scenario::load_str("rules.toml", &text, directory.path())
+        .unwrap_err()
+        .to_string();
+    assert!(errors.contains("does not take `steps`"), "{errors}");
+    let gap = text
+        .replace(
+            "type = \"target_tracking\"\nmetric = \"cpu\"\ntarget = 50\n",
+            "type = \"step\"\n",
+        )
+        .replace(
+            "steps = [{ lower = 0, change = 1 }]",
+            "steps = [{ lower = 0, upper = 10, change = 1 }, { lower = 20, change = 2 }]",
+        );
+    let errors = scenario::load_str("rules.toml", &gap, directory.path())
+        .unwrap_err()
+        .to_string();
+    assert!(errors.contains("steps overlap or leave a gap"), "{errors}");
+    assert!(!errors.contains("panicked"));
+    let _ = ActivityStatus::Successful;
+}
