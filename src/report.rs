@@ -86,6 +86,14 @@ pub fn summary_table(scenario: &Scenario, outcome: &Outcome) -> String {
         scenario.seed
     );
     out.push_str(&aligned(&rows, 1));
+    for summary in &outcome.groups {
+        if let Some(mape) = summary.forecast_mape {
+            out.push_str(&format!(
+                "\n{}: predictive forecast error (MAPE of hourly peaks) {mape:.1}%; see forecast.csv\n",
+                summary.name
+            ));
+        }
+    }
     let failed = outcome.total.failed_tasks;
     if failed > 0 {
         out.push_str(&format!(
@@ -275,6 +283,38 @@ pub fn timeline_csv(scenario: &Scenario, outcome: &Outcome) -> Vec<u8> {
                     .map_or(String::new(), |value| format!("{value:.4}")),
                 row.violation_seconds.to_string(),
                 format!("{:.6}", row.cost_so_far),
+            ])?;
+        }
+        Ok(())
+    })
+}
+
+/// `forecast.csv`: each forecast hour of predictive rules against the actual peak.
+pub fn forecast_csv(scenario: &Scenario, outcome: &Outcome) -> Vec<u8> {
+    csv_bytes(|writer| {
+        writer.write_record([
+            "hour_start",
+            "group",
+            "forecast_peak_rps",
+            "capacity",
+            "actual_peak_rps",
+            "error_percent",
+        ])?;
+        for point in &outcome.forecasts {
+            writer.write_record([
+                scenario.clock.format(point.hour_start),
+                scenario.groups[point.group].name.clone(),
+                format!("{:.3}", point.forecast_rps),
+                point.capacity.to_string(),
+                format!("{:.3}", point.actual_rps),
+                if point.actual_rps > 0.0 {
+                    format!(
+                        "{:.2}",
+                        100.0 * (point.forecast_rps - point.actual_rps) / point.actual_rps
+                    )
+                } else {
+                    String::new()
+                },
             ])?;
         }
         Ok(())

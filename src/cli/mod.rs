@@ -175,7 +175,7 @@ fn run_files(
     scenario: &crate::model::Scenario,
     outcome: &engine::Outcome,
 ) -> Vec<(PathBuf, Vec<u8>)> {
-    vec![
+    let mut files: Vec<(PathBuf, Vec<u8>)> = vec![
         (
             "summary.json".into(),
             report::summary_json(scenario, outcome).into_bytes(),
@@ -188,7 +188,14 @@ fn run_files(
             "activities.csv".into(),
             report::activities_csv(scenario, outcome),
         ),
-    ]
+    ];
+    if !outcome.forecasts.is_empty() {
+        files.push((
+            "forecast.csv".into(),
+            report::forecast_csv(scenario, outcome),
+        ));
+    }
+    files
 }
 
 fn compare(path: &Path, out: Option<&Path>) -> Result<ExitCode, Failure> {
