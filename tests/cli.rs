@@ -295,11 +295,19 @@ fn missing_scenario_file_exits_2() {
 fn forecast_only_run_writes_the_forecast_against_the_actual_load() {
     let directory = tempfile::tempdir().unwrap();
     scaleplan()
-        .args(["run", "scenarios/nasa-predictive.toml", "--policy", "forecast-only", "--out"])
+        .args([
+            "run",
+            "scenarios/nasa-predictive.toml",
+            "--policy",
+            "forecast-only",
+            "--out",
+        ])
         .arg(directory.path())
         .assert()
         .success()
-        .stdout(predicate::str::contains("predictive forecast error (MAPE of hourly peaks)"));
+        .stdout(predicate::str::contains(
+            "predictive forecast error (MAPE of hourly peaks)",
+        ));
     let forecast = fs::read_to_string(directory.path().join("forecast.csv")).unwrap();
     let mut lines = forecast.lines();
     assert_eq!(
@@ -307,6 +315,11 @@ fn forecast_only_run_writes_the_forecast_against_the_actual_load() {
         Some("hour_start,group,forecast_peak_rps,capacity,actual_peak_rps,error_percent")
     );
     // The first forecast hour follows the first day of history (1995-07-02 01:00 EDT).
-    assert!(lines.next().unwrap().starts_with("1995-07-02T01:00:00-04:00,web,"));
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("1995-07-02T01:00:00-04:00,web,")
+    );
     assert!(forecast.lines().count() > 24 * 12);
 }

@@ -933,6 +933,18 @@ impl<'a> Simulation<'a> {
                 .iter()
                 .filter(|i| i.state == InstanceState::Terminated)
                 .count() as u32;
+            // The last period's running cost also carries the rounding of instances still
+            // running at the end, so the timeline ends at the billed total.
+            let groups = self.scenario.groups.len();
+            if let Some(row) = self
+                .timeline
+                .iter_mut()
+                .rev()
+                .take(groups)
+                .find(|row| row.group == group_index)
+            {
+                row.cost_so_far = summary.cost;
+            }
             summaries.push(summary);
         }
         let mut total = GroupSummary {

@@ -1,0 +1,245 @@
+//! Invariants over random scenarios (proptest): bounds, monotone cost, billing identity,
+//! no SLA violation with enough capacity, determinism.
+
+use proptest::prelude::*;
+use scaleplan::engine::{self, Outcome, RunOptions};
+use scaleplan::scenario::{self, Loaded};
+use std::path::Path;
+
+/// The knobs of a random one-group scenario.
+#[derive(Debug, Clone)]
+struct Knobs {
+    min: u32,
+    span: u32,
+    desired_above_min: u32,
+    protected: u32,
+    boot_seconds: u32,
+    capacity: u32,
+    base: u32,
+    bursts: Vec<(u32, u32, u32)>,
+    high: u32,
+    low: u32,
+    out_change: u32,
+    in_change: u32,
+    cooldown_minutes: u32,
+    scheduled: Vec<(u32, u32)>,
+    granularity: u32,
+    seed: u64,
+}
+
+fn knobs() -> impl Strategy<Value = Knobs> {
+    (
+        (0u32..4, 0u32..8, 0u32..4, 0u32..3, 0u32..600, 50u32..500),
+        (
+            0u32..3000,
+            prop::collection::vec((0u32..300, 1u32..120, 0u32..5000), 0..4),
+        ),
+        (40u32..95, 5u32..40, 1u32..5, 1u32..4, 0u32..10),
+        (
+            prop::collection::vec((0u32..360, 0u32..12), 0..3),
+            prop::sample::select(vec![1u32, 60, 3600]),
+            any::<u64>(),
+        ),
+    )
+        .prop_map(
+            |(
+                (min, span, desired_above_min, protected, boot_seconds, capacity),
+                (base, bursts),
+                (high, low, out_change, in_change, cooldown_minutes),
+                (scheduled, granularity, seed),
+            )| Knobs {
+                min,
+                span,
+                desired_above_min,
+                protected,
+                boot_seconds,
+                capacity,
+                base,
+                bursts,
+                high,
+                low,
+                out_change,
+                in_change,
+                cooldown_minutes,
+                scheduled,
+                granularity,
+                seed,
+            },
+        )
+}
+
+impl Knobs {
+    fn max(&self) -> u32 {
+        self.min + self.span
+    }
+
+    fn desired(&self) -> u32 {
+        (self.min + self.desired_above_min)
+            .min(self.max())
+            .max(self.protected.min(self.max()))
+    }
+
+    fn text(&self) -> String {
+        let bursts: Vec<String> = self
+            .bursts
+            .iter()
+            .map(|(at, minutes, add)| {
+                format!("{{ at = \"{at}m\", duration = \"{minutes}m\", add_rps = {add} }}")
+            })
+            .collect();
+        let scheduled: String = self
+            .scheduled
+            .iter()
+            .enumerate()
+            .map(|(index, (at, desired))| {
+                format!(
+                    "\n[[group.scheduled]]\nname = \"task{index}\"\nat = \"{}m\"\ndesired = {}\n",
+                    at + 1,
+                    (*desired).clamp(self.min, self.max())
+                )
+            })
+            .collect();
+        format!(
+            r#"
+[scenario]
+name = "property"
+start = "2026-01-05T00:00:00+00:00"
+duration = "6h"
+seed = {seed}
+
+[instance_types.t]
+capacity_rps = {capacity}
+price_per_hour = 0.37
+boot_time = "{boot}s"
+billing_granularity = "{granularity}s"
+
+[load]
+base_rps = {base}
+bursts = [{bursts}]
+noise = {{ kind = "lognormal", sigma = 0.2 }}
+
+[[group]]
+name = "g"
+instance_type = "t"
+min = {min}
+max = {max}
+desired = {desired}
+existing = {{ count = {protected}, protected = true }}
+default_cooldown = "{cooldown}m"
+
+[[group.rule]]
+name = "out"
+change = {out_change}
+
+[[group.rule]]
+name = "in"
+change = -{in_change}
+
+[[group.alarm]]
+name = "high"
+metric = "cpu"
+period = "60s"
+periods = 2
+above = {high}
+run = "out"
+
+[[group.alarm]]
+name = "low"
+metric = "cpu"
+period = "60s"
+periods = 3
+below = {low}
+run = "in"
+{scheduled}"#,
+            seed = self.seed,
+            capacity = self.capacity,
+            boot = self.boot_seconds,
+            granularity = self.granularity,
+            base = self.base,
+            bursts = bursts.join(", "),
+            min = self.min,
+            max = self.max(),
+            desired = self.desired(),
+            protected = self.protected.min(self.desired()),
+            cooldown = self.cooldown_minutes,
+            out_change = self.out_change,
+            in_change = self.in_change,
+            high = self.high,
+            low = self.low,
+        )
+    }
+
+    fn load(&self) -> Loaded {
+        scenario::load_str("property.toml", &self.text(), Path::new(".")).unwrap_or_else(|errors| {
+            panic!("generated scenario is invalid:\n{errors}\n{}", self.text())
+        })
+    }
+}
+
+fn run(loaded: &Loaded) -> Outcome {
+    engine::simulate(&loaded.scenario, &loaded.load, RunOptions::FULL)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    // Desired stays in [min, max]; the fleet (booting + in service) never exceeds max nor
+    // drops below min: protected instances are part of desired, so they never push it out.
+    #[test]
+    fn fleet_stays_within_bounds(knobs in knobs()) {
+        let loaded = knobs.load();
+        let outcome = run(&loaded);
+        for row in &outcome.timeline {
+            prop_assert!(row.desired >= knobs.min && row.desired <= knobs.max(), "{row:?}");
+            let live = row.pending + row.in_service;
+            prop_assert!(live <= knobs.max(), "{row:?}");
+            prop_assert!(live >= knobs.min, "{row:?}");
+            prop_assert!(live >= row.desired || row.pending > 0 || live >= knobs.protected.min(knobs.desired()), "{row:?}");
+        }
+    }
+
+    // Money and instance-hours only accumulate, and the total is the sum of every instance's
+    // billed life times its price.
+    #[test]
+    fn cost_is_monotone_and_the_sum_of_billed_lives(knobs in knobs()) {
+        let loaded = knobs.load();
+        let outcome = run(&loaded);
+        let mut previous = 0.0;
+        for row in &outcome.timeline {
+            prop_assert!(row.cost_so_far + 1e-9 >= previous);
+            previous = row.cost_so_far;
+        }
+        let billed: u64 = outcome.instances.iter().map(|instance| instance.billed_seconds).sum();
+        prop_assert!((outcome.total.cost - billed as f64 * 0.37 / 3600.0).abs() < 1e-9);
+        prop_assert!((outcome.total.instance_hours - billed as f64 / 3600.0).abs() < 1e-9);
+        for instance in &outcome.instances {
+            let life = instance.ended_at - instance.launched_at;
+            prop_assert!(instance.billed_seconds >= life);
+            prop_assert!(instance.billed_seconds < life + knobs.granularity as u64 + 60);
+        }
+        prop_assert!((previous - outcome.total.cost).abs() < 1e-6 * (1.0 + previous));
+    }
+
+    // With capacity above every load the SLA is never broken and nothing goes unserved.
+    #[test]
+    fn no_violation_when_capacity_always_exceeds_load(instances in 1u32..20, capacity in 10u32..500, share in 0.05f64..0.79) {
+        let load = (instances * capacity) as f64 * share;
+        let text = format!(
+            "[scenario]\nname = \"fixed\"\nstart = \"2026-01-05T00:00:00Z\"\nduration = \"1d\"\n\n[instance_types.t]\ncapacity_rps = {capacity}\nprice_per_hour = 1\n\n[load]\nbase_rps = {load}\n\n[[group]]\nname = \"g\"\ninstance_type = \"t\"\nmin = {instances}\nmax = {instances}\ndesired = {instances}\n"
+        );
+        let loaded = scenario::load_str("fixed.toml", &text, Path::new(".")).unwrap();
+        let outcome = run(&loaded);
+        prop_assert_eq!(outcome.total.sla_violation_seconds, 0);
+        prop_assert_eq!(outcome.total.unserved_requests, 0.0);
+        prop_assert!((outcome.total.cost - instances as f64 * 24.0).abs() < 1e-9);
+    }
+
+    // The same scenario and seed give the same outcome, load included.
+    #[test]
+    fn same_seed_same_result(knobs in knobs()) {
+        let first = knobs.load();
+        let second = knobs.load();
+        prop_assert_eq!(&first.load, &second.load);
+        prop_assert_eq!(run(&first), run(&second));
+    }
+}
