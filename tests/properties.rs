@@ -36,7 +36,7 @@ fn knobs() -> impl Strategy<Value = Knobs> {
         ),
         (40u32..95, 5u32..40, 1u32..5, 1u32..4, 0u32..10),
         (
-            prop::collection::vec((0u32..360, 0u32..12), 0..3),
+            prop::collection::vec((0u32..358, 0u32..12), 0..3),
             prop::sample::select(vec![1u32, 60, 3600]),
             any::<u64>(),
         ),
