@@ -1,16 +1,18 @@
-//! Recorded load traces from CSV: one row per time bucket.
+//! Recorded load traces: CSV, web server access logs, Prometheus and CloudWatch exports.
 //!
-//! The time column holds either offsets in seconds from the first row (the layout of the
-//! traces in `shared/traces`) or RFC 3339 timestamps, which are placed on the scenario's
-//! calendar. The value column holds a count per bucket (what logs give) or a rate; counts are
-//! divided by the bucket length. Buckets must be contiguous and evenly spaced: a gap, a
-//! duplicate or an out-of-order row is an error naming its line, never silently bridged.
+//! Every source becomes timed samples (offsets from the first row, or absolute instants that
+//! are placed on the scenario's calendar), then one assembly step turns them into evenly
+//! spaced buckets of a mean rate: counts (what logs give) are divided by the bucket length,
+//! and gaps, duplicates and out-of-order rows follow an explicit policy — an error naming the
+//! line by default, or a named repair that is reported in [`Trace::notes`], never silent.
+//! Readers stream their input, so memory follows the number of samples, not the file's text.
 
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, did_you_mean};
 use crate::time::{Clock, Seconds, SimTime};
 use chrono::DateTime;
+use std::io::{BufRead, BufReader, Read};
 
-/// What the value column measures.
+/// What the values measure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ValueKind {
     /// Requests that arrived in the bucket.
@@ -19,35 +21,125 @@ pub enum ValueKind {
     Rate,
 }
 
-/// How to read a trace file.
+/// Where the samples come from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Source {
+    /// A CSV file with a header row.
+    Csv {
+        /// Name of the time column; `None`: rows are consecutive buckets of `step`.
+        time_column: Option<String>,
+        /// Name of the value column.
+        value_column: String,
+    },
+    /// A Common Log Format or nginx "combined" access log, one request per line, counted into
+    /// buckets of this length.
+    AccessLog {
+        /// Bucket length.
+        bucket: Seconds,
+    },
+    /// A Prometheus HTTP API `query_range` response (series are summed per timestamp).
+    Prometheus,
+    /// AWS CLI `cloudwatch get-metric-data` output (the result with this id, or the first).
+    CloudWatch {
+        /// `Id` of the result to use.
+        id: Option<String>,
+    },
+}
+
+/// How a CSV time column is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeFormat {
+    /// RFC 3339 text; otherwise integers below 10^9 are offsets and larger ones epoch seconds.
+    Auto,
+    /// Seconds from the first row.
+    Offset,
+    /// Seconds since 1970-01-01T00:00:00Z.
+    Epoch,
+    /// RFC 3339 with an offset.
+    Rfc3339,
+}
+
+/// What to do with a missing bucket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GapPolicy {
+    /// Stop with the line of the first gap.
+    Error,
+    /// No sample means no requests.
+    Zero,
+    /// Repeat the previous bucket's value.
+    Hold,
+}
+
+/// What to do with two samples for one bucket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DuplicatePolicy {
+    /// Stop with the line of the duplicate.
+    Error,
+    /// Add them (counts split over two rows).
+    Sum,
+    /// Keep the later row.
+    Last,
+}
+
+/// How to read a trace.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TraceFormat {
-    /// Name of the time column; `None` means rows are consecutive buckets of `step`.
-    pub time_column: Option<String>,
-    /// Name of the value column.
-    pub value_column: String,
+    /// Where the samples come from.
+    pub source: Source,
     /// What the values are.
     pub kind: ValueKind,
-    /// Bucket length; inferred from the first two rows when `None`.
+    /// Bucket length; inferred from the smallest time difference when `None`.
     pub step: Option<Seconds>,
+    /// How CSV times are written.
+    pub time: TimeFormat,
+    /// Missing buckets.
+    pub gaps: GapPolicy,
+    /// Repeated buckets.
+    pub duplicates: DuplicatePolicy,
+    /// Whether rows may come out of time order (then they are sorted).
+    pub sort: bool,
+}
+
+impl TraceFormat {
+    /// A CSV of counts or rates with the strict defaults.
+    pub fn csv(time_column: Option<&str>, value_column: &str, kind: ValueKind) -> Self {
+        TraceFormat {
+            source: Source::Csv {
+                time_column: time_column.map(str::to_string),
+                value_column: value_column.to_string(),
+            },
+            kind,
+            step: None,
+            time: TimeFormat::Auto,
+            gaps: GapPolicy::Error,
+            duplicates: DuplicatePolicy::Error,
+            sort: false,
+        }
+    }
 }
 
 /// A parsed trace: evenly spaced buckets of a mean rate, aligned to the scenario start.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Trace {
-    /// Simulated time of the first bucket's start (may be before 0 for timestamped traces
-    /// that begin before the scenario, in which case leading buckets are dropped).
+    /// Simulated time of the first kept bucket's start.
     pub start: SimTime,
     /// Bucket length in seconds (> 0).
     pub step: Seconds,
     /// Mean rate of each bucket, requests per second.
     pub rates: Vec<f64>,
+    /// Repairs made under the format's policies (filled gaps, merged duplicates, sorting).
+    pub notes: Vec<String>,
 }
 
 impl Trace {
     /// Simulated time at which the last bucket ends.
     pub fn end(&self) -> SimTime {
         self.start + self.step * self.rates.len() as u64
+    }
+
+    /// Total requests in the trace.
+    pub fn total_requests(&self) -> f64 {
+        self.rates.iter().sum::<f64>() * self.step as f64
     }
 
     /// Mean rate over each of `ticks` periods of `period` seconds, weighting buckets by
@@ -75,16 +167,73 @@ impl Trace {
     }
 }
 
-/// Parses a CSV trace; `file` names it in errors, `clock` places timestamps.
+/// One timed value and the line it came from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Sample {
+    /// Offset seconds, or epoch seconds when the samples are absolute.
+    time: i64,
+    value: f64,
+    line: u64,
+}
+
+/// Samples of one source; absolute times are epoch seconds.
+struct Samples {
+    rows: Vec<Sample>,
+    absolute: bool,
+    /// Access logs are already bucketed counts with implicit zeros.
+    zero_gaps: bool,
+}
+
+fn at_line(file: &str, line: u64, column: usize, message: impl Into<String>) -> Diagnostic {
+    let mut diagnostic = Diagnostic::file(file, message);
+    diagnostic.line = line as usize;
+    diagnostic.column = column;
+    diagnostic
+}
+
+/// Reads a trace from `input`; `file` names it in errors, `clock` places absolute times.
+pub fn parse(
+    file: &str,
+    input: impl Read,
+    format: &TraceFormat,
+    clock: &Clock,
+) -> Result<Trace, Diagnostic> {
+    let samples = match &format.source {
+        Source::Csv {
+            time_column,
+            value_column,
+        } => read_csv(file, input, time_column.as_deref(), value_column, format)?,
+        Source::AccessLog { bucket } => read_access_log(file, input, *bucket)?,
+        Source::Prometheus => read_prometheus(file, input)?,
+        Source::CloudWatch { id } => read_cloudwatch(file, input, id.as_deref())?,
+    };
+    let step = match &format.source {
+        Source::AccessLog { bucket } => Some(*bucket),
+        _ => format.step,
+    };
+    assemble(file, samples, step, format, clock)
+}
+
+/// Reads a CSV trace held in memory (tests, fuzzing).
 pub fn parse_csv(
     file: &str,
     text: &str,
     format: &TraceFormat,
     clock: &Clock,
 ) -> Result<Trace, Diagnostic> {
+    parse(file, text.as_bytes(), format, clock)
+}
+
+fn read_csv(
+    file: &str,
+    input: impl Read,
+    time_column: Option<&str>,
+    value_column: &str,
+    format: &TraceFormat,
+) -> Result<Samples, Diagnostic> {
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
+        .from_reader(BufReader::with_capacity(1 << 16, input));
     let headers = reader
         .headers()
         .map_err(|error| csv_error(file, &error))?
@@ -95,159 +244,489 @@ pub fn parse_csv(
             .position(|header| header == name)
             .ok_or_else(|| {
                 let columns: Vec<&str> = headers.iter().collect();
-                let mut diagnostic = Diagnostic::at_span(
-                    file,
-                    text,
-                    0..text.find('\n').unwrap_or(text.len()),
-                    format!("trace has no column `{name}`"),
-                )
-                .with_field(name);
-                diagnostic.hint = Some(match crate::error::did_you_mean(name, columns.clone()) {
+                let hint = match did_you_mean(name, columns.iter().copied()) {
                     Some(close) => format!(
                         "did you mean `{close}`? columns are: {}",
                         columns.join(", ")
                     ),
                     None => format!("columns are: {}", columns.join(", ")),
-                });
-                diagnostic
+                };
+                at_line(file, 1, 1, format!("trace has no column `{name}`"))
+                    .with_field(name)
+                    .with_hint(hint)
             })
     };
-    let value_index = find(&format.value_column)?;
-    let time_index = format.time_column.as_deref().map(find).transpose()?;
-
-    let mut times: Vec<i64> = Vec::new();
-    let mut values: Vec<f64> = Vec::new();
-    let mut record = csv::StringRecord::new();
-    let mut lines: Vec<u64> = Vec::new();
+    let value_index = find(value_column)?;
+    let time_index = time_column.map(find).transpose()?;
+    let mut rows = Vec::new();
+    let mut absolute = None;
+    let mut record = csv::ByteRecord::new();
+    let step = format.step.unwrap_or(1) as i64;
     loop {
-        match reader.read_record(&mut record) {
+        match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(error) => return Err(csv_error(file, &error)),
         }
         let line = record.position().map_or(0, |position| position.line());
-        let cell_error = |index: usize, message: String, hint: &str| {
-            let column = 1 + record
-                .iter()
-                .take(index)
-                .map(|cell| cell.len() + 1)
-                .sum::<usize>();
-            let mut diagnostic = Diagnostic::file(file, message)
-                .with_field(headers.get(index).unwrap_or("?"))
-                .with_hint(hint);
-            diagnostic.line = line as usize;
-            diagnostic.column = column;
-            diagnostic
+        let cell = |index: usize| {
+            std::str::from_utf8(record.get(index).unwrap_or(b"")).unwrap_or("\u{fffd}")
         };
-        let value_text = record.get(value_index).unwrap_or("");
+        let column_of = |index: usize| {
+            1 + (0..index)
+                .map(|i| record.get(i).map_or(0, <[u8]>::len) + 1)
+                .sum::<usize>()
+        };
+        let value_text = cell(value_index);
         let value: f64 = value_text.parse().map_err(|_| {
-            cell_error(
-                value_index,
+            at_line(
+                file,
+                line,
+                column_of(value_index),
                 format!("`{value_text}` is not a number"),
-                "values must be non-negative numbers (requests per bucket or per second)",
             )
+            .with_field(value_column)
+            .with_hint("values must be non-negative numbers (requests per bucket or per second)")
         })?;
         if !value.is_finite() || value < 0.0 {
-            return Err(cell_error(
-                value_index,
+            return Err(at_line(
+                file,
+                line,
+                column_of(value_index),
                 format!("`{value_text}` is not a non-negative finite number"),
-                "a request count or rate cannot be negative",
-            ));
+            )
+            .with_field(value_column)
+            .with_hint("a request count or rate cannot be negative"));
         }
-        if let Some(index) = time_index {
-            let cell = record.get(index).unwrap_or("");
-            let time = parse_time(cell, clock).ok_or_else(|| {
-                cell_error(
-                    index,
-                    format!("`{cell}` is neither an offset in seconds nor an RFC 3339 timestamp"),
-                    "write e.g. `120` or `2026-03-02T11:00:00+08:00`",
-                )
-            })?;
-            times.push(time);
-        }
-        values.push(value);
-        lines.push(line);
+        let time = match time_index {
+            None => rows.len() as i64 * step,
+            Some(index) => {
+                let text = cell(index);
+                let (time, is_absolute) = parse_time(text, format.time).ok_or_else(|| {
+                    at_line(file, line, column_of(index), format!("`{text}` is not a time in the expected format"))
+                        .with_field(time_column.unwrap_or(""))
+                        .with_hint("write offsets in seconds (`120`), epoch seconds (`1700000000`) or RFC 3339 (`2026-03-02T11:00:00+08:00`); set `time_format` to be explicit")
+                })?;
+                match absolute {
+                    None => absolute = Some(is_absolute),
+                    Some(previous) if previous != is_absolute => {
+                        return Err(at_line(
+                            file,
+                            line,
+                            column_of(index),
+                            format!("`{text}` mixes absolute times and offsets"),
+                        )
+                        .with_field(time_column.unwrap_or(""))
+                        .with_hint("use one time format in the whole column"));
+                    }
+                    _ => {}
+                }
+                time
+            }
+        };
+        rows.push(Sample { time, value, line });
     }
-    if values.is_empty() {
+    if rows.is_empty() {
         return Err(Diagnostic::file(file, "trace has no data rows")
             .with_hint("a header row followed by one row per time bucket"));
     }
+    Ok(Samples {
+        rows,
+        absolute: absolute.unwrap_or(false),
+        zero_gaps: false,
+    })
+}
 
-    let step = match (format.step, times.len()) {
-        (Some(step), _) => step,
-        (None, n) if n >= 2 => {
-            let difference = times[1].saturating_sub(times[0]);
-            u64::try_from(difference)
-                .ok()
-                .filter(|step| *step > 0)
-                .ok_or_else(|| row_error(file, lines[1], "rows are not in increasing time order"))?
-        }
-        _ => {
-            return Err(Diagnostic::file(file, "cannot infer the bucket length")
-                .with_hint("set `step` in the trace settings (e.g. step = \"60s\")"));
-        }
+/// `(seconds, absolute?)` of a CSV time cell.
+fn parse_time(text: &str, format: TimeFormat) -> Option<(i64, bool)> {
+    let rfc3339 = || {
+        DateTime::parse_from_rfc3339(text)
+            .ok()
+            .map(|instant| (instant.timestamp(), true))
     };
-    if times.len() >= 2 {
-        for index in 1..times.len() {
-            let expected = times[index - 1].saturating_add(step as i64);
-            if times[index] != expected {
-                let what = match times[index].cmp(&expected) {
-                    std::cmp::Ordering::Less if times[index] <= times[index - 1] => {
-                        "a duplicate or out-of-order row"
-                    }
-                    std::cmp::Ordering::Less => "a row closer than one step to the previous",
-                    _ => "a gap",
-                };
-                return Err(row_error(
-                    file,
-                    lines[index],
-                    &format!(
-                        "{what}: expected time {expected}, found {} (step {step} s)",
-                        times[index]
-                    ),
-                ));
+    let integer = || {
+        text.parse::<i64>().ok().or_else(|| {
+            text.parse::<f64>()
+                .ok()
+                .filter(|value| value.is_finite())
+                .map(|value| value as i64)
+        })
+    };
+    match format {
+        TimeFormat::Rfc3339 => rfc3339(),
+        TimeFormat::Offset => integer().map(|value| (value, false)),
+        TimeFormat::Epoch => integer().map(|value| (value, true)),
+        TimeFormat::Auto => match integer() {
+            Some(value) => Some((value, value >= 1_000_000_000)),
+            None => rfc3339(),
+        },
+    }
+}
+
+/// Counts requests per bucket in a Common Log Format / nginx combined log:
+/// `host ident user [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0" 200 2326 ...`.
+fn read_access_log(file: &str, input: impl Read, bucket: Seconds) -> Result<Samples, Diagnostic> {
+    let bucket = bucket.max(1) as i64;
+    let mut counts: std::collections::BTreeMap<i64, (f64, u64)> = std::collections::BTreeMap::new();
+    let mut reader = BufReader::with_capacity(1 << 16, input);
+    let mut line = String::new();
+    let mut number = 0u64;
+    loop {
+        line.clear();
+        let read = reader
+            .read_line(&mut line)
+            .map_err(|error| Diagnostic::file(file, format!("cannot read: {error}")))?;
+        if read == 0 {
+            break;
+        }
+        number += 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let time = access_log_time(&line).ok_or_else(|| {
+            at_line(
+                file,
+                number,
+                line.find('[').map_or(1, |at| at + 1),
+                "no `[dd/Mon/yyyy:hh:mm:ss +zzzz]` timestamp on this line",
+            )
+            .with_hint("access logs must be in Common Log Format or nginx's combined format")
+        })?;
+        let slot = time.div_euclid(bucket) * bucket;
+        let entry = counts.entry(slot).or_insert((0.0, number));
+        entry.0 += 1.0;
+    }
+    if counts.is_empty() {
+        return Err(Diagnostic::file(file, "the access log has no requests"));
+    }
+    let rows = counts
+        .into_iter()
+        .map(|(time, (value, line))| Sample { time, value, line })
+        .collect();
+    Ok(Samples {
+        rows,
+        absolute: true,
+        zero_gaps: true,
+    })
+}
+
+/// Epoch seconds of an access log line's `[10/Oct/2000:13:55:36 -0700]`.
+pub fn access_log_time(line: &str) -> Option<i64> {
+    let open = line.find('[')?;
+    let close = open + line[open..].find(']')?;
+    DateTime::parse_from_str(&line[open + 1..close], "%d/%b/%Y:%H:%M:%S %z")
+        .ok()
+        .map(|instant| instant.timestamp())
+}
+
+fn read_json(file: &str, input: impl Read) -> Result<serde_json::Value, Diagnostic> {
+    serde_json::from_reader(BufReader::new(input)).map_err(|error| {
+        at_line(
+            file,
+            error.line() as u64,
+            error.column(),
+            format!("invalid JSON: {error}"),
+        )
+    })
+}
+
+/// A Prometheus `query_range` response: `data.result[*].values = [[unix_time, "value"], ...]`;
+/// several series are summed per timestamp (e.g. one per instance).
+fn read_prometheus(file: &str, input: impl Read) -> Result<Samples, Diagnostic> {
+    let json = read_json(file, input)?;
+    let shape = || {
+        Diagnostic::file(file, "not a Prometheus query_range response").with_hint("expected {\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{\"values\":[[1700000000,\"12.5\"],...]}]}} from /api/v1/query_range")
+    };
+    if json.get("status").and_then(|status| status.as_str()) != Some("success") {
+        return Err(shape().with_field("status"));
+    }
+    let series = json
+        .pointer("/data/result")
+        .and_then(|result| result.as_array())
+        .ok_or_else(shape)?;
+    let mut sums: std::collections::BTreeMap<i64, f64> = std::collections::BTreeMap::new();
+    for (index, one) in series.iter().enumerate() {
+        let values = one
+            .get("values")
+            .and_then(|values| values.as_array())
+            .ok_or_else(|| shape().with_field(format!("data.result[{index}].values")))?;
+        for point in values {
+            let pair = point
+                .as_array()
+                .filter(|pair| pair.len() == 2)
+                .ok_or_else(|| shape().with_field(format!("data.result[{index}].values")))?;
+            let time = pair[0].as_f64().ok_or_else(|| shape().with_field("time"))? as i64;
+            let value = match &pair[1] {
+                serde_json::Value::String(text) => text.parse::<f64>().ok(),
+                other => other.as_f64(),
             }
+            .filter(|value| value.is_finite() && *value >= 0.0)
+            .ok_or_else(|| {
+                Diagnostic::file(
+                    file,
+                    format!("sample `{}` is not a non-negative number", pair[1]),
+                )
+                .with_field(format!("data.result[{index}].values"))
+            })?;
+            *sums.entry(time).or_insert(0.0) += value;
         }
     }
+    if sums.is_empty() {
+        return Err(
+            Diagnostic::file(file, "the query returned no samples").with_field("data.result")
+        );
+    }
+    let rows = sums
+        .into_iter()
+        .enumerate()
+        .map(|(index, (time, value))| Sample {
+            time,
+            value,
+            line: index as u64 + 1,
+        })
+        .collect();
+    Ok(Samples {
+        rows,
+        absolute: true,
+        zero_gaps: false,
+    })
+}
 
-    // Align to the scenario start: offsets start at 0; timestamps are absolute.
-    let first = times.first().copied().unwrap_or(0);
+/// AWS CLI `cloudwatch get-metric-data` output: `MetricDataResults[*]` with `Timestamps`
+/// (RFC 3339, newest first by default) and `Values`.
+fn read_cloudwatch(file: &str, input: impl Read, id: Option<&str>) -> Result<Samples, Diagnostic> {
+    let json = read_json(file, input)?;
+    let shape = || {
+        Diagnostic::file(file, "not a get-metric-data output").with_hint("expected {\"MetricDataResults\":[{\"Id\":\"m1\",\"Timestamps\":[...],\"Values\":[...]}]} from `aws cloudwatch get-metric-data`")
+    };
+    let results = json
+        .get("MetricDataResults")
+        .and_then(|results| results.as_array())
+        .ok_or_else(shape)?;
+    let result = match id {
+        Some(id) => results
+            .iter()
+            .find(|result| result.get("Id").and_then(|value| value.as_str()) == Some(id))
+            .ok_or_else(|| {
+                let ids: Vec<&str> = results
+                    .iter()
+                    .filter_map(|result| result.get("Id")?.as_str())
+                    .collect();
+                Diagnostic::file(file, format!("no result with Id `{id}`"))
+                    .with_field("MetricDataResults.Id")
+                    .with_hint(format!("ids: {}", ids.join(", ")))
+            })?,
+        None => results.first().ok_or_else(|| {
+            Diagnostic::file(file, "MetricDataResults is empty").with_field("MetricDataResults")
+        })?,
+    };
+    let times = result
+        .get("Timestamps")
+        .and_then(|value| value.as_array())
+        .ok_or_else(|| shape().with_field("Timestamps"))?;
+    let values = result
+        .get("Values")
+        .and_then(|value| value.as_array())
+        .ok_or_else(|| shape().with_field("Values"))?;
+    if times.len() != values.len() {
+        return Err(Diagnostic::file(
+            file,
+            format!("{} timestamps but {} values", times.len(), values.len()),
+        )
+        .with_field("MetricDataResults"));
+    }
+    let mut rows = Vec::with_capacity(times.len());
+    for (index, (time, value)) in times.iter().zip(values).enumerate() {
+        let text = time.as_str().unwrap_or("");
+        let instant = DateTime::parse_from_rfc3339(text).map_err(|_| {
+            Diagnostic::file(file, format!("timestamp `{text}` is not RFC 3339"))
+                .with_field(format!("Timestamps[{index}]"))
+        })?;
+        let value = value
+            .as_f64()
+            .filter(|value| value.is_finite() && *value >= 0.0)
+            .ok_or_else(|| {
+                Diagnostic::file(
+                    file,
+                    format!("value `{value}` is not a non-negative number"),
+                )
+                .with_field(format!("Values[{index}]"))
+            })?;
+        rows.push(Sample {
+            time: instant.timestamp(),
+            value,
+            line: index as u64 + 1,
+        });
+    }
+    if rows.is_empty() {
+        return Err(Diagnostic::file(file, "the result has no datapoints").with_field("Values"));
+    }
+    // CloudWatch lists newest first: order is not a defect here.
+    rows.sort_by_key(|sample| sample.time);
+    Ok(Samples {
+        rows,
+        absolute: true,
+        zero_gaps: false,
+    })
+}
+
+/// Orders, merges and fills samples into buckets, converting counts to rates.
+fn assemble(
+    file: &str,
+    mut samples: Samples,
+    step: Option<Seconds>,
+    format: &TraceFormat,
+    clock: &Clock,
+) -> Result<Trace, Diagnostic> {
+    let mut notes = Vec::new();
+    let rows = &mut samples.rows;
+    if let Some(position) = rows.windows(2).position(|pair| pair[1].time < pair[0].time) {
+        if !format.sort {
+            let row = rows[position + 1];
+            return Err(at_line(
+                file,
+                row.line,
+                1,
+                format!(
+                    "out of time order: {} comes after {}",
+                    row.time, rows[position].time
+                ),
+            )
+            .with_hint("sort the file, or set `order = \"sort\"` in the trace settings"));
+        }
+        rows.sort_by_key(|sample| sample.time);
+        notes.push("rows were out of time order and have been sorted".to_string());
+    }
+    // Duplicates.
+    let mut merged: Vec<Sample> = Vec::with_capacity(rows.len());
+    let mut duplicates = 0usize;
+    for row in rows.iter() {
+        match merged.last_mut() {
+            Some(last) if last.time == row.time => {
+                duplicates += 1;
+                match format.duplicates {
+                    DuplicatePolicy::Error => {
+                        return Err(at_line(
+                            file,
+                            row.line,
+                            1,
+                            format!("a duplicate row for time {}", row.time),
+                        )
+                        .with_hint("remove it, or set `duplicates = \"sum\"` or `\"last\"`"));
+                    }
+                    DuplicatePolicy::Sum => last.value += row.value,
+                    DuplicatePolicy::Last => last.value = row.value,
+                }
+            }
+            _ => merged.push(*row),
+        }
+    }
+    if duplicates > 0 {
+        notes.push(
+            format!(
+                "{duplicates} duplicate row(s) merged ({:?})",
+                format.duplicates
+            )
+            .to_lowercase(),
+        );
+    }
+    let step = match step {
+        Some(step) => step.max(1),
+        None => {
+            let smallest = merged
+                .windows(2)
+                .map(|pair| pair[1].time - pair[0].time)
+                .min();
+            match smallest {
+                Some(step) => step.max(1) as u64,
+                None => {
+                    return Err(Diagnostic::file(
+                        file,
+                        "cannot infer the bucket length from one row",
+                    )
+                    .with_hint("set `step` in the trace settings (e.g. step = \"60s\")"));
+                }
+            }
+        }
+    };
+    // Place on the calendar.
+    let origin = if samples.absolute {
+        clock.start.timestamp()
+    } else {
+        merged[0].time
+    };
+    let first = merged[0].time - origin;
+    // Fill buckets.
+    let mut values: Vec<f64> = Vec::with_capacity(merged.len());
+    let (mut filled, mut previous_time) = (0u64, merged[0].time);
+    for (index, row) in merged.iter().enumerate() {
+        let offset = row.time - merged[0].time;
+        if offset % step as i64 != 0 {
+            return Err(at_line(
+                file,
+                row.line,
+                1,
+                format!(
+                    "time {} is not on the {step} s grid of the first row",
+                    row.time
+                ),
+            )
+            .with_hint("traces must be evenly spaced; set `step` to the real bucket length"));
+        }
+        if index > 0 {
+            let missing = ((row.time - previous_time) / step as i64 - 1).max(0) as u64;
+            if missing > 0 {
+                let policy = if samples.zero_gaps {
+                    GapPolicy::Zero
+                } else {
+                    format.gaps
+                };
+                let fill = match policy {
+                    GapPolicy::Error => {
+                        return Err(at_line(file, row.line, 1, format!("a gap: expected time {}, found {} (step {step} s)", previous_time + step as i64, row.time))
+                            .with_hint("fill it with explicit rows, or set `gaps = \"zero\"` or `\"hold\"` in the trace settings"));
+                    }
+                    GapPolicy::Zero => 0.0,
+                    GapPolicy::Hold => *values.last().unwrap_or(&0.0),
+                };
+                if missing > 50_000_000 {
+                    return Err(at_line(file, row.line, 1, "the gap is too long to fill"));
+                }
+                values.extend(std::iter::repeat_n(fill, missing as usize));
+                if !samples.zero_gaps {
+                    filled += missing;
+                }
+            }
+        }
+        values.push(row.value);
+        previous_time = row.time;
+    }
+    if filled > 0 {
+        notes.push(format!("{filled} missing bucket(s) filled ({:?})", format.gaps).to_lowercase());
+    }
+    // Buckets before the scenario start are dropped.
     let skip = if first < 0 {
         first.unsigned_abs().div_ceil(step)
     } else {
         0
     };
     let start = (first as i128 + skip as i128 * step as i128).max(0) as u64;
-    let skip = usize::try_from(skip).unwrap_or(usize::MAX);
     let divisor = match format.kind {
         ValueKind::Count => step as f64,
         ValueKind::Rate => 1.0,
     };
+    let skip = usize::try_from(skip).unwrap_or(usize::MAX);
     let rates = values
-        .iter()
+        .into_iter()
         .skip(skip)
         .map(|value| value / divisor)
         .collect();
-    Ok(Trace { start, step, rates })
-}
-
-/// Time of a cell in simulated seconds (may be negative for timestamps before the start).
-/// A number is an offset in seconds from the first row; otherwise an RFC 3339 timestamp.
-fn parse_time(cell: &str, clock: &Clock) -> Option<i64> {
-    if let Ok(offset) = cell.parse::<i64>() {
-        return Some(offset);
-    }
-    let instant = DateTime::parse_from_rfc3339(cell).ok()?;
-    Some((instant - clock.start).num_seconds())
-}
-
-fn row_error(file: &str, line: u64, message: &str) -> Diagnostic {
-    let mut diagnostic = Diagnostic::file(file, message).with_hint(
-        "traces must be contiguous, evenly spaced and in time order; fill gaps with explicit zero rows",
-    );
-    diagnostic.line = line as usize;
-    diagnostic.column = 1;
-    diagnostic
+    Ok(Trace {
+        start,
+        step,
+        rates,
+        notes,
+    })
 }
 
 fn csv_error(file: &str, error: &csv::Error) -> Diagnostic {
@@ -263,7 +742,6 @@ fn csv_error(file: &str, error: &csv::Error) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::DateTime;
 
     fn clock() -> Clock {
         Clock {
@@ -272,12 +750,7 @@ mod tests {
     }
 
     fn counts(time_column: &str) -> TraceFormat {
-        TraceFormat {
-            time_column: Some(time_column.into()),
-            value_column: "requests".into(),
-            kind: ValueKind::Count,
-            step: None,
-        }
+        TraceFormat::csv(Some(time_column), "requests", ValueKind::Count)
     }
 
     #[test]
@@ -296,6 +769,17 @@ mod tests {
             "timestamp_local,requests\n1995-06-30T23:59:00-04:00,5\n1995-07-01T00:00:00-04:00,60\n";
         let trace = parse_csv("t.csv", text, &counts("timestamp_local"), &clock()).unwrap();
         assert_eq!((trace.start, trace.rates.clone()), (0, vec![1.0]));
+        // Epoch seconds and other zones land on the same calendar.
+        let epoch = "t,requests\n804571200,60\n804571260,120\n";
+        let trace = parse_csv("t.csv", epoch, &counts("t"), &clock()).unwrap();
+        assert_eq!((trace.start, trace.rates.clone()), (0, vec![1.0, 2.0]));
+        let utc = "t,requests\n1995-07-01T04:01:00Z,60\n1995-07-01T04:02:00Z,60\n";
+        assert_eq!(
+            parse_csv("t.csv", utc, &counts("t"), &clock())
+                .unwrap()
+                .start,
+            60
+        );
     }
 
     #[test]
@@ -308,11 +792,30 @@ mod tests {
         let duplicate = "offset_seconds,requests\n0,1\n60,1\n60,1\n";
         let error = parse_csv("t.csv", duplicate, &counts("offset_seconds"), &clock()).unwrap_err();
         assert!(error.message.contains("duplicate"), "{}", error.message);
+        assert_eq!(error.line, 4);
 
         let bad = "offset_seconds,requests\n0,1\n60,many\n";
         let error = parse_csv("t.csv", bad, &counts("offset_seconds"), &clock()).unwrap_err();
         assert_eq!((error.line, error.column), (3, 4));
         assert_eq!(error.field.as_deref(), Some("requests"));
+    }
+
+    #[test]
+    fn repair_policies_fill_merge_sort_and_say_so() {
+        let mut format = counts("offset_seconds");
+        format.step = Some(60);
+        format.gaps = GapPolicy::Hold;
+        format.duplicates = DuplicatePolicy::Sum;
+        format.sort = true;
+        let text = "offset_seconds,requests\n120,60\n0,60\n0,60\n240,30\n";
+        let trace = parse_csv("t.csv", text, &format, &clock()).unwrap();
+        assert_eq!(trace.rates, vec![2.0, 2.0, 1.0, 1.0, 0.5]);
+        assert_eq!(trace.notes.len(), 3, "{:?}", trace.notes);
+        format.gaps = GapPolicy::Zero;
+        let trace = parse_csv("t.csv", text, &format, &clock()).unwrap();
+        assert_eq!(trace.rates, vec![2.0, 0.0, 1.0, 0.0, 0.5]);
+        let unsorted = parse_csv("t.csv", text, &counts("offset_seconds"), &clock()).unwrap_err();
+        assert!(unsorted.message.contains("out of time order"));
     }
 
     #[test]

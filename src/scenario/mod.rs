@@ -88,12 +88,12 @@ pub fn load_str(file: &str, text: &str, base: &Path) -> Result<Loaded, Diagnosti
         |relative: &str, format: &TraceFormat, clock: &Clock| -> Result<Trace, Diagnostic> {
             let trace_path = base.join(relative);
             let trace_label = trace_path.display().to_string();
-            let text = std::fs::read_to_string(&trace_path).map_err(|error| {
+            let file = std::fs::File::open(&trace_path).map_err(|error| {
                 Diagnostic::file(&trace_label, format!("cannot read trace: {error}"))
                     .with_field("load.trace.path")
                     .with_hint("trace paths are relative to the scenario file")
             })?;
-            trace::parse_csv(&trace_label, &text, format, clock)
+            trace::parse(&trace_label, file, format, clock)
         };
     let Parsed {
         scenario,

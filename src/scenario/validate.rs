@@ -2,7 +2,7 @@
 
 use super::wire;
 use crate::error::{Diagnostic, did_you_mean};
-use crate::load::trace::{TraceFormat, ValueKind};
+use crate::load::trace::{DuplicatePolicy, GapPolicy, Source, TimeFormat, TraceFormat, ValueKind};
 use crate::load::{Base, Burst, DailyWindow, Diurnal, Growth, GrowthShape, LoadSpec, Noise, Trace};
 use crate::model::*;
 use crate::time::{Clock, Seconds, SimTime, format_duration};
@@ -365,6 +365,106 @@ fn expect(checker: &mut Checker, wire: Option<&wire::ExpectWire>) -> Expect {
     }
 }
 
+/// The reading settings of `[load.trace]`; keys that do not fit the format are errors.
+fn trace_format(checker: &mut Checker, trace: &wire::TraceWire) -> TraceFormat {
+    use wire::TraceSourceWire as Format;
+    let span = trace.path.span();
+    let source = match trace.format {
+        Format::Csv => {
+            if trace.value_column.is_none() {
+                checker.error(
+                    span.clone(),
+                    "load.trace.value_column",
+                    "a CSV trace needs `value_column`",
+                    "e.g. value_column = \"requests\"",
+                );
+            }
+            Source::Csv {
+                time_column: trace.time_column.clone(),
+                value_column: trace.value_column.clone().unwrap_or_default(),
+            }
+        }
+        Format::AccessLog => Source::AccessLog {
+            bucket: trace.bucket.map_or(60, |value| value.0).max(1),
+        },
+        Format::Prometheus => Source::Prometheus,
+        Format::Cloudwatch => Source::CloudWatch {
+            id: trace.id.clone(),
+        },
+    };
+    let foreign: Vec<&str> = [
+        (
+            "time_column",
+            trace.time_column.is_some() && trace.format != Format::Csv,
+        ),
+        (
+            "value_column",
+            trace.value_column.is_some() && trace.format != Format::Csv,
+        ),
+        (
+            "bucket",
+            trace.bucket.is_some() && trace.format != Format::AccessLog,
+        ),
+        (
+            "id",
+            trace.id.is_some() && trace.format != Format::Cloudwatch,
+        ),
+        (
+            "kind",
+            trace.kind.is_some() && trace.format == Format::AccessLog,
+        ),
+    ]
+    .iter()
+    .filter(|(_, set)| *set)
+    .map(|(key, _)| *key)
+    .collect();
+    for key in foreign {
+        checker.error(
+            span.clone(),
+            "load.trace",
+            format!("`{key}` does not apply to format `{:?}`", trace.format).to_lowercase(),
+            "csv takes time_column / value_column, access_log takes bucket, cloudwatch takes id",
+        );
+    }
+    let kind = match (trace.format, trace.kind) {
+        (Format::AccessLog, _) => ValueKind::Count,
+        (_, Some(wire::TraceKindWire::Count)) => ValueKind::Count,
+        (_, Some(wire::TraceKindWire::Rate)) => ValueKind::Rate,
+        (Format::Csv, None) => {
+            checker.error(
+                span.clone(),
+                "load.trace.kind",
+                "say whether the values are counts or rates",
+                "kind = \"count\" (requests per bucket) or \"rate\" (requests per second)",
+            );
+            ValueKind::Count
+        }
+        (_, None) => ValueKind::Rate,
+    };
+    TraceFormat {
+        source,
+        kind,
+        step: trace.step.map(|value| value.0),
+        time: match trace.time_format {
+            wire::TimeFormatWire::Auto => TimeFormat::Auto,
+            wire::TimeFormatWire::Offset => TimeFormat::Offset,
+            wire::TimeFormatWire::Epoch => TimeFormat::Epoch,
+            wire::TimeFormatWire::Rfc3339 => TimeFormat::Rfc3339,
+        },
+        gaps: match trace.gaps {
+            wire::GapsWire::Error => GapPolicy::Error,
+            wire::GapsWire::Zero => GapPolicy::Zero,
+            wire::GapsWire::Hold => GapPolicy::Hold,
+        },
+        duplicates: match trace.duplicates {
+            wire::DuplicatesWire::Error => DuplicatePolicy::Error,
+            wire::DuplicatesWire::Sum => DuplicatePolicy::Sum,
+            wire::DuplicatesWire::Last => DuplicatePolicy::Last,
+        },
+        sort: matches!(trace.order, wire::OrderWire::Sort),
+    }
+}
+
 fn load_spec(
     checker: &mut Checker,
     load: &wire::LoadSection,
@@ -381,15 +481,7 @@ fn load_spec(
             "requests per second",
         )),
         (None, Some(trace)) => {
-            let format = TraceFormat {
-                time_column: trace.time_column.clone(),
-                value_column: trace.value_column.clone(),
-                kind: match trace.kind {
-                    wire::TraceKindWire::Count => ValueKind::Count,
-                    wire::TraceKindWire::Rate => ValueKind::Rate,
-                },
-                step: trace.step.map(|step| step.0),
-            };
+            let format = trace_format(checker, trace);
             match read_trace(trace.path.get_ref(), &format, clock) {
                 Ok(parsed) => {
                     if parsed.start > 0 || parsed.end() < duration {

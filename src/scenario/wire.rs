@@ -256,13 +256,71 @@ pub struct LoadSection {
 #[serde(deny_unknown_fields)]
 pub struct TraceWire {
     pub path: Spanned<String>,
+    #[serde(default)]
+    pub format: TraceSourceWire,
     pub time_column: Option<String>,
-    pub value_column: String,
-    pub kind: TraceKindWire,
+    pub value_column: Option<String>,
+    pub kind: Option<TraceKindWire>,
     pub step: Option<Duration>,
+    pub bucket: Option<Duration>,
+    pub id: Option<String>,
+    #[serde(default)]
+    pub time_format: TimeFormatWire,
+    #[serde(default)]
+    pub gaps: GapsWire,
+    #[serde(default)]
+    pub duplicates: DuplicatesWire,
+    #[serde(default)]
+    pub order: OrderWire,
 }
 
-#[derive(Debug, Deserialize, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Deserialize, Default, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum TraceSourceWire {
+    #[default]
+    Csv,
+    AccessLog,
+    Prometheus,
+    Cloudwatch,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum TimeFormatWire {
+    #[default]
+    Auto,
+    Offset,
+    Epoch,
+    Rfc3339,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum GapsWire {
+    #[default]
+    Error,
+    Zero,
+    Hold,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum DuplicatesWire {
+    #[default]
+    Error,
+    Sum,
+    Last,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderWire {
+    #[default]
+    Error,
+    Sort,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TraceKindWire {
     Count,
