@@ -68,6 +68,8 @@ pub enum Chart<'a> {
     Overlay(&'a [TimelineSeries]),
     /// Cost and SLA violation per policy.
     Bars(&'a [PolicyBar]),
+    /// A trace on its own: the load, downsampled with envelopes.
+    Load(&'a TimelineSeries),
     /// A metric over two sweep parameters.
     Heatmap(&'a Heatmap),
     /// Cost against SLA violation over a sweep.
@@ -77,7 +79,7 @@ pub enum Chart<'a> {
 impl Chart<'_> {
     fn size(&self) -> (u32, u32) {
         match self {
-            Chart::Timeline(_) | Chart::Overlay(_) => TIMELINE_SIZE,
+            Chart::Timeline(_) | Chart::Overlay(_) | Chart::Load(_) => TIMELINE_SIZE,
             Chart::Bars(_) => BARS_SIZE,
             Chart::Heatmap(_) | Chart::Pareto(_) => (900, 640),
         }
@@ -89,6 +91,7 @@ impl Chart<'_> {
             Chart::Timeline(series) => draw_timeline(root, series),
             Chart::Overlay(all) => draw_overlay(root, all),
             Chart::Bars(bars) => draw_bars(root, bars),
+            Chart::Load(series) => draw_load(root, series),
             Chart::Heatmap(map) => draw_heatmap(root, map),
             Chart::Pareto(pareto) => draw_pareto(root, pareto),
         }?;
@@ -552,6 +555,57 @@ fn step_points(buckets: &[Bucket], value: fn(&Bucket) -> f64) -> Vec<(DateTime<F
         points.push((bucket.end, value(bucket)));
     }
     points
+}
+
+fn draw_load<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    series: &TimelineSeries,
+) -> Result<(), String> {
+    let peak = series.load.iter().copied().fold(1.0, f64::max) * 1.12;
+    let title = format!("{}: request rate", series.policy);
+    let mut chart = time_chart(root, &title, series, peak)?;
+    let buckets = series.buckets();
+    let band: Vec<(DateTime<FixedOffset>, f64)> = buckets
+        .iter()
+        .map(|bucket| (bucket.start, bucket.load_max))
+        .chain(
+            buckets
+                .iter()
+                .rev()
+                .map(|bucket| (bucket.start, bucket.load_min)),
+        )
+        .collect();
+    chart
+        .draw_series(std::iter::once(Polygon::new(
+            band,
+            CAPACITY_COLOR.mix(0.25).filled(),
+        )))
+        .map_err(text)?
+        .label("min / max per drawn point")
+        .legend(|(x, y)| {
+            Rectangle::new(
+                [(x, y - 6), (x + 16, y + 6)],
+                CAPACITY_COLOR.mix(0.25).filled(),
+            )
+        });
+    chart
+        .draw_series(LineSeries::new(
+            buckets.iter().map(|bucket| (bucket.start, bucket.load_max)),
+            CAPACITY_COLOR.stroke_width(1),
+        ))
+        .map_err(text)?
+        .label("load (req/s)")
+        .legend(|(x, y)| {
+            PathElement::new(vec![(x, y), (x + 16, y)], CAPACITY_COLOR.stroke_width(2))
+        });
+    chart
+        .configure_series_labels()
+        .label_font((FONT, 14))
+        .background_style(WHITE.mix(0.85))
+        .border_style(RGBColor(180, 180, 180))
+        .position(SeriesLabelPosition::UpperLeft)
+        .draw()
+        .map_err(text)
 }
 
 fn draw_overlay<DB: DrawingBackend>(

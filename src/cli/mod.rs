@@ -2,6 +2,7 @@
 //! maps results to exit codes (0 success, 1 a gate failed, 2 bad input or I/O).
 
 mod sweep;
+mod trace;
 
 use crate::engine::{self, RunOptions};
 use crate::error::Diagnostics;
@@ -59,6 +60,9 @@ enum Command {
     Merge(sweep::MergeArgs),
     /// The cheapest configuration of the sweep whose SLA violation stays under a target.
     Plan(sweep::PlanArgs),
+    /// Look at a trace (stats, plot) or build one from an access log.
+    #[command(subcommand)]
+    Trace(trace::TraceCommand),
     /// Draw the charts of a `compare --out` or `run --out` directory without re-running.
     Plot {
         /// Output directory of `compare` or `run`.
@@ -86,6 +90,7 @@ pub fn main() -> ExitCode {
         Command::Plot { dir } => plot(&dir),
         Command::Check(args) => check(&args),
         Command::Sweep(args) => sweep::sweep(&args),
+        Command::Trace(command) => trace::run(&command),
         Command::Merge(args) => sweep::merge(&args),
         Command::Plan(args) => sweep::plan(&args),
     };

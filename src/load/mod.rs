@@ -6,6 +6,7 @@
 //! no I/O, and the same seed always gives the same series. Reading trace files lives in
 //! [`trace`].
 
+pub mod stats;
 pub mod trace;
 
 pub use trace::Trace;

@@ -129,6 +129,8 @@ pub struct Trace {
     pub rates: Vec<f64>,
     /// Repairs made under the format's policies (filled gaps, merged duplicates, sorting).
     pub notes: Vec<String>,
+    /// Requests in the kept buckets, summed from the file's own values (exact for counts).
+    pub total: f64,
 }
 
 impl Trace {
@@ -139,7 +141,7 @@ impl Trace {
 
     /// Total requests in the trace.
     pub fn total_requests(&self) -> f64 {
-        self.rates.iter().sum::<f64>() * self.step as f64
+        self.total
     }
 
     /// Mean rate over each of `ticks` periods of `period` seconds, weighting buckets by
@@ -716,16 +718,18 @@ fn assemble(
         ValueKind::Rate => 1.0,
     };
     let skip = usize::try_from(skip).unwrap_or(usize::MAX);
-    let rates = values
-        .into_iter()
-        .skip(skip)
-        .map(|value| value / divisor)
-        .collect();
+    let kept = values.get(skip.min(values.len())..).unwrap_or(&[]);
+    let total = match format.kind {
+        ValueKind::Count => kept.iter().sum(),
+        ValueKind::Rate => kept.iter().sum::<f64>() * step as f64,
+    };
+    let rates = kept.iter().map(|value| value / divisor).collect();
     Ok(Trace {
         start,
         step,
         rates,
         notes,
+        total,
     })
 }
 

@@ -1,0 +1,202 @@
+//! Trace inputs from the ecosystem: CSV (the real NASA log), access logs, Prometheus and
+//! CloudWatch exports, and the `trace` commands.
+
+use assert_cmd::cargo::cargo_bin_cmd;
+use predicates::prelude::*;
+use scaleplan::scenario;
+use std::fs;
+
+const NASA: &str = "scenarios/traces/nasa-http-1995-07-per-minute.csv";
+
+// The NASA July 1995 log has 1,891,713 requests (shared/traces/README.md): every one is read.
+#[test]
+fn nasa_july_total_is_exact() {
+    let output = cargo_bin_cmd!("scaleplan")
+        .args([
+            "trace",
+            "stats",
+            NASA,
+            "--time-column",
+            "timestamp_local",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["total_requests"], 1_891_713.0);
+    assert_eq!(json["buckets"], 39_693);
+    assert_eq!(json["peak_rps"], 6.75); // 405 requests in one minute
+    // Through a scenario: the first 14 days are replayed at 100x; requests are preserved.
+    let loaded = scenario::load(std::path::Path::new("scenarios/nasa-predictive.toml")).unwrap();
+    let fourteen_days: f64 = fs::read_to_string(NASA)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .take(14 * 1440)
+        .map(|line| line.rsplit(',').next().unwrap().parse::<f64>().unwrap())
+        .sum();
+    assert!(
+        (loaded.load.total_requests() - 100.0 * fourteen_days).abs() < 1e-3,
+        "{} vs {}",
+        loaded.load.total_requests(),
+        100.0 * fourteen_days
+    );
+}
+
+/// A scenario replaying `trace` (a `[load.trace]` body) for `duration` from `start`.
+fn scenario_text(start: &str, duration: &str, trace: &str) -> String {
+    format!(
+        "[scenario]\nname = \"t\"\nstart = \"{start}\"\nduration = \"{duration}\"\n\n[instance_types.s]\ncapacity_rps = 10\nprice_per_hour = 1\n\n[load.trace]\n{trace}\n\n[[group]]\nname = \"g\"\ninstance_type = \"s\"\nmin = 1\nmax = 1\n"
+    )
+}
+
+fn load(text: &str, files: &[(&str, &str)]) -> Result<scenario::Loaded, String> {
+    let directory = tempfile::tempdir().unwrap();
+    for (name, content) in files {
+        fs::write(directory.path().join(name), content).unwrap();
+    }
+    scenario::load_str("t.toml", text, directory.path()).map_err(|errors| errors.to_string())
+}
+
+// Common Log Format and nginx "combined" lines, counted per minute; empty minutes are zero.
+#[test]
+fn access_logs_are_counted_per_bucket() {
+    let log = r#"192.168.1.20 - - [02/Mar/2026:11:00:05 +0800] "GET /menu HTTP/1.1" 200 512
+192.168.1.21 - alice [02/Mar/2026:11:00:59 +0800] "POST /order HTTP/1.1" 201 88 "https://example.com/" "Mozilla/5.0 (X11; Linux x86_64)"
+192.168.1.22 - - [02/Mar/2026:03:02:30 +0000] "GET /menu HTTP/1.1" 200 512 "-" "curl/8.5.0"
+"#;
+    let text = scenario_text(
+        "2026-03-02T11:00:00+08:00",
+        "3m",
+        "path = \"access.log\"\nformat = \"access_log\"\nbucket = \"60s\"",
+    );
+    let loaded = load(&text, &[("access.log", log)]).unwrap();
+    // Minute 0: two requests; minute 1: none; minute 2 (03:02 UTC = 11:02 +08:00): one.
+    assert_eq!(loaded.load.values, vec![2.0 / 60.0, 0.0, 1.0 / 60.0]);
+    let directory = tempfile::tempdir().unwrap();
+    fs::write(directory.path().join("access.log"), log).unwrap();
+    cargo_bin_cmd!("scaleplan")
+        .args(["trace", "from-log", "--bucket", "60s"])
+        .arg(directory.path().join("access.log"))
+        .assert()
+        .success()
+        .stdout("timestamp_utc,offset_seconds,requests\n2026-03-02T03:00:00Z,0,2\n2026-03-02T03:01:00Z,60,0\n2026-03-02T03:02:00Z,120,1\n");
+    let broken = format!("{log}not a log line\n");
+    let error = load(&text, &[("access.log", &broken)]).unwrap_err();
+    assert!(error.contains("access.log:4:1"), "{error}");
+}
+
+// A Prometheus /api/v1/query_range response, two series (one per instance) summed.
+#[test]
+fn prometheus_query_range_series_are_summed() {
+    let json = r#"{"status":"success","data":{"resultType":"matrix","result":[
+        {"metric":{"instance":"a:9100"},"values":[[1772420400,"10"],[1772420460,"12.5"],[1772420520,"9"]]},
+        {"metric":{"instance":"b:9100"},"values":[[1772420400,"5"],[1772420460,"7.5"],[1772420520,"1"]]}]}}"#;
+    let text = scenario_text(
+        "2026-03-02T03:00:00Z",
+        "3m",
+        "path = \"prom.json\"\nformat = \"prometheus\"",
+    );
+    let loaded = load(&text, &[("prom.json", json)]).unwrap();
+    assert_eq!(loaded.load.values, vec![15.0, 20.0, 10.0]);
+    let error = load(
+        &text,
+        &[("prom.json", r#"{"status":"error","error":"bad query"}"#)],
+    )
+    .unwrap_err();
+    assert!(
+        error.contains("not a Prometheus query_range response"),
+        "{error}"
+    );
+}
+
+// `aws cloudwatch get-metric-data` output: newest first, Sum per 5 minutes (counts).
+#[test]
+fn cloudwatch_metric_data_is_read_in_time_order() {
+    let json = r#"{"MetricDataResults":[{"Id":"requests","Label":"RequestCount","Timestamps":
+        ["2026-03-02T03:10:00+00:00","2026-03-02T03:05:00+00:00","2026-03-02T03:00:00+00:00"],
+        "Values":[600.0,3000.0,300.0],"StatusCode":"Complete"}],"Messages":[]}"#;
+    let text = scenario_text(
+        "2026-03-02T03:00:00Z",
+        "15m",
+        "path = \"cw.json\"\nformat = \"cloudwatch\"\nkind = \"count\"\nid = \"requests\"",
+    );
+    let loaded = load(&text, &[("cw.json", json)]).unwrap();
+    let per_five_minutes: Vec<f64> = loaded.load.values.chunks(5).map(|chunk| chunk[0]).collect();
+    assert_eq!(per_five_minutes, vec![1.0, 10.0, 2.0]);
+    let missing = text.replace("id = \"requests\"", "id = \"latency\"");
+    assert!(
+        load(&missing, &[("cw.json", json)])
+            .unwrap_err()
+            .contains("no result with Id `latency`")
+    );
+}
+
+// Epoch seconds, gaps filled by a named policy, and the strict default.
+#[test]
+fn epoch_times_and_gap_policies() {
+    let csv = "time,rps\n1772420400,10\n1772420460,20\n1772420580,40\n";
+    let strict = scenario_text(
+        "2026-03-02T03:00:00Z",
+        "4m",
+        "path = \"t.csv\"\ntime_column = \"time\"\nvalue_column = \"rps\"\nkind = \"rate\"",
+    );
+    let error = load(&strict, &[("t.csv", csv)]).unwrap_err();
+    assert!(
+        error.contains("t.csv:4:1") && error.contains("a gap"),
+        "{error}"
+    );
+    let hold = strict.replace("kind = \"rate\"", "kind = \"rate\"\ngaps = \"hold\"");
+    assert_eq!(
+        load(&hold, &[("t.csv", csv)]).unwrap().load.values,
+        vec![10.0, 20.0, 20.0, 40.0]
+    );
+    let zero = strict.replace(
+        "kind = \"rate\"",
+        "kind = \"rate\"\ngaps = \"zero\"\ntime_format = \"epoch\"",
+    );
+    assert_eq!(
+        load(&zero, &[("t.csv", csv)]).unwrap().load.values,
+        vec![10.0, 20.0, 0.0, 40.0]
+    );
+}
+
+#[test]
+fn trace_plot_draws_the_trace() {
+    let directory = tempfile::tempdir().unwrap();
+    cargo_bin_cmd!("scaleplan")
+        .args([
+            "trace",
+            "plot",
+            NASA,
+            "--time-column",
+            "timestamp_local",
+            "--out",
+        ])
+        .arg(directory.path())
+        .assert()
+        .success();
+    let svg = fs::read_to_string(directory.path().join("trace.svg")).unwrap();
+    let document = roxmltree::Document::parse(&svg).unwrap();
+    let texts: Vec<String> = document
+        .descendants()
+        .filter(|node| node.has_tag_name("text"))
+        .filter_map(|node| node.text().map(|text| text.trim().to_string()))
+        .collect();
+    assert!(
+        texts.contains(&"nasa-http-1995-07-per-minute.csv: request rate".to_string()),
+        "{texts:?}"
+    );
+    assert!(texts.contains(&"requests per second".to_string()));
+    assert!(svg.len() < 400_000);
+    cargo_bin_cmd!("scaleplan")
+        .args(["trace", "stats", "no-such.csv"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot read trace"));
+}
