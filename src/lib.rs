@@ -13,6 +13,7 @@
 //! - [`report`]: summaries, comparisons, JSON, CSV and Markdown rendered to bytes.
 //! - [`plot`]: charts as SVG and PNG bytes (the only module that uses plotters).
 //! - [`check`]: the CI gate: outcomes against a baseline and the scenario budgets.
+//! - [`import`]: AWS Auto Scaling JSON to a scenario.
 //! - [`cli`]: the command line, the only place that prints and writes files.
 //!
 //! # Simulation lifecycle
@@ -27,6 +28,7 @@ pub mod cli;
 pub mod compare;
 pub mod engine;
 pub mod error;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod plot;

@@ -1,6 +1,7 @@
 //! The command line: parses arguments, calls the library, prints, writes files atomically and
 //! maps results to exit codes (0 success, 1 a gate failed, 2 bad input or I/O).
 
+mod import;
 mod sweep;
 mod trace;
 
@@ -60,6 +61,9 @@ enum Command {
     Merge(sweep::MergeArgs),
     /// The cheapest configuration of the sweep whose SLA violation stays under a target.
     Plan(sweep::PlanArgs),
+    /// Build a scenario from an existing scaling group.
+    #[command(subcommand)]
+    Import(import::ImportCommand),
     /// Look at a trace (stats, plot) or build one from an access log.
     #[command(subcommand)]
     Trace(trace::TraceCommand),
@@ -91,6 +95,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check(&args),
         Command::Sweep(args) => sweep::sweep(&args),
         Command::Trace(command) => trace::run(&command),
+        Command::Import(command) => import::run(&command),
         Command::Merge(args) => sweep::merge(&args),
         Command::Plan(args) => sweep::plan(&args),
     };
