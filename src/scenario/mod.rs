@@ -203,6 +203,15 @@ fn toml_diagnostic(file: &str, text: &str, error: &toml::de::Error) -> Diagnosti
         Some((head, _)) if headline.starts_with("unknown") => head.to_string(),
         _ => headline,
     };
+    // A key missing from the top level has no place in the file to point at.
+    if message.starts_with("missing field") && span.end <= 1 {
+        let key = message.split('`').nth(1).unwrap_or("").to_string();
+        return Diagnostic::file(file, headline)
+            .with_field(key.clone())
+            .with_hint(format!(
+                "add a `[{key}]` table (see docs/scenario-format.md)"
+            ));
+    }
     let mut diagnostic = Diagnostic::at_span(file, text, span.clone(), headline);
     if let Some(field) = field_at(text, span.start) {
         diagnostic = diagnostic.with_field(field);

@@ -1,0 +1,19 @@
+//! Any bytes as a CSV trace, in each time format and repair policy.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use scaleplan::load::trace::{self, DuplicatePolicy, GapPolicy, TimeFormat, TraceFormat, ValueKind};
+use scaleplan::time::Clock;
+
+fuzz_target!(|data: &[u8]| {
+    let clock = Clock { start: chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap() };
+    let selector = data.first().copied().unwrap_or(0);
+    let mut format = TraceFormat::csv(if selector & 1 == 0 { Some("t") } else { None }, "v", if selector & 2 == 0 { ValueKind::Count } else { ValueKind::Rate });
+    format.time = [TimeFormat::Auto, TimeFormat::Offset, TimeFormat::Epoch, TimeFormat::Rfc3339][(selector as usize >> 2) & 3];
+    format.gaps = [GapPolicy::Error, GapPolicy::Zero, GapPolicy::Hold][(selector as usize >> 4) % 3];
+    format.duplicates = if selector & 64 == 0 { DuplicatePolicy::Error } else { DuplicatePolicy::Sum };
+    format.sort = selector & 128 != 0;
+    if let Ok(parsed) = trace::parse("fuzz.csv", data.get(1..).unwrap_or(&[]), &format, &clock) {
+        let _ = parsed.resample(60, parsed.rates.len().min(10_000));
+    }
+});

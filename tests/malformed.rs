@@ -1,0 +1,74 @@
+//! A corpus of malformed scenarios and traces (tests/malformed/*.toml, with the trace files
+//! they name). Each must fail with exactly the error a user sees (the `.stderr` snapshot beside
+//! it), exit 2, and leave no output behind. `SNAPSHOT_UPDATE=1 cargo test --test malformed`
+//! rewrites the snapshots; review the diff before committing.
+
+use assert_cmd::cargo::cargo_bin_cmd;
+use std::fs;
+use std::path::Path;
+
+#[test]
+fn every_malformed_input_fails_cleanly_with_its_snapshot() {
+    let corpus = Path::new("tests/malformed");
+    let mut cases: Vec<_> = fs::read_dir(corpus)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|extension| extension == "toml")
+        })
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 40, "only {} cases", cases.len());
+    let update = std::env::var_os("SNAPSHOT_UPDATE").is_some();
+    let mut failures = Vec::new();
+    for case in &cases {
+        // Run from a scratch copy of the corpus, so messages name `case.toml` and nothing
+        // outside the temporary directory can be written.
+        let directory = tempfile::tempdir().unwrap();
+        for entry in fs::read_dir(corpus).unwrap() {
+            let path = entry.unwrap().path();
+            fs::copy(&path, directory.path().join(path.file_name().unwrap())).unwrap();
+        }
+        let name = case.file_name().unwrap().to_str().unwrap();
+        let output = cargo_bin_cmd!("scaleplan")
+            .current_dir(directory.path())
+            .args(["run", name, "--out", "out"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr)
+            .replace(&directory.path().display().to_string(), "<dir>");
+        let snapshot = case.with_extension("stderr");
+        if output.status.code() != Some(2) {
+            failures.push(format!(
+                "{name}: exit {:?}, stderr:\n{stderr}",
+                output.status.code()
+            ));
+        }
+        if stderr.contains("panicked") {
+            failures.push(format!("{name}: panicked:\n{stderr}"));
+        }
+        if directory.path().join("out").exists() {
+            failures.push(format!("{name}: an output directory was left behind"));
+        }
+        if !output.stdout.is_empty() {
+            failures.push(format!("{name}: printed to stdout"));
+        }
+        if update {
+            fs::write(&snapshot, &stderr).unwrap();
+        } else {
+            match fs::read_to_string(&snapshot) {
+                Ok(expected) if expected == stderr => {}
+                Ok(expected) => failures.push(format!("{name}: stderr differs from its snapshot\n--- expected\n{expected}\n--- actual\n{stderr}")),
+                Err(_) => failures.push(format!("{name}: no snapshot {}", snapshot.display())),
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n\n")
+    );
+}
