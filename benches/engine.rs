@@ -95,5 +95,24 @@ fn replay(criterion: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, replay);
+/// Issue 8 target: a 5-million-row per-second trace loads in well under a second.
+fn parse_trace(criterion: &mut Criterion) {
+    use scaleplan::load::trace::{self, TraceFormat, ValueKind};
+    let mut text = String::from("offset_seconds,requests\n");
+    for second in 0..5_000_000u64 {
+        text.push_str(&format!("{second},{}\n", (second * 7919) % 21));
+    }
+    let clock = scaleplan::time::Clock {
+        start: chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap(),
+    };
+    let format = TraceFormat::csv(Some("offset_seconds"), "requests", ValueKind::Count);
+    let mut group = criterion.benchmark_group("trace");
+    group.sample_size(10);
+    group.bench_function("parse_csv_5m_rows_per_second", |bencher| {
+        bencher.iter(|| trace::parse_csv("bench.csv", black_box(&text), &format, &clock).unwrap().rates.len())
+    });
+    group.finish();
+}
+
+criterion_group!(benches, replay, parse_trace);
 criterion_main!(benches);

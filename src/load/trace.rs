@@ -169,6 +169,9 @@ impl Trace {
     }
 }
 
+/// Largest absolute time accepted, in seconds (about 31,700 years).
+const MAX_TIME_SECONDS: u64 = 1_000_000_000_000;
+
 /// One timed value and the line it came from.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Sample {
@@ -582,6 +585,11 @@ fn assemble(
 ) -> Result<Trace, Diagnostic> {
     let mut notes = Vec::new();
     let rows = &mut samples.rows;
+    // Times beyond ±31,000 years are typos; refusing them keeps every difference in range.
+    if let Some(row) = rows.iter().find(|row| row.time.unsigned_abs() > MAX_TIME_SECONDS) {
+        return Err(at_line(file, row.line, 1, format!("time {} is out of range", row.time))
+            .with_hint("offsets and epoch times are seconds; check the time column"));
+    }
     if let Some(position) = rows.windows(2).position(|pair| pair[1].time < pair[0].time) {
         if !format.sort {
             let row = rows[position + 1];
@@ -600,29 +608,28 @@ fn assemble(
         notes.push("rows were out of time order and have been sorted".to_string());
     }
     // Duplicates.
-    let mut merged: Vec<Sample> = Vec::with_capacity(rows.len());
+    // Merge duplicates in place: memory stays one sample per row.
     let mut duplicates = 0usize;
-    for row in rows.iter() {
-        match merged.last_mut() {
-            Some(last) if last.time == row.time => {
-                duplicates += 1;
-                match format.duplicates {
-                    DuplicatePolicy::Error => {
-                        return Err(at_line(
-                            file,
-                            row.line,
-                            1,
-                            format!("a duplicate row for time {}", row.time),
-                        )
+    let mut kept = 0usize;
+    for index in 0..rows.len() {
+        let row = rows[index];
+        if kept > 0 && rows[kept - 1].time == row.time {
+            duplicates += 1;
+            match format.duplicates {
+                DuplicatePolicy::Error => {
+                    return Err(at_line(file, row.line, 1, format!("a duplicate row for time {}", row.time))
                         .with_hint("remove it, or set `duplicates = \"sum\"` or `\"last\"`"));
-                    }
-                    DuplicatePolicy::Sum => last.value += row.value,
-                    DuplicatePolicy::Last => last.value = row.value,
                 }
+                DuplicatePolicy::Sum => rows[kept - 1].value += row.value,
+                DuplicatePolicy::Last => rows[kept - 1].value = row.value,
             }
-            _ => merged.push(*row),
+        } else {
+            rows[kept] = row;
+            kept += 1;
         }
     }
+    rows.truncate(kept);
+    let merged = std::mem::take(rows);
     if duplicates > 0 {
         notes.push(
             format!(
@@ -820,6 +827,17 @@ mod tests {
         assert_eq!(trace.rates, vec![2.0, 0.0, 1.0, 0.0, 0.5]);
         let unsorted = parse_csv("t.csv", text, &counts("offset_seconds"), &clock()).unwrap_err();
         assert!(unsorted.message.contains("out of time order"));
+    }
+
+    // Found by `cargo fuzz run trace_csv`: an absurd time overflowed the step inference.
+    #[test]
+    fn absurd_times_are_rejected_not_overflowed() {
+        let text = "t,v\n8,1\n-2222222222222222221,61\n";
+        let mut format = TraceFormat::csv(Some("t"), "v", ValueKind::Count);
+        format.sort = true;
+        let error = parse_csv("t.csv", text, &format, &clock()).unwrap_err();
+        assert!(error.message.contains("out of range"), "{}", error.message);
+        assert_eq!(error.line, 3);
     }
 
     #[test]
