@@ -109,7 +109,12 @@ fn parse_trace(criterion: &mut Criterion) {
     let mut group = criterion.benchmark_group("trace");
     group.sample_size(10);
     group.bench_function("parse_csv_5m_rows_per_second", |bencher| {
-        bencher.iter(|| trace::parse_csv("bench.csv", black_box(&text), &format, &clock).unwrap().rates.len())
+        bencher.iter(|| {
+            trace::parse_csv("bench.csv", black_box(&text), &format, &clock)
+                .unwrap()
+                .rates
+                .len()
+        })
     });
     group.finish();
 }

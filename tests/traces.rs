@@ -200,3 +200,28 @@ fn trace_plot_draws_the_trace() {
         .code(2)
         .stderr(predicate::str::contains("cannot read trace"));
 }
+
+// Repairs are never silent: `validate` names them.
+#[test]
+fn trace_repairs_are_reported() {
+    let directory = tempfile::tempdir().unwrap();
+    fs::write(
+        directory.path().join("t.csv"),
+        "time,rps\n1772420400,10\n1772420460,20\n1772420580,40\n",
+    )
+    .unwrap();
+    let text = scenario_text(
+        "2026-03-02T03:00:00Z",
+        "4m",
+        "path = \"t.csv\"\ntime_column = \"time\"\nvalue_column = \"rps\"\nkind = \"rate\"\ngaps = \"zero\"",
+    );
+    fs::write(directory.path().join("s.toml"), text).unwrap();
+    cargo_bin_cmd!("scaleplan")
+        .arg("validate")
+        .arg(directory.path().join("s.toml"))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "note: trace: 1 missing bucket(s) filled (zero)",
+        ));
+}

@@ -136,7 +136,7 @@ fn run(
     out: Option<&Path>,
     json: bool,
 ) -> Result<ExitCode, Failure> {
-    let loaded = scenario::load(path).map_err(Failure::Input)?;
+    let loaded = load_noting(path)?;
     let scenario = match policy {
         None => &loaded.scenario,
         Some(name) => loaded
@@ -158,6 +158,15 @@ fn run(
     };
     print_stdout(&text);
     Ok(ExitCode::SUCCESS)
+}
+
+/// Loads a scenario and tells the user (on stderr) about any repair made to its trace.
+fn load_noting(path: &Path) -> Result<scenario::Loaded, Failure> {
+    let loaded = scenario::load(path).map_err(Failure::Input)?;
+    for note in loaded.trace_notes() {
+        eprintln!("note: trace: {note}");
+    }
+    Ok(loaded)
 }
 
 fn unknown_policy(path: &Path, loaded: &scenario::Loaded, name: &str) -> Failure {
@@ -524,7 +533,7 @@ pub(crate) fn write_files(directory: &Path, files: Vec<(PathBuf, Vec<u8>)>) -> R
 }
 
 fn validate(path: &Path) -> Result<ExitCode, Failure> {
-    let loaded = scenario::load(path).map_err(Failure::Input)?;
+    let loaded = load_noting(path)?;
     let scenario = &loaded.scenario;
     print_stdout(&format!(
         "{}: ok ({} group(s), {} periods of {})\n",

@@ -586,9 +586,17 @@ fn assemble(
     let mut notes = Vec::new();
     let rows = &mut samples.rows;
     // Times beyond ±31,000 years are typos; refusing them keeps every difference in range.
-    if let Some(row) = rows.iter().find(|row| row.time.unsigned_abs() > MAX_TIME_SECONDS) {
-        return Err(at_line(file, row.line, 1, format!("time {} is out of range", row.time))
-            .with_hint("offsets and epoch times are seconds; check the time column"));
+    if let Some(row) = rows
+        .iter()
+        .find(|row| row.time.unsigned_abs() > MAX_TIME_SECONDS)
+    {
+        return Err(at_line(
+            file,
+            row.line,
+            1,
+            format!("time {} is out of range", row.time),
+        )
+        .with_hint("offsets and epoch times are seconds; check the time column"));
     }
     if let Some(position) = rows.windows(2).position(|pair| pair[1].time < pair[0].time) {
         if !format.sort {
@@ -617,8 +625,13 @@ fn assemble(
             duplicates += 1;
             match format.duplicates {
                 DuplicatePolicy::Error => {
-                    return Err(at_line(file, row.line, 1, format!("a duplicate row for time {}", row.time))
-                        .with_hint("remove it, or set `duplicates = \"sum\"` or `\"last\"`"));
+                    return Err(at_line(
+                        file,
+                        row.line,
+                        1,
+                        format!("a duplicate row for time {}", row.time),
+                    )
+                    .with_hint("remove it, or set `duplicates = \"sum\"` or `\"last\"`"));
                 }
                 DuplicatePolicy::Sum => rows[kept - 1].value += row.value,
                 DuplicatePolicy::Last => rows[kept - 1].value = row.value,

@@ -30,6 +30,14 @@ pub struct Loaded {
 }
 
 impl Loaded {
+    /// Repairs the trace reader made under the scenario's policies, for the user to see.
+    pub fn trace_notes(&self) -> Vec<String> {
+        match &self.scenario.load.base {
+            crate::load::Base::Trace(trace) => trace.notes.clone(),
+            crate::load::Base::Constant(_) => Vec::new(),
+        }
+    }
+
     /// The scenario of the policy called `name`, or `None` if there is none.
     pub fn policy(&self, name: &str) -> Option<&Scenario> {
         self.policies
