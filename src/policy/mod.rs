@@ -5,6 +5,7 @@
 
 pub mod forecast;
 pub mod hpa;
+pub mod queueing;
 
 use crate::model::{Adjustment, Rounding};
 
