@@ -58,6 +58,8 @@ pub struct Row {
     pub saving: f64,
     /// `saving` as a percentage of the baseline cost; `None` when the baseline costs nothing.
     pub saving_percent: Option<f64>,
+    /// Elasticity metrics when the scenario has a single group.
+    pub elasticity: Option<crate::metrics::Elasticity>,
 }
 
 /// The comparison rows, the first policy being the baseline.
@@ -71,6 +73,10 @@ pub fn rows(runs: &[PolicyRun]) -> Vec<Row> {
                 total: run.outcome.total.clone(),
                 saving,
                 saving_percent: (baseline > 0.0).then(|| 100.0 * saving / baseline),
+                elasticity: match run.outcome.groups.as_slice() {
+                    [only] => only.elasticity,
+                    _ => None,
+                },
             }
         })
         .collect()

@@ -10,6 +10,7 @@
 //! - [`billing`]: billed seconds and money.
 //! - [`engine`]: the discrete-event core; no I/O.
 //! - [`compare`]: every policy of a scenario on the same load, in parallel.
+//! - [`metrics`]: SPEC elasticity metrics from demand and supply curves.
 //! - [`report`]: summaries, comparisons, JSON, CSV and Markdown rendered to bytes.
 //! - [`plot`]: charts as SVG and PNG bytes (the only module that uses plotters).
 //! - [`check`]: the CI gate: outcomes against a baseline and the scenario budgets.
@@ -30,6 +31,7 @@ pub mod engine;
 pub mod error;
 pub mod import;
 pub mod load;
+pub mod metrics;
 pub mod model;
 pub mod plot;
 pub mod policy;

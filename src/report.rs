@@ -141,7 +141,7 @@ pub fn aligned(rows: &[Vec<String>], left: usize) -> String {
 }
 
 /// Header of the comparison table, CSV and Markdown.
-const COMPARE_COLUMNS: [&str; 10] = [
+const COMPARE_COLUMNS: [&str; 16] = [
     "policy",
     "cost",
     "saving",
@@ -152,6 +152,12 @@ const COMPARE_COLUMNS: [&str; 10] = [
     "sla_violation_seconds",
     "unserved_requests",
     "p95_utilization",
+    "oracle_cost",
+    "booting_instance_hours",
+    "theta_under",
+    "theta_over",
+    "tau_under",
+    "tau_over",
 ];
 
 /// A comparison row as cells: exact-enough numbers for CSV, the same for Markdown.
@@ -170,7 +176,30 @@ fn compare_cells(row: &crate::compare::Row) -> Vec<String> {
         row.total
             .p95_utilization
             .map_or(String::new(), |value| format!("{value:.4}")),
+        row.total
+            .oracle_cost
+            .map_or(String::new(), |value| format!("{value:.4}")),
+        format!("{:.4}", row.total.booting_instance_hours),
     ]
+    .into_iter()
+    .chain(elasticity_cells(row))
+    .collect()
+}
+
+/// θ_U, θ_O, τ_U, τ_O of a one-group comparison row (none across several groups).
+fn elasticity_cells(row: &crate::compare::Row) -> Vec<String> {
+    match row.elasticity {
+        Some(metrics) => [
+            metrics.theta_under,
+            metrics.theta_over,
+            metrics.tau_under,
+            metrics.tau_over,
+        ]
+        .iter()
+        .map(|value| format!("{value:.2}"))
+        .collect(),
+        None => vec![String::new(); 4],
+    }
 }
 
 /// The comparison for a terminal: one row per policy, savings against the first.

@@ -271,3 +271,39 @@ fn long_runs_are_downsampled_for_drawing_only() {
     let png = render_png(Chart::Timeline(&series)).unwrap();
     assert_eq!(&png[1..4], b"PNG");
 }
+
+// The perfect-knowledge fleet (demand exactly in service, no boot, per-second billing) is a
+// lower bound on the cost of every policy that keeps the SLA: such a policy has at least the
+// demand in service at every instant.
+#[test]
+fn the_oracle_fleet_is_never_dearer_than_a_policy_that_keeps_the_sla() {
+    let directory = tempfile::tempdir().unwrap();
+    for scenario in ["lunch-peak", "cc-attack", "viral-launch", "wechat-lite-app"] {
+        compare_into(
+            &format!("scenarios/{scenario}.toml"),
+            &directory.path().join(scenario),
+            "2",
+        );
+        let mut checked = 0;
+        for row in csv_rows(&directory.path().join(scenario).join("compare.csv")) {
+            let (cost, violation, oracle): (f64, u64, f64) = (
+                row[1].parse().unwrap(),
+                row[7].parse().unwrap(),
+                row[10].parse().unwrap(),
+            );
+            assert!(oracle > 0.0, "{scenario}/{}: no oracle cost", row[0]);
+            if violation == 0 {
+                assert!(
+                    oracle <= cost + 1e-9,
+                    "{scenario}/{}: oracle {oracle} above cost {cost}",
+                    row[0]
+                );
+                checked += 1;
+            }
+        }
+        assert!(
+            checked > 0 || scenario == "cc-attack",
+            "{scenario}: no policy kept the SLA"
+        );
+    }
+}

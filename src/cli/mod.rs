@@ -145,7 +145,7 @@ fn run(
     };
     let options = RunOptions {
         timeline: out.is_some(),
-        history: out.is_some(),
+        history: true,
     };
     let outcome = engine::simulate(scenario, &loaded.load, options);
     if let Some(directory) = out {
@@ -223,7 +223,7 @@ fn compare(path: &Path, out: Option<&Path>) -> Result<ExitCode, Failure> {
         &loaded,
         RunOptions {
             timeline: out.is_some(),
-            history: out.is_some(),
+            history: true,
         },
     );
     let rows = crate::compare::rows(&runs);

@@ -186,6 +186,8 @@ struct GroupState {
     tick_per_instance: f64,
     tick_data_seconds: u64,
     tick_violation_seconds: u64,
+    /// Per metric period, with history: demand, in-service and provisioned instances.
+    curves: (Vec<u32>, Vec<u32>, Vec<u32>),
     /// Served / available capacity per metric period with any capacity, for percentiles
     /// (as f32 bits: non-negative floats order like their bits, which sorts fastest).
     utilization_samples: Vec<u32>,
@@ -287,6 +289,7 @@ impl<'a> Simulation<'a> {
                     tick_data_seconds: 0,
                     tick_violation_seconds: 0,
                     utilization_samples: Vec::with_capacity(scenario.ticks()),
+                    curves: Default::default(),
                     summary: GroupSummary {
                         name: group.name.clone(),
                         ..GroupSummary::default()
@@ -490,6 +493,12 @@ impl<'a> Simulation<'a> {
             }
             if let Some(value) = utilization {
                 state.utilization_samples.push((value as f32).to_bits());
+            }
+            if self.options.history {
+                let usable = state.capacity_rps * self.scenario.sla.max_utilization;
+                state.curves.0.push((load / usable).ceil() as u32);
+                state.curves.1.push(state.in_service);
+                state.curves.2.push(state.in_service + state.pending);
             }
             if !group.target_tracking.is_empty() {
                 let per_instance = (state.tick_data_seconds > 0)
@@ -927,6 +936,20 @@ impl<'a> Simulation<'a> {
             summary.offered_requests = state.offered_requests;
             summary.p95_utilization = percentile(&mut state.utilization_samples, 0.95);
             summary.forecast_mape = forecast_mape(&self.forecasts, group_index);
+            summary.booting_instance_hours =
+                (state.alive_seconds - state.in_service_seconds) as f64 / 3600.0;
+            if self.options.history {
+                let (demand, supply, provisioned) = &state.curves;
+                let metrics = crate::metrics::elasticity(
+                    demand,
+                    supply,
+                    provisioned,
+                    self.scenario.metric_period,
+                );
+                summary.oracle_cost =
+                    Some(metrics.oracle_instance_hours * instance_type.price_per_hour);
+                summary.elasticity = Some(metrics);
+            }
             summary.launched = state.instances.iter().filter(|i| i.launched_in_run).count() as u32;
             summary.terminated = state
                 .instances
@@ -970,7 +993,9 @@ impl<'a> Simulation<'a> {
             total.terminated += summary.terminated;
             total.unserved_requests += summary.unserved_requests;
             total.offered_requests += summary.offered_requests;
+            total.booting_instance_hours += summary.booting_instance_hours;
         }
+        total.oracle_cost = summaries.iter().map(|summary| summary.oracle_cost).sum();
         Outcome {
             groups: summaries,
             total,

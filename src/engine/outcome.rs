@@ -38,6 +38,14 @@ pub struct GroupSummary {
     /// 95th percentile (nearest rank) over metric periods of served / in-service capacity;
     /// `None` if no instance was ever in service.
     pub p95_utilization: Option<f64>,
+    /// Instance-hours billed while booting (serving nothing).
+    pub booting_instance_hours: f64,
+    /// Cost of the perfect-knowledge fleet (demand exactly in service, no boot); with history.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub oracle_cost: Option<f64>,
+    /// SPEC elasticity metrics of the group (with history; not for the total).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub elasticity: Option<crate::metrics::Elasticity>,
     /// Predictive rules: mean absolute percentage error of the hourly peak forecasts.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub forecast_mape: Option<f64>,

@@ -51,7 +51,11 @@ pub fn response_time_quantile(lambda: f64, mu: f64, servers: u32, q: f64) -> Opt
     }
     for _ in 0..100 {
         let middle = (low + high) / 2.0;
-        if tail(middle) > 1.0 - q { low = middle } else { high = middle }
+        if tail(middle) > 1.0 - q {
+            low = middle
+        } else {
+            high = middle
+        }
     }
     Some(high)
 }
@@ -65,7 +69,10 @@ mod tests {
     fn erlang_c_matches_published_values() {
         let close = |a: f64, c: u32, expected: f64| {
             let value = erlang_c(a, c);
-            assert!((value - expected).abs() < 5e-5, "C(A={a}, c={c}) = {value}, expected {expected}");
+            assert!(
+                (value - expected).abs() < 5e-5,
+                "C(A={a}, c={c}) = {value}, expected {expected}"
+            );
         };
         close(10.0, 14, 0.1741);
         close(10.0, 15, 0.1020);
