@@ -143,6 +143,9 @@ pub struct ScalingGroup {
     pub default_cooldown: Seconds,
     /// Fraction of the scenario load this group receives (> 0).
     pub load_share: f64,
+    /// After booting, how long the load balancer takes to register an instance and send it
+    /// traffic (billed, serving nothing).
+    pub registration_delay: Seconds,
     /// Named simple and step rules; tasks refer to them by index.
     pub rules: Vec<ScalingRule>,
     /// Target-tracking rules (they drive themselves; no task runs them).

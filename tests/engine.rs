@@ -468,3 +468,33 @@ run = "minus-quarter"
         ]
     );
 }
+
+// Tiers behind a load balancer: a new instance takes traffic only after booting and being
+// registered; it is billed from launch.
+#[test]
+fn registration_delay_postpones_service_not_billing() {
+    let group = r#"min = 1
+max = 5
+desired = 1
+registration_delay = "2m"
+[[group.scheduled]]
+name = "up"
+at = "10m"
+desired = 2
+"#;
+    let (_, outcome) = run(&scenario("1h", "base_rps = 10", group));
+    // Boot 60 s + registration 120 s: in service at 13:00.
+    assert_eq!(outcome.activities[0].end, Some(13 * 60));
+    let row = |minute: u64| {
+        outcome
+            .timeline
+            .iter()
+            .find(|row| row.time == minute * 60)
+            .unwrap()
+    };
+    assert_eq!((row(12).pending, row(12).in_service), (1, 1));
+    assert_eq!(row(13).in_service, 2);
+    assert!((outcome.total.booting_instance_hours - 3.0 / 60.0).abs() < 1e-12);
+    // One instance all hour, one from 00:10: 110 instance-minutes.
+    assert_eq!(outcome.total.instance_hours, 110.0 * 60.0 / 3600.0);
+}

@@ -804,7 +804,7 @@ impl<'a> Simulation<'a> {
                 state.pending += 1;
                 activity.launched.push(index as u32);
                 self.queue.push(
-                    now + instance_type.boot_time,
+                    now + instance_type.boot_time + group.registration_delay,
                     Event::BootComplete {
                         group: group_index,
                         instance: index,

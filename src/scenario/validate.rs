@@ -822,6 +822,7 @@ fn scaling_group(
         },
         default_cooldown: group.default_cooldown.map_or(300, |value| value.0),
         load_share,
+        registration_delay: group.registration_delay.map_or(0, |value| value.0),
         rules,
         target_tracking,
         predictive,

@@ -398,6 +398,7 @@ pub struct Group {
     pub removal_policy: RemovalPolicyWire,
     pub default_cooldown: Option<Duration>,
     pub load_share: Option<Spanned<f64>>,
+    pub registration_delay: Option<Duration>,
     #[serde(default)]
     pub rule: Vec<Rule>,
     #[serde(default)]
