@@ -323,3 +323,45 @@ fn forecast_only_run_writes_the_forecast_against_the_actual_load() {
     );
     assert!(forecast.lines().count() > 24 * 12);
 }
+
+// `--replications N`: N seeds, each metric's mean and 95% interval; the same for any thread
+// count, and the interval holds the mean.
+#[test]
+fn replications_report_means_and_confidence_intervals() {
+    let output = |threads: &str| {
+        scaleplan()
+            .env("RAYON_NUM_THREADS", threads)
+            .args([
+                "run",
+                "scenarios/cc-attack.toml",
+                "--replications",
+                "8",
+                "--json",
+            ])
+            .output()
+            .unwrap()
+    };
+    let (one, two) = (output("1"), output("2"));
+    assert!(one.status.success());
+    assert_eq!(one.stdout, two.stdout);
+    let json: serde_json::Value = serde_json::from_slice(&one.stdout).unwrap();
+    assert_eq!(json["replications"], 8);
+    let cost = &json["cost"];
+    let (low, mean, high) = (
+        cost["low"].as_f64().unwrap(),
+        cost["mean"].as_f64().unwrap(),
+        cost["high"].as_f64().unwrap(),
+    );
+    assert!(low < mean && mean < high, "{cost}");
+    // The load is noisy, so the seeds differ in cost; replication 0 is the plain run.
+    let single: serde_json::Value = serde_json::from_slice(
+        &scaleplan()
+            .args(["run", "scenarios/cc-attack.toml", "--json"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let plain = single["total"]["cost"].as_f64().unwrap();
+    assert!((plain - mean).abs() < 5.0 * (high - low) + 1.0);
+}

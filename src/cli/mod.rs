@@ -43,6 +43,10 @@ enum Command {
         /// Print the summary as JSON instead of a table.
         #[arg(long)]
         json: bool,
+        /// Run this many seeds (in parallel) and report each metric's mean and 95% confidence
+        /// interval instead of one run.
+        #[arg(long, value_name = "N", default_value_t = 1)]
+        replications: u32,
     },
     /// Run every policy of a scenario on the same load and compare cost and SLA.
     Compare {
@@ -86,8 +90,16 @@ pub fn main() -> ExitCode {
         Command::Run {
             scenario,
             policy,
+            out: _,
+            json,
+            replications,
+        } if replications > 1 => replicate(&scenario, policy.as_deref(), replications, json),
+        Command::Run {
+            scenario,
+            policy,
             out,
             json,
+            ..
         } => run(&scenario, policy.as_deref(), out.as_deref(), json),
         Command::Validate { scenario } => validate(&scenario),
         Command::Compare { scenario, out } => compare(&scenario, out.as_deref()),
@@ -155,6 +167,92 @@ fn run(
         report::summary_json(scenario, &outcome)
     } else {
         report::summary_table(scenario, &outcome)
+    };
+    print_stdout(&text);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `run --replications N`: the scenario with N seeds, each metric's mean and 95% interval.
+fn replicate(
+    path: &Path,
+    policy: Option<&str>,
+    replications: u32,
+    json: bool,
+) -> Result<ExitCode, Failure> {
+    use crate::sweep::plan::Estimate;
+    use rayon::prelude::*;
+    let loaded = load_noting(path)?;
+    let scenario = match policy {
+        None => &loaded.scenario,
+        Some(name) => loaded
+            .policy(name)
+            .ok_or_else(|| unknown_policy(path, &loaded, name))?,
+    };
+    let totals: Vec<engine::GroupSummary> = (0..replications)
+        .into_par_iter()
+        .map(|replication| {
+            let seed = crate::sweep::replication_seed(scenario.seed, replication);
+            let load = scenario
+                .load
+                .generate(scenario.metric_period, scenario.ticks(), seed);
+            engine::simulate(scenario, &load, RunOptions::SUMMARY).total
+        })
+        .collect();
+    let metrics: [(&str, fn(&engine::GroupSummary) -> f64); 7] = [
+        ("cost", |total| total.cost),
+        ("instance_hours", |total| total.instance_hours),
+        ("peak_in_service", |total| total.peak_in_service as f64),
+        ("mean_in_service", |total| total.mean_in_service),
+        ("activities", |total| total.activities as f64),
+        ("sla_violation_seconds", |total| {
+            total.sla_violation_seconds as f64
+        }),
+        ("unserved_requests", |total| total.unserved_requests),
+    ];
+    let estimates: Vec<(&str, Estimate)> = metrics
+        .iter()
+        .map(|(name, pick)| {
+            (
+                *name,
+                Estimate::of(&totals.iter().map(pick).collect::<Vec<_>>()),
+            )
+        })
+        .collect();
+    let text = if json {
+        let fields: Vec<String> = estimates
+            .iter()
+            .map(|(name, estimate)| {
+                format!(
+                    "  \"{name}\": {{ \"mean\": {}, \"low\": {}, \"high\": {} }}",
+                    estimate.mean, estimate.low, estimate.high
+                )
+            })
+            .collect();
+        format!(
+            "{{\n  \"scenario\": \"{}\",\n  \"replications\": {replications},\n{}\n}}\n",
+            scenario.name,
+            fields.join(",\n")
+        )
+    } else {
+        let mut rows = vec![
+            ["metric", "mean", "95% CI low", "95% CI high"]
+                .map(String::from)
+                .to_vec(),
+        ];
+        for (name, estimate) in &estimates {
+            rows.push(vec![
+                name.to_string(),
+                format!("{:.4}", estimate.mean),
+                format!("{:.4}", estimate.low),
+                format!("{:.4}", estimate.high),
+            ]);
+        }
+        format!(
+            "scenario {}: {replications} replications (seeds derived from {})\n\n{}",
+            scenario.name,
+            scenario.seed,
+            report::aligned(&rows, 1)
+        )
     };
     print_stdout(&text);
     Ok(ExitCode::SUCCESS)

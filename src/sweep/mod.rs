@@ -114,8 +114,7 @@ impl Sweep {
     /// The seed of replication `replication` at `point`.
     pub fn seed(&self, base_seed: u64, point: u64, replication: u32) -> u64 {
         match (self.seeds, replication) {
-            (SeedMode::Common, 0) => base_seed,
-            (SeedMode::Common, r) => mix(base_seed, 0, r as u64),
+            (SeedMode::Common, r) => replication_seed(base_seed, r),
             (SeedMode::Independent, r) => mix(base_seed, point + 1, r as u64),
         }
     }
@@ -124,6 +123,16 @@ impl Sweep {
         self.parameters
             .iter()
             .any(|parameter| parameter.target.changes_load())
+    }
+}
+
+/// The seed of replication `replication` of a scenario seeded `seed` (replication 0 is the
+/// scenario's own seed), as sweeps with common seeds and `run --replications` use.
+pub fn replication_seed(seed: u64, replication: u32) -> u64 {
+    if replication == 0 {
+        seed
+    } else {
+        mix(seed, 0, replication as u64)
     }
 }
 
