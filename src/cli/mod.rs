@@ -172,6 +172,9 @@ fn run(
     Ok(ExitCode::SUCCESS)
 }
 
+/// Reads one metric from a summary.
+type MetricOf = fn(&engine::GroupSummary) -> f64;
+
 /// `run --replications N`: the scenario with N seeds, each metric's mean and 95% interval.
 fn replicate(
     path: &Path,
@@ -198,7 +201,7 @@ fn replicate(
             engine::simulate(scenario, &load, RunOptions::SUMMARY).total
         })
         .collect();
-    let metrics: [(&str, fn(&engine::GroupSummary) -> f64); 7] = [
+    let metrics: [(&str, MetricOf); 7] = [
         ("cost", |total| total.cost),
         ("instance_hours", |total| total.instance_hours),
         ("peak_in_service", |total| total.peak_in_service as f64),
