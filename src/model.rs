@@ -365,6 +365,28 @@ pub enum Metric {
     RequestRate,
 }
 
+impl Metric {
+    /// The name used in scenario files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Metric::Cpu => "cpu",
+            Metric::RequestsPerInstance => "requests_per_instance",
+            Metric::RequestRate => "request_rate",
+        }
+    }
+}
+
+impl Statistic {
+    /// The name used in scenario files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Statistic::Average => "average",
+            Statistic::Maximum => "maximum",
+            Statistic::Minimum => "minimum",
+        }
+    }
+}
+
 /// How an alarm period's samples become one datapoint (CloudWatch / CloudMonitor statistic).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Statistic {

@@ -149,12 +149,7 @@ fn run(
     json: bool,
 ) -> Result<ExitCode, Failure> {
     let loaded = load_noting(path)?;
-    let scenario = match policy {
-        None => &loaded.scenario,
-        Some(name) => loaded
-            .policy(name)
-            .ok_or_else(|| unknown_policy(path, &loaded, name))?,
-    };
+    let scenario = select_policy(path, &loaded, policy)?;
     let options = RunOptions {
         timeline: out.is_some(),
         history: true,
@@ -185,12 +180,7 @@ fn replicate(
     use crate::sweep::plan::Estimate;
     use rayon::prelude::*;
     let loaded = load_noting(path)?;
-    let scenario = match policy {
-        None => &loaded.scenario,
-        Some(name) => loaded
-            .policy(name)
-            .ok_or_else(|| unknown_policy(path, &loaded, name))?,
-    };
+    let scenario = select_policy(path, &loaded, policy)?;
     let totals: Vec<engine::GroupSummary> = (0..replications)
         .into_par_iter()
         .map(|replication| {
@@ -268,6 +258,20 @@ fn load_noting(path: &Path) -> Result<scenario::Loaded, Failure> {
         eprintln!("note: trace: {note}");
     }
     Ok(loaded)
+}
+
+/// The scenario of `policy`, or the file as written without one.
+fn select_policy<'a>(
+    path: &Path,
+    loaded: &'a scenario::Loaded,
+    policy: Option<&str>,
+) -> Result<&'a crate::model::Scenario, Failure> {
+    match policy {
+        None => Ok(&loaded.scenario),
+        Some(name) => loaded
+            .policy(name)
+            .ok_or_else(|| unknown_policy(path, loaded, name)),
+    }
 }
 
 fn unknown_policy(path: &Path, loaded: &scenario::Loaded, name: &str) -> Failure {
@@ -366,7 +370,7 @@ fn chart_files(
     series: &[crate::plot::TimelineSeries],
     bars: &[crate::plot::PolicyBar],
 ) -> Result<Vec<(PathBuf, Vec<u8>)>, Failure> {
-    use crate::plot::{Chart, render_png, render_svg};
+    use crate::plot::Chart;
     let mut charts: Vec<(String, Chart)> = series
         .iter()
         .map(|one| (format!("timeline-{}", one.policy), Chart::Timeline(one)))
@@ -375,6 +379,14 @@ fn chart_files(
         charts.push(("overlay".into(), Chart::Overlay(series)));
         charts.push(("cost-sla".into(), Chart::Bars(bars)));
     }
+    render_charts(charts)
+}
+
+/// Each named chart as `charts/NAME.svg` and `charts/NAME.png`.
+pub(crate) fn render_charts(
+    charts: Vec<(String, crate::plot::Chart)>,
+) -> Result<Vec<(PathBuf, Vec<u8>)>, Failure> {
+    use crate::plot::{render_png, render_svg};
     let mut files = Vec::new();
     for (name, chart) in charts {
         let failed = |error: String| Failure::Io(format!("cannot draw chart `{name}`: {error}"));

@@ -3,7 +3,7 @@
 use super::{Failure, print_stdout, write_atomic, write_files};
 use crate::error::Diagnostic;
 use crate::model::Scenario;
-use crate::plot::{Chart, Heatmap, Pareto, render_png, render_svg};
+use crate::plot::{Chart, Heatmap, Pareto};
 use crate::scenario::{self, Loaded};
 use crate::sweep::{self, PointRow, Sweep, plan};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -315,19 +315,7 @@ fn sweep_charts(
         charts.push((name.to_string(), Chart::Heatmap(map)));
     }
     charts.push(("pareto".into(), Chart::Pareto(&pareto)));
-    let mut files = Vec::new();
-    for (name, chart) in charts {
-        let failed = |error: String| Failure::Io(format!("cannot draw chart `{name}`: {error}"));
-        files.push((
-            Path::new("charts").join(format!("{name}.svg")),
-            render_svg(chart).map_err(failed)?.into_bytes(),
-        ));
-        files.push((
-            Path::new("charts").join(format!("{name}.png")),
-            render_png(chart).map_err(failed)?,
-        ));
-    }
-    Ok(files)
+    super::render_charts(charts)
 }
 
 /// Index of each parameter's value at `point` (mixed radix, last fastest).

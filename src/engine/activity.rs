@@ -1,6 +1,6 @@
 //! The scaling activity history: every decision the engine takes, kept for reports.
 
-use crate::model::{Metric, Scenario, Statistic};
+use crate::model::Scenario;
 use crate::policy::{Decision, trim_float};
 use crate::time::{Seconds, SimTime, format_duration};
 
@@ -219,16 +219,7 @@ impl ScalingActivity {
         match self.cause {
             Cause::Alarm { alarm, .. } => {
                 let alarm = &group.alarms[alarm];
-                let metric = match alarm.metric {
-                    Metric::Cpu => "cpu",
-                    Metric::RequestsPerInstance => "requests_per_instance",
-                    Metric::RequestRate => "request_rate",
-                };
-                let statistic = match alarm.statistic {
-                    Statistic::Average => "average",
-                    Statistic::Maximum => "maximum",
-                    Statistic::Minimum => "minimum",
-                };
+                let (metric, statistic) = (alarm.metric.as_str(), alarm.statistic.as_str());
                 parts.push(format!(
                     "{metric} {statistic} {} {} {} for {} period(s) of {}",
                     self.datapoint.map_or("n/a".into(), trim_float),

@@ -2,9 +2,7 @@
 //! with 95% confidence intervals over replications, and the point as a policy to paste back.
 
 use super::{PointRow, Sweep, target::Target};
-use crate::model::{
-    Adjustment, Comparison, Metric, Recurrence, RemovalPolicy, Scenario, Statistic, TaskAction,
-};
+use crate::model::{Adjustment, Comparison, Recurrence, RemovalPolicy, Scenario, TaskAction};
 use crate::time::format_duration;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 use std::fmt::Write as _;
@@ -326,16 +324,7 @@ pub fn snippet(base: &Scenario, sweep: &Sweep, point: u64) -> String {
             );
         }
         for alarm in &group.alarms {
-            let metric = match alarm.metric {
-                Metric::Cpu => "cpu",
-                Metric::RequestsPerInstance => "requests_per_instance",
-                Metric::RequestRate => "request_rate",
-            };
-            let statistic = match alarm.statistic {
-                Statistic::Average => "average",
-                Statistic::Maximum => "maximum",
-                Statistic::Minimum => "minimum",
-            };
+            let (metric, statistic) = (alarm.metric.as_str(), alarm.statistic.as_str());
             let comparison = match alarm.comparison {
                 Comparison::Greater => "above",
                 Comparison::GreaterOrEqual => "at_or_above",
