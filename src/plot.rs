@@ -436,6 +436,58 @@ fn time_chart<'a, DB: DrawingBackend>(
     Ok(chart)
 }
 
+/// The load as a band between each drawn point's minimum and maximum (a line when nothing is
+/// downsampled), with its maximum as a line labelled "load (req/s)".
+fn draw_load_band<'a, DB: DrawingBackend + 'a>(
+    chart: &mut TimeChart<'a, DB>,
+    buckets: &[Bucket],
+    color: RGBColor,
+    band_label: Option<&str>,
+) -> Result<(), String> {
+    let band: Vec<(DateTime<FixedOffset>, f64)> = buckets
+        .iter()
+        .map(|bucket| (bucket.start, bucket.load_max))
+        .chain(
+            buckets
+                .iter()
+                .rev()
+                .map(|bucket| (bucket.start, bucket.load_min)),
+        )
+        .collect();
+    let drawn = chart
+        .draw_series(std::iter::once(Polygon::new(
+            band,
+            color.mix(0.25).filled(),
+        )))
+        .map_err(text)?;
+    if let Some(label) = band_label {
+        drawn.label(label).legend(move |(x, y)| {
+            Rectangle::new([(x, y - 6), (x + 16, y + 6)], color.mix(0.25).filled())
+        });
+    }
+    chart
+        .draw_series(LineSeries::new(
+            buckets.iter().map(|bucket| (bucket.start, bucket.load_max)),
+            color.stroke_width(1),
+        ))
+        .map_err(text)?
+        .label("load (req/s)")
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], color.stroke_width(2)));
+    Ok(())
+}
+
+/// The legend of a time chart, top left over a translucent background.
+fn draw_legend<'a, DB: DrawingBackend + 'a>(chart: &mut TimeChart<'a, DB>) -> Result<(), String> {
+    chart
+        .configure_series_labels()
+        .label_font((FONT, 14))
+        .background_style(WHITE.mix(0.85))
+        .border_style(RGBColor(180, 180, 180))
+        .position(SeriesLabelPosition::UpperLeft)
+        .draw()
+        .map_err(text)
+}
+
 fn draw_timeline<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     series: &TimelineSeries,
@@ -478,31 +530,7 @@ fn draw_timeline<DB: DrawingBackend>(
             )
         });
 
-    // Load: a band between the bucket minimum and maximum (a line when not downsampled).
-    let band: Vec<(DateTime<FixedOffset>, f64)> = buckets
-        .iter()
-        .map(|bucket| (bucket.start, bucket.load_max))
-        .chain(
-            buckets
-                .iter()
-                .rev()
-                .map(|bucket| (bucket.start, bucket.load_min)),
-        )
-        .collect();
-    chart
-        .draw_series(std::iter::once(Polygon::new(
-            band,
-            LOAD_COLOR.mix(0.25).filled(),
-        )))
-        .map_err(text)?;
-    chart
-        .draw_series(LineSeries::new(
-            buckets.iter().map(|bucket| (bucket.start, bucket.load_max)),
-            LOAD_COLOR.stroke_width(1),
-        ))
-        .map_err(text)?
-        .label("load (req/s)")
-        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], LOAD_COLOR.stroke_width(2)));
+    draw_load_band(&mut chart, &buckets, LOAD_COLOR, None)?;
     chart
         .draw_series(LineSeries::new(
             step_points(&buckets, |bucket| bucket.capacity_max),
@@ -537,14 +565,7 @@ fn draw_timeline<DB: DrawingBackend>(
         .map_err(text)?
         .label("scale-in activity")
         .legend(|(x, y)| Cross::new((x + 8, y), 5, PALETTE[1].stroke_width(2)));
-    chart
-        .configure_series_labels()
-        .label_font((FONT, 14))
-        .background_style(WHITE.mix(0.85))
-        .border_style(RGBColor(180, 180, 180))
-        .position(SeriesLabelPosition::UpperLeft)
-        .draw()
-        .map_err(text)
+    draw_legend(&mut chart)
 }
 
 /// Points of a step function: each bucket's value held until the next bucket starts.
@@ -565,47 +586,13 @@ fn draw_load<DB: DrawingBackend>(
     let title = format!("{}: request rate", series.policy);
     let mut chart = time_chart(root, &title, series, peak)?;
     let buckets = series.buckets();
-    let band: Vec<(DateTime<FixedOffset>, f64)> = buckets
-        .iter()
-        .map(|bucket| (bucket.start, bucket.load_max))
-        .chain(
-            buckets
-                .iter()
-                .rev()
-                .map(|bucket| (bucket.start, bucket.load_min)),
-        )
-        .collect();
-    chart
-        .draw_series(std::iter::once(Polygon::new(
-            band,
-            CAPACITY_COLOR.mix(0.25).filled(),
-        )))
-        .map_err(text)?
-        .label("min / max per drawn point")
-        .legend(|(x, y)| {
-            Rectangle::new(
-                [(x, y - 6), (x + 16, y + 6)],
-                CAPACITY_COLOR.mix(0.25).filled(),
-            )
-        });
-    chart
-        .draw_series(LineSeries::new(
-            buckets.iter().map(|bucket| (bucket.start, bucket.load_max)),
-            CAPACITY_COLOR.stroke_width(1),
-        ))
-        .map_err(text)?
-        .label("load (req/s)")
-        .legend(|(x, y)| {
-            PathElement::new(vec![(x, y), (x + 16, y)], CAPACITY_COLOR.stroke_width(2))
-        });
-    chart
-        .configure_series_labels()
-        .label_font((FONT, 14))
-        .background_style(WHITE.mix(0.85))
-        .border_style(RGBColor(180, 180, 180))
-        .position(SeriesLabelPosition::UpperLeft)
-        .draw()
-        .map_err(text)
+    draw_load_band(
+        &mut chart,
+        &buckets,
+        CAPACITY_COLOR,
+        Some("min / max per drawn point"),
+    )?;
+    draw_legend(&mut chart)
 }
 
 fn draw_overlay<DB: DrawingBackend>(
@@ -640,14 +627,7 @@ fn draw_overlay<DB: DrawingBackend>(
                 PathElement::new(vec![(x, y), (x + 16, y)], color.stroke_width(2))
             });
     }
-    chart
-        .configure_series_labels()
-        .label_font((FONT, 14))
-        .background_style(WHITE.mix(0.85))
-        .border_style(RGBColor(180, 180, 180))
-        .position(SeriesLabelPosition::UpperLeft)
-        .draw()
-        .map_err(text)
+    draw_legend(&mut chart)
 }
 
 /// Axis numbers without needless decimals.
