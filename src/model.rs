@@ -336,6 +336,9 @@ pub struct ScheduledTask {
     pub action: TaskAction,
     /// How long a firing may wait for a busy group before it fails (ESS default 600 s).
     pub launch_expiration: Seconds,
+    /// Every firing inside the run, in order: computed once from the recurrence at validation
+    /// and shared by a sweep's thousands of copies (cron arithmetic stays off the hot path).
+    pub fires: std::sync::Arc<Vec<SimTime>>,
 }
 
 /// What a scheduled task does when it fires.

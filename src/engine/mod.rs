@@ -108,13 +108,10 @@ struct AlarmState {
 
 impl AlarmState {
     fn add(&mut self, value: f64) {
-        if self.samples == 0 {
-            self.min = value;
-            self.max = value;
-        } else {
-            self.min = self.min.min(value);
-            self.max = self.max.max(value);
-        }
+        // Branch-free: the first sample of a period resets the extremes.
+        let first = self.samples == 0;
+        self.min = if first { value } else { self.min.min(value) };
+        self.max = if first { value } else { self.max.max(value) };
         self.sum += value;
         self.samples += 1;
     }
@@ -208,6 +205,8 @@ struct Simulation<'a> {
     /// Alarms whose condition held at the end of the last period, waiting to act at its end
     /// instant: (group, alarm, datapoint), in group then file order.
     triggers: Vec<(usize, usize, Option<f64>)>,
+    /// Reused buffer of the decisions of simultaneous alarm triggers.
+    decisions: Vec<Result<policy::Decision, &'static str>>,
     /// Target-tracking alarms that fired likewise: (group, rule, scale out?, capacity, value).
     tracking_triggers: Vec<(usize, usize, bool, u32, f64)>,
     /// This period's metrics of groups with target-tracking rules: (group, CPU share, per
@@ -289,7 +288,16 @@ impl<'a> Simulation<'a> {
                     tick_data_seconds: 0,
                     tick_violation_seconds: 0,
                     utilization_samples: Vec::with_capacity(scenario.ticks()),
-                    curves: Default::default(),
+                    curves: if options.history {
+                        let ticks = scenario.ticks();
+                        (
+                            Vec::with_capacity(ticks),
+                            Vec::with_capacity(ticks),
+                            Vec::with_capacity(ticks),
+                        )
+                    } else {
+                        Default::default()
+                    },
                     summary: GroupSummary {
                         name: group.name.clone(),
                         ..GroupSummary::default()
@@ -300,10 +308,7 @@ impl<'a> Simulation<'a> {
         let mut queue = EventQueue::default();
         for (group_index, group) in scenario.groups.iter().enumerate() {
             for (task_index, task) in group.scheduled.iter().enumerate() {
-                if let Some(first) = task.recurrence.next_after(&scenario.clock, None)
-                    && first < scenario.duration
-                    && task.end.is_none_or(|end| first < end)
-                {
+                if let Some(&first) = task.fires.first() {
                     queue.push(
                         first,
                         Event::ScheduledFire {
@@ -337,6 +342,7 @@ impl<'a> Simulation<'a> {
             any_violation_seconds: 0,
             total_utilization_samples: Vec::with_capacity(scenario.ticks()),
             triggers: Vec::new(),
+            decisions: Vec::new(),
             tracking_triggers: Vec::new(),
             tracking_samples: Vec::new(),
             hour_peaks: Vec::new(),
@@ -496,7 +502,13 @@ impl<'a> Simulation<'a> {
             }
             if self.options.history {
                 let usable = state.capacity_rps * self.scenario.sla.max_utilization;
-                state.curves.0.push((load / usable).ceil() as u32);
+                // ceil without a libm call: this runs every period.
+                let demand = load / usable;
+                let whole = demand as u32;
+                state
+                    .curves
+                    .0
+                    .push(whole + u32::from((whole as f64) < demand));
                 state.curves.1.push(state.in_service);
                 state.curves.2.push(state.in_service + state.pending);
             }
@@ -551,11 +563,7 @@ impl<'a> Simulation<'a> {
     fn act_on_alarms(&mut self, now: SimTime) {
         let triggers = std::mem::take(&mut self.triggers);
         for group_triggers in triggers.chunk_by(|a, b| a.0 == b.0) {
-            let fired: Vec<(usize, Option<f64>)> = group_triggers
-                .iter()
-                .map(|(_, alarm, datapoint)| (*alarm, *datapoint))
-                .collect();
-            self.resolve_alarm_triggers(group_triggers[0].0, &fired, now);
+            self.resolve_alarm_triggers(group_triggers[0].0, group_triggers, now);
         }
         self.triggers = triggers;
         self.triggers.clear();
@@ -566,14 +574,16 @@ impl<'a> Simulation<'a> {
     fn resolve_alarm_triggers(
         &mut self,
         group_index: usize,
-        triggers: &[(usize, Option<f64>)],
+        triggers: &[(usize, usize, Option<f64>)],
         now: SimTime,
     ) {
         let group = &self.scenario.groups[group_index];
-        let decisions: Vec<Result<policy::Decision, &'static str>> = triggers
-            .iter()
-            .map(|(alarm, datapoint)| self.alarm_decision(group_index, *alarm, *datapoint, now))
-            .collect();
+        // A reused buffer: alarms held at a bound fire every period, so no allocation here.
+        let mut decisions = std::mem::take(&mut self.decisions);
+        decisions.clear();
+        decisions.extend(triggers.iter().map(|(_, alarm, datapoint)| {
+            self.alarm_decision(group_index, *alarm, *datapoint, now)
+        }));
         let desired = self.groups[group_index].desired;
         let outcome = |index: usize| {
             decisions[index]
@@ -586,7 +596,7 @@ impl<'a> Simulation<'a> {
                 winner = index;
             }
         }
-        for (index, &(alarm_index, datapoint)) in triggers.iter().enumerate() {
+        for (index, &(_, alarm_index, datapoint)) in triggers.iter().enumerate() {
             let alarm = &group.alarms[alarm_index];
             let rule = &group.rules[alarm.rule];
             // Step rules answer every alarm and use warmup, not the cooldown or the one-activity
@@ -650,13 +660,14 @@ impl<'a> Simulation<'a> {
             activity.note = note;
             self.record(activity);
         }
+        self.decisions = decisions;
     }
 
     fn scheduled_fire(&mut self, group_index: usize, task_index: usize, now: SimTime) {
         let task = &self.scenario.groups[group_index].scheduled[task_index];
-        if let Some(next) = task.recurrence.next_after(&self.scenario.clock, Some(now))
-            && next < self.scenario.duration
-            && task.end.is_none_or(|end| next < end)
+        if let Some(&next) = task
+            .fires
+            .get(task.fires.partition_point(|time| *time <= now))
         {
             self.queue.push(
                 next,

@@ -20,6 +20,9 @@ pub type TraceReader<'a> = dyn FnMut(&str, &TraceFormat, &Clock) -> Result<Trace
 /// seconds) keeps the load and timeline within a few gigabytes.
 pub const MAX_TICKS: u64 = 50_000_000;
 
+/// Most firings of one scheduled task in a run (a minutely cron for two years).
+pub const MAX_FIRINGS: usize = 1_000_000;
+
 /// Longest simulated span: 100 years keeps every instant a valid calendar date.
 pub const MAX_DURATION: Seconds = 100 * 365 * 86_400;
 
@@ -1340,6 +1343,28 @@ fn scheduled_task(
             );
         }
     }
+    // Every firing inside the run, precomputed.
+    let mut fires = Vec::new();
+    if checker.problems.len() == problems_before {
+        let mut next = recurrence.next_after(clock, None);
+        while let Some(time) =
+            next.filter(|time| *time < duration && end.is_none_or(|end| *time < end))
+        {
+            if fires.len() == MAX_FIRINGS {
+                checker.error(
+                    task.name.span(),
+                    "group.scheduled",
+                    format!(
+                        "scheduled task `{name}` fires more than {MAX_FIRINGS} times in the run"
+                    ),
+                    "use a sparser recurrence or a shorter run",
+                );
+                break;
+            }
+            fires.push(time);
+            next = recurrence.next_after(clock, Some(time));
+        }
+    }
     let action = match (
         &task.run,
         task.min.is_some() || task.max.is_some() || task.desired.is_some(),
@@ -1382,6 +1407,7 @@ fn scheduled_task(
         end,
         action,
         launch_expiration: task.launch_expiration.map_or(600, |value| value.0),
+        fires: std::sync::Arc::new(fires),
     }
 }
 
