@@ -1,5 +1,7 @@
 //! What a user sees: commands, outputs, exit codes and error messages.
 
+mod common;
+
 use assert_cmd::cargo::cargo_bin_cmd;
 use predicates::prelude::*;
 use std::fs;
@@ -270,12 +272,7 @@ fn trace_scenario_runs_from_any_directory() {
         .arg("--json")
         .output()
         .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let json = common::json_stdout(&output);
     assert_eq!(json["total"]["offered_requests"], 48000.0);
     // 500 rps in the third minute against 2 x 120: 260 rps unserved for 60 s.
     assert_eq!(json["total"]["unserved_requests"], 260.0 * 60.0);

@@ -1,5 +1,7 @@
 //! `compare` and `plot`: policies side by side, savings, and the charts a user opens.
 
+mod common;
+
 use assert_cmd::cargo::cargo_bin_cmd;
 use scaleplan::plot::{Chart, TimelineSeries, render_png, render_svg};
 use std::fs;
@@ -88,17 +90,9 @@ fn compare_rows_equal_separate_runs() {
     }
 }
 
-/// Every `<text>` in an SVG document, after parsing it as XML.
+/// Every `<text>` of the SVG file at `path`.
 fn svg_texts(path: &Path) -> Vec<String> {
-    let text = fs::read_to_string(path).unwrap();
-    let document = roxmltree::Document::parse(&text)
-        .unwrap_or_else(|error| panic!("{} is not XML: {error}", path.display()));
-    assert_eq!(document.root_element().tag_name().name(), "svg");
-    document
-        .descendants()
-        .filter(|node| node.has_tag_name("text"))
-        .filter_map(|node| node.text().map(|text| text.trim().to_string()))
-        .collect()
+    common::svg_texts(&fs::read_to_string(path).unwrap())
 }
 
 fn assert_png(path: &Path, size: (u32, u32)) {
@@ -261,11 +255,9 @@ fn long_runs_are_downsampled_for_drawing_only() {
     let svg = render_svg(Chart::Timeline(&series)).unwrap();
     assert!(svg.len() < 400_000, "SVG is {} bytes", svg.len());
     // The y axis reaches past the spike: its top label is above 9,000.
-    let document = roxmltree::Document::parse(&svg).unwrap();
-    let top = document
-        .descendants()
-        .filter(|node| node.has_tag_name("text"))
-        .filter_map(|node| node.text()?.trim().parse::<f64>().ok())
+    let top = common::svg_texts(&svg)
+        .iter()
+        .filter_map(|text| text.parse::<f64>().ok())
         .fold(0.0, f64::max);
     assert!(top >= 9_000.0, "top label {top}");
     let png = render_png(Chart::Timeline(&series)).unwrap();

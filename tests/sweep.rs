@@ -1,5 +1,7 @@
 //! `sweep`, `merge` and `plan`: determinism, equivalence with single runs, known answers.
 
+mod common;
+
 use assert_cmd::cargo::cargo_bin_cmd;
 use predicates::prelude::*;
 use std::fs;
@@ -161,12 +163,7 @@ fn each_sweep_row_equals_a_single_run_with_those_parameters() {
             .arg("--json")
             .output()
             .unwrap();
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let json = common::json_stdout(&output);
         let total = &json["total"];
         assert_eq!(
             &row[5],
@@ -296,12 +293,7 @@ fn sweep_writes_heatmaps_and_a_pareto_chart() {
     let charts = directory.path().join("out/charts");
     for name in ["heatmap-cost", "heatmap-sla", "pareto"] {
         let svg = fs::read_to_string(charts.join(format!("{name}.svg"))).unwrap();
-        let document = roxmltree::Document::parse(&svg).unwrap();
-        let texts: Vec<String> = document
-            .descendants()
-            .filter(|node| node.has_tag_name("text"))
-            .filter_map(|node| node.text().map(|text| text.trim().to_string()))
-            .collect();
+        let texts = common::svg_texts(&svg);
         if name.starts_with("heatmap") {
             assert!(
                 texts.contains(&"group.web.alarm.high.threshold".to_string()),

@@ -1,6 +1,8 @@
 //! Trace inputs from the ecosystem: CSV (the real NASA log), access logs, Prometheus and
 //! CloudWatch exports, and the `trace` commands.
 
+mod common;
+
 use assert_cmd::cargo::cargo_bin_cmd;
 use predicates::prelude::*;
 use scaleplan::scenario;
@@ -22,12 +24,7 @@ fn nasa_july_total_is_exact() {
         ])
         .output()
         .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let json = common::json_stdout(&output);
     assert_eq!(json["total_requests"], 1_891_713.0);
     assert_eq!(json["buckets"], 39_693);
     assert_eq!(json["peak_rps"], 6.75); // 405 requests in one minute
@@ -182,12 +179,7 @@ fn trace_plot_draws_the_trace() {
         .assert()
         .success();
     let svg = fs::read_to_string(directory.path().join("trace.svg")).unwrap();
-    let document = roxmltree::Document::parse(&svg).unwrap();
-    let texts: Vec<String> = document
-        .descendants()
-        .filter(|node| node.has_tag_name("text"))
-        .filter_map(|node| node.text().map(|text| text.trim().to_string()))
-        .collect();
+    let texts = common::svg_texts(&svg);
     assert!(
         texts.contains(&"nasa-http-1995-07-per-minute.csv: request rate".to_string()),
         "{texts:?}"
