@@ -19,7 +19,8 @@ pub struct Scenario {
     pub clock: Clock,
     /// Simulated span in seconds; a whole number of metric periods.
     pub duration: Seconds,
-    /// Root of every random choice in the run (load noise today).
+    /// Root of every random choice in the run: load noise, stock draws, reclamations and
+    /// failures.
     pub seed: u64,
     /// Sampling period of metrics, the timeline and the load grid (seconds, > 0).
     pub metric_period: Seconds,
@@ -60,11 +61,37 @@ impl Scenario {
     }
 }
 
-/// The SLA condition: utilization of in-service capacity above `max_utilization`.
+/// The SLA condition: utilization of in-service capacity above `max_utilization`, or with a
+/// latency model and a latency target, a response-time percentile above it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Sla {
-    /// Share of in-service capacity (0..=1] above which the SLA is broken.
+    /// Share of in-service capacity (0..=1] above which the SLA is broken (also the sizing
+    /// target of the elasticity demand curve).
     pub max_utilization: f64,
+    /// How response times are modelled; `None`: no latency figures.
+    pub latency_model: Option<LatencyModel>,
+    /// The latency objective, which then replaces the utilization condition.
+    pub latency: Option<LatencyTarget>,
+}
+
+/// How a group's response times follow from its load and in-service instances. Each instance
+/// serves at rate `capacity_rps` (one server); load is spread in proportion to capacity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LatencyModel {
+    /// Every instance its own M/M/1 queue behind a round-robin balancer (no shared queue).
+    PerInstance,
+    /// The group one M/M/c queue (Erlang C): a shared queue, as a least-connections balancer
+    /// approaches.
+    Pooled,
+}
+
+/// A response-time objective: the `percentile` of response times at most `max_seconds`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LatencyTarget {
+    /// Quantile in (0, 1), e.g. 0.95.
+    pub percentile: f64,
+    /// Seconds.
+    pub max_seconds: f64,
 }
 
 /// How a percent change is turned into a whole number of instances.
@@ -100,6 +127,79 @@ pub struct InstanceType {
     pub billing_granularity: Seconds,
     /// Least billed span of an instance launched during the run (AWS Linux: 60 s).
     pub billing_minimum: Seconds,
+    /// Capacity units one instance counts for toward desired capacity (AWS
+    /// `WeightedCapacity`; 1 makes desired capacity a number of instances).
+    pub weight: u32,
+    /// Most instances of this type running at once across the scenario (the zone's stock);
+    /// a launch beyond it falls back to the next type (ESS multi-instance-type configuration).
+    pub stock: Option<u32>,
+    /// Chance that one launch of this type finds no stock (seeded), then falls back likewise.
+    pub no_stock_probability: f64,
+    /// The preemptible (spot) market for this type, when it has one.
+    pub preemptible: Option<Preemptible>,
+}
+
+/// A preemptible (spot) offer of an instance type: cheaper, and reclaimable by the cloud.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Preemptible {
+    /// Share off the pay-as-you-go price (0..1) while no price trace is given.
+    pub discount: f64,
+    /// What makes the cloud take instances back.
+    pub reclamation: Reclamation,
+    /// Warning before a reclaimed instance is released (AWS: 2 minutes; the group launches
+    /// the replacement at the notice, as AWS capacity rebalancing and ESS `SpotInstanceRemedy`).
+    pub notice: Seconds,
+}
+
+/// How preemptible instances get reclaimed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reclamation {
+    /// Each running preemptible instance is reclaimed at this rate per hour (a Poisson
+    /// process, seeded: AWS publishes interruption frequency bands per type).
+    Rate(f64),
+    /// The market price over time (piecewise constant from each point on, in time order,
+    /// the first at 0): instances are billed at it, and all of them are reclaimed when it
+    /// rises above the bid (ESS `SpotPriceLimit`, AWS spot before 2017).
+    PriceTrace {
+        /// (from, price per hour).
+        points: Vec<(SimTime, f64)>,
+        /// Highest price the group pays.
+        bid: f64,
+    },
+}
+
+impl Preemptible {
+    /// Price per hour at `time` of a preemptible instance whose pay-as-you-go price is
+    /// `on_demand`.
+    pub fn price_at(&self, on_demand: f64, time: SimTime) -> f64 {
+        match &self.reclamation {
+            Reclamation::Rate(_) => on_demand * (1.0 - self.discount),
+            Reclamation::PriceTrace { points, .. } => {
+                let index = points.partition_point(|(from, _)| *from <= time);
+                points[index.saturating_sub(1)].1
+            }
+        }
+    }
+
+    /// Money for `seconds` billed from `from`: the discounted price, or the integral of the
+    /// price trace over the span (AWS bills spot at the price in effect).
+    pub fn cost(&self, on_demand: f64, from: SimTime, seconds: Seconds) -> f64 {
+        match &self.reclamation {
+            Reclamation::Rate(_) => crate::billing::cost(seconds, self.price_at(on_demand, from)),
+            Reclamation::PriceTrace { points, .. } => {
+                let to = from + seconds;
+                let mut total = 0.0;
+                for (index, (start, price)) in points.iter().enumerate() {
+                    let end = points.get(index + 1).map_or(SimTime::MAX, |next| next.0);
+                    let (low, high) = ((*start).max(from), end.min(to));
+                    if low < high {
+                        total += crate::billing::cost(high - low, *price);
+                    }
+                }
+                total
+            }
+        }
+    }
 }
 
 /// Which instances a scale-in removes first, after pending ones.
@@ -122,13 +222,66 @@ pub struct ExistingInstances {
     pub protected: bool,
 }
 
+/// What a group launches (ESS scaling configuration, AWS launch template with its instance
+/// type overrides).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScalingConfiguration {
+    /// Unique name within the group.
+    pub name: String,
+    /// Indices into `Scenario::instance_types`, in priority order: a launch takes the first
+    /// type with stock (ESS "instance type priority", AWS `prioritized` allocation).
+    pub instance_types: Vec<usize>,
+}
+
+/// Pay-as-you-go base plus a preemptible share above it (AWS `InstancesDistribution`, ESS
+/// `OnDemandBaseCapacity` / `OnDemandPercentageAboveBaseCapacity`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MarketMix {
+    /// Capacity units always pay-as-you-go.
+    pub on_demand_base: u32,
+    /// Share (0..=1) of the units above the base that are pay-as-you-go; rounded up in favour
+    /// of pay-as-you-go (AWS).
+    pub on_demand_above_base: f64,
+}
+
+impl MarketMix {
+    /// Pay-as-you-go units wanted in a fleet of `total` units.
+    pub fn on_demand_units(&self, total: u32) -> u32 {
+        if total <= self.on_demand_base {
+            return total;
+        }
+        let above = (total - self.on_demand_base) as f64;
+        self.on_demand_base + (above * self.on_demand_above_base - 1e-9).ceil().max(0.0) as u32
+    }
+}
+
+/// Instance failures and how the group's health check replaces them (ESS: unhealthy
+/// instances are removed and replaced; AWS EC2 health checks).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Health {
+    /// Mean time between failures of one in-service instance (exponential, seeded).
+    pub mtbf: Seconds,
+    /// After launch, health checks ignore an instance this long (AWS `HealthCheckGracePeriod`).
+    pub grace: Seconds,
+    /// From a failure to the health check noticing it.
+    pub detection: Seconds,
+}
+
 /// A scaling group and everything that acts on it.
 #[derive(Debug, Clone)]
 pub struct ScalingGroup {
     /// Unique name.
     pub name: String,
-    /// Index into `Scenario::instance_types`.
-    pub instance_type: usize,
+    /// Scaling configurations (at least one); launches use the active one.
+    pub configurations: Vec<ScalingConfiguration>,
+    /// Index of the configuration active at the start.
+    pub active_configuration: usize,
+    /// Preemptible share of launches; `None` launches pay-as-you-go only.
+    pub mix: Option<MarketMix>,
+    /// Failures and replacement; `None`: instances never fail.
+    pub health: Option<Health>,
+    /// The group's own load instead of a share of the scenario's.
+    pub load: Option<std::sync::Arc<LoadSpec>>,
     /// Lower bound of desired capacity.
     pub min: u32,
     /// Upper bound of desired capacity (>= min).
@@ -346,6 +499,9 @@ pub struct ScheduledTask {
 pub enum TaskAction {
     /// Execute the rule with this index.
     RunRule(usize),
+    /// Make this scaling configuration the active one (ESS `ModifyScalingGroup`
+    /// `ActiveScalingConfigurationId`); running instances stay.
+    Activate(usize),
     /// Set any of min, max and desired (AWS scheduled action, ESS Min/Max/DesiredCapacity).
     SetCapacity {
         /// New minimum.

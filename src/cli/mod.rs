@@ -184,11 +184,14 @@ fn replicate(
     let totals: Vec<engine::GroupSummary> = (0..replications)
         .into_par_iter()
         .map(|replication| {
-            let seed = crate::sweep::replication_seed(scenario.seed, replication);
-            let load = scenario
-                .load
-                .generate(scenario.metric_period, scenario.ticks(), seed);
-            engine::simulate(scenario, &load, RunOptions::SUMMARY).total
+            // The seed drives the load noise and the fleet's draws (stock, reclaims, failures).
+            let mut scenario = scenario.clone();
+            scenario.seed = crate::sweep::replication_seed(scenario.seed, replication);
+            let load =
+                scenario
+                    .load
+                    .generate(scenario.metric_period, scenario.ticks(), scenario.seed);
+            engine::simulate(&scenario, &load, RunOptions::SUMMARY).total
         })
         .collect();
     let metrics: [(&str, MetricOf); 7] = [

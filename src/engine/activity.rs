@@ -28,6 +28,31 @@ pub enum Cause {
     Predictive,
     /// The group's HPA rule.
     Hpa,
+    /// The group replaces an instance it lost (no cooldown, no gate).
+    Replacement {
+        /// What happened to the instance.
+        reason: ReplacementReason,
+    },
+}
+
+/// Why an instance needs a replacement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReplacementReason {
+    /// A preemptible instance got its reclaim notice.
+    Reclaimed,
+    /// The health check found a failed instance.
+    Unhealthy,
+}
+
+/// Instances of one type and market launched by an activity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Launch {
+    /// Index into the scenario's instance types.
+    pub instance_type: usize,
+    /// Preemptible rather than pay-as-you-go.
+    pub preemptible: bool,
+    /// How many.
+    pub count: u32,
 }
 
 impl Cause {
@@ -54,6 +79,10 @@ impl Cause {
                 "hpa {}",
                 group.hpa.as_ref().map_or("", |rule| rule.name.as_str())
             ),
+            Cause::Replacement { reason } => match reason {
+                ReplacementReason::Reclaimed => "replacement (reclaimed)".into(),
+                ReplacementReason::Unhealthy => "replacement (unhealthy)".into(),
+            },
         }
     }
 }
@@ -65,6 +94,9 @@ pub enum ActivityStatus {
     Successful,
     /// Still launching when the run ended.
     InProgress,
+    /// Some launches found no stock: the group holds what launched (ESS "partially
+    /// successful"; desired capacity drops to it).
+    PartialSuccess,
     /// Rejected: the group was in its cooldown.
     RejectedCooldown,
     /// Rejected: another activity was in progress (one at a time per group: ESS, Tencent).
@@ -83,6 +115,7 @@ impl ActivityStatus {
         match self {
             ActivityStatus::Successful => "successful",
             ActivityStatus::InProgress => "in_progress",
+            ActivityStatus::PartialSuccess => "partially_successful",
             ActivityStatus::RejectedCooldown => "rejected_cooldown",
             ActivityStatus::RejectedBusy => "rejected_busy",
             ActivityStatus::Superseded => "superseded",
@@ -95,7 +128,9 @@ impl ActivityStatus {
     pub fn is_activity(self) -> bool {
         matches!(
             self,
-            ActivityStatus::Successful | ActivityStatus::InProgress
+            ActivityStatus::Successful
+                | ActivityStatus::InProgress
+                | ActivityStatus::PartialSuccess
         )
     }
 }
@@ -138,6 +173,11 @@ pub enum Note {
     },
     /// The run ended while the firing waited.
     RunEnded,
+    /// A scheduled task made this scaling configuration the active one.
+    Activated {
+        /// Configuration index within the group.
+        configuration: usize,
+    },
 }
 
 /// One entry of the activity history. Details are kept as numbers and rendered on demand by
@@ -175,6 +215,12 @@ pub struct ScalingActivity {
     pub launched: Vec<u32>,
     /// Instances terminated (ids within the group).
     pub terminated: Vec<u32>,
+    /// What the launches were, by type and market, in launch order.
+    pub launches: Vec<Launch>,
+    /// Instance types a launch skipped for lack of stock (or a spot price above the bid).
+    pub out_of_stock: Vec<usize>,
+    /// Capacity units that found no stock in any type.
+    pub no_stock: u32,
 }
 
 impl ScalingActivity {
@@ -202,6 +248,9 @@ impl ScalingActivity {
             reason: String::new(),
             launched: Vec::new(),
             terminated: Vec::new(),
+            launches: Vec::new(),
+            out_of_stock: Vec::new(),
+            no_stock: 0,
         }
     }
 
@@ -236,7 +285,10 @@ impl ScalingActivity {
                     parts.push(format!("rule {}", group.rules[rule].name));
                 }
             }
-            Cause::TargetTracking { .. } | Cause::Predictive | Cause::Hpa => {}
+            Cause::TargetTracking { .. }
+            | Cause::Predictive
+            | Cause::Hpa
+            | Cause::Replacement { .. } => {}
         }
         if !self.reason.is_empty() {
             parts.push(self.reason.clone());
@@ -268,6 +320,51 @@ impl ScalingActivity {
             Note::RunEnded => {
                 parts.push("the run ended while the task waited for the group".into())
             }
+            Note::Activated { configuration } => parts.push(format!(
+                "scaling configuration {} is now active",
+                group.configurations[configuration].name
+            )),
+        }
+        if !self.out_of_stock.is_empty() {
+            let names: Vec<&str> = self
+                .out_of_stock
+                .iter()
+                .map(|index| scenario.instance_types[*index].name.as_str())
+                .collect();
+            parts.push(format!("no stock: {}", names.join(", ")));
+        }
+        // Which type and market launched says something only when there was a choice.
+        let choice = group.mix.is_some()
+            || group
+                .configurations
+                .iter()
+                .map(|configuration| configuration.instance_types.len())
+                .sum::<usize>()
+                > 1;
+        if choice && !self.launches.is_empty() {
+            let launched: Vec<String> = self
+                .launches
+                .iter()
+                .map(|launch| {
+                    format!(
+                        "{} x {}{}",
+                        launch.count,
+                        scenario.instance_types[launch.instance_type].name,
+                        if launch.preemptible {
+                            " (preemptible)"
+                        } else {
+                            ""
+                        }
+                    )
+                })
+                .collect();
+            parts.push(format!("launched {}", launched.join(", ")));
+        }
+        if self.no_stock > 0 {
+            parts.push(format!(
+                "{} unit(s) found no stock in any instance type",
+                self.no_stock
+            ));
         }
         if self.protected_kept > 0 {
             parts.push(format!(

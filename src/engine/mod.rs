@@ -14,22 +14,32 @@
 //! capacity (AWS).
 
 pub mod activity;
+mod fleet;
+mod latency;
 pub mod outcome;
 pub mod queue;
 mod rules;
 
-pub use activity::{ActivityStatus, Cause, Note, ScalingActivity};
-pub use outcome::{ForecastPoint, GroupSummary, InstanceRecord, Outcome, TimelineRow};
+pub use activity::{ActivityStatus, Cause, Launch, Note, ReplacementReason, ScalingActivity};
+pub use fleet::EndReason;
+pub use outcome::{
+    ForecastPoint, GroupSummary, InstanceRecord, LatencyPercentiles, Outcome, TimelineRow,
+};
 
-use crate::billing;
 use crate::load::LoadSeries;
 use crate::model::{
-    AlarmTask, CooldownBlocks, Metric, RemovalPolicy, Scenario, Statistic, TaskAction,
+    AlarmTask, CooldownBlocks, Metric, Reclamation, Scenario, Statistic, TaskAction,
 };
 use crate::policy;
 use crate::time::{Seconds, SimTime};
+use fleet::{Instance, InstanceState};
 use queue::{Event, EventQueue};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
 use std::collections::VecDeque;
+
+/// Stream of the engine's random draws (stock, reclamation, failures), apart from the load's.
+const FLEET_STREAM: u64 = 0x00f1_ee75_eed5_0001;
 
 /// What to record besides the summary (which is always complete: sweeps that need only the
 /// summary skip the rest and run faster).
@@ -71,26 +81,6 @@ pub fn simulate(scenario: &Scenario, load: &LoadSeries, options: RunOptions) -> 
         "load shorter than the scenario"
     );
     Simulation::new(scenario, load, options).run()
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum InstanceState {
-    Pending,
-    InService,
-    Terminated,
-}
-
-#[derive(Debug, Clone)]
-struct Instance {
-    launched_at: SimTime,
-    /// When it entered service (warmup counts from here).
-    in_service_at: SimTime,
-    ended_at: SimTime,
-    state: InstanceState,
-    protected: bool,
-    /// Added by hand rather than launched by the group (Tencent removes these last).
-    manual: bool,
-    launched_in_run: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -140,19 +130,41 @@ impl AlarmState {
 
 #[derive(Debug, Clone)]
 struct GroupState {
-    /// Copied from the model so the per-period loops touch one struct.
-    capacity_rps: f64,
+    /// The group's load in the current metric period, requests per second.
+    load: f64,
+    /// The group's own load series, when it has one (else a share of the scenario's).
+    own_load: Option<Vec<f64>>,
     load_share: f64,
+    /// Requests per second one capacity unit of the active configuration's first type
+    /// serves: sizes the demand curve and the HPA and predictive estimates.
+    unit_capacity: f64,
+    /// Active scaling configuration.
+    configuration: usize,
     /// Whether an alarm watches requests per instance (else that integral is skipped).
     tracks_per_instance: bool,
     min: u32,
     max: u32,
     desired: u32,
     instances: Vec<Instance>,
-    /// Indices of pending and in-service instances, in launch order.
+    /// Indices of the instances counted toward desired capacity (pending, in service or
+    /// failed and not yet detected; not those under a reclaim notice), in launch order.
     live: Vec<usize>,
+    /// Capacity units of `live`.
+    live_units: u32,
+    /// Capacity units booting.
     pending: u32,
+    /// Capacity units in service.
     in_service: u32,
+    /// Instances in service (the servers of the latency model).
+    serving: u32,
+    /// Instances in service per instance type.
+    serving_by_type: Vec<u32>,
+    /// Requests per second the in-service instances serve at 100% CPU.
+    capacity: f64,
+    /// Money per second of every instance not yet terminated.
+    cost_rate: f64,
+    /// Money billed so far (the timeline's running cost).
+    running_cost: f64,
     /// Activities in progress and the cooldowns they will start (several only when rules
     /// that ignore the one-activity gate overlap: step, target tracking, HPA, predictive).
     busy: Vec<(usize, Seconds)>,
@@ -173,8 +185,9 @@ struct GroupState {
     /// Requests offered so far (per period: the load is constant within one).
     offered_requests: f64,
     alive_seconds: u64,
-    topup_seconds: u64,
     peak_in_service: u32,
+    /// Served request-seconds per latency regime (with a latency model).
+    latency: latency::Mix,
     sla_violation_seconds: u64,
     unserved_requests: f64,
     // Integrals over the current metric period.
@@ -212,12 +225,16 @@ struct Simulation<'a> {
     /// This period's metrics of groups with target-tracking rules: (group, CPU share, per
     /// instance).
     tracking_samples: Vec<(usize, Option<f64>, Option<f64>)>,
-    /// Hourly peaks of the total load (predictive groups only).
-    hour_peaks: Vec<f64>,
+    /// Per group, hourly peaks of its load (predictive groups only).
+    hour_peaks: Vec<Vec<f64>>,
     /// Per group, per absolute hour: the latest forecast (load, capacity).
     predictions: Vec<Vec<Option<(f64, u32)>>>,
     /// Forecast hours as they were prepared.
     forecasts: Vec<ForecastPoint>,
+    /// The run's random draws, in event order.
+    rng: ChaCha8Rng,
+    /// Instances of each type running across the scenario (against its stock limit).
+    stock_used: Vec<u32>,
 }
 
 impl<'a> Simulation<'a> {
@@ -225,26 +242,26 @@ impl<'a> Simulation<'a> {
         let groups = scenario
             .groups
             .iter()
-            .map(|group| {
-                // At time 0 the group is steady at its desired capacity: the manually added
-                // instances first, then instances it launched before the run.
-                let instances: Vec<Instance> = (0..group.desired)
-                    .map(|index| {
-                        let manual = index < group.existing.count;
-                        Instance {
-                            launched_at: 0,
-                            in_service_at: 0,
-                            ended_at: 0,
-                            state: InstanceState::InService,
-                            protected: manual && group.existing.protected,
-                            manual,
-                            launched_in_run: false,
-                        }
-                    })
-                    .collect();
+            .enumerate()
+            .map(|(group_index, group)| {
+                let first = &scenario.instance_types
+                    [group.configurations[group.active_configuration].instance_types[0]];
+                // A group's own load gets its own noise stream: two groups with the same
+                // noise settings do not move in lockstep.
+                let own_load = group.load.as_ref().map(|spec| {
+                    spec.generate(
+                        scenario.metric_period,
+                        scenario.ticks(),
+                        scenario.seed ^ (group_index as u64 + 1).wrapping_mul(FLEET_STREAM),
+                    )
+                    .values
+                });
                 GroupState {
-                    capacity_rps: scenario.instance_types[group.instance_type].capacity_rps,
+                    load: 0.0,
+                    own_load,
                     load_share: group.load_share,
+                    unit_capacity: first.capacity_rps / first.weight as f64,
+                    configuration: group.active_configuration,
                     tracks_per_instance: group
                         .alarms
                         .iter()
@@ -256,10 +273,16 @@ impl<'a> Simulation<'a> {
                     min: group.min,
                     max: group.max,
                     desired: group.desired,
-                    live: (0..instances.len()).collect(),
+                    instances: Vec::new(),
+                    live: Vec::new(),
+                    live_units: 0,
                     pending: 0,
-                    in_service: group.desired,
-                    instances,
+                    in_service: 0,
+                    serving: 0,
+                    serving_by_type: vec![0; scenario.instance_types.len()],
+                    capacity: 0.0,
+                    cost_rate: 0.0,
+                    running_cost: 0.0,
                     busy: Vec::new(),
                     floor: 0,
                     tracking: vec![(0, 0); group.target_tracking.len()],
@@ -278,8 +301,8 @@ impl<'a> Simulation<'a> {
                     in_service_seconds: 0,
                     offered_requests: 0.0,
                     alive_seconds: 0,
-                    topup_seconds: 0,
-                    peak_in_service: group.desired,
+                    peak_in_service: 0,
+                    latency: latency::Mix::default(),
                     sla_violation_seconds: 0,
                     unserved_requests: 0.0,
                     tick_served: 0.0,
@@ -330,7 +353,23 @@ impl<'a> Simulation<'a> {
                 queue.push(86_400, Event::PredictiveForecast { group: group_index });
             }
         }
-        Simulation {
+        for (type_index, instance_type) in scenario.instance_types.iter().enumerate() {
+            if let Some(offer) = &instance_type.preemptible
+                && let Reclamation::PriceTrace { points, .. } = &offer.reclamation
+            {
+                for &(from, _) in points.iter().skip(1) {
+                    if from < scenario.duration {
+                        queue.push(
+                            from,
+                            Event::SpotPrice {
+                                instance_type: type_index,
+                            },
+                        );
+                    }
+                }
+            }
+        }
+        let mut simulation = Simulation {
             scenario,
             load,
             options,
@@ -338,16 +377,40 @@ impl<'a> Simulation<'a> {
             groups,
             activities: Vec::new(),
             timeline: Vec::new(),
-            total_peak_in_service: scenario.groups.iter().map(|group| group.desired).sum(),
+            total_peak_in_service: 0,
             any_violation_seconds: 0,
             total_utilization_samples: Vec::with_capacity(scenario.ticks()),
             triggers: Vec::new(),
             decisions: Vec::new(),
             tracking_triggers: Vec::new(),
             tracking_samples: Vec::new(),
-            hour_peaks: Vec::new(),
+            hour_peaks: vec![Vec::new(); scenario.groups.len()],
             predictions: vec![Vec::new(); scenario.groups.len()],
             forecasts: Vec::new(),
+            rng: ChaCha8Rng::seed_from_u64(scenario.seed ^ FLEET_STREAM),
+            stock_used: vec![0; scenario.instance_types.len()],
+        };
+        simulation.start_fleets();
+        simulation
+    }
+
+    /// At time 0 each group is steady at its desired capacity: the manually added instances
+    /// first (pay-as-you-go, of the active configuration's first type), then instances it
+    /// launched before the run, placed like launches (mix, priority, stock).
+    fn start_fleets(&mut self) {
+        for (group_index, group) in self.scenario.groups.iter().enumerate() {
+            let configuration = &group.configurations[group.active_configuration];
+            for _ in 0..group.existing.count {
+                let type_index = configuration.instance_types[0];
+                let index = self.add_instance(group_index, type_index, false, 0, true);
+                let instance = &mut self.groups[group_index].instances[index];
+                instance.manual = true;
+                instance.protected = group.existing.protected;
+            }
+            self.launch(group_index, 0, group.desired, true, None);
+            let state = &mut self.groups[group_index];
+            state.peak_in_service = state.in_service;
+            self.total_peak_in_service += state.in_service;
         }
     }
 
@@ -360,6 +423,13 @@ impl<'a> Simulation<'a> {
         for tick in 0..self.scenario.ticks() {
             let start = tick as u64 * period;
             let end = start + period;
+            let total_load = self.load.values[tick];
+            for state in self.groups.iter_mut() {
+                state.load = match &state.own_load {
+                    Some(values) => values[tick],
+                    None => total_load * state.load_share,
+                };
+            }
             if self.queue.peek_time().is_some_and(|time| time <= start) {
                 self.process_events(start);
             }
@@ -371,12 +441,12 @@ impl<'a> Simulation<'a> {
             }
             let mut cursor = start;
             while let Some(time) = self.queue.peek_time().filter(|time| *time < end) {
-                self.integrate(cursor, time, tick);
+                self.integrate(cursor, time);
                 cursor = time;
                 self.process_events(time);
             }
-            self.integrate(cursor, end, tick);
-            self.close_period(tick, start, end);
+            self.integrate(cursor, end);
+            self.close_period(start, end);
         }
         self.finish()
     }
@@ -387,6 +457,15 @@ impl<'a> Simulation<'a> {
                 Event::BootComplete { group, instance } => {
                     self.boot_complete(group, instance, time)
                 }
+                Event::Failure { group, instance } => self.fail(group, instance, time),
+                Event::Unhealthy { group, instance } => {
+                    self.replace_unhealthy(group, instance, time)
+                }
+                Event::ReclaimNotice { group, instance } => {
+                    self.reclaim_notice(group, instance, time)
+                }
+                Event::Reclaim { group, instance } => self.reclaim(group, instance, time),
+                Event::SpotPrice { instance_type } => self.spot_price(instance_type, time),
                 Event::ScheduledFire { group, task } => self.scheduled_fire(group, task, time),
                 Event::HpaSync { group } => self.hpa_sync(group, time),
                 Event::PredictiveForecast { group } => self.predictive_forecast(group, time),
@@ -400,26 +479,37 @@ impl<'a> Simulation<'a> {
     }
 
     /// Accumulates every integral over `[from, to)`, during which nothing changes.
-    fn integrate(&mut self, from: SimTime, to: SimTime, tick: usize) {
+    fn integrate(&mut self, from: SimTime, to: SimTime) {
         if to <= from {
             return;
         }
         let seconds = to - from;
         let dt = seconds as f64;
-        let total_load = self.load.values[tick];
+        let sla = &self.scenario.sla;
         let mut total_in_service = 0;
         let mut any_violation = false;
         for state in self.groups.iter_mut() {
-            let load = total_load * state.load_share;
-            let capacity = state.in_service as f64 * state.capacity_rps;
-            let violating = if state.in_service > 0 {
-                state.tick_served += load.min(capacity) * dt;
+            let load = state.load;
+            let capacity = state.capacity;
+            let violating = if state.serving > 0 {
+                let served = load.min(capacity);
+                state.tick_served += served * dt;
                 state.tick_capacity += capacity * dt;
                 if state.tracks_per_instance {
                     state.tick_per_instance += load / state.in_service as f64 * dt;
                 }
                 state.tick_data_seconds += seconds;
-                load > self.scenario.sla.max_utilization * capacity
+                match sla.latency_model {
+                    None => load > sla.max_utilization * capacity,
+                    Some(model) => {
+                        let regime = latency::Regime::new(model, load, capacity, state.serving);
+                        state.latency.add(regime, served * dt);
+                        match sla.latency {
+                            Some(target) => state.latency.breaches(regime, target),
+                            None => load > sla.max_utilization * capacity,
+                        }
+                    }
+                }
             } else {
                 load > 0.0
             };
@@ -433,6 +523,7 @@ impl<'a> Simulation<'a> {
             }
             state.in_service_seconds += state.in_service as u64 * seconds;
             state.alive_seconds += (state.in_service + state.pending) as u64 * seconds;
+            state.running_cost += state.cost_rate * dt;
             state.peak_in_service = state.peak_in_service.max(state.in_service);
             total_in_service += state.in_service;
         }
@@ -448,8 +539,7 @@ impl<'a> Simulation<'a> {
     /// mean of every in-service instance's CPU, weighted by how long each was in service.
     /// Alarm periods ending at `end` are closed here too: their datapoints and breach counts
     /// depend only on samples up to `end`; acting on them waits for `end`'s own events.
-    fn close_period(&mut self, tick: usize, start: SimTime, end: SimTime) {
-        let total_load = self.load.values[tick];
+    fn close_period(&mut self, start: SimTime, end: SimTime) {
         let (mut served, mut capacity) = (0.0, 0.0);
         for (index, (state, group)) in self
             .groups
@@ -457,7 +547,7 @@ impl<'a> Simulation<'a> {
             .zip(&self.scenario.groups)
             .enumerate()
         {
-            let load = total_load * group.load_share;
+            let load = state.load;
             state.offered_requests += load * self.scenario.metric_period as f64;
             let utilization =
                 (state.tick_capacity > 0.0).then(|| state.tick_served / state.tick_capacity);
@@ -501,7 +591,7 @@ impl<'a> Simulation<'a> {
                 state.utilization_samples.push((value as f32).to_bits());
             }
             if self.options.history {
-                let usable = state.capacity_rps * self.scenario.sla.max_utilization;
+                let usable = state.unit_capacity * self.scenario.sla.max_utilization;
                 // ceil without a libm call: this runs every period.
                 let demand = load / usable;
                 let whole = demand as u32;
@@ -521,7 +611,6 @@ impl<'a> Simulation<'a> {
             served += state.tick_served;
             capacity += state.tick_capacity;
             if self.options.timeline {
-                let instance_type = &self.scenario.instance_types[group.instance_type];
                 self.timeline.push(TimelineRow {
                     time: start,
                     group: index,
@@ -529,13 +618,10 @@ impl<'a> Simulation<'a> {
                     desired: state.desired,
                     pending: state.pending,
                     in_service: state.in_service,
-                    capacity_rps: state.in_service as f64 * instance_type.capacity_rps,
+                    capacity_rps: state.capacity,
                     utilization,
                     violation_seconds: state.tick_violation_seconds,
-                    cost_so_far: billing::cost(
-                        state.alive_seconds + state.topup_seconds,
-                        instance_type.price_per_hour,
-                    ),
+                    cost_so_far: state.running_cost,
                 });
             }
             state.tick_served = 0.0;
@@ -754,6 +840,16 @@ impl<'a> Simulation<'a> {
                     rule.cooldown.unwrap_or(group.default_cooldown),
                 )
             }
+            TaskAction::Activate(configuration) => {
+                state.configuration = configuration;
+                let first = &self.scenario.instance_types
+                    [group.configurations[configuration].instance_types[0]];
+                state.unit_capacity = first.capacity_rps / first.weight as f64;
+                activity.status = ActivityStatus::Successful;
+                activity.note = Note::Activated { configuration };
+                self.record(activity);
+                return;
+            }
             TaskAction::SetCapacity { min, max, desired } => {
                 let new_min = min.unwrap_or(state.min);
                 let new_max = max.unwrap_or(state.max);
@@ -785,13 +881,17 @@ impl<'a> Simulation<'a> {
 
     /// Moves desired capacity to `target`, launches or removes instances to match, and records
     /// `activity` (which arrives with its cause, time and reasons filled in).
+    ///
+    /// Scale-in removes instances in removal order while the units left stay at or above the
+    /// target (a heavy instance that would cut below it is skipped, as AWS does with weights).
+    /// Launches that find no stock leave the group at what launched: the activity is
+    /// partially successful and desired drops to the units the group holds (ESS).
     fn change_capacity(&mut self, mut activity: ScalingActivity, target: u32, cooldown: Seconds) {
         let group_index = activity.group;
         let now = activity.start;
-        let group = &self.scenario.groups[group_index];
-        let instance_type = &self.scenario.instance_types[group.instance_type];
+        let policy = self.scenario.groups[group_index].removal_policy;
         let state = &mut self.groups[group_index];
-        let live = state.live.len() as u32;
+        let live = state.live_units;
         activity.to = target;
         if target == activity.from && live == target {
             activity.status = ActivityStatus::NoChange;
@@ -800,60 +900,64 @@ impl<'a> Simulation<'a> {
         }
         state.desired = target;
         if target > live {
-            for _ in live..target {
-                let index = state.instances.len();
-                state.instances.push(Instance {
-                    launched_at: now,
-                    in_service_at: SimTime::MAX,
-                    ended_at: 0,
-                    state: InstanceState::Pending,
-                    protected: false,
-                    manual: false,
-                    launched_in_run: true,
-                });
-                state.live.push(index);
-                state.pending += 1;
-                activity.launched.push(index as u32);
-                self.queue.push(
-                    now + instance_type.boot_time + group.registration_delay,
-                    Event::BootComplete {
-                        group: group_index,
-                        instance: index,
-                    },
-                );
+            let missing = self.launch(group_index, now, target, false, Some(&mut activity));
+            if missing > 0 {
+                let state = &mut self.groups[group_index];
+                activity.no_stock = missing;
+                state.desired = state.live_units.max(state.min);
+                activity.to = state.desired;
             }
         } else if target < live {
-            let wanted = (live - target) as usize;
-            let victims = pick_victims(state, group.removal_policy, wanted);
-            activity.protected_kept = (wanted - victims.len()) as u32;
-            for index in victims {
-                terminate(state, index, now, instance_type);
+            let mut units = live;
+            for index in fleet::removal_order(state, policy) {
+                let weight = self.groups[group_index].instances[index].weight;
+                if units == target {
+                    break;
+                }
+                if units - weight < target {
+                    continue;
+                }
+                units -= weight;
+                self.terminate(group_index, index, now, EndReason::ScaleIn);
                 activity.terminated.push(index as u32);
             }
+            activity.protected_kept = units - target;
         }
+        let state = &mut self.groups[group_index];
         if activity.launched.is_empty() {
             if cooldown > 0 {
                 state.cooldown_until = state.cooldown_until.max(now + cooldown);
             }
-            activity.status = ActivityStatus::Successful;
+            activity.status = if activity.no_stock > 0 {
+                ActivityStatus::Failed
+            } else {
+                ActivityStatus::Successful
+            };
         } else {
             state.busy.push((self.activities.len(), cooldown));
-            activity.status = ActivityStatus::InProgress;
+            activity.status = if activity.no_stock > 0 {
+                ActivityStatus::PartialSuccess
+            } else {
+                ActivityStatus::InProgress
+            };
             activity.end = None;
         }
         self.record(activity);
+        self.complete_activities(group_index, now);
     }
 
     fn boot_complete(&mut self, group_index: usize, instance_index: usize, now: SimTime) {
-        let state = &mut self.groups[group_index];
-        let instance = &mut state.instances[instance_index];
-        if instance.state != InstanceState::Pending {
+        if self.groups[group_index].instances[instance_index].state != InstanceState::Pending {
             return; // Removed while booting.
         }
-        instance.state = InstanceState::InService;
-        instance.in_service_at = now;
-        state.pending -= 1;
-        state.in_service += 1;
+        self.enter_service(group_index, instance_index, now);
+        self.complete_activities(group_index, now);
+    }
+
+    /// Activities in progress complete once nothing is booting (a scale-in or a reclaim can
+    /// remove the last booting instance, too).
+    fn complete_activities(&mut self, group_index: usize, now: SimTime) {
+        let state = &mut self.groups[group_index];
         // The activity completes when its last launched instance is in service, and the
         // cooldown starts then (AWS: "when the last instance finishes launching").
         if state.pending == 0 && !state.busy.is_empty() {
@@ -863,7 +967,9 @@ impl<'a> Simulation<'a> {
                 }
                 if let Some(activity) = self.activities.get_mut(activity_index) {
                     activity.end = Some(now);
-                    activity.status = ActivityStatus::Successful;
+                    if activity.status == ActivityStatus::InProgress {
+                        activity.status = ActivityStatus::Successful;
+                    }
                 }
             }
             self.retry_waiting(group_index, now);
@@ -880,6 +986,7 @@ impl<'a> Simulation<'a> {
             ActivityStatus::Failed => summary.failed_tasks += 1,
             _ => {}
         }
+        summary.no_stock += activity.no_stock;
         if self.options.history {
             self.activities.push(activity);
         }
@@ -912,33 +1019,32 @@ impl<'a> Simulation<'a> {
             .zip(&self.scenario.groups)
             .enumerate()
         {
-            let instance_type = &self.scenario.instance_types[group.instance_type];
-            let mut billed_total = 0;
+            let (mut billed_total, mut cost) = (0, 0.0);
             for (id, instance) in state.instances.iter_mut().enumerate() {
                 if instance.state != InstanceState::Terminated {
                     instance.ended_at = end;
                 }
-                let billed = billing::billed_seconds(
-                    instance.ended_at - instance.launched_at,
-                    instance_type.billing_granularity,
-                    instance_type.billing_minimum,
-                    instance.launched_in_run,
-                );
+                let billed = instance.billed_seconds(self.scenario, instance.ended_at);
+                let instance_cost = instance.cost(self.scenario, billed);
                 billed_total += billed;
+                cost += instance_cost;
                 if !self.options.history {
                     continue;
                 }
                 instances.push(InstanceRecord {
                     group: group_index,
                     id: id as u32,
+                    instance_type: instance.instance_type,
+                    preemptible: instance.preemptible,
                     launched_at: instance.launched_at,
                     ended_at: instance.ended_at,
+                    end: instance.end,
                     billed_seconds: billed,
-                    cost: billing::cost(billed, instance_type.price_per_hour),
+                    cost: instance_cost,
                 });
             }
             let mut summary = std::mem::take(&mut state.summary);
-            summary.cost = billing::cost(billed_total, instance_type.price_per_hour);
+            summary.cost = cost;
             summary.instance_hours = billed_total as f64 / 3600.0;
             summary.peak_in_service = state.peak_in_service;
             summary.mean_in_service = state.in_service_seconds as f64 / end as f64;
@@ -949,6 +1055,9 @@ impl<'a> Simulation<'a> {
             summary.forecast_mape = forecast_mape(&self.forecasts, group_index);
             summary.booting_instance_hours =
                 (state.alive_seconds - state.in_service_seconds) as f64 / 3600.0;
+            if self.scenario.sla.latency_model.is_some() {
+                summary.latency = Some(state.latency.percentiles());
+            }
             if self.options.history {
                 let (demand, supply, provisioned) = &state.curves;
                 let metrics = crate::metrics::elasticity(
@@ -957,8 +1066,12 @@ impl<'a> Simulation<'a> {
                     provisioned,
                     self.scenario.metric_period,
                 );
-                summary.oracle_cost =
-                    Some(metrics.oracle_instance_hours * instance_type.price_per_hour);
+                // The oracle runs the start's first type, pay-as-you-go, per capacity unit.
+                let first = &self.scenario.instance_types
+                    [group.configurations[group.active_configuration].instance_types[0]];
+                summary.oracle_cost = Some(
+                    metrics.oracle_instance_hours * first.price_per_hour / first.weight as f64,
+                );
                 summary.elasticity = Some(metrics);
             }
             summary.launched = state.instances.iter().filter(|i| i.launched_in_run).count() as u32;
@@ -1005,6 +1118,9 @@ impl<'a> Simulation<'a> {
             total.unserved_requests += summary.unserved_requests;
             total.offered_requests += summary.offered_requests;
             total.booting_instance_hours += summary.booting_instance_hours;
+            total.reclaimed += summary.reclaimed;
+            total.failed += summary.failed;
+            total.no_stock += summary.no_stock;
         }
         total.oracle_cost = summaries.iter().map(|summary| summary.oracle_cost).sum();
         Outcome {
@@ -1038,58 +1154,6 @@ fn percentile(samples: &mut [u32], q: f64) -> Option<f64> {
     let rank = ((q * samples.len() as f64).ceil() as usize).clamp(1, samples.len()) - 1;
     let (_, bits, _) = samples.select_nth_unstable(rank);
     Some((f32::from_bits(*bits) as f64 * 1e6).round() / 1e6)
-}
-
-/// Scale-in victims, in removal order: pending instances first (they serve nothing, newest
-/// first), then instances the group launched, then manually added ones (Tencent removes
-/// automatically created instances before manually added ones), each by the removal policy.
-/// Protected instances are never chosen (AWS, ESS and Tencent scale-in protection).
-fn pick_victims(state: &GroupState, policy: RemovalPolicy, count: usize) -> Vec<usize> {
-    let mut candidates: Vec<usize> = state
-        .live
-        .iter()
-        .copied()
-        .filter(|index| !state.instances[*index].protected)
-        .collect();
-    candidates.sort_by_key(|index| {
-        let instance = &state.instances[*index];
-        let pending = instance.state == InstanceState::Pending;
-        // Launch order is index order; a single scaling configuration for now, so the
-        // oldest configuration is the oldest instance.
-        let age_rank = match policy {
-            RemovalPolicy::NewestInstance => usize::MAX - index,
-            RemovalPolicy::OldestInstance | RemovalPolicy::OldestScalingConfiguration => *index,
-        };
-        let pending_rank = if pending { usize::MAX - index } else { 0 };
-        (!pending, instance.manual, pending_rank, age_rank)
-    });
-    candidates.truncate(count);
-    candidates
-}
-
-fn terminate(
-    state: &mut GroupState,
-    index: usize,
-    now: SimTime,
-    instance_type: &crate::model::InstanceType,
-) {
-    let instance = &mut state.instances[index];
-    match instance.state {
-        InstanceState::Pending => state.pending -= 1,
-        InstanceState::InService => state.in_service -= 1,
-        InstanceState::Terminated => return,
-    }
-    instance.state = InstanceState::Terminated;
-    instance.ended_at = now;
-    let life = now - instance.launched_at;
-    let billed = billing::billed_seconds(
-        life,
-        instance_type.billing_granularity,
-        instance_type.billing_minimum,
-        instance.launched_in_run,
-    );
-    state.topup_seconds += billed - life;
-    state.live.retain(|live| *live != index);
 }
 
 #[cfg(test)]

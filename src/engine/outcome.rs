@@ -29,6 +29,12 @@ pub struct GroupSummary {
     pub launched: u32,
     /// Instances terminated during the run.
     pub terminated: u32,
+    /// Preemptible instances the cloud reclaimed.
+    pub reclaimed: u32,
+    /// Instances that failed (health).
+    pub failed: u32,
+    /// Capacity units whose launch found no stock in any instance type.
+    pub no_stock: u32,
     /// Seconds in which utilization was above the SLA threshold.
     pub sla_violation_seconds: u64,
     /// Requests above in-service capacity.
@@ -46,9 +52,24 @@ pub struct GroupSummary {
     /// SPEC elasticity metrics of the group (with history; not for the total).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub elasticity: Option<crate::metrics::Elasticity>,
+    /// With a latency model: response-time percentiles over every served request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latency: Option<LatencyPercentiles>,
     /// Predictive rules: mean absolute percentage error of the hourly peak forecasts.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub forecast_mape: Option<f64>,
+}
+
+/// Response-time percentiles in seconds; `None` when more than that share of requests met an
+/// overloaded group (no steady state: unbounded).
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct LatencyPercentiles {
+    /// Median.
+    pub p50: Option<f64>,
+    /// 95th percentile.
+    pub p95: Option<f64>,
+    /// 99th percentile.
+    pub p99: Option<f64>,
 }
 
 /// One hour a predictive rule forecast, against what came.
@@ -99,10 +120,16 @@ pub struct InstanceRecord {
     pub group: usize,
     /// Id within the group.
     pub id: u32,
+    /// Index into the scenario's instance types.
+    pub instance_type: usize,
+    /// Billed as preemptible.
+    pub preemptible: bool,
     /// Launch (0 for instances present at the start).
     pub launched_at: SimTime,
     /// Termination, or the end of the run.
     pub ended_at: SimTime,
+    /// How its life ended.
+    pub end: super::EndReason,
     /// Seconds billed.
     pub billed_seconds: u64,
     /// Money billed.

@@ -19,6 +19,39 @@ pub enum Event {
         /// Instance index within the group.
         instance: usize,
     },
+    /// An in-service instance fails.
+    Failure {
+        /// Group index.
+        group: usize,
+        /// Instance index within the group.
+        instance: usize,
+    },
+    /// The health check notices a failed instance.
+    Unhealthy {
+        /// Group index.
+        group: usize,
+        /// Instance index within the group.
+        instance: usize,
+    },
+    /// The cloud announces it will reclaim a preemptible instance.
+    ReclaimNotice {
+        /// Group index.
+        group: usize,
+        /// Instance index within the group.
+        instance: usize,
+    },
+    /// The notice ran out: the instance is released.
+    Reclaim {
+        /// Group index.
+        group: usize,
+        /// Instance index within the group.
+        instance: usize,
+    },
+    /// A spot price trace moves to its next point.
+    SpotPrice {
+        /// Index into the scenario's instance types.
+        instance_type: usize,
+    },
     /// A scheduled task fires.
     ScheduledFire {
         /// Group index.
@@ -54,7 +87,12 @@ impl Event {
     /// Lifecycle first, then tasks.
     fn class(&self) -> u8 {
         match self {
-            Event::BootComplete { .. } => 0,
+            Event::BootComplete { .. }
+            | Event::Failure { .. }
+            | Event::Unhealthy { .. }
+            | Event::ReclaimNotice { .. }
+            | Event::Reclaim { .. }
+            | Event::SpotPrice { .. } => 0,
             Event::ScheduledFire { .. } => 1,
             Event::RetryWaiting { .. } => 2,
             Event::PredictiveForecast { .. } | Event::PredictiveHour { .. } => 3,

@@ -265,10 +265,8 @@ impl Simulation<'_> {
                 Event::HpaSync { group: group_index },
             );
         }
-        let tick = ((now / self.scenario.metric_period) as usize).min(self.load.values.len() - 1);
-        let load = self.load.values[tick] * group.load_share;
-        let capacity = self.scenario.instance_types[group.instance_type].capacity_rps;
         let state = &mut self.groups[group_index];
+        let (load, capacity) = (state.load, state.unit_capacity);
         let ready = state.in_service;
         let (target, value_per_ready, request) = match rule.metric {
             // CPU usage cannot exceed an instance's capacity.
@@ -387,14 +385,21 @@ impl Simulation<'_> {
         self.change_capacity(activity, desired, 0);
     }
 
-    /// Hourly peaks of the total load, computed on first use (predictive groups only).
-    fn hour_peaks(&mut self) -> &[f64] {
-        if self.hour_peaks.is_empty() {
+    /// Hourly peaks of the group's load, computed on first use (predictive groups only).
+    fn hour_peaks(&mut self, group_index: usize) -> &[f64] {
+        if self.hour_peaks[group_index].is_empty() {
             let ticks = self.scenario.ticks().min(self.load.values.len());
-            self.hour_peaks =
-                forecast::hourly_peaks(&self.load.values[..ticks], self.scenario.metric_period);
+            let state = &self.groups[group_index];
+            let period = self.scenario.metric_period;
+            self.hour_peaks[group_index] = match &state.own_load {
+                Some(values) => forecast::hourly_peaks(&values[..ticks], period),
+                None => forecast::hourly_peaks(&self.load.values[..ticks], period)
+                    .into_iter()
+                    .map(|peak| peak * state.load_share)
+                    .collect(),
+            };
         }
-        &self.hour_peaks
+        &self.hour_peaks[group_index]
     }
 
     /// Refreshes the group's forecast (AWS: needs 24 hours of history, reads up to 14 days,
@@ -410,14 +415,11 @@ impl Simulation<'_> {
             self.queue
                 .push(next, Event::PredictiveForecast { group: group_index });
         }
-        let share = group.load_share;
-        let per_instance = self.scenario.instance_types[group.instance_type].capacity_rps
-            * rule.target_cpu
-            / 100.0;
+        let per_instance = self.groups[group_index].unit_capacity * rule.target_cpu / 100.0;
         let now_hour = (now / 3600) as usize;
         let max_days = (rule.history / 86_400) as usize;
         let last_hour = (self.scenario.duration.div_ceil(3600)) as usize;
-        let peaks = self.hour_peaks().to_vec();
+        let peaks = self.hour_peaks(group_index).to_vec();
         let forecasts = &mut self.predictions[group_index];
         if forecasts.len() < last_hour {
             forecasts.resize(last_hour, None);
@@ -432,7 +434,7 @@ impl Simulation<'_> {
             let Some(peak) = forecast::forecast_peak(&peaks, hour, now_hour, max_days) else {
                 continue;
             };
-            let load = peak * share;
+            let load = peak;
             let capacity = (load / per_instance).ceil() as u32;
             let new_hour = slot.is_none();
             *slot = Some((load, capacity));
@@ -461,7 +463,11 @@ impl Simulation<'_> {
         else {
             return;
         };
-        let actual = self.hour_peaks().get(hour).copied().unwrap_or(0.0) * group.load_share;
+        let actual = self
+            .hour_peaks(group_index)
+            .get(hour)
+            .copied()
+            .unwrap_or(0.0);
         self.forecasts.push(ForecastPoint {
             group: group_index,
             hour_start: hour as u64 * 3600,

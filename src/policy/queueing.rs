@@ -21,43 +21,72 @@ pub fn erlang_c(a: f64, servers: u32) -> f64 {
     b / (1.0 - (a / c) * (1.0 - b))
 }
 
-/// The `q`-quantile (0..1) of the response time (wait + service) in an M/M/c queue with
-/// arrival rate `lambda` and per-server service rate `mu`, by bisection on its distribution
-/// function; `None` when the queue is unstable.
-pub fn response_time_quantile(lambda: f64, mu: f64, servers: u32, q: f64) -> Option<f64> {
-    let c = servers as f64;
-    if servers == 0 || mu <= 0.0 || lambda >= c * mu {
-        return None;
+/// The response time (wait + service) of an M/M/c queue in steady state.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ResponseTime {
+    mu: f64,
+    /// Rate at which a queue drains: c mu - lambda.
+    drain: f64,
+    /// Erlang C: the probability of waiting.
+    waiting: f64,
+}
+
+impl ResponseTime {
+    /// Arrival rate `lambda`, per-server service rate `mu`, `servers` servers; `None` when
+    /// the queue is unstable (no steady state).
+    pub fn new(lambda: f64, mu: f64, servers: u32) -> Option<Self> {
+        let c = servers as f64;
+        if servers == 0 || mu <= 0.0 || lambda >= c * mu {
+            return None;
+        }
+        Some(ResponseTime {
+            mu,
+            drain: c * mu - lambda,
+            waiting: erlang_c(lambda.max(0.0) / mu, servers),
+        })
     }
-    if lambda <= 0.0 {
-        return Some(-(1.0 - q).ln() / mu);
-    }
-    let waiting = erlang_c(lambda / mu, servers);
-    let drain = c * mu - lambda;
-    // P(T > t): the service tail, plus the tail of a wait that precedes it. With W ~
-    // Exp(drain) given a wait and S ~ Exp(mu), the sum's tail has a closed form.
-    let tail = |t: f64| {
+
+    /// P(T > t): the service tail, plus the tail of a wait that precedes it. With W ~
+    /// Exp(drain) given a wait and S ~ Exp(mu), the sum's tail has a closed form.
+    pub fn tail(&self, t: f64) -> f64 {
+        let (mu, drain) = (self.mu, self.drain);
         let service = (-mu * t).exp();
         let waited = if (drain - mu).abs() < 1e-12 {
             (1.0 + mu * t) * (-mu * t).exp()
         } else {
             (drain * (-mu * t).exp() - mu * (-drain * t).exp()) / (drain - mu)
         };
-        (1.0 - waiting) * service + waiting * waited
-    };
-    let (mut low, mut high) = (0.0, 1.0 / mu);
-    while tail(high) > 1.0 - q {
+        (1.0 - self.waiting) * service + self.waiting * waited
+    }
+
+    /// The `q`-quantile (0..1), by bisection on the distribution function.
+    pub fn quantile(&self, q: f64) -> f64 {
+        quantile_of(|t| 1.0 - self.tail(t), q, 1.0 / self.mu)
+    }
+}
+
+/// The `q`-quantile of the distribution function `cdf` (non-decreasing, tending to 1), by
+/// doubling from `scale` then bisecting to a relative width of 2^-60.
+pub fn quantile_of(cdf: impl Fn(f64) -> f64, q: f64, scale: f64) -> f64 {
+    let (mut low, mut high) = (0.0, scale);
+    while cdf(high) < q && high < 1e12 {
         high *= 2.0;
     }
-    for _ in 0..100 {
+    for _ in 0..60 {
         let middle = (low + high) / 2.0;
-        if tail(middle) > 1.0 - q {
+        if cdf(middle) < q {
             low = middle
         } else {
             high = middle
         }
     }
-    Some(high)
+    high
+}
+
+/// The `q`-quantile (0..1) of the response time in an M/M/c queue with arrival rate
+/// `lambda` and per-server service rate `mu`; `None` when the queue is unstable.
+pub fn response_time_quantile(lambda: f64, mu: f64, servers: u32, q: f64) -> Option<f64> {
+    ResponseTime::new(lambda, mu, servers).map(|time| time.quantile(q))
 }
 
 #[cfg(test)]

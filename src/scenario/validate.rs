@@ -226,15 +226,7 @@ pub fn validate(
         .timezone
         .as_ref()
         .map_or(Tz::UTC, |zone| timezone(checker, zone));
-    let max_utilization = section.sla.as_ref().map_or(0.8, |sla| {
-        checker.number(
-            &sla.max_utilization,
-            "scenario.sla.max_utilization",
-            f64::MIN_POSITIVE,
-            1.0,
-            "a share of capacity such as 0.8",
-        )
-    });
+    let sla = sla(checker, section);
 
     // Instance types.
     let type_names: Vec<String> = file.instance_types.get_ref().keys().cloned().collect();
@@ -286,6 +278,34 @@ pub fn validate(
                 boot_time: wire_type.boot_time.map_or(0, |value| value.0),
                 billing_granularity: granularity.max(1),
                 billing_minimum: wire_type.billing_minimum.map_or(60, |value| value.0),
+                weight: wire_type.weight.as_ref().map_or(1, |weight| {
+                    if *weight.get_ref() == 0 {
+                        checker.error(
+                            weight.span(),
+                            &format!("instance_types.{name}.weight"),
+                            "`weight` is 0, must be at least 1",
+                            "capacity units one instance counts for, e.g. 2 for a type twice as big",
+                        );
+                    }
+                    (*weight.get_ref()).max(1)
+                }),
+                stock: wire_type.stock,
+                no_stock_probability: wire_type.no_stock_probability.as_ref().map_or(
+                    0.0,
+                    |probability| {
+                        checker.number(
+                            probability,
+                            &format!("instance_types.{name}.no_stock_probability"),
+                            0.0,
+                            1.0,
+                            "the chance that one launch finds no stock, e.g. 0.05",
+                        )
+                    },
+                ),
+                preemptible: wire_type
+                    .preemptible
+                    .as_ref()
+                    .and_then(|offer| preemptible(checker, name, offer, &clock, duration)),
             }
         })
         .collect();
@@ -316,6 +336,7 @@ pub fn validate(
                 duration,
                 metric_period,
                 default_timezone,
+                read_trace,
             )
         })
         .collect();
@@ -329,7 +350,7 @@ pub fn validate(
         duration,
         seed: section.seed,
         metric_period,
-        sla: Sla { max_utilization },
+        sla,
         rounding: match section.rounding {
             wire::RoundingWire::Aws => Rounding::Aws,
             wire::RoundingWire::Alibaba => Rounding::Alibaba,
@@ -342,6 +363,196 @@ pub fn validate(
         groups,
         load: std::sync::Arc::new(load?),
         expect: expect(checker, file.expect.as_ref()),
+    })
+}
+
+/// The SLA: a utilization ceiling, and with a latency model optionally a percentile target.
+fn sla(checker: &mut Checker, section: &wire::ScenarioSection) -> Sla {
+    let wire = section.sla.as_ref();
+    let max_utilization = wire
+        .and_then(|sla| sla.max_utilization.as_ref())
+        .map_or(0.8, |value| {
+            checker.number(
+                value,
+                "scenario.sla.max_utilization",
+                f64::MIN_POSITIVE,
+                1.0,
+                "a share of capacity such as 0.8",
+            )
+        });
+    let latency_model = section.latency_model.map(|model| match model {
+        wire::LatencyModelWire::Mm1 => LatencyModel::PerInstance,
+        wire::LatencyModelWire::Mmc => LatencyModel::Pooled,
+    });
+    let percentile = wire.and_then(|sla| sla.latency_percentile.as_ref());
+    let max_latency = wire.and_then(|sla| sla.max_latency_ms.as_ref());
+    let latency = match (percentile, max_latency) {
+        (None, None) => None,
+        (Some(percentile), Some(max_latency)) => {
+            let quantile = checker.number(
+                percentile,
+                "scenario.sla.latency_percentile",
+                f64::MIN_POSITIVE,
+                99.999,
+                "a percentile such as 95 or 99",
+            ) / 100.0;
+            let max_ms = checker.number(
+                max_latency,
+                "scenario.sla.max_latency_ms",
+                f64::MIN_POSITIVE,
+                f64::INFINITY,
+                "milliseconds, e.g. 250",
+            );
+            if latency_model.is_none() {
+                checker.error(
+                    max_latency.span(),
+                    "scenario.sla.max_latency_ms",
+                    "a latency target needs a latency model",
+                    "add latency_model = \"mmc\" (one shared queue) or \"mm1\" (a queue per instance) to [scenario]",
+                );
+            }
+            Some(LatencyTarget {
+                percentile: quantile,
+                max_seconds: max_ms / 1000.0,
+            })
+        }
+        (Some(value), None) | (None, Some(value)) => {
+            checker.error(
+                value.span(),
+                "scenario.sla",
+                "a latency target needs both `latency_percentile` and `max_latency_ms`",
+                "e.g. sla = { latency_percentile = 95, max_latency_ms = 250 }",
+            );
+            None
+        }
+    };
+    Sla {
+        max_utilization,
+        latency_model,
+        latency,
+    }
+}
+
+/// A type's preemptible offer: a discount and a reclamation rate, or a price trace and a bid.
+fn preemptible(
+    checker: &mut Checker,
+    name: &str,
+    offer: &Spanned<wire::PreemptibleWire>,
+    clock: &Clock,
+    duration: Seconds,
+) -> Option<Preemptible> {
+    let field = format!("instance_types.{name}.preemptible");
+    let wire = offer.get_ref();
+    let notice = wire.notice.map_or(120, |value| value.0);
+    let reclamation = match (&wire.price_trace, &wire.bid) {
+        (Some(trace), Some(bid)) => {
+            if wire.discount.is_some() || wire.reclaim_rate.is_some() {
+                checker.error(
+                    offer.span(),
+                    &field,
+                    "a price trace sets the price and the reclamations: `discount` and `reclaim_rate` do not apply",
+                    "keep either { discount, reclaim_rate } or { price_trace, bid }",
+                );
+            }
+            let bid = checker.number(
+                bid,
+                &format!("{field}.bid"),
+                0.0,
+                f64::INFINITY,
+                "the highest price per hour the group pays",
+            );
+            let mut points: Vec<(SimTime, f64)> = Vec::new();
+            for point in trace.get_ref() {
+                let price = checker.number(
+                    &point.price,
+                    &format!("{field}.price_trace.price"),
+                    0.0,
+                    f64::INFINITY,
+                    "price per hour",
+                );
+                let Some(at) = instant(clock, *point.at.get_ref()) else {
+                    checker.error(
+                        point.at.span(),
+                        &format!("{field}.price_trace.at"),
+                        "price point before the scenario starts",
+                        "use an offset such as \"36h\"",
+                    );
+                    continue;
+                };
+                if points.last().is_some_and(|(last, _)| *last >= at) {
+                    checker.error(
+                        point.at.span(),
+                        &format!("{field}.price_trace.at"),
+                        "price points must be in increasing time order",
+                        "sort the trace by `at`",
+                    );
+                }
+                points.push((at.min(duration), price));
+            }
+            match points.first_mut() {
+                // The first price holds from the start.
+                Some(first) => first.0 = 0,
+                None => checker.error(
+                    trace.span(),
+                    &format!("{field}.price_trace"),
+                    "empty price trace",
+                    "add e.g. { at = \"0h\", price = 0.03 }",
+                ),
+            }
+            Reclamation::PriceTrace { points, bid }
+        }
+        (None, None) => {
+            let rate = wire.reclaim_rate.as_ref().map_or(0.0, |rate| {
+                checker.number(
+                    rate,
+                    &format!("{field}.reclaim_rate"),
+                    0.0,
+                    f64::INFINITY,
+                    "reclamations per instance-hour, e.g. 0.05",
+                )
+            });
+            if wire.discount.is_none() {
+                checker.error(
+                    offer.span(),
+                    &field,
+                    "a preemptible offer needs a `discount` (or a `price_trace` and a `bid`)",
+                    "e.g. preemptible = { discount = 0.7, reclaim_rate = 0.05 }",
+                );
+            }
+            Reclamation::Rate(rate)
+        }
+        (Some(trace), None) => {
+            checker.error(
+                trace.span(),
+                &format!("{field}.bid"),
+                "a price trace needs a `bid`",
+                "the highest price per hour the group pays, e.g. bid = 0.05",
+            );
+            return None;
+        }
+        (None, Some(bid)) => {
+            checker.error(
+                bid.span(),
+                &format!("{field}.price_trace"),
+                "a bid needs a `price_trace`",
+                "add price_trace = [{ at = \"0h\", price = 0.03 }, ...]",
+            );
+            return None;
+        }
+    };
+    let discount = wire.discount.as_ref().map_or(0.0, |discount| {
+        checker.number(
+            discount,
+            &format!("{field}.discount"),
+            0.0,
+            1.0,
+            "the share off the pay-as-you-go price, e.g. 0.7",
+        )
+    });
+    Some(Preemptible {
+        discount,
+        reclamation,
+        notice,
     })
 }
 
@@ -681,6 +892,7 @@ fn load_spec(
     })
 }
 
+#[allow(clippy::too_many_arguments)]
 fn scaling_group(
     checker: &mut Checker,
     group: &wire::Group,
@@ -689,15 +901,55 @@ fn scaling_group(
     duration: Seconds,
     metric_period: Seconds,
     default_timezone: Tz,
+    read_trace: &mut TraceReader,
 ) -> ScalingGroup {
-    let instance_type = checker
-        .reference(
-            &group.instance_type,
-            type_names,
-            "instance_type",
-            "instance type",
-        )
-        .unwrap_or(0);
+    let (configurations, active_configuration) = configurations(checker, group, type_names);
+    let mix = group.mix.as_ref().map(|mix| MarketMix {
+        on_demand_base: mix.on_demand_base,
+        on_demand_above_base: mix.on_demand_above_base.as_ref().map_or(0.0, |share| {
+            checker.number(
+                share,
+                "group.mix.on_demand_above_base",
+                0.0,
+                1.0,
+                "the pay-as-you-go share above the base, e.g. 0.25 (0: all preemptible)",
+            )
+        }),
+    });
+    let health = group.health.as_ref().map(|health| {
+        let mtbf = health.mtbf.get_ref().0;
+        if mtbf == 0 {
+            checker.error(
+                health.mtbf.span(),
+                "group.health.mtbf",
+                "mean time between failures must be positive",
+                "e.g. mtbf = \"2000h\"",
+            );
+        }
+        Health {
+            mtbf: mtbf.max(1),
+            grace: health.grace.map_or(300, |value| value.0),
+            detection: health.detection.map_or(60, |value| value.0),
+        }
+    });
+    let load = group.load.as_ref().and_then(|load| {
+        let before = checker.problems.len();
+        let spec = load_spec(checker, load, clock, duration, read_trace);
+        for problem in &mut checker.problems[before..] {
+            if let Some(field) = &mut problem.field {
+                field.insert_str(0, "group.");
+            }
+        }
+        spec.map(std::sync::Arc::new)
+    });
+    if let (Some(_), Some(share)) = (&group.load, &group.load_share) {
+        checker.error(
+            share.span(),
+            "group.load_share",
+            "a group with its own load takes no share of the scenario's",
+            "remove `load_share` or the group's [group.load]",
+        );
+    }
     let (min, max) = (*group.min.get_ref(), *group.max.get_ref());
     if min > max {
         checker.error(
@@ -783,6 +1035,10 @@ fn scaling_group(
         .collect();
 
     let mut task_names = Vec::new();
+    let configuration_names: Vec<String> = configurations
+        .iter()
+        .map(|configuration| configuration.name.clone())
+        .collect();
     let scheduled = group
         .scheduled
         .iter()
@@ -792,6 +1048,7 @@ fn scaling_group(
                 checker,
                 task,
                 &rule_names,
+                &configuration_names,
                 clock,
                 duration,
                 default_timezone,
@@ -811,7 +1068,11 @@ fn scaling_group(
 
     ScalingGroup {
         name: group.name.get_ref().clone(),
-        instance_type,
+        configurations,
+        active_configuration,
+        mix,
+        health,
+        load,
         min,
         max: max.max(min),
         desired: desired.clamp(min, max.max(min)),
@@ -833,6 +1094,105 @@ fn scaling_group(
         scheduled,
         alarms,
     }
+}
+
+/// The group's scaling configurations and the active one: `instance_type = "x"`,
+/// `instance_types = ["x", "y"]` (one configuration in priority order), or
+/// `[[group.configuration]]` tables with `active_configuration` (default: the first).
+fn configurations(
+    checker: &mut Checker,
+    group: &wire::Group,
+    type_names: &[String],
+) -> (Vec<ScalingConfiguration>, usize) {
+    let types = |checker: &mut Checker, names: &Spanned<Vec<Spanned<String>>>, field| {
+        if names.get_ref().is_empty() {
+            checker.error(
+                names.span(),
+                field,
+                "no instance types",
+                "list them in priority order, e.g. [\"c6.large\", \"c5.large\"]",
+            );
+        }
+        names
+            .get_ref()
+            .iter()
+            .map(|name| {
+                checker
+                    .reference(name, type_names, field, "instance type")
+                    .unwrap_or(0)
+            })
+            .collect::<Vec<usize>>()
+    };
+    let single = |types: Vec<usize>| {
+        vec![ScalingConfiguration {
+            name: "default".into(),
+            instance_types: types,
+        }]
+    };
+    let given = [
+        group.instance_type.is_some(),
+        group.instance_types.is_some(),
+        !group.configuration.is_empty(),
+    ];
+    if given.iter().filter(|given| **given).count() != 1 {
+        checker.error(
+            group.name.span(),
+            "group.instance_type",
+            format!(
+                "group `{}` needs exactly one of `instance_type`, `instance_types` and [[group.configuration]]",
+                group.name.get_ref()
+            ),
+            "instance_type = \"small\" for one type; instance_types = [\"a\", \"b\"] to fall back in priority order",
+        );
+        return (single(vec![0]), 0);
+    }
+    if group.active_configuration.is_some() && group.configuration.is_empty() {
+        checker.error(
+            group
+                .active_configuration
+                .as_ref()
+                .map_or(0..0, Spanned::span),
+            "group.active_configuration",
+            "`active_configuration` names one of the group's [[group.configuration]] tables",
+            "define the configurations, or remove it",
+        );
+    }
+    if let Some(name) = &group.instance_type {
+        let index = checker
+            .reference(name, type_names, "group.instance_type", "instance type")
+            .unwrap_or(0);
+        return (single(vec![index]), 0);
+    }
+    if let Some(names) = &group.instance_types {
+        return (single(types(checker, names, "group.instance_types")), 0);
+    }
+    let mut seen = Vec::new();
+    let configurations: Vec<ScalingConfiguration> = group
+        .configuration
+        .iter()
+        .map(|configuration| {
+            checker.unique_name(&mut seen, &configuration.name, "scaling configuration");
+            ScalingConfiguration {
+                name: configuration.name.get_ref().clone(),
+                instance_types: types(
+                    checker,
+                    &configuration.instance_types,
+                    "group.configuration.instance_types",
+                ),
+            }
+        })
+        .collect();
+    let active = group.active_configuration.as_ref().map_or(0, |name| {
+        checker
+            .reference(
+                name,
+                &seen,
+                "group.active_configuration",
+                "scaling configuration",
+            )
+            .unwrap_or(0)
+    });
+    (configurations, active)
 }
 
 /// A validated `[[group.rule]]` of any type.
@@ -1263,6 +1623,7 @@ fn scheduled_task(
     checker: &mut Checker,
     task: &wire::Scheduled,
     rule_names: &[String],
+    configuration_names: &[String],
     clock: &Clock,
     duration: Seconds,
     default_timezone: Tz,
@@ -1365,16 +1726,24 @@ fn scheduled_task(
             next = recurrence.next_after(clock, Some(time));
         }
     }
-    let action = match (
-        &task.run,
-        task.min.is_some() || task.max.is_some() || task.desired.is_some(),
-    ) {
-        (Some(rule), false) => TaskAction::RunRule(
+    let sets = task.min.is_some() || task.max.is_some() || task.desired.is_some();
+    let action = match (&task.run, sets, &task.activate) {
+        (None, false, Some(configuration)) => TaskAction::Activate(
+            checker
+                .reference(
+                    configuration,
+                    configuration_names,
+                    "group.scheduled.activate",
+                    "scaling configuration",
+                )
+                .unwrap_or(0),
+        ),
+        (Some(rule), false, None) => TaskAction::RunRule(
             checker
                 .reference(rule, rule_names, "group.scheduled.run", "rule")
                 .unwrap_or(0),
         ),
-        (None, true) => {
+        (None, true, None) => {
             let min = task.min.as_ref().map(|value| *value.get_ref());
             if let (Some(min), Some(max)) = (min, task.max)
                 && min > max
@@ -1393,7 +1762,7 @@ fn scheduled_task(
             }
         }
         _ => {
-            checker.error(task.name.span(), "group.scheduled", format!("scheduled task `{name}` needs either `run` or any of `min`, `max`, `desired` (not both)"), "run = \"add-two\", or desired = 4");
+            checker.error(task.name.span(), "group.scheduled", format!("scheduled task `{name}` needs one of `run`, `activate`, or any of `min`, `max`, `desired`"), "run = \"add-two\", activate = \"new-image\", or desired = 4");
             TaskAction::SetCapacity {
                 min: None,
                 max: None,
@@ -1515,8 +1884,18 @@ pub fn apply_policy(checker: &mut Checker, file: &mut wire::File, policy: &wire:
             continue;
         };
         let group = &mut file.group.get_mut()[index];
-        if let Some(instance_type) = &change.instance_type {
-            group.instance_type = instance_type.clone();
+        // A policy's fleet replaces the group's whole fleet definition.
+        if change.instance_type.is_some() || change.instance_types.is_some() {
+            group.instance_type = change.instance_type.clone();
+            group.instance_types = change.instance_types.clone();
+            group.configuration.clear();
+            group.active_configuration = None;
+        }
+        if let Some(mix) = &change.mix {
+            group.mix = Some(mix.clone());
+        }
+        if let Some(health) = &change.health {
+            group.health = Some(health.clone());
         }
         if let Some(min) = &change.min {
             group.min = min.clone();

@@ -170,6 +170,9 @@ pub struct Policy {
 pub struct GroupOverride {
     pub name: Spanned<String>,
     pub instance_type: Option<Spanned<String>>,
+    pub instance_types: Option<Spanned<Vec<Spanned<String>>>>,
+    pub mix: Option<MixWire>,
+    pub health: Option<HealthWire>,
     pub min: Option<Spanned<u32>>,
     pub max: Option<Spanned<u32>>,
     pub desired: Option<Spanned<u32>>,
@@ -198,6 +201,14 @@ pub struct ScenarioSection {
     #[serde(default)]
     pub cooldown_blocks: CooldownBlocksWire,
     pub sla: Option<SlaWire>,
+    pub latency_model: Option<LatencyModelWire>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LatencyModelWire {
+    Mm1,
+    Mmc,
 }
 
 fn default_metric_period() -> Spanned<Duration> {
@@ -223,7 +234,9 @@ pub enum CooldownBlocksWire {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SlaWire {
-    pub max_utilization: Spanned<f64>,
+    pub max_utilization: Option<Spanned<f64>>,
+    pub latency_percentile: Option<Spanned<f64>>,
+    pub max_latency_ms: Option<Spanned<f64>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -235,6 +248,52 @@ pub struct InstanceType {
     pub boot_time: Option<Duration>,
     pub billing_granularity: Option<Spanned<Duration>>,
     pub billing_minimum: Option<Duration>,
+    pub weight: Option<Spanned<u32>>,
+    pub stock: Option<u32>,
+    pub no_stock_probability: Option<Spanned<f64>>,
+    pub preemptible: Option<Spanned<PreemptibleWire>>,
+}
+
+/// `preemptible = { discount, reclaim_rate, notice }` or `{ price_trace, bid, notice }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PreemptibleWire {
+    pub discount: Option<Spanned<f64>>,
+    pub reclaim_rate: Option<Spanned<f64>>,
+    pub price_trace: Option<Spanned<Vec<PricePointWire>>>,
+    pub bid: Option<Spanned<f64>>,
+    pub notice: Option<Duration>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PricePointWire {
+    pub at: Spanned<Instant>,
+    pub price: Spanned<f64>,
+}
+
+/// A `[[group.configuration]]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigurationWire {
+    pub name: Spanned<String>,
+    pub instance_types: Spanned<Vec<Spanned<String>>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MixWire {
+    #[serde(default)]
+    pub on_demand_base: u32,
+    pub on_demand_above_base: Option<Spanned<f64>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HealthWire {
+    pub mtbf: Spanned<Duration>,
+    pub grace: Option<Duration>,
+    pub detection: Option<Duration>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -389,7 +448,14 @@ pub enum NoiseKindWire {
 #[serde(deny_unknown_fields)]
 pub struct Group {
     pub name: Spanned<String>,
-    pub instance_type: Spanned<String>,
+    pub instance_type: Option<Spanned<String>>,
+    pub instance_types: Option<Spanned<Vec<Spanned<String>>>>,
+    #[serde(default)]
+    pub configuration: Vec<ConfigurationWire>,
+    pub active_configuration: Option<Spanned<String>>,
+    pub mix: Option<MixWire>,
+    pub health: Option<HealthWire>,
+    pub load: Option<LoadSection>,
     pub min: Spanned<u32>,
     pub max: Spanned<u32>,
     pub desired: Option<Spanned<u32>>,
@@ -497,6 +563,7 @@ pub struct Scheduled {
     pub timezone: Option<Spanned<String>>,
     pub end: Option<Instant>,
     pub run: Option<Spanned<String>>,
+    pub activate: Option<Spanned<String>>,
     pub min: Option<Spanned<u32>>,
     pub max: Option<u32>,
     pub desired: Option<u32>,

@@ -201,9 +201,8 @@ pub fn snippet(base: &Scenario, sweep: &Sweep, point: u64) -> String {
     for group in &scenario.groups {
         let _ = write!(
             out,
-            "\n[[policy.group]]\nname = \"{}\"\ninstance_type = \"{}\"\nmin = {}\nmax = {}\ndesired = {}\nremoval_policy = \"{}\"\ndefault_cooldown = \"{}\"\nload_share = {}\n",
+            "\n[[policy.group]]\nname = \"{}\"\nmin = {}\nmax = {}\ndesired = {}\nremoval_policy = \"{}\"\ndefault_cooldown = \"{}\"\n",
             group.name,
-            scenario.instance_types[group.instance_type].name,
             group.min,
             group.max,
             group.desired,
@@ -213,8 +212,14 @@ pub fn snippet(base: &Scenario, sweep: &Sweep, point: u64) -> String {
                 RemovalPolicy::OldestScalingConfiguration => "oldest_scaling_configuration",
             },
             format_duration(group.default_cooldown),
-            crate::policy::trim_float(group.load_share)
         );
+        if group.load.is_none() {
+            let _ = writeln!(
+                out,
+                "load_share = {}",
+                crate::policy::trim_float(group.load_share)
+            );
+        }
         if group.scheduled.is_empty() {
             out.push_str("scheduled = []\n");
         }
@@ -308,6 +313,10 @@ pub fn snippet(base: &Scenario, sweep: &Sweep, point: u64) -> String {
             match task.action {
                 TaskAction::RunRule(rule) => {
                     let _ = writeln!(out, "run = \"{}\"", group.rules[rule].name);
+                }
+                TaskAction::Activate(configuration) => {
+                    let name = &group.configurations[configuration].name;
+                    let _ = writeln!(out, "activate = \"{name}\"");
                 }
                 TaskAction::SetCapacity { min, max, desired } => {
                     for (key, value) in [("min", min), ("max", max), ("desired", desired)] {

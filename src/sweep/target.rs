@@ -251,6 +251,9 @@ impl Target {
                             TaskAction::RunRule(_) => {
                                 fail("the task runs a rule; sweep the rule's fields instead")
                             }
+                            TaskAction::Activate(_) => {
+                                fail("the task switches the scaling configuration")
+                            }
                         };
                         match field {
                             "min" => sets(CapacityField::Min),

@@ -1,0 +1,533 @@
+//! The fleet: what a launch picks (scaling configuration, instance type, market), what a
+//! scale-in removes, and the instances' unplanned ends — preemptible reclamation and health
+//! failures — with the replacements the group launches for them.
+//!
+//! Desired capacity counts capacity units (AWS `WeightedCapacity`; one unit per instance
+//! unless a type says otherwise). Every random draw comes from the run's seeded generator, in
+//! event order, so a seed gives the same fleet whatever the thread count.
+
+use super::activity::{ActivityStatus, Cause, Launch, ReplacementReason, ScalingActivity};
+use super::{Event, GroupState, Simulation};
+use crate::billing;
+use crate::model::{Reclamation, RemovalPolicy, Scenario};
+use crate::time::{Seconds, SimTime};
+use rand_distr::{Bernoulli, Distribution, Exp};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum InstanceState {
+    Pending,
+    InService,
+    /// Failed its health: billed, counted toward desired until detected, serving nothing.
+    Failed,
+    Terminated,
+}
+
+/// Why an instance's life ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EndReason {
+    /// Still running when the run ended.
+    #[default]
+    RunEnded,
+    /// Removed by a scale-in.
+    ScaleIn,
+    /// Taken back by the cloud (preemptible).
+    Reclaimed,
+    /// Failed and replaced by the health check.
+    Unhealthy,
+}
+
+impl EndReason {
+    /// Lowercase name used in CSV and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EndReason::RunEnded => "running",
+            EndReason::ScaleIn => "scale_in",
+            EndReason::Reclaimed => "reclaimed",
+            EndReason::Unhealthy => "unhealthy",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct Instance {
+    pub launched_at: SimTime,
+    /// When it entered service (warmup counts from here).
+    pub in_service_at: SimTime,
+    pub ended_at: SimTime,
+    pub state: InstanceState,
+    pub protected: bool,
+    /// Added by hand rather than launched by the group (Tencent removes these last).
+    pub manual: bool,
+    pub launched_in_run: bool,
+    /// Index into the scenario's instance types.
+    pub instance_type: usize,
+    /// Index of the scaling configuration it was launched from.
+    pub configuration: usize,
+    /// Capacity units it counts for.
+    pub weight: u32,
+    pub preemptible: bool,
+    /// Reclaim notice received: still serving until released, but no longer counted toward
+    /// desired capacity (its replacement is).
+    pub leaving: bool,
+    pub end: EndReason,
+}
+
+impl Instance {
+    /// Price per hour at `time` (preemptible: the market's).
+    pub fn price_at(&self, scenario: &Scenario, time: SimTime) -> f64 {
+        let instance_type = &scenario.instance_types[self.instance_type];
+        match (&instance_type.preemptible, self.preemptible) {
+            (Some(offer), true) => offer.price_at(instance_type.price_per_hour, time),
+            _ => instance_type.price_per_hour,
+        }
+    }
+
+    /// Seconds billed for its life, ending at `end` if still running.
+    pub fn billed_seconds(&self, scenario: &Scenario, end: SimTime) -> Seconds {
+        let instance_type = &scenario.instance_types[self.instance_type];
+        billing::billed_seconds(
+            end - self.launched_at,
+            instance_type.billing_granularity,
+            instance_type.billing_minimum,
+            self.launched_in_run,
+        )
+    }
+
+    /// Money for `billed` seconds from its launch.
+    pub fn cost(&self, scenario: &Scenario, billed: Seconds) -> f64 {
+        let instance_type = &scenario.instance_types[self.instance_type];
+        match (&instance_type.preemptible, self.preemptible) {
+            (Some(offer), true) => {
+                offer.cost(instance_type.price_per_hour, self.launched_at, billed)
+            }
+            _ => billing::cost(billed, instance_type.price_per_hour),
+        }
+    }
+}
+
+impl GroupState {
+    /// Recomputes in-service capacity and the server count from the per-type counts: exact,
+    /// so no rounding drifts in over millions of launches.
+    fn refresh_capacity(&mut self, scenario: &Scenario) {
+        self.serving = self.serving_by_type.iter().sum();
+        self.capacity = self
+            .serving_by_type
+            .iter()
+            .zip(&scenario.instance_types)
+            .map(|(count, instance_type)| *count as f64 * instance_type.capacity_rps)
+            .sum();
+    }
+
+    /// Pay-as-you-go capacity units among the instances counted toward desired.
+    fn on_demand_units(&self) -> u32 {
+        self.live
+            .iter()
+            .map(|index| &self.instances[*index])
+            .filter(|instance| !instance.preemptible)
+            .map(|instance| instance.weight)
+            .sum()
+    }
+}
+
+impl Simulation<'_> {
+    /// Launches instances until the group's units reach `target`, one at a time: the market
+    /// by the group's mix (AWS rounds the pay-as-you-go share up), the type by the active
+    /// configuration's priority order, skipping types out of stock (their stock limit reached,
+    /// a seeded no-stock draw, or a spot price above the bid). Returns the units that found no
+    /// stock anywhere. `ready` makes them in service at once (the fleet at time 0).
+    pub(super) fn launch(
+        &mut self,
+        group_index: usize,
+        now: SimTime,
+        target: u32,
+        ready: bool,
+        mut activity: Option<&mut ScalingActivity>,
+    ) -> u32 {
+        let group = &self.scenario.groups[group_index];
+        let types = &group.configurations[self.groups[group_index].configuration].instance_types;
+        while self.groups[group_index].live_units < target {
+            let state = &self.groups[group_index];
+            let preemptible = group.mix.is_some_and(|mix| {
+                let total = state.live_units + 1;
+                state.on_demand_units() >= mix.on_demand_units(total)
+            });
+            let mut chosen = None;
+            for &type_index in types.iter() {
+                let instance_type = &self.scenario.instance_types[type_index];
+                let offer = instance_type.preemptible.as_ref();
+                if preemptible && offer.is_none() {
+                    continue;
+                }
+                let outbid = preemptible
+                    && offer.is_some_and(|offer| match &offer.reclamation {
+                        Reclamation::PriceTrace { bid, .. } => offer.price_at(0.0, now) > *bid,
+                        Reclamation::Rate(_) => false,
+                    });
+                let exhausted = instance_type
+                    .stock
+                    .is_some_and(|stock| self.stock_used[type_index] >= stock);
+                let unlucky = !outbid
+                    && !exhausted
+                    && instance_type.no_stock_probability > 0.0
+                    && Bernoulli::new(instance_type.no_stock_probability)
+                        .expect("validated probability")
+                        .sample(&mut self.rng);
+                if outbid || exhausted || unlucky {
+                    if let Some(activity) = activity.as_deref_mut()
+                        && !activity.out_of_stock.contains(&type_index)
+                    {
+                        activity.out_of_stock.push(type_index);
+                    }
+                    continue;
+                }
+                chosen = Some(type_index);
+                break;
+            }
+            let Some(type_index) = chosen else {
+                return target - self.groups[group_index].live_units;
+            };
+            let index = self.add_instance(group_index, type_index, preemptible, now, ready);
+            if let Some(activity) = activity.as_deref_mut() {
+                activity.launched.push(index as u32);
+                match activity.launches.last_mut() {
+                    Some(launch)
+                        if launch.instance_type == type_index
+                            && launch.preemptible == preemptible =>
+                    {
+                        launch.count += 1
+                    }
+                    _ => activity.launches.push(Launch {
+                        instance_type: type_index,
+                        preemptible,
+                        count: 1,
+                    }),
+                }
+            }
+        }
+        0
+    }
+
+    /// Adds one instance of `type_index` to the group, booting (or in service if `ready`),
+    /// and schedules its boot and, preemptible at a rate, its reclaim notice.
+    pub(super) fn add_instance(
+        &mut self,
+        group_index: usize,
+        type_index: usize,
+        preemptible: bool,
+        now: SimTime,
+        ready: bool,
+    ) -> usize {
+        let group = &self.scenario.groups[group_index];
+        let instance_type = &self.scenario.instance_types[type_index];
+        let state = &mut self.groups[group_index];
+        let index = state.instances.len();
+        let instance = Instance {
+            launched_at: now,
+            in_service_at: if ready { now } else { SimTime::MAX },
+            ended_at: 0,
+            state: InstanceState::Pending,
+            protected: false,
+            manual: false,
+            launched_in_run: !ready,
+            instance_type: type_index,
+            configuration: state.configuration,
+            weight: instance_type.weight,
+            preemptible,
+            leaving: false,
+            end: EndReason::RunEnded,
+        };
+        state.cost_rate += instance.price_at(self.scenario, now) / 3600.0;
+        state.instances.push(instance);
+        state.live.push(index);
+        state.live_units += instance_type.weight;
+        state.pending += instance_type.weight;
+        self.stock_used[type_index] += 1;
+        if ready {
+            self.enter_service(group_index, index, now);
+        } else {
+            self.queue.push(
+                now + instance_type.boot_time + group.registration_delay,
+                Event::BootComplete {
+                    group: group_index,
+                    instance: index,
+                },
+            );
+        }
+        if let (true, Some(offer)) = (preemptible, &instance_type.preemptible)
+            && let Reclamation::Rate(per_hour) = offer.reclamation
+            && per_hour > 0.0
+        {
+            let after = Exp::new(per_hour / 3600.0)
+                .expect("validated positive rate")
+                .sample(&mut self.rng);
+            let at = now as f64 + after;
+            if at < self.scenario.duration as f64 {
+                self.queue.push(
+                    at.ceil() as SimTime,
+                    Event::ReclaimNotice {
+                        group: group_index,
+                        instance: index,
+                    },
+                );
+            }
+        }
+        index
+    }
+
+    /// A booted instance takes traffic; with a health model, its failure is drawn now.
+    pub(super) fn enter_service(&mut self, group_index: usize, index: usize, now: SimTime) {
+        let scenario = self.scenario;
+        let state = &mut self.groups[group_index];
+        let instance = &mut state.instances[index];
+        instance.state = InstanceState::InService;
+        instance.in_service_at = now;
+        state.pending -= instance.weight;
+        state.in_service += instance.weight;
+        state.serving_by_type[instance.instance_type] += 1;
+        state.refresh_capacity(scenario);
+        if let Some(health) = scenario.groups[group_index].health {
+            let after = Exp::new(1.0 / health.mtbf as f64)
+                .expect("validated positive MTBF")
+                .sample(&mut self.rng);
+            let at = now as f64 + after;
+            if at < scenario.duration as f64 {
+                self.queue.push(
+                    at.ceil() as SimTime,
+                    Event::Failure {
+                        group: group_index,
+                        instance: index,
+                    },
+                );
+            }
+        }
+    }
+
+    /// An in-service instance fails: it stops serving at once; the health check notices it
+    /// after the detection delay, and not before the grace period from launch ends (AWS
+    /// `HealthCheckGracePeriod`).
+    pub(super) fn fail(&mut self, group_index: usize, index: usize, now: SimTime) {
+        let health = self.scenario.groups[group_index]
+            .health
+            .expect("failures need a health model");
+        let state = &mut self.groups[group_index];
+        let instance = &mut state.instances[index];
+        if instance.state != InstanceState::InService {
+            return;
+        }
+        instance.state = InstanceState::Failed;
+        let (weight, type_index, launched_at) = (
+            instance.weight,
+            instance.instance_type,
+            instance.launched_at,
+        );
+        state.in_service -= weight;
+        state.serving_by_type[type_index] -= 1;
+        state.refresh_capacity(self.scenario);
+        state.summary.failed += 1;
+        let detected = (now + health.detection).max(launched_at + health.grace);
+        self.queue.push(
+            detected,
+            Event::Unhealthy {
+                group: group_index,
+                instance: index,
+            },
+        );
+    }
+
+    /// The health check found a failed instance: remove it and launch a replacement, ignoring
+    /// the cooldown and any activity in progress (AWS health replacement; ESS removes and
+    /// replaces unhealthy instances).
+    pub(super) fn replace_unhealthy(&mut self, group_index: usize, index: usize, now: SimTime) {
+        let state = &mut self.groups[group_index];
+        if state.instances[index].state != InstanceState::Failed {
+            return;
+        }
+        if state.instances[index].leaving {
+            // Already reclaimed and replaced: only its release is left.
+            self.terminate(group_index, index, now, EndReason::Reclaimed);
+            return;
+        }
+        let desired = state.desired;
+        let mut activity = ScalingActivity::unchanged(
+            group_index,
+            Cause::Replacement {
+                reason: ReplacementReason::Unhealthy,
+            },
+            now,
+            desired,
+            ActivityStatus::Successful,
+        );
+        self.terminate(group_index, index, now, EndReason::Unhealthy);
+        activity.terminated.push(index as u32);
+        self.replace(activity, now);
+    }
+
+    /// A reclaim notice: the instance keeps serving until it is released after the notice;
+    /// the group launches its replacement now (AWS capacity rebalancing, ESS
+    /// `SpotInstanceRemedy`).
+    pub(super) fn reclaim_notice(&mut self, group_index: usize, index: usize, now: SimTime) {
+        let state = &mut self.groups[group_index];
+        let instance = &mut state.instances[index];
+        if instance.state == InstanceState::Terminated || instance.leaving {
+            return;
+        }
+        instance.leaving = true;
+        let notice = self.scenario.instance_types[instance.instance_type]
+            .preemptible
+            .as_ref()
+            .map_or(0, |offer| offer.notice);
+        state.live_units -= instance.weight;
+        state.live.retain(|live| *live != index);
+        let activity = ScalingActivity::unchanged(
+            group_index,
+            Cause::Replacement {
+                reason: ReplacementReason::Reclaimed,
+            },
+            now,
+            state.desired,
+            ActivityStatus::Successful,
+        );
+        self.queue.push(
+            now + notice,
+            Event::Reclaim {
+                group: group_index,
+                instance: index,
+            },
+        );
+        self.replace(activity, now);
+    }
+
+    /// The notice ran out: the cloud releases the instance.
+    pub(super) fn reclaim(&mut self, group_index: usize, index: usize, now: SimTime) {
+        if self.groups[group_index].instances[index].state == InstanceState::Terminated {
+            return;
+        }
+        self.groups[group_index].summary.reclaimed += 1;
+        self.terminate(group_index, index, now, EndReason::Reclaimed);
+        self.complete_activities(group_index, now);
+    }
+
+    /// Launches back up to desired capacity for `activity` (a replacement), which joins the
+    /// activities in progress without a cooldown of its own.
+    fn replace(&mut self, mut activity: ScalingActivity, now: SimTime) {
+        let group_index = activity.group;
+        let desired = self.groups[group_index].desired;
+        let missing = self.launch(group_index, now, desired, false, Some(&mut activity));
+        activity.no_stock = missing;
+        if missing > 0 {
+            activity.status = if activity.launched.is_empty() {
+                ActivityStatus::Failed
+            } else {
+                ActivityStatus::PartialSuccess
+            };
+        }
+        if !activity.launched.is_empty() {
+            let state = &mut self.groups[group_index];
+            state.busy.push((self.activities.len(), 0));
+            if missing == 0 {
+                activity.status = ActivityStatus::InProgress;
+            }
+            activity.end = None;
+        }
+        self.record(activity);
+    }
+
+    /// Ends an instance's life at `now`: its capacity, stock and running cost go, and the
+    /// billing rounding of its life is charged now.
+    pub(super) fn terminate(
+        &mut self,
+        group_index: usize,
+        index: usize,
+        now: SimTime,
+        reason: EndReason,
+    ) {
+        let scenario = self.scenario;
+        let state = &mut self.groups[group_index];
+        let instance = &state.instances[index];
+        let (weight, type_index) = (instance.weight, instance.instance_type);
+        match instance.state {
+            InstanceState::Pending => state.pending -= weight,
+            InstanceState::InService => {
+                state.in_service -= weight;
+                state.serving_by_type[type_index] -= 1;
+                state.refresh_capacity(scenario);
+            }
+            InstanceState::Failed => {}
+            InstanceState::Terminated => return,
+        }
+        let instance = &mut state.instances[index];
+        if !instance.leaving {
+            state.live_units -= weight;
+        }
+        instance.state = InstanceState::Terminated;
+        instance.ended_at = now;
+        instance.end = reason;
+        let price = instance.price_at(scenario, now);
+        let life = now - instance.launched_at;
+        let topup = instance.billed_seconds(scenario, now) - life;
+        state.cost_rate -= price / 3600.0;
+        state.running_cost += billing::cost(topup, price);
+        self.stock_used[instance.instance_type] -= 1;
+        state.live.retain(|live| *live != index);
+    }
+
+    /// A spot price point: the running cost follows the new price, and when it rises above the
+    /// bid every preemptible instance of the type gets its reclaim notice.
+    pub(super) fn spot_price(&mut self, type_index: usize, now: SimTime) {
+        let instance_type = &self.scenario.instance_types[type_index];
+        let Some(offer) = &instance_type.preemptible else {
+            return;
+        };
+        let Reclamation::PriceTrace { points, bid } = &offer.reclamation else {
+            return;
+        };
+        let index = points.partition_point(|(from, _)| *from <= now);
+        let (before, after) = (points[index.saturating_sub(2)].1, points[index - 1].1);
+        for group_index in 0..self.groups.len() {
+            let state = &mut self.groups[group_index];
+            let spot: Vec<usize> = (0..state.instances.len())
+                .filter(|index| {
+                    let instance = &state.instances[*index];
+                    instance.preemptible
+                        && instance.instance_type == type_index
+                        && instance.state != InstanceState::Terminated
+                })
+                .collect();
+            state.cost_rate += (after - before) * spot.len() as f64 / 3600.0;
+            if after > *bid {
+                for index in spot {
+                    self.reclaim_notice(group_index, index, now);
+                }
+            }
+        }
+    }
+}
+
+/// Scale-in candidates, in removal order: pending and failed instances first (they serve
+/// nothing, newest first), then instances the group launched, then manually added ones (Tencent removes
+/// automatically created instances before manually added ones), each by the removal policy.
+/// Protected instances are never chosen (AWS, ESS and Tencent scale-in protection).
+pub(super) fn removal_order(state: &GroupState, policy: RemovalPolicy) -> Vec<usize> {
+    let mut candidates: Vec<usize> = state
+        .live
+        .iter()
+        .copied()
+        .filter(|index| !state.instances[*index].protected)
+        .collect();
+    candidates.sort_by_key(|index| {
+        let instance = &state.instances[*index];
+        // Booting and failed instances serve nothing: they go first.
+        let pending = instance.state != InstanceState::InService;
+        // Launch order is index order. Configurations are ranked by file order, the order
+        // they were created in (ESS `OldestScalingConfiguration`, AWS "oldest launch
+        // template" in its default termination policy).
+        let age_rank = match policy {
+            RemovalPolicy::NewestInstance => (0, usize::MAX - index),
+            RemovalPolicy::OldestInstance => (0, *index),
+            RemovalPolicy::OldestScalingConfiguration => (instance.configuration, *index),
+        };
+        let pending_rank = if pending { usize::MAX - index } else { 0 };
+        (!pending, instance.manual, pending_rank, age_rank)
+    });
+    candidates
+}
