@@ -1,19 +1,11 @@
 //! Engine behaviour against exact oracles and the clouds' documented worked examples.
 
+mod common;
+
+use common::{load, run};
 use scaleplan::engine::{self, ActivityStatus, Outcome, RunOptions};
-use scaleplan::scenario::{self, Loaded};
+use scaleplan::scenario;
 use std::path::Path;
-
-fn load(text: &str) -> Loaded {
-    scenario::load_str("inline.toml", text, Path::new("."))
-        .unwrap_or_else(|errors| panic!("scenario should be valid:\n{errors}"))
-}
-
-fn run(text: &str) -> (Loaded, Outcome) {
-    let loaded = load(text);
-    let outcome = engine::simulate(&loaded.scenario, &loaded.load, RunOptions::FULL);
-    (loaded, outcome)
-}
 
 /// A one-group scenario: `load` is the [load] body, `group` extra lines of the [[group]].
 fn scenario(duration: &str, load: &str, group: &str) -> String {

@@ -42,6 +42,8 @@ pub enum ReplacementReason {
     Reclaimed,
     /// The health check found a failed instance.
     Unhealthy,
+    /// An earlier replacement found no stock; the group tries again.
+    Shortfall,
 }
 
 /// Instances of one type and market launched by an activity.
@@ -82,6 +84,7 @@ impl Cause {
             Cause::Replacement { reason } => match reason {
                 ReplacementReason::Reclaimed => "replacement (reclaimed)".into(),
                 ReplacementReason::Unhealthy => "replacement (unhealthy)".into(),
+                ReplacementReason::Shortfall => "replacement (retry after no stock)".into(),
             },
         }
     }

@@ -13,6 +13,9 @@ use crate::model::{Reclamation, RemovalPolicy, Scenario};
 use crate::time::{Seconds, SimTime};
 use rand_distr::{Bernoulli, Distribution, Exp};
 
+/// How long a group short of desired capacity waits before launching again.
+const RECONCILE_RETRY: Seconds = 300;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum InstanceState {
     Pending,
@@ -407,13 +410,42 @@ impl Simulation<'_> {
         self.complete_activities(group_index, now);
     }
 
+    /// A group still short after a replacement found no stock launches again.
+    pub(super) fn reconcile(&mut self, group_index: usize, now: SimTime) {
+        let state = &mut self.groups[group_index];
+        state.reconcile_at = None;
+        if state.live_units >= state.desired {
+            return;
+        }
+        let activity = ScalingActivity::unchanged(
+            group_index,
+            Cause::Replacement {
+                reason: ReplacementReason::Shortfall,
+            },
+            now,
+            state.desired,
+            ActivityStatus::Successful,
+        );
+        self.replace(activity, now);
+    }
+
     /// Launches back up to desired capacity for `activity` (a replacement), which joins the
-    /// activities in progress without a cooldown of its own.
+    /// activities in progress without a cooldown of its own. Units that find no stock are
+    /// tried again every `RECONCILE_RETRY` (AWS and ESS keep launching toward desired).
     fn replace(&mut self, mut activity: ScalingActivity, now: SimTime) {
         let group_index = activity.group;
         let desired = self.groups[group_index].desired;
         let missing = self.launch(group_index, now, desired, false, Some(&mut activity));
         activity.no_stock = missing;
+        let retry = now + RECONCILE_RETRY;
+        if missing > 0 && retry < self.scenario.duration {
+            let state = &mut self.groups[group_index];
+            if state.reconcile_at.is_none() {
+                state.reconcile_at = Some(retry);
+                self.queue
+                    .push(retry, Event::Reconcile { group: group_index });
+            }
+        }
         if missing > 0 {
             activity.status = if activity.launched.is_empty() {
                 ActivityStatus::Failed

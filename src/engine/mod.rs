@@ -179,6 +179,8 @@ struct GroupState {
     /// Scheduled firings waiting for the group: (task, fired at).
     waiting: VecDeque<(usize, SimTime)>,
     retry_at: Option<SimTime>,
+    /// When a replacement short of stock launches again.
+    reconcile_at: Option<SimTime>,
     alarms: Vec<AlarmState>,
     // Integrals over the run.
     in_service_seconds: u64,
@@ -290,6 +292,7 @@ impl<'a> Simulation<'a> {
                     cooldown_until: 0,
                     waiting: VecDeque::new(),
                     retry_at: None,
+                    reconcile_at: None,
                     alarms: group
                         .alarms
                         .iter()
@@ -466,6 +469,7 @@ impl<'a> Simulation<'a> {
                 }
                 Event::Reclaim { group, instance } => self.reclaim(group, instance, time),
                 Event::SpotPrice { instance_type } => self.spot_price(instance_type, time),
+                Event::Reconcile { group } => self.reconcile(group, time),
                 Event::ScheduledFire { group, task } => self.scheduled_fire(group, task, time),
                 Event::HpaSync { group } => self.hpa_sync(group, time),
                 Event::PredictiveForecast { group } => self.predictive_forecast(group, time),

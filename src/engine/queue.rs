@@ -47,6 +47,11 @@ pub enum Event {
         /// Instance index within the group.
         instance: usize,
     },
+    /// A group short of desired capacity after a replacement found no stock tries again.
+    Reconcile {
+        /// Group index.
+        group: usize,
+    },
     /// A spot price trace moves to its next point.
     SpotPrice {
         /// Index into the scenario's instance types.
@@ -92,7 +97,8 @@ impl Event {
             | Event::Unhealthy { .. }
             | Event::ReclaimNotice { .. }
             | Event::Reclaim { .. }
-            | Event::SpotPrice { .. } => 0,
+            | Event::SpotPrice { .. }
+            | Event::Reconcile { .. } => 0,
             Event::ScheduledFire { .. } => 1,
             Event::RetryWaiting { .. } => 2,
             Event::PredictiveForecast { .. } | Event::PredictiveHour { .. } => 3,

@@ -24,3 +24,20 @@ pub fn svg_texts(svg: &str) -> Vec<String> {
         .filter_map(|node| node.text().map(|text| text.trim().to_string()))
         .collect()
 }
+
+/// A scenario from text, which must be valid.
+pub fn load(text: &str) -> scaleplan::scenario::Loaded {
+    scaleplan::scenario::load_str("inline.toml", text, std::path::Path::new("."))
+        .unwrap_or_else(|errors| panic!("scenario should be valid:\n{errors}"))
+}
+
+/// Runs a scenario from text with everything recorded.
+pub fn run(text: &str) -> (scaleplan::scenario::Loaded, scaleplan::engine::Outcome) {
+    let loaded = load(text);
+    let outcome = scaleplan::engine::simulate(
+        &loaded.scenario,
+        &loaded.load,
+        scaleplan::engine::RunOptions::FULL,
+    );
+    (loaded, outcome)
+}

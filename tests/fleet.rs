@@ -1,0 +1,442 @@
+//! Fleet realism: instance types with fallback and stock, capacity weights, scaling
+//! configurations, preemptible instances, health replacement, per-group loads and latency.
+
+mod common;
+
+use common::run;
+use scaleplan::engine::{
+    self, ActivityStatus, Cause, EndReason, Outcome, ReplacementReason, RunOptions,
+};
+use scaleplan::policy::queueing::response_time_quantile;
+
+/// A scenario with `types` (instance type tables), a constant load and one group whose
+/// extra lines are `group`.
+fn scenario(duration: &str, rps: f64, types: &str, group: &str) -> String {
+    format!(
+        r#"
+[scenario]
+name = "fleet"
+start = "2026-01-05T00:00:00+00:00"
+duration = "{duration}"
+seed = 7
+
+{types}
+
+[load]
+base_rps = {rps}
+
+[[group]]
+name = "web"
+{group}
+"#
+    )
+}
+
+fn replacements(outcome: &Outcome, reason: ReplacementReason) -> usize {
+    outcome
+        .activities
+        .iter()
+        .filter(|activity| activity.cause == Cause::Replacement { reason })
+        .count()
+}
+
+const TWO_TYPES: &str = r#"
+[instance_types.c6]
+capacity_rps = 100
+price_per_hour = 0.10
+boot_time = "60s"
+stock = 3
+
+[instance_types.c5]
+capacity_rps = 100
+price_per_hour = 0.12
+boot_time = "60s"
+"#;
+
+// ESS: a configuration's instance types are tried in priority order; when one runs out of
+// stock the next is used, and the activity says so.
+#[test]
+fn launches_fall_back_in_priority_order_when_stock_runs_out() {
+    let group = r#"instance_types = ["c6", "c5"]
+min = 0
+max = 10
+desired = 2
+[[group.scheduled]]
+name = "grow"
+at = "1h"
+desired = 6
+"#;
+    let (loaded, outcome) = run(&scenario("3h", 50.0, TWO_TYPES, group));
+    let grow = &outcome.activities[0];
+    assert_eq!(grow.status, ActivityStatus::Successful);
+    assert_eq!((grow.from, grow.to), (2, 6));
+    let detail = grow.detail(&loaded.scenario);
+    assert!(
+        detail.ends_with("no stock: c6; launched 1 x c6, 3 x c5"),
+        "{detail}"
+    );
+    // Instance records carry the type: ids 0-2 are c6 (the stock of 3), ids 3-5 c5.
+    let types: Vec<&str> = outcome
+        .instances
+        .iter()
+        .map(|instance| {
+            loaded.scenario.instance_types[instance.instance_type]
+                .name
+                .as_str()
+        })
+        .collect();
+    assert_eq!(types, ["c6", "c6", "c6", "c5", "c5", "c5"]);
+    // c6 costs 0.10 and c5 0.12 per hour; c6 ran 3 h (two) and 2 h (one); c5 2 h x 3.
+    let expected = 0.10 * (3.0 + 3.0 + 2.0) + 0.12 * 2.0 * 3.0;
+    assert!(
+        (outcome.total.cost - expected).abs() < 1e-9,
+        "{}",
+        outcome.total.cost
+    );
+}
+
+// ESS: when no type has stock, the activity launches what it can and is partially
+// successful; the group holds what launched.
+#[test]
+fn no_stock_anywhere_is_a_partial_success() {
+    let types = r#"
+[instance_types.c6]
+capacity_rps = 100
+price_per_hour = 0.10
+stock = 3
+"#;
+    let group = r#"instance_type = "c6"
+min = 0
+max = 10
+desired = 2
+[[group.scheduled]]
+name = "grow"
+at = "1h"
+desired = 5
+"#;
+    let (loaded, outcome) = run(&scenario("2h", 50.0, types, group));
+    let grow = &outcome.activities[0];
+    assert_eq!(grow.status, ActivityStatus::PartialSuccess);
+    assert_eq!((grow.from, grow.to, grow.no_stock), (2, 3, 2));
+    assert_eq!(grow.launched.len(), 1);
+    assert!(
+        grow.detail(&loaded.scenario)
+            .ends_with("no stock: c6; 2 unit(s) found no stock in any instance type"),
+        "{}",
+        grow.detail(&loaded.scenario)
+    );
+    assert_eq!(outcome.total.no_stock, 2);
+    assert_eq!(outcome.total.peak_in_service, 3);
+}
+
+// A type whose launches always find no stock (probability 1) is always skipped.
+#[test]
+fn no_stock_probability_skips_a_type() {
+    let types = TWO_TYPES
+        .replace("stock = 3", "no_stock_probability = 1.0")
+        .to_string();
+    let group = "instance_types = [\"c6\", \"c5\"]\nmin = 0\nmax = 10\ndesired = 0\n[[group.scheduled]]\nname = \"grow\"\nat = \"1h\"\ndesired = 4\n";
+    let (loaded, outcome) = run(&scenario("2h", 50.0, &types, group));
+    let name = |index: usize| loaded.scenario.instance_types[index].name.as_str();
+    assert!(
+        outcome
+            .instances
+            .iter()
+            .all(|i| name(i.instance_type) == "c5")
+    );
+    assert_eq!(outcome.instances.len(), 4);
+}
+
+// AWS weights: desired capacity counts units; a type of weight 2 fills two.
+#[test]
+fn capacity_weights_count_units() {
+    let types = r#"
+[instance_types.large]
+capacity_rps = 200
+price_per_hour = 0.2
+weight = 2
+
+[instance_types.small]
+capacity_rps = 100
+price_per_hour = 0.1
+"#;
+    let group = r#"instance_types = ["large", "small"]
+min = 0
+max = 10
+desired = 4
+[[group.scheduled]]
+name = "five"
+at = "1h"
+desired = 5
+[[group.scheduled]]
+name = "three"
+at = "2h"
+desired = 3
+"#;
+    let (_, outcome) = run(&scenario("3h", 100.0, types, group));
+    // 4 units = 2 large; 5 units: one more large (6 units, AWS may exceed desired by less
+    // than one instance's weight); 3 units: one large goes (4 units), a second would leave 2.
+    let rows: Vec<(u32, f64)> = outcome
+        .timeline
+        .iter()
+        .filter(|row| [0, 3600 + 120, 7200 + 60].contains(&row.time))
+        .map(|row| (row.in_service, row.capacity_rps))
+        .collect();
+    assert_eq!(rows, vec![(4, 400.0), (6, 600.0), (4, 400.0)]);
+    assert_eq!(outcome.instances.len(), 3);
+}
+
+// ESS OldestScalingConfiguration: scale-in removes instances of the oldest configuration
+// (file order) first, whatever their age; a scheduled task switches the active one.
+#[test]
+fn oldest_scaling_configuration_removes_the_older_generation_first() {
+    let types = r#"
+[instance_types.gen2]
+capacity_rps = 100
+price_per_hour = 0.1
+
+[instance_types.gen3]
+capacity_rps = 100
+price_per_hour = 0.1
+"#;
+    let group = |policy: &str| {
+        format!(
+            r#"min = 0
+max = 10
+desired = 4
+active_configuration = "new"
+removal_policy = "{policy}"
+[[group.configuration]]
+name = "old"
+instance_types = ["gen2"]
+[[group.configuration]]
+name = "new"
+instance_types = ["gen3"]
+[[group.scheduled]]
+name = "back-to-old"
+at = "1h"
+activate = "old"
+[[group.scheduled]]
+name = "grow"
+at = "2h"
+desired = 6
+[[group.scheduled]]
+name = "shrink"
+at = "3h"
+desired = 4
+"#
+        )
+    };
+    let terminated = |policy: &str| {
+        let (loaded, outcome) = run(&scenario("4h", 50.0, types, &group(policy)));
+        assert!(
+            outcome.activities[0]
+                .detail(&loaded.scenario)
+                .contains("scaling configuration old is now active")
+        );
+        let shrink = outcome.activities.last().unwrap();
+        assert_eq!((shrink.from, shrink.to), (6, 4));
+        shrink.terminated.clone()
+    };
+    // Ids 0-3 are gen3 ("new"), launched first; ids 4-5 gen2 ("old"), launched at 2h.
+    assert_eq!(terminated("oldest_scaling_configuration"), vec![4, 5]);
+    assert_eq!(terminated("oldest_instance"), vec![0, 1]);
+}
+
+const SPOT: &str = r#"
+[instance_types.spot]
+capacity_rps = 100
+price_per_hour = 0.10
+boot_time = "60s"
+preemptible = { discount = 0.7, reclaim_rate = 0.5, notice = "2m" }
+"#;
+
+// Issue 4: reclaims at rate r per hour over T hours on a fleet of n match r x T x n within
+// the confidence interval over many seeds, and every reclaimed instance is replaced.
+#[test]
+fn reclamations_match_the_rate_and_every_reclaimed_instance_is_replaced() {
+    let (rate, hours, fleet) = (0.5, 100.0, 4.0);
+    let group = "instance_type = \"spot\"\nmin = 4\nmax = 4\ndesired = 4\nmix = { on_demand_base = 0, on_demand_above_base = 0.0 }\n";
+    let text = scenario("100h", 50.0, SPOT, group);
+    let base = common::load(&text);
+    let counts: Vec<f64> = (0..40u64)
+        .map(|seed| {
+            let mut scenario = base.scenario.clone();
+            scenario.seed = seed;
+            let outcome = engine::simulate(&scenario, &base.load, RunOptions::FULL);
+            let reclaimed: Vec<_> = outcome
+                .instances
+                .iter()
+                .filter(|instance| instance.end == EndReason::Reclaimed)
+                .collect();
+            // Each reclaim had a notice 2 minutes before, with a replacement launched then.
+            for instance in &reclaimed {
+                let notice = instance.ended_at - 120;
+                assert!(outcome.activities.iter().any(|activity| {
+                    activity.start == notice
+                        && activity.cause
+                            == Cause::Replacement {
+                                reason: ReplacementReason::Reclaimed,
+                            }
+                        && activity.launched.len() == 1
+                }));
+            }
+            assert_eq!(outcome.total.reclaimed as usize, reclaimed.len());
+            // Never short: four units counted toward desired at every period's end.
+            assert!(
+                outcome
+                    .timeline
+                    .iter()
+                    .all(|row| row.in_service + row.pending >= 4)
+            );
+            reclaimed.len() as f64
+        })
+        .collect();
+    let n = counts.len() as f64;
+    let mean = counts.iter().sum::<f64>() / n;
+    let variance = counts.iter().map(|c| (c - mean).powi(2)).sum::<f64>() / (n - 1.0);
+    let half_width = 2.0 * (variance / n).sqrt();
+    let expected = rate * hours * fleet;
+    // Reclaims within the last 2 minutes of the run are noticed but not yet released.
+    assert!(
+        (mean - expected).abs() <= half_width + 1.0,
+        "mean {mean} vs {expected} ± {half_width}"
+    );
+    assert!(half_width < 0.1 * expected, "{half_width}");
+}
+
+// Preemptible billing: a discount off pay-as-you-go; the mix keeps an on-demand base.
+#[test]
+fn mix_keeps_an_on_demand_base_and_bills_preemptible_at_the_discount() {
+    let spot = SPOT.replace("reclaim_rate = 0.5", "reclaim_rate = 0.0");
+    let group = "instance_type = \"spot\"\nmin = 5\nmax = 5\ndesired = 5\nmix = { on_demand_base = 1, on_demand_above_base = 0.25 }\n";
+    let (_, outcome) = run(&scenario("10h", 50.0, &spot, group));
+    // Base 1, then 25% of the 4 above it on demand (1): 2 on demand, 3 preemptible.
+    let preemptible = outcome.instances.iter().filter(|i| i.preemptible).count();
+    assert_eq!(preemptible, 3);
+    let expected = 10.0 * (2.0 * 0.10 + 3.0 * 0.03);
+    assert!(
+        (outcome.total.cost - expected).abs() < 1e-9,
+        "{}",
+        outcome.total.cost
+    );
+}
+
+// A price trace: instances pay the price in effect; when it rises above the bid every
+// preemptible instance is reclaimed after its notice, launches find no preemptible stock
+// until the price falls, and the group keeps retrying.
+#[test]
+fn a_price_above_the_bid_reclaims_every_preemptible_instance() {
+    let types = r#"
+[instance_types.spot]
+capacity_rps = 100
+price_per_hour = 0.10
+preemptible = { bid = 0.05, notice = "2m", price_trace = [{ at = "0h", price = 0.03 }, { at = "10h", price = 0.08 }, { at = "12h", price = 0.02 }] }
+"#;
+    let group =
+        "instance_type = \"spot\"\nmin = 2\nmax = 2\ndesired = 2\nmix = { on_demand_base = 0 }\n";
+    let (_, outcome) = run(&scenario("20h", 50.0, types, group));
+    assert_eq!(outcome.total.reclaimed, 2);
+    let ends: Vec<(u64, EndReason)> = outcome
+        .instances
+        .iter()
+        .map(|instance| (instance.ended_at, instance.end))
+        .collect();
+    let notice_end = 10 * 3600 + 120;
+    assert_eq!(ends[..2], [(notice_end, EndReason::Reclaimed); 2]);
+    // Replacements retry every 5 minutes; the first after the price falls at 12h succeeds.
+    let relaunched: Vec<u64> = outcome.instances[2..]
+        .iter()
+        .map(|instance| instance.launched_at)
+        .collect();
+    assert_eq!(relaunched, vec![12 * 3600, 12 * 3600]);
+    // Billed at the trace: 2 instances x (10 h x 0.03 + 2 min x 0.08), then 8 h x 0.02.
+    let expected = 2.0 * (10.0 * 0.03 + 120.0 / 3600.0 * 0.08) + 2.0 * 8.0 * 0.02;
+    assert!(
+        (outcome.total.cost - expected).abs() < 1e-9,
+        "{}",
+        outcome.total.cost
+    );
+    // No capacity between the release and the relaunch (boot time 0).
+    assert_eq!(outcome.total.sla_violation_seconds, 12 * 3600 - notice_end);
+}
+
+// Health: failures at the MTBF rate; each is detected after the delay and replaced at once,
+// cooldown or not; until then its share of the load is unserved.
+#[test]
+fn failed_instances_are_detected_and_replaced() {
+    let types =
+        "[instance_types.small]\ncapacity_rps = 100\nprice_per_hour = 0.1\nboot_time = \"60s\"\n";
+    let group = "instance_type = \"small\"\nmin = 10\nmax = 10\ndesired = 10\ndefault_cooldown = \"1h\"\nhealth = { mtbf = \"100h\", grace = \"5m\", detection = \"2m\" }\n";
+    let (_, outcome) = run(&scenario("1000h", 990.0, types, group));
+    let failed = outcome.total.failed as f64;
+    // 10 instances x 1000 h / 100 h = 100 expected failures (Poisson: sd 10).
+    assert!((failed - 100.0).abs() < 40.0, "{failed}");
+    let replaced = replacements(&outcome, ReplacementReason::Unhealthy);
+    let unhealthy: Vec<_> = outcome
+        .instances
+        .iter()
+        .filter(|instance| instance.end == EndReason::Unhealthy)
+        .collect();
+    assert_eq!(replaced, unhealthy.len());
+    assert!(outcome.total.failed as usize - replaced <= 1);
+    // While a failed instance waits for detection and its replacement boots, 10% of the
+    // load finds no capacity.
+    assert!(outcome.total.unserved_requests > 0.0);
+    assert!(outcome.total.sla_violation_seconds > 0);
+}
+
+// Tiers: a group with its own load serves that load, not a share of the scenario's.
+#[test]
+fn a_group_with_its_own_load_serves_it() {
+    let text = format!(
+        "{}\n[[group]]\nname = \"business\"\ninstance_type = \"small\"\nmin = 1\nmax = 1\n[group.load]\nbase_rps = 30\n",
+        scenario(
+            "2h",
+            50.0,
+            "[instance_types.small]\ncapacity_rps = 100\nprice_per_hour = 0.1\n",
+            "instance_type = \"small\"\nmin = 1\nmax = 1\nload_share = 0.5\n"
+        )
+    );
+    let (_, outcome) = run(&text);
+    assert!((outcome.groups[0].offered_requests - 25.0 * 7200.0).abs() < 1e-6);
+    assert!((outcome.groups[1].offered_requests - 30.0 * 7200.0).abs() < 1e-6);
+}
+
+// Latency: with one regime the run's percentiles are the queue's (Erlang C for the pooled
+// model; an exponential for M/M/1 per instance), and the SLA follows the percentile.
+#[test]
+fn latency_percentiles_follow_the_queueing_model() {
+    let types = "[instance_types.small]\ncapacity_rps = 10\nprice_per_hour = 0.1\n";
+    let group = "instance_type = \"small\"\nmin = 10\nmax = 10\ndesired = 10\n";
+    let text = |model: &str, max_ms: f64| {
+        scenario("1h", 80.0, types, group).replace(
+            "seed = 7",
+            &format!(
+                "seed = 7\nlatency_model = \"{model}\"\nsla = {{ latency_percentile = 95, max_latency_ms = {max_ms} }}"
+            ),
+        )
+    };
+    let (_, pooled) = run(&text("mmc", 1000.0));
+    let latency = pooled.total_latency();
+    let expected = response_time_quantile(80.0, 10.0, 10, 0.95).unwrap();
+    assert!((latency.p95.unwrap() - expected).abs() < 1e-9);
+    assert_eq!(pooled.total.sla_violation_seconds, 0);
+    let (_, per_instance) = run(&text("mm1", 1000.0 * expected));
+    // Each instance an M/M/1 at 8 of 10 rps: T ~ Exp(2), median ln 2 / 2.
+    let median = per_instance.total_latency().p50.unwrap();
+    assert!((median - 2f64.ln() / 2.0).abs() < 1e-9, "{median}");
+    // Separate queues are slower than a shared one, so the pooled p95 target breaks.
+    assert_eq!(per_instance.total.sla_violation_seconds, 3600);
+}
+
+/// The one group's latency percentiles.
+trait TotalLatency {
+    fn total_latency(&self) -> engine::LatencyPercentiles;
+}
+
+impl TotalLatency for Outcome {
+    fn total_latency(&self) -> engine::LatencyPercentiles {
+        self.groups[0].latency.expect("a latency model was set")
+    }
+}
