@@ -130,8 +130,9 @@ pub struct InstanceType {
     /// Capacity units one instance counts for toward desired capacity (AWS
     /// `WeightedCapacity`; 1 makes desired capacity a number of instances).
     pub weight: u32,
-    /// Most instances of this type running at once across the scenario (the zone's stock);
-    /// a launch beyond it falls back to the next type (ESS multi-instance-type configuration).
+    /// Most pay-as-you-go instances of this type running at once across the scenario (the
+    /// zone's stock); a launch beyond it falls back to the next type (ESS multi-instance-type
+    /// configuration).
     pub stock: Option<u32>,
     /// Chance that one launch of this type finds no stock (seeded), then falls back likewise.
     pub no_stock_probability: f64,
@@ -146,6 +147,9 @@ pub struct Preemptible {
     pub discount: f64,
     /// What makes the cloud take instances back.
     pub reclamation: Reclamation,
+    /// Most preemptible instances of the type running at once (spot capacity is a pool of
+    /// its own, AWS "Spot capacity pools").
+    pub stock: Option<u32>,
     /// Warning before a reclaimed instance is released (AWS: 2 minutes; the group launches
     /// the replacement at the notice, as AWS capacity rebalancing and ESS `SpotInstanceRemedy`).
     pub notice: Seconds,

@@ -21,6 +21,12 @@ pub struct SummaryDocument<'a> {
     pub metric_period_seconds: u64,
     /// SLA utilization threshold.
     pub sla_max_utilization: f64,
+    /// The latency model, `mm1` or `mmc`, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latency_model: Option<&'static str>,
+    /// The latency SLA: percentile (0..100) and bound in milliseconds, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sla_latency: Option<(f64, f64)>,
     /// One entry per group.
     pub groups: &'a [GroupSummary],
     /// All groups together.
@@ -36,6 +42,14 @@ pub fn summary_json(scenario: &Scenario, outcome: &Outcome) -> String {
         seed: scenario.seed,
         metric_period_seconds: scenario.metric_period,
         sla_max_utilization: scenario.sla.max_utilization,
+        latency_model: scenario.sla.latency_model.map(|model| match model {
+            crate::model::LatencyModel::PerInstance => "mm1",
+            crate::model::LatencyModel::Pooled => "mmc",
+        }),
+        sla_latency: scenario
+            .sla
+            .latency
+            .map(|target| (target.percentile * 100.0, target.max_seconds * 1000.0)),
         groups: &outcome.groups,
         total: &outcome.total,
     };
@@ -100,7 +114,29 @@ pub fn summary_table(scenario: &Scenario, outcome: &Outcome) -> String {
             "\n{failed} scheduled task firing(s) failed; see activities.csv\n"
         ));
     }
+    let total = &outcome.total;
+    if total.reclaimed + total.failed + total.no_stock > 0 {
+        out.push_str(&format!(
+            "\nfleet: {} preemptible instance(s) reclaimed, {} instance failure(s), {} unit(s) found no stock; see activities.csv\n",
+            total.reclaimed, total.failed, total.no_stock
+        ));
+    }
+    if let Some(latency) = total.latency {
+        out.push_str(&format!(
+            "\nresponse time (latency model): p50 {}, p95 {}, p99 {}\n",
+            milliseconds(latency.p50),
+            milliseconds(latency.p95),
+            milliseconds(latency.p99)
+        ));
+    }
     out
+}
+
+/// A latency in milliseconds; `None` is unbounded (overload).
+fn milliseconds(seconds: Option<f64>) -> String {
+    seconds.map_or("unbounded".into(), |value| {
+        format!("{:.1} ms", value * 1000.0)
+    })
 }
 
 /// Rows as a text table: the first `left` columns left-aligned, the rest right-aligned, a rule
@@ -141,7 +177,7 @@ pub fn aligned(rows: &[Vec<String>], left: usize) -> String {
 }
 
 /// Header of the comparison table, CSV and Markdown.
-const COMPARE_COLUMNS: [&str; 16] = [
+const COMPARE_COLUMNS: [&str; 20] = [
     "policy",
     "cost",
     "saving",
@@ -154,6 +190,10 @@ const COMPARE_COLUMNS: [&str; 16] = [
     "p95_utilization",
     "oracle_cost",
     "booting_instance_hours",
+    "reclaimed",
+    "failed",
+    "no_stock",
+    "p95_latency_ms",
     "theta_under",
     "theta_over",
     "tau_under",
@@ -180,6 +220,14 @@ fn compare_cells(row: &crate::compare::Row) -> Vec<String> {
             .oracle_cost
             .map_or(String::new(), |value| format!("{value:.4}")),
         format!("{:.4}", row.total.booting_instance_hours),
+        row.total.reclaimed.to_string(),
+        row.total.failed.to_string(),
+        row.total.no_stock.to_string(),
+        row.total.latency.map_or(String::new(), |latency| {
+            latency
+                .p95
+                .map_or("unbounded".into(), |value| format!("{:.3}", value * 1000.0))
+        }),
     ]
     .into_iter()
     .chain(elasticity_cells(row))
@@ -344,6 +392,43 @@ pub fn forecast_csv(scenario: &Scenario, outcome: &Outcome) -> Vec<u8> {
                 } else {
                     String::new()
                 },
+            ])?;
+        }
+        Ok(())
+    })
+}
+
+/// `instances.csv`: every instance's billed life, to audit the bill.
+pub fn instances_csv(scenario: &Scenario, outcome: &Outcome) -> Vec<u8> {
+    csv_bytes(|writer| {
+        writer.write_record([
+            "group",
+            "instance",
+            "instance_type",
+            "market",
+            "launched",
+            "ended",
+            "end",
+            "billed_seconds",
+            "cost",
+        ])?;
+        for instance in &outcome.instances {
+            let group = &scenario.groups[instance.group].name;
+            writer.write_record([
+                group.clone(),
+                format!("{group}-{}", instance.id),
+                scenario.instance_types[instance.instance_type].name.clone(),
+                if instance.preemptible {
+                    "preemptible"
+                } else {
+                    "pay_as_you_go"
+                }
+                .to_string(),
+                scenario.clock.format(instance.launched_at),
+                scenario.clock.format(instance.ended_at),
+                instance.end.as_str().to_string(),
+                instance.billed_seconds.to_string(),
+                format!("{:.6}", instance.cost),
             ])?;
         }
         Ok(())

@@ -76,12 +76,25 @@ fn run_out_writes_summary_timeline_and_activities() {
     let summary: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
     assert_eq!(summary["total"]["instance_hours"], 364.0);
+
+    // The bill, instance by instance, adds up to the summary's cost.
+    let instances = fs::read_to_string(out.join("instances.csv")).unwrap();
+    let mut rows = instances.lines();
+    assert_eq!(
+        rows.next(),
+        Some("group,instance,instance_type,market,launched,ended,end,billed_seconds,cost")
+    );
+    let billed: f64 = rows
+        .map(|row| row.rsplit(',').next().unwrap().parse::<f64>().unwrap())
+        .sum();
+    let cost = summary["total"]["cost"].as_f64().unwrap();
+    assert!((billed - cost).abs() < 1e-4, "{billed} vs {cost}");
     // No temporary files are left behind.
     let names: Vec<String> = fs::read_dir(&out)
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
-    assert_eq!(names.len(), 3, "{names:?}");
+    assert_eq!(names.len(), 4, "{names:?}");
 }
 
 #[test]
@@ -94,7 +107,12 @@ fn same_scenario_gives_byte_identical_outputs() {
             .assert()
             .success();
     }
-    for file in ["summary.json", "timeline.csv", "activities.csv"] {
+    for file in [
+        "summary.json",
+        "timeline.csv",
+        "activities.csv",
+        "instances.csv",
+    ] {
         let a = fs::read(directory.path().join("a").join(file)).unwrap();
         let b = fs::read(directory.path().join("b").join(file)).unwrap();
         assert!(a == b, "{file} differs between runs");

@@ -315,6 +315,10 @@ fn run_files(
             "activities.csv".into(),
             report::activities_csv(scenario, outcome),
         ),
+        (
+            "instances.csv".into(),
+            report::instances_csv(scenario, outcome),
+        ),
     ];
     if !outcome.forecasts.is_empty() {
         files.push((

@@ -166,9 +166,13 @@ impl Simulation<'_> {
                         Reclamation::PriceTrace { bid, .. } => offer.price_at(0.0, now) > *bid,
                         Reclamation::Rate(_) => false,
                     });
-                let exhausted = instance_type
-                    .stock
-                    .is_some_and(|stock| self.stock_used[type_index] >= stock);
+                let stock = match (preemptible, offer) {
+                    (true, Some(offer)) => offer.stock,
+                    _ => instance_type.stock,
+                };
+                let exhausted = stock.is_some_and(|stock| {
+                    self.stock_used[type_index][usize::from(preemptible)] >= stock
+                });
                 let unlucky = !outbid
                     && !exhausted
                     && instance_type.no_stock_probability > 0.0
@@ -244,7 +248,7 @@ impl Simulation<'_> {
         state.live.push(index);
         state.live_units += instance_type.weight;
         state.pending += instance_type.weight;
-        self.stock_used[type_index] += 1;
+        self.stock_used[type_index][usize::from(preemptible)] += 1;
         if ready {
             self.enter_service(group_index, index, now);
         } else {
@@ -499,7 +503,7 @@ impl Simulation<'_> {
         let topup = instance.billed_seconds(scenario, now) - life;
         state.cost_rate -= price / 3600.0;
         state.running_cost += billing::cost(topup, price);
-        self.stock_used[instance.instance_type] -= 1;
+        self.stock_used[instance.instance_type][usize::from(instance.preemptible)] -= 1;
         state.live.retain(|live| *live != index);
     }
 

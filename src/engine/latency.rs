@@ -58,6 +58,13 @@ impl Mix {
         }
     }
 
+    /// Adds another group's requests (for the total).
+    pub fn merge(&mut self, other: &Mix) {
+        for (regime, weight) in &other.weights {
+            *self.weights.entry(*regime).or_insert(0.0) += weight;
+        }
+    }
+
     /// Whether the target's percentile is above its bound in `regime` (an unstable queue
     /// always breaches).
     pub fn breaches(&mut self, regime: Regime, target: LatencyTarget) -> bool {

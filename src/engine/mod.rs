@@ -235,8 +235,9 @@ struct Simulation<'a> {
     forecasts: Vec<ForecastPoint>,
     /// The run's random draws, in event order.
     rng: ChaCha8Rng,
-    /// Instances of each type running across the scenario (against its stock limit).
-    stock_used: Vec<u32>,
+    /// Instances of each type running across the scenario, pay-as-you-go and preemptible
+    /// (against their stock limits: separate capacity pools).
+    stock_used: Vec<[u32; 2]>,
 }
 
 impl<'a> Simulation<'a> {
@@ -391,7 +392,7 @@ impl<'a> Simulation<'a> {
             predictions: vec![Vec::new(); scenario.groups.len()],
             forecasts: Vec::new(),
             rng: ChaCha8Rng::seed_from_u64(scenario.seed ^ FLEET_STREAM),
-            stock_used: vec![0; scenario.instance_types.len()],
+            stock_used: vec![[0; 2]; scenario.instance_types.len()],
         };
         simulation.start_fleets();
         simulation
@@ -1127,6 +1128,13 @@ impl<'a> Simulation<'a> {
             total.no_stock += summary.no_stock;
         }
         total.oracle_cost = summaries.iter().map(|summary| summary.oracle_cost).sum();
+        if self.scenario.sla.latency_model.is_some() {
+            let mut all = latency::Mix::default();
+            for state in &self.groups {
+                all.merge(&state.latency);
+            }
+            total.latency = Some(all.percentiles());
+        }
         Outcome {
             groups: summaries,
             total,

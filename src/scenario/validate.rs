@@ -552,6 +552,7 @@ fn preemptible(
     Some(Preemptible {
         discount,
         reclamation,
+        stock: wire.stock,
         notice,
     })
 }

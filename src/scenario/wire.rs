@@ -263,6 +263,7 @@ pub struct PreemptibleWire {
     pub price_trace: Option<Spanned<Vec<PricePointWire>>>,
     pub bid: Option<Spanned<f64>>,
     pub notice: Option<Duration>,
+    pub stock: Option<u32>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
