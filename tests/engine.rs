@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{load, run};
+use common::run;
 use scaleplan::engine::{self, ActivityStatus, Outcome, RunOptions};
 use scaleplan::scenario;
 use std::path::Path;
