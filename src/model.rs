@@ -616,3 +616,35 @@ pub struct AlarmTask {
     /// Index of the rule it runs.
     pub rule: usize,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::MarketMix;
+
+    // AWS "mixed instances groups" worked table: total running -> on-demand / spot.
+    #[test]
+    fn mix_matches_the_aws_worked_table() {
+        let table: [(u32, f64, [u32; 4]); 5] = [
+            (10, 0.5, [10, 15, 20, 25]),
+            (0, 0.0, [0, 0, 0, 0]),
+            (0, 0.6, [6, 12, 18, 24]),
+            (0, 1.0, [10, 20, 30, 40]),
+            (12, 0.0, [10, 12, 12, 12]),
+        ];
+        for (base, share, on_demand) in table {
+            let mix = MarketMix {
+                on_demand_base: base,
+                on_demand_above_base: share,
+            };
+            for (total, expected) in [10, 20, 30, 40].into_iter().zip(on_demand) {
+                assert_eq!(mix.on_demand_units(total), expected, "{mix:?} at {total}");
+            }
+        }
+        // Fractions round up in favour of on-demand: base 0, 25% of 5 is 1.25 -> 2.
+        let quarter = MarketMix {
+            on_demand_base: 0,
+            on_demand_above_base: 0.25,
+        };
+        assert_eq!(quarter.on_demand_units(5), 2);
+    }
+}
