@@ -109,6 +109,18 @@ impl Instance {
 }
 
 impl GroupState {
+    /// Changes the money per second at `now`, first billing the span since the last change.
+    fn change_cost_rate(&mut self, now: SimTime, delta: f64) {
+        self.running_cost += self.cost_rate * (now - self.cost_since) as f64;
+        self.cost_since = now;
+        self.cost_rate += delta;
+    }
+
+    /// Money billed up to `now`.
+    pub(super) fn cost_at(&self, now: SimTime) -> f64 {
+        self.running_cost + self.cost_rate * (now - self.cost_since) as f64
+    }
+
     /// Recomputes in-service capacity and the server count from the per-type counts: exact,
     /// so no rounding drifts in over millions of launches.
     fn refresh_capacity(&mut self, scenario: &Scenario) {
@@ -148,6 +160,8 @@ impl Simulation<'_> {
     ) -> u32 {
         let group = &self.scenario.groups[group_index];
         let types = &group.configurations[self.groups[group_index].configuration].instance_types;
+        // Which types launched is for the history only: without it, no allocation per launch.
+        let history = self.options.history;
         while self.groups[group_index].live_units < target {
             let state = &self.groups[group_index];
             let preemptible = group.mix.is_some_and(|mix| {
@@ -181,6 +195,7 @@ impl Simulation<'_> {
                         .sample(&mut self.rng);
                 if outbid || exhausted || unlucky {
                     if let Some(activity) = activity.as_deref_mut()
+                        && history
                         && !activity.out_of_stock.contains(&type_index)
                     {
                         activity.out_of_stock.push(type_index);
@@ -196,6 +211,9 @@ impl Simulation<'_> {
             let index = self.add_instance(group_index, type_index, preemptible, now, ready);
             if let Some(activity) = activity.as_deref_mut() {
                 activity.launched.push(index as u32);
+                if !history {
+                    continue;
+                }
                 match activity.launches.last_mut() {
                     Some(launch)
                         if launch.instance_type == type_index
@@ -243,7 +261,7 @@ impl Simulation<'_> {
             leaving: false,
             end: EndReason::RunEnded,
         };
-        state.cost_rate += instance.price_at(self.scenario, now) / 3600.0;
+        state.change_cost_rate(now, instance.price_at(self.scenario, now) / 3600.0);
         state.instances.push(instance);
         state.live.push(index);
         state.live_units += instance_type.weight;
@@ -501,9 +519,10 @@ impl Simulation<'_> {
         let price = instance.price_at(scenario, now);
         let life = now - instance.launched_at;
         let topup = instance.billed_seconds(scenario, now) - life;
-        state.cost_rate -= price / 3600.0;
+        let preemptible = usize::from(instance.preemptible);
+        state.change_cost_rate(now, -price / 3600.0);
         state.running_cost += billing::cost(topup, price);
-        self.stock_used[instance.instance_type][usize::from(instance.preemptible)] -= 1;
+        self.stock_used[type_index][preemptible] -= 1;
         state.live.retain(|live| *live != index);
     }
 
@@ -529,7 +548,7 @@ impl Simulation<'_> {
                         && instance.state != InstanceState::Terminated
                 })
                 .collect();
-            state.cost_rate += (after - before) * spot.len() as f64 / 3600.0;
+            state.change_cost_rate(now, (after - before) * spot.len() as f64 / 3600.0);
             if after > *bid {
                 for index in spot {
                     self.reclaim_notice(group_index, index, now);

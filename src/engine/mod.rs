@@ -28,7 +28,8 @@ pub use outcome::{
 
 use crate::load::LoadSeries;
 use crate::model::{
-    AlarmTask, CooldownBlocks, Metric, Reclamation, Scenario, Statistic, TaskAction,
+    AlarmTask, CooldownBlocks, LatencyModel, Metric, Reclamation, Scenario, Sla, Statistic,
+    TaskAction,
 };
 use crate::policy;
 use crate::time::{Seconds, SimTime};
@@ -128,6 +129,31 @@ impl AlarmState {
     }
 }
 
+impl GroupState {
+    /// The group's load in period `tick` (0 past the end): its own, or its share of the
+    /// scenario's `total`.
+    #[inline(always)]
+    fn load_at(&self, total: &[f64], tick: usize) -> f64 {
+        match &self.own_load {
+            Some(values) => values.get(tick).copied().unwrap_or(0.0),
+            None => total.get(tick).copied().unwrap_or(0.0) * self.load_share,
+        }
+    }
+
+    /// With a latency model: counts `served` requests in the current queue regime and says
+    /// whether it breaks the SLA (the latency target if any, else utilization). Kept out of
+    /// line: the run's hot loop stays small without a model.
+    #[inline(never)]
+    fn queue_latency(&mut self, model: LatencyModel, sla: &Sla, served: f64) -> bool {
+        let regime = latency::Regime::new(model, self.load, self.capacity, self.serving);
+        self.latency.add(regime, served);
+        match sla.latency {
+            Some(target) => self.latency.breaches(regime, target),
+            None => self.load > sla.max_utilization * self.capacity,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 struct GroupState {
     /// The group's load in the current metric period, requests per second.
@@ -163,8 +189,10 @@ struct GroupState {
     capacity: f64,
     /// Money per second of every instance not yet terminated.
     cost_rate: f64,
-    /// Money billed so far (the timeline's running cost).
+    /// Money billed up to `cost_since` (the timeline's running cost), kept at each change of
+    /// `cost_rate` rather than every segment.
     running_cost: f64,
+    cost_since: SimTime,
     /// Activities in progress and the cooldowns they will start (several only when rules
     /// that ignore the one-activity gate overlap: step, target tracking, HPA, predictive).
     busy: Vec<(usize, Seconds)>,
@@ -286,6 +314,7 @@ impl<'a> Simulation<'a> {
                     capacity: 0.0,
                     cost_rate: 0.0,
                     running_cost: 0.0,
+                    cost_since: 0,
                     busy: Vec::new(),
                     floor: 0,
                     tracking: vec![(0, 0); group.target_tracking.len()],
@@ -424,16 +453,12 @@ impl<'a> Simulation<'a> {
             self.timeline
                 .reserve(self.scenario.ticks() * self.scenario.groups.len());
         }
+        for state in self.groups.iter_mut() {
+            state.load = state.load_at(&self.load.values, 0);
+        }
         for tick in 0..self.scenario.ticks() {
             let start = tick as u64 * period;
             let end = start + period;
-            let total_load = self.load.values[tick];
-            for state in self.groups.iter_mut() {
-                state.load = match &state.own_load {
-                    Some(values) => values[tick],
-                    None => total_load * state.load_share,
-                };
-            }
             if self.queue.peek_time().is_some_and(|time| time <= start) {
                 self.process_events(start);
             }
@@ -450,7 +475,7 @@ impl<'a> Simulation<'a> {
                 self.process_events(time);
             }
             self.integrate(cursor, end);
-            self.close_period(start, end);
+            self.close_period(tick, start, end);
         }
         self.finish()
     }
@@ -484,6 +509,7 @@ impl<'a> Simulation<'a> {
     }
 
     /// Accumulates every integral over `[from, to)`, during which nothing changes.
+    #[inline(always)]
     fn integrate(&mut self, from: SimTime, to: SimTime) {
         if to <= from {
             return;
@@ -506,14 +532,7 @@ impl<'a> Simulation<'a> {
                 state.tick_data_seconds += seconds;
                 match sla.latency_model {
                     None => load > sla.max_utilization * capacity,
-                    Some(model) => {
-                        let regime = latency::Regime::new(model, load, capacity, state.serving);
-                        state.latency.add(regime, served * dt);
-                        match sla.latency {
-                            Some(target) => state.latency.breaches(regime, target),
-                            None => load > sla.max_utilization * capacity,
-                        }
-                    }
+                    Some(model) => state.queue_latency(model, sla, served * dt),
                 }
             } else {
                 load > 0.0
@@ -528,7 +547,6 @@ impl<'a> Simulation<'a> {
             }
             state.in_service_seconds += state.in_service as u64 * seconds;
             state.alive_seconds += (state.in_service + state.pending) as u64 * seconds;
-            state.running_cost += state.cost_rate * dt;
             state.peak_in_service = state.peak_in_service.max(state.in_service);
             total_in_service += state.in_service;
         }
@@ -544,7 +562,7 @@ impl<'a> Simulation<'a> {
     /// mean of every in-service instance's CPU, weighted by how long each was in service.
     /// Alarm periods ending at `end` are closed here too: their datapoints and breach counts
     /// depend only on samples up to `end`; acting on them waits for `end`'s own events.
-    fn close_period(&mut self, start: SimTime, end: SimTime) {
+    fn close_period(&mut self, tick: usize, start: SimTime, end: SimTime) {
         let (mut served, mut capacity) = (0.0, 0.0);
         for (index, (state, group)) in self
             .groups
@@ -626,7 +644,7 @@ impl<'a> Simulation<'a> {
                     capacity_rps: state.capacity,
                     utilization,
                     violation_seconds: state.tick_violation_seconds,
-                    cost_so_far: state.running_cost,
+                    cost_so_far: state.cost_at(end),
                 });
             }
             state.tick_served = 0.0;
@@ -634,6 +652,9 @@ impl<'a> Simulation<'a> {
             state.tick_per_instance = 0.0;
             state.tick_data_seconds = 0;
             state.tick_violation_seconds = 0;
+            // The next period's load, set while the group is at hand (the load series may
+            // be longer than the run, never shorter).
+            state.load = state.load_at(&self.load.values, tick + 1);
         }
         if !self.tracking_samples.is_empty() {
             let samples = std::mem::take(&mut self.tracking_samples);
