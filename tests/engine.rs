@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::run;
+use common::{assert_cost, run};
 use scaleplan::engine::{self, ActivityStatus, Outcome, RunOptions};
 use scaleplan::scenario;
 use std::path::Path;
@@ -51,11 +51,7 @@ fn fixed_fleet_costs_n_times_hours_times_price() {
         "min = 4\nmax = 4\ndesired = 4",
     ));
     let expected = 4.0 * 24.0 * 3.0 * 0.5;
-    assert!(
-        (outcome.total.cost - expected).abs() < 1e-9,
-        "{}",
-        outcome.total.cost
-    );
+    assert_cost(&outcome, expected);
     assert_eq!(outcome.total.instance_hours, 4.0 * 24.0 * 3.0);
     assert_eq!(outcome.total.activities, 0);
     assert_eq!(outcome.total.mean_in_service, 4.0);

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::run;
+use common::{assert_cost, run};
 use scaleplan::engine::{
     self, ActivityStatus, Cause, EndReason, Outcome, ReplacementReason, RunOptions,
 };
@@ -88,11 +88,7 @@ desired = 6
     assert_eq!(types, ["c6", "c6", "c6", "c5", "c5", "c5"]);
     // c6 costs 0.10 and c5 0.12 per hour; c6 ran 3 h (two) and 2 h (one); c5 2 h x 3.
     let expected = 0.10 * (3.0 + 3.0 + 2.0) + 0.12 * 2.0 * 3.0;
-    assert!(
-        (outcome.total.cost - expected).abs() < 1e-9,
-        "{}",
-        outcome.total.cost
-    );
+    assert_cost(&outcome, expected);
 }
 
 // ESS: when no type has stock, the activity launches what it can and is partially
@@ -315,11 +311,7 @@ fn mix_keeps_an_on_demand_base_and_bills_preemptible_at_the_discount() {
     let preemptible = outcome.instances.iter().filter(|i| i.preemptible).count();
     assert_eq!(preemptible, 3);
     let expected = 10.0 * (2.0 * 0.10 + 3.0 * 0.03);
-    assert!(
-        (outcome.total.cost - expected).abs() < 1e-9,
-        "{}",
-        outcome.total.cost
-    );
+    assert_cost(&outcome, expected);
 }
 
 // A price trace: instances pay the price in effect; when it rises above the bid every
@@ -352,11 +344,7 @@ preemptible = { bid = 0.05, notice = "2m", price_trace = [{ at = "0h", price = 0
     assert_eq!(relaunched, vec![12 * 3600, 12 * 3600]);
     // Billed at the trace: 2 instances x (10 h x 0.03 + 2 min x 0.08), then 8 h x 0.02.
     let expected = 2.0 * (10.0 * 0.03 + 120.0 / 3600.0 * 0.08) + 2.0 * 8.0 * 0.02;
-    assert!(
-        (outcome.total.cost - expected).abs() < 1e-9,
-        "{}",
-        outcome.total.cost
-    );
+    assert_cost(&outcome, expected);
     // No capacity between the release and the relaunch (boot time 0).
     assert_eq!(outcome.total.sla_violation_seconds, 12 * 3600 - notice_end);
 }

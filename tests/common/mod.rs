@@ -41,3 +41,12 @@ pub fn run(text: &str) -> (scaleplan::scenario::Loaded, scaleplan::engine::Outco
     );
     (loaded, outcome)
 }
+
+/// Asserts the run's total cost equals `expected` (an exact oracle, up to float rounding).
+pub fn assert_cost(outcome: &scaleplan::engine::Outcome, expected: f64) {
+    let cost = outcome.total.cost;
+    assert!(
+        (cost - expected).abs() < 1e-9,
+        "cost {cost}, expected {expected}"
+    );
+}
