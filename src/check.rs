@@ -343,7 +343,7 @@ impl Finding {
 
 /// A number as short text: up to 4 decimals, no trailing zeros.
 fn number(value: f64) -> String {
-    crate::policy::trim_float(value)
+    crate::number::trim_float(value)
 }
 
 /// A difference with its sign: `+0.7644`, `-3`.

@@ -632,7 +632,7 @@ fn draw_overlay<DB: DrawingBackend>(
 
 /// Axis numbers without needless decimals.
 fn trim(value: f64) -> String {
-    crate::policy::trim_float((value * 100.0).round() / 100.0)
+    crate::number::trim_float((value * 100.0).round() / 100.0)
 }
 
 fn draw_bars<DB: DrawingBackend>(

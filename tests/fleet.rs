@@ -7,7 +7,7 @@ use common::{assert_cost, run};
 use scaleplan::engine::{
     self, ActivityStatus, Cause, EndReason, Outcome, ReplacementReason, RunOptions,
 };
-use scaleplan::policy::queueing::response_time_quantile;
+use scaleplan::scaling::queueing::response_time_quantile;
 
 /// A scenario with `types` (instance type tables), a constant load and one group whose
 /// extra lines are `group`.

@@ -186,7 +186,7 @@ fn replicate(
         .map(|replication| {
             // The seed drives the load noise and the fleet's draws (stock, reclaims, failures).
             let mut scenario = scenario.clone();
-            scenario.seed = crate::sweep::replication_seed(scenario.seed, replication);
+            scenario.seed = crate::model::replication_seed(scenario.seed, replication);
             let load =
                 scenario
                     .load

@@ -3,9 +3,10 @@
 use super::{Failure, print_stdout, write_atomic, write_files};
 use crate::error::Diagnostic;
 use crate::model::Scenario;
+use crate::model::Sweep;
 use crate::plot::{Chart, Heatmap, Pareto};
 use crate::scenario::{self, Loaded};
-use crate::sweep::{self, PointRow, Sweep, plan};
+use crate::sweep::{self, PointRow, plan};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -258,7 +259,7 @@ fn sweep_charts(
         let bins = |count: usize| count.min(MAX_HEATMAP_BINS);
         let (nx, ny) = (bins(px.values.len()), bins(py.values.len()));
         let bin_of = |index: usize, count: usize, bins: usize| index * bins / count;
-        let labels = |values: &[crate::sweep::target::Value], bins: usize| -> Vec<String> {
+        let labels = |values: &[crate::model::Value], bins: usize| -> Vec<String> {
             (0..bins)
                 .map(|bin| {
                     let first = (0..values.len())

@@ -171,7 +171,7 @@ pub fn run(command: &TraceCommand) -> Result<ExitCode, Failure> {
                     summary.buckets,
                     summary.step_seconds,
                     crate::time::format_duration(summary.duration_seconds),
-                    crate::policy::trim_float(summary.total_requests),
+                    crate::number::trim_float(summary.total_requests),
                     summary.mean_rps,
                     summary.p50_rps,
                     summary.p90_rps,
@@ -262,7 +262,7 @@ fn from_log(log: &Path, bucket: &str, out: Option<&Path>) -> Result<ExitCode, Fa
         csv.push_str(&format!(
             "{},{offset},{}\n",
             at.to_rfc3339_opts(SecondsFormat::Secs, true),
-            crate::policy::trim_float(rate * parsed.step as f64)
+            crate::number::trim_float(rate * parsed.step as f64)
         ));
     }
     match out {

@@ -1,7 +1,8 @@
 //! The scaling activity history: every decision the engine takes, kept for reports.
 
 use crate::model::Scenario;
-use crate::policy::{Decision, trim_float};
+use crate::number::trim_float;
+use crate::scaling::Decision;
 use crate::time::{Seconds, SimTime, format_duration};
 
 /// What set an activity in motion.

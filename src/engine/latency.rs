@@ -5,7 +5,7 @@
 
 use crate::engine::outcome::LatencyPercentiles;
 use crate::model::{LatencyModel, LatencyTarget};
-use crate::policy::queueing::{ResponseTime, quantile_of};
+use crate::scaling::queueing::{ResponseTime, quantile_of};
 use std::collections::BTreeMap;
 
 /// One queue: arrival rate, per-server service rate and servers (as bits: an exact key).

@@ -31,7 +31,7 @@ use crate::model::{
     AlarmTask, CooldownBlocks, LatencyModel, Metric, Reclamation, Scenario, Sla, Statistic,
     TaskAction,
 };
-use crate::policy;
+use crate::scaling;
 use crate::time::{Seconds, SimTime};
 use fleet::{Instance, InstanceState};
 use queue::{Event, EventQueue};
@@ -249,7 +249,7 @@ struct Simulation<'a> {
     /// instant: (group, alarm, datapoint), in group then file order.
     triggers: Vec<(usize, usize, Option<f64>)>,
     /// Reused buffer of the decisions of simultaneous alarm triggers.
-    decisions: Vec<Result<policy::Decision, &'static str>>,
+    decisions: Vec<Result<scaling::Decision, &'static str>>,
     /// Target-tracking alarms that fired likewise: (group, rule, scale out?, capacity, value).
     tracking_triggers: Vec<(usize, usize, bool, u32, f64)>,
     /// This period's metrics of groups with target-tracking rules: (group, CPU share, per
@@ -853,7 +853,7 @@ impl<'a> Simulation<'a> {
         let (target, cooldown) = match task.action {
             TaskAction::RunRule(rule_index) => {
                 let rule = &group.rules[rule_index];
-                let decision = policy::apply(
+                let decision = scaling::apply(
                     rule.adjustment,
                     state.desired,
                     state.lower_bound(),

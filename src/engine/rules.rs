@@ -7,7 +7,7 @@ use super::{
     ScalingActivity, Simulation,
 };
 use crate::model::{Adjustment, Metric, PredictiveMode};
-use crate::policy::{self, Decision, forecast, hpa};
+use crate::scaling::{self, Decision, forecast, hpa};
 use crate::time::{Seconds, SimTime};
 use std::collections::VecDeque;
 
@@ -76,7 +76,7 @@ impl Simulation<'_> {
         let state = &self.groups[group_index];
         let rounding = self.scenario.rounding;
         let Some(steps) = &rule.steps else {
-            return Ok(policy::apply(
+            return Ok(scaling::apply(
                 rule.adjustment,
                 state.desired,
                 state.lower_bound(),
@@ -115,7 +115,7 @@ impl Simulation<'_> {
         if out {
             let base = state.settled(now, steps.warmup);
             let decision =
-                policy::apply(adjustment, base, state.lower_bound(), state.max, rounding);
+                scaling::apply(adjustment, base, state.lower_bound(), state.max, rounding);
             if decision.desired > state.desired {
                 return Ok(decision);
             }
@@ -124,7 +124,7 @@ impl Simulation<'_> {
         if state.warming(now, steps.warmup) {
             return Err("scale-in waits for instance warmup");
         }
-        Ok(policy::apply(
+        Ok(scaling::apply(
             adjustment,
             state.desired,
             state.lower_bound(),
@@ -227,9 +227,9 @@ impl Simulation<'_> {
             );
             activity.reason = format!(
                 "{metric} {} {} target {} for {} period(s): ceil({} x {} / {}) = {}: {} -> {target}",
-                policy::trim_float(chosen.4),
+                crate::number::trim_float(chosen.4),
                 if scale_out { ">" } else { "<" },
-                policy::trim_float(if scale_out {
+                crate::number::trim_float(if scale_out {
                     rule.target
                 } else {
                     rule.scale_in_ratio * rule.target
@@ -240,8 +240,8 @@ impl Simulation<'_> {
                     rule.scale_in_periods
                 },
                 state.in_service,
-                policy::trim_float(chosen.4),
-                policy::trim_float(rule.target),
+                crate::number::trim_float(chosen.4),
+                crate::number::trim_float(rule.target),
                 chosen.3,
                 state.desired
             );
@@ -370,16 +370,16 @@ impl Simulation<'_> {
         let metric = match rule.metric {
             Metric::Cpu => format!(
                 "cpu {}%",
-                policy::trim_float(100.0 * value_per_ready / capacity)
+                crate::number::trim_float(100.0 * value_per_ready / capacity)
             ),
             _ => format!(
                 "requests_per_instance {}",
-                policy::trim_float(value_per_ready)
+                crate::number::trim_float(value_per_ready)
             ),
         };
         activity.reason = format!(
             "{metric} vs target {} over {ready} ready and {} booting: recommends {recommended}, stabilized {stabilized}, after policies and bounds {desired}: {current} -> {desired}",
-            policy::trim_float(rule.target),
+            crate::number::trim_float(rule.target),
             state.pending
         );
         self.change_capacity(activity, desired, 0);
@@ -493,9 +493,9 @@ impl Simulation<'_> {
         );
         activity.reason = format!(
             "forecast peak {} rps for the hour from {} needs {capacity} instance(s) at {}% CPU: {} -> {target}",
-            policy::trim_float((load * 10.0).round() / 10.0),
+            crate::number::trim_float((load * 10.0).round() / 10.0),
             self.scenario.clock.format(hour as u64 * 3600),
-            policy::trim_float(rule.target_cpu),
+            crate::number::trim_float(rule.target_cpu),
             state.desired
         );
         self.change_capacity(activity, target, 0);

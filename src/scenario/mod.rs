@@ -26,7 +26,7 @@ pub struct Loaded {
     /// The load on the metric-period grid, shared by every policy.
     pub load: LoadSeries,
     /// The `[sweep]` grid, if the file has one.
-    pub sweep: Option<crate::sweep::Sweep>,
+    pub sweep: Option<crate::model::Sweep>,
 }
 
 impl Loaded {
@@ -78,7 +78,7 @@ pub struct Parsed {
     /// With each policy's overrides.
     pub policies: Vec<Policy>,
     /// The validated `[sweep]`, if any.
-    pub sweep: Option<crate::sweep::Sweep>,
+    pub sweep: Option<crate::model::Sweep>,
 }
 
 /// Reads, parses and validates a scenario file, reading any trace it names.

@@ -1,8 +1,9 @@
 //! The capacity planner: the cheapest sweep point whose SLA violation stays under a target,
 //! with 95% confidence intervals over replications, and the point as a policy to paste back.
 
-use super::{PointRow, Sweep, target::Target};
+use super::PointRow;
 use crate::model::{Adjustment, Comparison, Recurrence, RemovalPolicy, Scenario, TaskAction};
+use crate::model::{Sweep, Target};
 use crate::time::format_duration;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 use std::fmt::Write as _;
@@ -137,7 +138,7 @@ pub fn describe(
             .unwrap_or_default(),
         plan.points,
         replications,
-        crate::policy::trim_float(100.0 * max_violation_share),
+        crate::number::trim_float(100.0 * max_violation_share),
         if replications > 1 {
             " (upper end of the 95% interval)"
         } else {
@@ -217,7 +218,7 @@ pub fn snippet(base: &Scenario, sweep: &Sweep, point: u64) -> String {
             let _ = writeln!(
                 out,
                 "load_share = {}",
-                crate::policy::trim_float(group.load_share)
+                crate::number::trim_float(group.load_share)
             );
         }
         if group.scheduled.is_empty() {
@@ -240,12 +241,12 @@ pub fn snippet(base: &Scenario, sweep: &Sweep, point: u64) -> String {
                     .map(|step| {
                         let mut parts = Vec::new();
                         if let Some(lower) = step.lower {
-                            parts.push(format!("lower = {}", crate::policy::trim_float(lower)));
+                            parts.push(format!("lower = {}", crate::number::trim_float(lower)));
                         }
                         if let Some(upper) = step.upper {
-                            parts.push(format!("upper = {}", crate::policy::trim_float(upper)));
+                            parts.push(format!("upper = {}", crate::number::trim_float(upper)));
                         }
-                        parts.push(format!("{key} = {}", crate::policy::trim_float(step.value)));
+                        parts.push(format!("{key} = {}", crate::number::trim_float(step.value)));
                         format!("{{ {} }}", parts.join(", "))
                     })
                     .collect();
@@ -276,7 +277,7 @@ pub fn snippet(base: &Scenario, sweep: &Sweep, point: u64) -> String {
                     let _ = writeln!(
                         out,
                         "change_percent = {}",
-                        crate::policy::trim_float(percent)
+                        crate::number::trim_float(percent)
                     );
                     if min_magnitude > 0 {
                         let _ = writeln!(out, "min_adjustment = {min_magnitude}");
@@ -346,7 +347,7 @@ pub fn snippet(base: &Scenario, sweep: &Sweep, point: u64) -> String {
                 alarm.name,
                 format_duration(alarm.period),
                 alarm.periods,
-                crate::policy::trim_float(alarm.threshold),
+                crate::number::trim_float(alarm.threshold),
                 group.rules[alarm.rule].name
             );
         }

@@ -7,8 +7,8 @@
 //! Setting works on the model directly, so a point costs a clone, not a re-parse; every
 //! point is then checked against the same invariants validation enforces.
 
+use super::{Adjustment, Scenario, TaskAction};
 use crate::load::Base;
-use crate::model::{Adjustment, Scenario, TaskAction};
 use crate::time::{Seconds, format_duration};
 use std::sync::Arc;
 
@@ -96,7 +96,7 @@ impl Value {
     /// As written in CSV and TOML snippets: `75`, `"3m"`.
     pub fn to_toml(self) -> String {
         match self {
-            Value::Number(number) => crate::policy::trim_float(number),
+            Value::Number(number) => crate::number::trim_float(number),
             Value::Duration(seconds) => format!("\"{}\"", format_duration(seconds)),
         }
     }
@@ -104,7 +104,7 @@ impl Value {
     /// For CSV cells: numbers plain, durations in seconds.
     pub fn to_csv(self) -> String {
         match self {
-            Value::Number(number) => crate::policy::trim_float(number),
+            Value::Number(number) => crate::number::trim_float(number),
             Value::Duration(seconds) => seconds.to_string(),
         }
     }
@@ -378,7 +378,7 @@ impl Target {
                 (!(number > 0.0 && number <= 1.0)).then(|| "a utilization lies in (0, 1]".into())
             }
             Target::AlarmPeriods(..) | Target::AlarmPeriod(..) => positive("the value"),
-            Target::RulePercent(..) => (!(-100.0..=10_000.0).contains(&number))
+            Target::RulePercent(..) => (!super::limits::PERCENT_CHANGE.contains(&number))
                 .then(|| "percent changes lie in -100..10000".into()),
             _ => None,
         }
@@ -396,62 +396,4 @@ fn split_name<'a>(rest: &'a str, names: &[&str]) -> Option<(usize, &'a str)> {
         })
         .max_by_key(|(_, length, _)| *length)
         .map(|(index, _, field)| (index, field))
-}
-
-/// The invariants validation enforces, checked again after a point's values are set.
-pub fn check_invariants(scenario: &Scenario) -> Result<(), String> {
-    for group in &scenario.groups {
-        let name = &group.name;
-        if group.min > group.max {
-            return Err(format!(
-                "group `{name}`: min {} is above max {}",
-                group.min, group.max
-            ));
-        }
-        if group.desired < group.min || group.desired > group.max {
-            return Err(format!(
-                "group `{name}`: desired {} is outside [{}, {}]",
-                group.desired, group.min, group.max
-            ));
-        }
-        if group.existing.count > group.desired {
-            return Err(format!(
-                "group `{name}`: {} existing instances but desired {}",
-                group.existing.count, group.desired
-            ));
-        }
-        if group.max > crate::scenario::validate::MAX_GROUP_SIZE {
-            return Err(format!(
-                "group `{name}`: max {} is above the limit",
-                group.max
-            ));
-        }
-        for alarm in &group.alarms {
-            if alarm.period == 0 || !alarm.period.is_multiple_of(scenario.metric_period) {
-                return Err(format!(
-                    "alarm `{}`: period {} is not a multiple of the metric period",
-                    alarm.name,
-                    format_duration(alarm.period)
-                ));
-            }
-            if alarm.periods == 0 {
-                return Err(format!("alarm `{}`: needs at least 1 period", alarm.name));
-            }
-        }
-        for task in &group.scheduled {
-            if let TaskAction::SetCapacity {
-                min: Some(min),
-                max: Some(max),
-                ..
-            } = task.action
-                && min > max
-            {
-                return Err(format!(
-                    "scheduled task `{}`: min {min} is above max {max}",
-                    task.name
-                ));
-            }
-        }
-    }
-    Ok(())
 }

@@ -8,6 +8,7 @@ pub mod hpa;
 pub mod queueing;
 
 use crate::model::{Adjustment, Rounding};
+use crate::number::trim_float;
 
 /// The outcome of applying a rule to a group, kept as numbers so that recording a decision
 /// costs nothing; [`Decision::explain`] renders it for reports.
@@ -122,17 +123,6 @@ pub fn apply(
         unclamped,
         bounds: (min, max),
         desired: unclamped.clamp(min as i64, max as i64) as u32,
-    }
-}
-
-/// A float as short text: `3.3`, `1`, `0.25`.
-pub fn trim_float(value: f64) -> String {
-    let text = format!("{value:.4}");
-    let text = text.trim_end_matches('0').trim_end_matches('.');
-    if text == "-0" {
-        "0".into()
-    } else {
-        text.into()
     }
 }
 

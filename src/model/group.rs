@@ -1,0 +1,148 @@
+//! Scaling groups: bounds, scaling configurations, removal policy, health and market mix.
+
+use super::{AlarmTask, Hpa, Predictive, ScalingRule, ScheduledTask, TargetTracking};
+use crate::load::LoadSpec;
+use crate::time::Seconds;
+
+/// Which instances a scale-in removes first, after pending ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RemovalPolicy {
+    /// Earliest launched first (Tencent default `OLDEST_INSTANCE`, ESS `OldestInstance`).
+    OldestInstance,
+    /// Latest launched first (Tencent `NEWEST_INSTANCE`, ESS `NewestInstance`).
+    NewestInstance,
+    /// Oldest scaling configuration, then oldest instance (ESS default, AWS `Default` order).
+    OldestScalingConfiguration,
+}
+
+/// Instances the group has at the start of the run that it did not launch itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ExistingInstances {
+    /// How many.
+    pub count: u32,
+    /// Exempt from scale-in (Tencent "scale-down exemption", AWS scale-in protection).
+    pub protected: bool,
+}
+
+/// What a group launches (ESS scaling configuration, AWS launch template with its instance
+/// type overrides).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScalingConfiguration {
+    /// Unique name within the group.
+    pub name: String,
+    /// Indices into `Scenario::instance_types`, in priority order: a launch takes the first
+    /// type with stock (ESS "instance type priority", AWS `prioritized` allocation).
+    pub instance_types: Vec<usize>,
+}
+
+/// Pay-as-you-go base plus a preemptible share above it (AWS `InstancesDistribution`, ESS
+/// `OnDemandBaseCapacity` / `OnDemandPercentageAboveBaseCapacity`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MarketMix {
+    /// Capacity units always pay-as-you-go.
+    pub on_demand_base: u32,
+    /// Share (0..=1) of the units above the base that are pay-as-you-go; rounded up in favour
+    /// of pay-as-you-go (AWS).
+    pub on_demand_above_base: f64,
+}
+
+impl MarketMix {
+    /// Pay-as-you-go units wanted in a fleet of `total` units.
+    pub fn on_demand_units(&self, total: u32) -> u32 {
+        if total <= self.on_demand_base {
+            return total;
+        }
+        let above = (total - self.on_demand_base) as f64;
+        self.on_demand_base + (above * self.on_demand_above_base - 1e-9).ceil().max(0.0) as u32
+    }
+}
+
+/// Instance failures and how the group's health check replaces them (ESS: unhealthy
+/// instances are removed and replaced; AWS EC2 health checks).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Health {
+    /// Mean time between failures of one in-service instance (exponential, seeded).
+    pub mtbf: Seconds,
+    /// After launch, health checks ignore an instance this long (AWS `HealthCheckGracePeriod`).
+    pub grace: Seconds,
+    /// From a failure to the health check noticing it.
+    pub detection: Seconds,
+}
+
+/// A scaling group and everything that acts on it.
+#[derive(Debug, Clone)]
+pub struct ScalingGroup {
+    /// Unique name.
+    pub name: String,
+    /// Scaling configurations (at least one); launches use the active one.
+    pub configurations: Vec<ScalingConfiguration>,
+    /// Index of the configuration active at the start.
+    pub active_configuration: usize,
+    /// Preemptible share of launches; `None` launches pay-as-you-go only.
+    pub mix: Option<MarketMix>,
+    /// Failures and replacement; `None`: instances never fail.
+    pub health: Option<Health>,
+    /// The group's own load instead of a share of the scenario's.
+    pub load: Option<std::sync::Arc<LoadSpec>>,
+    /// Lower bound of desired capacity.
+    pub min: u32,
+    /// Upper bound of desired capacity (>= min).
+    pub max: u32,
+    /// Desired capacity at the start; that many instances are in service at time 0.
+    pub desired: u32,
+    /// Manually added instances among those in service at time 0.
+    pub existing: ExistingInstances,
+    /// Scale-in victim order.
+    pub removal_policy: RemovalPolicy,
+    /// Cooldown after an activity when the rule has none of its own (all clouds: 300 s).
+    pub default_cooldown: Seconds,
+    /// Fraction of the scenario load this group receives (> 0).
+    pub load_share: f64,
+    /// After booting, how long the load balancer takes to register an instance and send it
+    /// traffic (billed, serving nothing).
+    pub registration_delay: Seconds,
+    /// Named simple and step rules; tasks refer to them by index.
+    pub rules: Vec<ScalingRule>,
+    /// Target-tracking rules (they drive themselves; no task runs them).
+    pub target_tracking: Vec<TargetTracking>,
+    /// Predictive scaling, at most one per group.
+    pub predictive: Option<Predictive>,
+    /// A Kubernetes HPA-style rule, at most one per group.
+    pub hpa: Option<Hpa>,
+    /// Time-triggered tasks.
+    pub scheduled: Vec<ScheduledTask>,
+    /// Metric-triggered tasks.
+    pub alarms: Vec<AlarmTask>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MarketMix;
+
+    // AWS "mixed instances groups" worked table: total running -> on-demand / spot.
+    #[test]
+    fn mix_matches_the_aws_worked_table() {
+        let table: [(u32, f64, [u32; 4]); 5] = [
+            (10, 0.5, [10, 15, 20, 25]),
+            (0, 0.0, [0, 0, 0, 0]),
+            (0, 0.6, [6, 12, 18, 24]),
+            (0, 1.0, [10, 20, 30, 40]),
+            (12, 0.0, [10, 12, 12, 12]),
+        ];
+        for (base, share, on_demand) in table {
+            let mix = MarketMix {
+                on_demand_base: base,
+                on_demand_above_base: share,
+            };
+            for (total, expected) in [10, 20, 30, 40].into_iter().zip(on_demand) {
+                assert_eq!(mix.on_demand_units(total), expected, "{mix:?} at {total}");
+            }
+        }
+        // Fractions round up in favour of on-demand: base 0, 25% of 5 is 1.25 -> 2.
+        let quarter = MarketMix {
+            on_demand_base: 0,
+            on_demand_above_base: 0.25,
+        };
+        assert_eq!(quarter.on_demand_units(5), 2);
+    }
+}

@@ -1,0 +1,175 @@
+//! The relations between fields that every scenario must satisfy: checked once by the
+//! validator (which points at the offending line) and again for every sweep point (whose
+//! values were set after validation). One list, so the two can never disagree.
+
+use super::limits::MAX_GROUP_SIZE;
+use super::{ScalingGroup, Scenario, TaskAction};
+use crate::time::{Seconds, format_duration};
+use std::fmt;
+
+/// Where a broken invariant sits, by index into the model, so the validator can map it back
+/// to a line of the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// `group.min` of group `.0`.
+    GroupMin(usize),
+    /// `group.max`.
+    GroupMax(usize),
+    /// `group.desired`.
+    GroupDesired(usize),
+    /// `group.existing.count`.
+    ExistingCount(usize),
+    /// `group.alarm.period` of alarm `.1`.
+    AlarmPeriod(usize, usize),
+    /// `group.alarm.periods`.
+    AlarmPeriods(usize, usize),
+    /// `group.scheduled.min` of task `.1`.
+    TaskMin(usize, usize),
+}
+
+impl Place {
+    /// The group the invariant belongs to.
+    pub fn group(self) -> usize {
+        match self {
+            Place::GroupMin(group)
+            | Place::GroupMax(group)
+            | Place::GroupDesired(group)
+            | Place::ExistingCount(group)
+            | Place::AlarmPeriod(group, _)
+            | Place::AlarmPeriods(group, _)
+            | Place::TaskMin(group, _) => group,
+        }
+    }
+
+    /// The scenario key, as diagnostics name it.
+    pub fn field(self) -> &'static str {
+        match self {
+            Place::GroupMin(_) => "group.min",
+            Place::GroupMax(_) => "group.max",
+            Place::GroupDesired(_) => "group.desired",
+            Place::ExistingCount(_) => "group.existing.count",
+            Place::AlarmPeriod(..) => "group.alarm.period",
+            Place::AlarmPeriods(..) => "group.alarm.periods",
+            Place::TaskMin(..) => "group.scheduled.min",
+        }
+    }
+}
+
+/// A broken invariant: where, what, and how to fix it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Violation {
+    /// The field at fault.
+    pub place: Place,
+    /// Name of the group it belongs to.
+    pub group: String,
+    /// What is wrong, e.g. "min 5 is above max 3".
+    pub message: String,
+    /// How to fix it.
+    pub hint: &'static str,
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "group `{}`: {}", self.group, self.message)
+    }
+}
+
+impl Scenario {
+    /// Every broken invariant, in group order.
+    pub fn violations(&self) -> Vec<Violation> {
+        (self.groups.iter().enumerate())
+            .flat_map(|(index, group)| group.violations(index, self.metric_period))
+            .collect()
+    }
+
+    /// The first broken invariant, for a sweep point.
+    pub fn check_invariants(&self) -> Result<(), Violation> {
+        self.violations().into_iter().next().map_or(Ok(()), Err)
+    }
+}
+
+impl ScalingGroup {
+    /// Every broken invariant of this group, which is group `index` of a scenario sampled
+    /// every `metric_period` seconds.
+    pub fn violations(&self, index: usize, metric_period: Seconds) -> Vec<Violation> {
+        let group = self;
+        let mut found = Vec::new();
+        {
+            let mut broken = |place: Place, message: String, hint: &'static str| {
+                found.push(Violation {
+                    place,
+                    group: group.name.clone(),
+                    message,
+                    hint,
+                });
+            };
+            let (min, max, desired) = (group.min, group.max, group.desired);
+            if max > MAX_GROUP_SIZE {
+                broken(
+                    Place::GroupMax(index),
+                    format!("max {max} is above the limit of {MAX_GROUP_SIZE} instances"),
+                    "the clouds' own quotas are far lower (Tencent: 2,000 per group)",
+                );
+            }
+            if min > max {
+                broken(
+                    Place::GroupMin(index),
+                    format!("min {min} is above max {max}"),
+                    "min must be at most max",
+                );
+            }
+            if desired < min || desired > max {
+                broken(
+                    Place::GroupDesired(index),
+                    format!("desired {desired} is outside [min {min}, max {max}]"),
+                    "desired capacity must lie within min and max",
+                );
+            }
+            let count = group.existing.count;
+            if count > desired {
+                broken(
+                    Place::ExistingCount(index),
+                    format!("{count} existing instances but desired is {desired}"),
+                    "existing instances count toward desired capacity: raise `desired`",
+                );
+            }
+            for (alarm_index, alarm) in group.alarms.iter().enumerate() {
+                let period = alarm.period;
+                if period == 0 || metric_period == 0 || !period.is_multiple_of(metric_period) {
+                    broken(
+                        Place::AlarmPeriod(index, alarm_index),
+                        format!(
+                            "alarm period {} is not a positive multiple of the metric period {}",
+                            format_duration(period),
+                            format_duration(metric_period)
+                        ),
+                        "clouds use 60s or 300s periods",
+                    );
+                }
+                if alarm.periods == 0 {
+                    broken(
+                        Place::AlarmPeriods(index, alarm_index),
+                        "an alarm needs at least 1 consecutive period".into(),
+                        "ESS defaults to 3, Tencent allows 1 to 10",
+                    );
+                }
+            }
+            for (task_index, task) in group.scheduled.iter().enumerate() {
+                if let TaskAction::SetCapacity {
+                    min: Some(min),
+                    max: Some(max),
+                    ..
+                } = task.action
+                    && min > max
+                {
+                    broken(
+                        Place::TaskMin(index, task_index),
+                        format!("min {min} is above max {max}"),
+                        "min must be at most max",
+                    );
+                }
+            }
+        }
+        found
+    }
+}

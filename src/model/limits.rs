@@ -1,0 +1,28 @@
+//! Every limit and value range the model enforces, in one place: the validator checks input
+//! against them before anything is allocated, the sweep checks every grid point against them,
+//! and docs/scenario-format.md lists them for users.
+
+use crate::time::Seconds;
+
+/// Most metric periods in one run: 50 million (about 95 years of minutes, 1.6 years of
+/// seconds) keeps the load and timeline within a few gigabytes.
+pub const MAX_TICKS: u64 = 50_000_000;
+
+/// Most firings of one scheduled task in a run (a minutely cron for two years).
+pub const MAX_FIRINGS: usize = 1_000_000;
+
+/// Longest simulated span: 100 years keeps every instant a valid calendar date.
+pub const MAX_DURATION: Seconds = 100 * 365 * 86_400;
+
+/// Most instances a group may hold; far above the clouds' own quotas (Tencent: 2,000 per group)
+/// and low enough that the engine's per-instance records stay small.
+pub const MAX_GROUP_SIZE: u32 = 100_000;
+
+/// Largest sweep grid accepted unless `[sweep] max_points` raises it.
+pub const DEFAULT_MAX_POINTS: u64 = 1_000_000;
+
+/// Replications per sweep point (`[sweep] replications`).
+pub const SWEEP_REPLICATIONS: std::ops::RangeInclusive<u32> = 1..=10_000;
+
+/// Percent changes of a rule (`change_percent`): at most a full scale-in, at most 100x growth.
+pub const PERCENT_CHANGE: std::ops::RangeInclusive<f64> = -100.0..=10_000.0;

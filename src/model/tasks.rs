@@ -1,0 +1,180 @@
+//! Tasks that fire rules: scheduled (once or cron) and alarm-triggered.
+
+use crate::time::{Clock, Seconds, SimTime};
+use chrono::TimeZone;
+use chrono_tz::Tz;
+use croner::Cron;
+
+/// When a scheduled task fires.
+#[derive(Debug, Clone)]
+pub enum Recurrence {
+    /// Once, at this simulated time.
+    Once(SimTime),
+    /// Every time the 5-field cron pattern matches in `timezone` (AWS: IANA zone, DST-aware).
+    Cron {
+        /// Parsed pattern.
+        cron: Box<Cron>,
+        /// Pattern text, for reports.
+        pattern: String,
+        /// Zone the pattern is read in.
+        timezone: Tz,
+    },
+}
+
+impl Recurrence {
+    /// The first firing strictly after `after` (or at 0 when `after` is `None`).
+    pub fn next_after(&self, clock: &Clock, after: Option<SimTime>) -> Option<SimTime> {
+        match self {
+            Recurrence::Once(at) => match after {
+                Some(after) if *at <= after => None,
+                _ => Some(*at),
+            },
+            Recurrence::Cron { cron, timezone, .. } => {
+                let (from, inclusive) = match after {
+                    Some(after) => (after, false),
+                    None => (0, true),
+                };
+                let local = timezone.from_utc_datetime(&clock.at(from).naive_utc());
+                let next = cron.find_next_occurrence(&local, inclusive).ok()?;
+                clock.sim_time(next.fixed_offset())
+            }
+        }
+    }
+}
+
+/// A task that fires on a schedule.
+#[derive(Debug, Clone)]
+pub struct ScheduledTask {
+    /// Unique name within the group.
+    pub name: String,
+    /// When it fires.
+    pub recurrence: Recurrence,
+    /// No firing at or after this time (ESS `RecurrenceEndTime`, AWS end time).
+    pub end: Option<SimTime>,
+    /// What it does.
+    pub action: TaskAction,
+    /// How long a firing may wait for a busy group before it fails (ESS default 600 s).
+    pub launch_expiration: Seconds,
+    /// Every firing inside the run, in order: computed once from the recurrence at validation
+    /// and shared by a sweep's thousands of copies (cron arithmetic stays off the hot path).
+    pub fires: std::sync::Arc<Vec<SimTime>>,
+}
+
+/// What a scheduled task does when it fires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaskAction {
+    /// Execute the rule with this index.
+    RunRule(usize),
+    /// Make this scaling configuration the active one (ESS `ModifyScalingGroup`
+    /// `ActiveScalingConfigurationId`); running instances stay.
+    Activate(usize),
+    /// Set any of min, max and desired (AWS scheduled action, ESS Min/Max/DesiredCapacity).
+    SetCapacity {
+        /// New minimum.
+        min: Option<u32>,
+        /// New maximum.
+        max: Option<u32>,
+        /// New desired capacity.
+        desired: Option<u32>,
+    },
+}
+
+/// The metric an alarm watches, per sample of one metric period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Metric {
+    /// Average CPU utilization of in-service instances, percent (0..=100).
+    Cpu,
+    /// Requests per second per in-service instance.
+    RequestsPerInstance,
+    /// The group's total request rate (requests per second); has data even with no instance.
+    RequestRate,
+}
+
+impl Metric {
+    /// The name used in scenario files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Metric::Cpu => "cpu",
+            Metric::RequestsPerInstance => "requests_per_instance",
+            Metric::RequestRate => "request_rate",
+        }
+    }
+}
+
+impl Statistic {
+    /// The name used in scenario files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Statistic::Average => "average",
+            Statistic::Maximum => "maximum",
+            Statistic::Minimum => "minimum",
+        }
+    }
+}
+
+/// How an alarm period's samples become one datapoint (CloudWatch / CloudMonitor statistic).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Statistic {
+    /// Mean of the samples (ESS default).
+    Average,
+    /// Largest sample.
+    Maximum,
+    /// Smallest sample.
+    Minimum,
+}
+
+/// The comparison of a datapoint with the threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Comparison {
+    /// `>`
+    Greater,
+    /// `>=`
+    GreaterOrEqual,
+    /// `<`
+    Less,
+    /// `<=`
+    LessOrEqual,
+}
+
+impl Comparison {
+    /// Whether `value <op> threshold` holds.
+    pub fn holds(self, value: f64, threshold: f64) -> bool {
+        match self {
+            Comparison::Greater => value > threshold,
+            Comparison::GreaterOrEqual => value >= threshold,
+            Comparison::Less => value < threshold,
+            Comparison::LessOrEqual => value <= threshold,
+        }
+    }
+
+    /// The operator as written.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Comparison::Greater => ">",
+            Comparison::GreaterOrEqual => ">=",
+            Comparison::Less => "<",
+            Comparison::LessOrEqual => "<=",
+        }
+    }
+}
+
+/// An alarm task: a metric condition that, held for N consecutive periods, runs a rule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlarmTask {
+    /// Unique name within the group.
+    pub name: String,
+    /// What is measured.
+    pub metric: Metric,
+    /// How a period's samples are aggregated.
+    pub statistic: Statistic,
+    /// Length of one datapoint; a multiple of the metric period, aligned to the start.
+    pub period: Seconds,
+    /// Consecutive breaching datapoints before it fires (ESS `EvaluationCount`, >= 1).
+    pub periods: u32,
+    /// Comparison with the threshold.
+    pub comparison: Comparison,
+    /// Threshold in the metric's unit.
+    pub threshold: f64,
+    /// Index of the rule it runs.
+    pub rule: usize,
+}

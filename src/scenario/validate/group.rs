@@ -1,0 +1,332 @@
+//! The `[[group]]` tables: bounds, scaling configurations, market mix, health, and the
+//! rules and tasks inside each group.
+
+use super::load::load_spec;
+use super::rules::{AnyRule, scaling_rule};
+use super::tasks::{alarm_task, scheduled_task};
+use super::*;
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn scaling_group(
+    checker: &mut Checker,
+    group: &wire::Group,
+    type_names: &[String],
+    clock: &Clock,
+    duration: Seconds,
+    metric_period: Seconds,
+    default_timezone: Tz,
+    read_trace: &mut TraceReader,
+) -> ScalingGroup {
+    let (configurations, active_configuration) = configurations(checker, group, type_names);
+    let mix = group.mix.as_ref().map(|mix| MarketMix {
+        on_demand_base: mix.on_demand_base,
+        on_demand_above_base: mix.on_demand_above_base.as_ref().map_or(0.0, |share| {
+            checker.number(
+                share,
+                "group.mix.on_demand_above_base",
+                0.0,
+                1.0,
+                "the pay-as-you-go share above the base, e.g. 0.25 (0: all preemptible)",
+            )
+        }),
+    });
+    let health = group.health.as_ref().map(|health| {
+        let mtbf = health.mtbf.get_ref().0;
+        if mtbf == 0 {
+            checker.error(
+                health.mtbf.span(),
+                "group.health.mtbf",
+                "mean time between failures must be positive",
+                "e.g. mtbf = \"2000h\"",
+            );
+        }
+        Health {
+            mtbf: mtbf.max(1),
+            grace: health.grace.map_or(HEALTH_GRACE, |value| value.0),
+            detection: health.detection.map_or(HEALTH_DETECTION, |value| value.0),
+        }
+    });
+    let load = group.load.as_ref().and_then(|load| {
+        let before = checker.problems.len();
+        let spec = load_spec(checker, load, clock, duration, read_trace);
+        for problem in &mut checker.problems[before..] {
+            if let Some(field) = &mut problem.field {
+                field.insert_str(0, "group.");
+            }
+        }
+        spec.map(std::sync::Arc::new)
+    });
+    if let (Some(_), Some(share)) = (&group.load, &group.load_share) {
+        checker.error(
+            share.span(),
+            "group.load_share",
+            "a group with its own load takes no share of the scenario's",
+            "remove `load_share` or the group's [group.load]",
+        );
+    }
+    let (min, max) = (*group.min.get_ref(), *group.max.get_ref());
+    let desired = group.desired.as_ref().map_or(min, |value| *value.get_ref());
+    let existing = group
+        .existing
+        .as_ref()
+        .map_or(ExistingInstances::default(), |existing| ExistingInstances {
+            count: *existing.count.get_ref(),
+            protected: existing.protected,
+        });
+    let load_share = group.load_share.as_ref().map_or(LOAD_SHARE, |share| {
+        checker.number(
+            share,
+            "group.load_share",
+            f64::MIN_POSITIVE,
+            f64::INFINITY,
+            "the fraction of the load this group serves, e.g. 0.5",
+        )
+    });
+
+    let mut all_names = Vec::new();
+    let (mut rules, mut target_tracking, mut predictive, mut hpa) =
+        (Vec::new(), Vec::new(), None, None);
+    for rule in &group.rule {
+        checker.unique_name(&mut all_names, &rule.name, "rule");
+        match scaling_rule(checker, rule) {
+            AnyRule::Run(rule) => rules.push(rule),
+            AnyRule::TargetTracking(rule) => target_tracking.push(rule),
+            AnyRule::Predictive(rule) => {
+                if predictive.replace(rule).is_some() {
+                    checker.error(
+                        group.name.span(),
+                        "group.rule",
+                        "a group has at most one predictive rule",
+                        "merge them",
+                    );
+                }
+            }
+            AnyRule::Hpa(rule) => {
+                if hpa.replace(rule).is_some() {
+                    checker.error(
+                        group.name.span(),
+                        "group.rule",
+                        "a group has at most one hpa rule",
+                        "merge them",
+                    );
+                }
+            }
+        }
+    }
+    // Tasks run simple and step rules only; the others drive themselves.
+    let rule_names: Vec<String> = rules
+        .iter()
+        .map(|rule: &ScalingRule| rule.name.clone())
+        .collect();
+
+    let mut task_names = Vec::new();
+    let configuration_names: Vec<String> = configurations
+        .iter()
+        .map(|configuration| configuration.name.clone())
+        .collect();
+    let scheduled = group
+        .scheduled
+        .iter()
+        .map(|task| {
+            checker.unique_name(&mut task_names, &task.name, "scheduled task");
+            scheduled_task(
+                checker,
+                task,
+                &rule_names,
+                &configuration_names,
+                clock,
+                duration,
+                default_timezone,
+            )
+        })
+        .collect();
+
+    let mut alarm_names = Vec::new();
+    let alarms = group
+        .alarm
+        .iter()
+        .map(|alarm| {
+            checker.unique_name(&mut alarm_names, &alarm.name, "alarm");
+            alarm_task(checker, alarm, &rule_names)
+        })
+        .collect();
+
+    let built = ScalingGroup {
+        name: group.name.get_ref().clone(),
+        configurations,
+        active_configuration,
+        mix,
+        health,
+        load,
+        min,
+        max,
+        desired,
+        existing,
+        removal_policy: match group.removal_policy {
+            wire::RemovalPolicyWire::OldestInstance => RemovalPolicy::OldestInstance,
+            wire::RemovalPolicyWire::NewestInstance => RemovalPolicy::NewestInstance,
+            wire::RemovalPolicyWire::OldestScalingConfiguration => {
+                RemovalPolicy::OldestScalingConfiguration
+            }
+        },
+        default_cooldown: group.default_cooldown.map_or(COOLDOWN, |value| value.0),
+        load_share,
+        registration_delay: group.registration_delay.map_or(0, |value| value.0),
+        rules,
+        target_tracking,
+        predictive,
+        hpa,
+        scheduled,
+        alarms,
+    };
+    report_violations(checker, group, &built, metric_period);
+    built
+}
+
+/// Reports the model's own invariants ([`ScalingGroup::violations`]) at the lines that broke
+/// them, so the validator and the sweep enforce one list.
+fn report_violations(
+    checker: &mut Checker,
+    group: &wire::Group,
+    built: &ScalingGroup,
+    metric_period: Seconds,
+) {
+    for violation in built.violations(0, metric_period) {
+        let span = match violation.place {
+            Place::GroupMin(_) => group.min.span(),
+            Place::GroupMax(_) => group.max.span(),
+            // An unset desired follows min: the min violation already says it all.
+            Place::GroupDesired(_) => match &group.desired {
+                Some(desired) => desired.span(),
+                None => continue,
+            },
+            Place::ExistingCount(_) => group
+                .existing
+                .as_ref()
+                .map_or(group.name.span(), |existing| existing.count.span()),
+            Place::AlarmPeriod(_, index) => {
+                let alarm = &group.alarm[index];
+                alarm
+                    .period
+                    .as_ref()
+                    .map_or(alarm.name.span(), Spanned::span)
+            }
+            Place::AlarmPeriods(_, index) => {
+                let alarm = &group.alarm[index];
+                alarm
+                    .periods
+                    .as_ref()
+                    .map_or(alarm.name.span(), Spanned::span)
+            }
+            Place::TaskMin(_, index) => {
+                let task = &group.scheduled[index];
+                task.min.as_ref().map_or(task.name.span(), Spanned::span)
+            }
+        };
+        checker.error(
+            span,
+            violation.place.field(),
+            violation.message,
+            violation.hint,
+        );
+    }
+}
+
+/// The group's scaling configurations and the active one: `instance_type = "x"`,
+/// `instance_types = ["x", "y"]` (one configuration in priority order), or
+/// `[[group.configuration]]` tables with `active_configuration` (default: the first).
+fn configurations(
+    checker: &mut Checker,
+    group: &wire::Group,
+    type_names: &[String],
+) -> (Vec<ScalingConfiguration>, usize) {
+    let types = |checker: &mut Checker, names: &Spanned<Vec<Spanned<String>>>, field| {
+        if names.get_ref().is_empty() {
+            checker.error(
+                names.span(),
+                field,
+                "no instance types",
+                "list them in priority order, e.g. [\"c6.large\", \"c5.large\"]",
+            );
+        }
+        names
+            .get_ref()
+            .iter()
+            .map(|name| {
+                checker
+                    .reference(name, type_names, field, "instance type")
+                    .unwrap_or(0)
+            })
+            .collect::<Vec<usize>>()
+    };
+    let single = |types: Vec<usize>| {
+        vec![ScalingConfiguration {
+            name: "default".into(),
+            instance_types: types,
+        }]
+    };
+    let given = [
+        group.instance_type.is_some(),
+        group.instance_types.is_some(),
+        !group.configuration.is_empty(),
+    ];
+    if given.iter().filter(|given| **given).count() != 1 {
+        checker.error(
+            group.name.span(),
+            "group.instance_type",
+            format!(
+                "group `{}` needs exactly one of `instance_type`, `instance_types` and [[group.configuration]]",
+                group.name.get_ref()
+            ),
+            "instance_type = \"small\" for one type; instance_types = [\"a\", \"b\"] to fall back in priority order",
+        );
+        return (single(vec![0]), 0);
+    }
+    if group.active_configuration.is_some() && group.configuration.is_empty() {
+        checker.error(
+            group
+                .active_configuration
+                .as_ref()
+                .map_or(0..0, Spanned::span),
+            "group.active_configuration",
+            "`active_configuration` names one of the group's [[group.configuration]] tables",
+            "define the configurations, or remove it",
+        );
+    }
+    if let Some(name) = &group.instance_type {
+        let index = checker
+            .reference(name, type_names, "group.instance_type", "instance type")
+            .unwrap_or(0);
+        return (single(vec![index]), 0);
+    }
+    if let Some(names) = &group.instance_types {
+        return (single(types(checker, names, "group.instance_types")), 0);
+    }
+    let mut seen = Vec::new();
+    let configurations: Vec<ScalingConfiguration> = group
+        .configuration
+        .iter()
+        .map(|configuration| {
+            checker.unique_name(&mut seen, &configuration.name, "scaling configuration");
+            ScalingConfiguration {
+                name: configuration.name.get_ref().clone(),
+                instance_types: types(
+                    checker,
+                    &configuration.instance_types,
+                    "group.configuration.instance_types",
+                ),
+            }
+        })
+        .collect();
+    let active = group.active_configuration.as_ref().map_or(0, |name| {
+        checker
+            .reference(
+                name,
+                &seen,
+                "group.active_configuration",
+                "scaling configuration",
+            )
+            .unwrap_or(0)
+    });
+    (configurations, active)
+}

@@ -1,0 +1,223 @@
+//! The `[scenario]` table (name, calendar, metric period, SLA, budgets) and the assembly of
+//! the whole validated scenario from the other tables.
+
+use super::group::scaling_group;
+use super::instance_types::instance_types;
+use super::load::load_spec;
+use super::*;
+
+/// Turns a parsed file into a validated scenario, or every problem found.
+pub fn validate(
+    checker: &mut Checker,
+    file: wire::File,
+    read_trace: &mut TraceReader,
+) -> Option<Scenario> {
+    let section = &file.scenario;
+    let clock = Clock {
+        start: section.start.0,
+    };
+    let metric_period = section.metric_period.get_ref().0;
+    if metric_period == 0 {
+        checker.error(
+            section.metric_period.span(),
+            "scenario.metric_period",
+            "metric period must be positive",
+            "e.g. \"60s\"",
+        );
+    }
+    let duration = section.duration.get_ref().0;
+    if duration == 0 {
+        checker.error(
+            section.duration.span(),
+            "scenario.duration",
+            "duration must be positive",
+            "e.g. \"7d\"",
+        );
+    } else if metric_period > 0 && !duration.is_multiple_of(metric_period) {
+        checker.error(
+            section.duration.span(),
+            "scenario.duration",
+            format!(
+                "duration {} is not a whole number of metric periods ({})",
+                format_duration(duration),
+                format_duration(metric_period)
+            ),
+            "make the duration a multiple of `metric_period`",
+        );
+    }
+    if duration > MAX_DURATION {
+        checker.error(
+            section.duration.span(),
+            "scenario.duration",
+            format!(
+                "duration {} is longer than 100 years",
+                format_duration(duration)
+            ),
+            "simulate a shorter span",
+        );
+    } else if metric_period > 0 && duration / metric_period > MAX_TICKS {
+        checker.error(
+            section.duration.span(),
+            "scenario.duration",
+            format!(
+                "{} periods of {} is more than the limit of {MAX_TICKS}",
+                duration / metric_period,
+                format_duration(metric_period)
+            ),
+            "shorten the duration or lengthen `metric_period`",
+        );
+    }
+    let default_timezone = section
+        .timezone
+        .as_ref()
+        .map_or(Tz::UTC, |zone| timezone(checker, zone));
+    let sla = sla(checker, section);
+
+    let type_names: Vec<String> = file.instance_types.get_ref().keys().cloned().collect();
+    let instance_types = instance_types(checker, &file.instance_types, &clock, duration);
+
+    let load = load_spec(checker, &file.load, &clock, duration, read_trace);
+
+    // Groups.
+    if file.group.get_ref().is_empty() {
+        checker.error(
+            file.group.span(),
+            "group",
+            "no scaling groups",
+            "add a [[group]] table",
+        );
+    }
+    let mut group_names = Vec::new();
+    let groups: Vec<ScalingGroup> = file
+        .group
+        .get_ref()
+        .iter()
+        .map(|group| {
+            checker.unique_name(&mut group_names, &group.name, "group");
+            scaling_group(
+                checker,
+                group,
+                &type_names,
+                &clock,
+                duration,
+                metric_period,
+                default_timezone,
+                read_trace,
+            )
+        })
+        .collect();
+
+    if !checker.problems.is_empty() {
+        return None;
+    }
+    Some(Scenario {
+        name: section.name.clone(),
+        clock,
+        duration,
+        seed: section.seed,
+        metric_period,
+        sla,
+        rounding: match section.rounding {
+            wire::RoundingWire::Aws => Rounding::Aws,
+            wire::RoundingWire::Alibaba => Rounding::Alibaba,
+        },
+        cooldown_blocks: match section.cooldown_blocks {
+            wire::CooldownBlocksWire::Alarms => CooldownBlocks::Alarms,
+            wire::CooldownBlocksWire::All => CooldownBlocks::All,
+        },
+        instance_types,
+        groups,
+        load: std::sync::Arc::new(load?),
+        expect: expect(checker, file.expect.as_ref()),
+    })
+}
+
+/// The SLA: a utilization ceiling, and with a latency model optionally a percentile target.
+fn sla(checker: &mut Checker, section: &wire::ScenarioSection) -> Sla {
+    let wire = section.sla.as_ref();
+    let max_utilization =
+        wire.and_then(|sla| sla.max_utilization.as_ref())
+            .map_or(MAX_UTILIZATION, |value| {
+                checker.number(
+                    value,
+                    "scenario.sla.max_utilization",
+                    f64::MIN_POSITIVE,
+                    1.0,
+                    "a share of capacity such as 0.8",
+                )
+            });
+    let latency_model = section.latency_model.map(|model| match model {
+        wire::LatencyModelWire::Mm1 => LatencyModel::PerInstance,
+        wire::LatencyModelWire::Mmc => LatencyModel::Pooled,
+    });
+    let percentile = wire.and_then(|sla| sla.latency_percentile.as_ref());
+    let max_latency = wire.and_then(|sla| sla.max_latency_ms.as_ref());
+    let latency = match (percentile, max_latency) {
+        (None, None) => None,
+        (Some(percentile), Some(max_latency)) => {
+            let quantile = checker.number(
+                percentile,
+                "scenario.sla.latency_percentile",
+                f64::MIN_POSITIVE,
+                99.999,
+                "a percentile such as 95 or 99",
+            ) / 100.0;
+            let max_ms = checker.number(
+                max_latency,
+                "scenario.sla.max_latency_ms",
+                f64::MIN_POSITIVE,
+                f64::INFINITY,
+                "milliseconds, e.g. 250",
+            );
+            if latency_model.is_none() {
+                checker.error(
+                    max_latency.span(),
+                    "scenario.sla.max_latency_ms",
+                    "a latency target needs a latency model",
+                    "add latency_model = \"mmc\" (one shared queue) or \"mm1\" (a queue per instance) to [scenario]",
+                );
+            }
+            Some(LatencyTarget {
+                percentile: quantile,
+                max_seconds: max_ms / 1000.0,
+            })
+        }
+        (Some(value), None) | (None, Some(value)) => {
+            checker.error(
+                value.span(),
+                "scenario.sla",
+                "a latency target needs both `latency_percentile` and `max_latency_ms`",
+                "e.g. sla = { latency_percentile = 95, max_latency_ms = 250 }",
+            );
+            None
+        }
+    };
+    Sla {
+        max_utilization,
+        latency_model,
+        latency,
+    }
+}
+
+fn expect(checker: &mut Checker, wire: Option<&wire::ExpectWire>) -> Expect {
+    let Some(wire) = wire else {
+        return Expect::default();
+    };
+    let mut budget = |value: &Option<Spanned<f64>>, field: &str| {
+        value.as_ref().map(|value| {
+            checker.number(
+                value,
+                field,
+                0.0,
+                f64::INFINITY,
+                "a budget is a non-negative number",
+            )
+        })
+    };
+    Expect {
+        max_cost: budget(&wire.max_cost, "expect.max_cost"),
+        max_instance_hours: budget(&wire.max_instance_hours, "expect.max_instance_hours"),
+        max_sla_violation_seconds: wire.max_sla_violation.map(|value| value.0),
+        max_unserved_requests: budget(&wire.max_unserved_requests, "expect.max_unserved_requests"),
+    }
+}

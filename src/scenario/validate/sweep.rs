@@ -1,0 +1,218 @@
+//! The `[sweep]` table: a grid of parameter values, checked against the model's invariants
+//! at every point.
+
+use super::*;
+
+/// Validates the `[sweep]` grid against the scenario (or policy) it sweeps.
+pub fn sweep(
+    checker: &mut Checker,
+    wire: &wire::SweepWire,
+    base: &Scenario,
+    policies: &[crate::scenario::Policy],
+) -> Option<crate::model::Sweep> {
+    let start_problems = checker.problems.len();
+    let scenario = match &wire.policy {
+        None => base,
+        Some(name) => {
+            let names: Vec<String> = policies.iter().map(|policy| policy.name.clone()).collect();
+            let index = checker.reference(name, &names, "sweep.policy", "policy")?;
+            &policies[index].scenario
+        }
+    };
+    let replications = wire
+        .replications
+        .as_ref()
+        .map_or(1, |value| *value.get_ref());
+    if let Some(value) = &wire.replications
+        && !SWEEP_REPLICATIONS.contains(&replications)
+    {
+        checker.error(
+            value.span(),
+            "sweep.replications",
+            format!("{replications} replications"),
+            "use 1 to 10000",
+        );
+    }
+    let max_points = wire.max_points.unwrap_or(DEFAULT_MAX_POINTS);
+    let mut parameters: Vec<Parameter> = Vec::new();
+    for parameter in wire.parameter.get_ref() {
+        let path = parameter.path.get_ref();
+        let target = match Target::resolve(path, scenario) {
+            Ok(target) => target,
+            Err(message) => {
+                checker.error(
+                    parameter.path.span(),
+                    "sweep.parameter.path",
+                    message,
+                    "see docs/scenario-format.md for the paths a sweep can set",
+                );
+                continue;
+            }
+        };
+        if parameters.iter().any(|existing| existing.path == *path) {
+            checker.error(
+                parameter.path.span(),
+                "sweep.parameter.path",
+                format!("`{path}` is swept twice"),
+                "merge the values into one parameter",
+            );
+            continue;
+        }
+        let kind = target.kind();
+        let parse = |value: &toml::Value| -> Result<Value, String> {
+            match (kind, value) {
+                (Kind::Duration, toml::Value::String(text)) => {
+                    crate::time::parse_duration(text).map(Value::Duration)
+                }
+                (Kind::Duration, other) => {
+                    Err(format!("`{other}` is not a duration; write e.g. \"5m\""))
+                }
+                (Kind::Integer, toml::Value::Integer(number)) if *number >= 0 => {
+                    Ok(Value::Number(*number as f64))
+                }
+                (Kind::Integer, other) => Err(format!(
+                    "`{other}` is not a whole number of instances or periods"
+                )),
+                (Kind::Number, toml::Value::Integer(number)) => Ok(Value::Number(*number as f64)),
+                (Kind::Number, toml::Value::Float(number)) if number.is_finite() => {
+                    Ok(Value::Number(*number))
+                }
+                (Kind::Number, other) => Err(format!("`{other}` is not a number")),
+            }
+            .and_then(|value| match target.reject(value) {
+                Some(why) => Err(format!(
+                    "{} is not allowed for `{path}`: {why}",
+                    value.to_toml()
+                )),
+                None => Ok(value),
+            })
+        };
+        let (values, span) = match (
+            &parameter.values,
+            &parameter.from,
+            &parameter.to,
+            &parameter.step,
+        ) {
+            (Some(values), None, None, None) => (
+                values
+                    .get_ref()
+                    .iter()
+                    .map(&parse)
+                    .collect::<Result<Vec<_>, _>>(),
+                values.span(),
+            ),
+            (None, Some(from), Some(to), Some(step)) => {
+                let range = (|| {
+                    let (from_value, to_value, step_value) =
+                        (parse(from.get_ref())?, parse(to)?, parse(step)?);
+                    let number = |value: Value| match value {
+                        Value::Number(number) => number,
+                        Value::Duration(seconds) => seconds as f64,
+                    };
+                    let (low, high, step) =
+                        (number(from_value), number(to_value), number(step_value));
+                    if step <= 0.0 || high < low {
+                        return Err("a range needs from <= to and a positive step".to_string());
+                    }
+                    let count = ((high - low) / step + 1e-9).floor() as u64 + 1;
+                    if count > max_points {
+                        return Err(format!(
+                            "the range has {count} values, more than max_points {max_points}"
+                        ));
+                    }
+                    // Each value is from + i * step, never a running sum: no drift.
+                    Ok((0..count)
+                        .map(|index| {
+                            let value = low + index as f64 * step;
+                            match from_value {
+                                Value::Number(_) => Value::Number((value * 1e9).round() / 1e9),
+                                Value::Duration(_) => Value::Duration(value.round() as u64),
+                            }
+                        })
+                        .collect())
+                })();
+                (range, from.span())
+            }
+            _ => (
+                Err("give either `values = [...]` or all of `from`, `to`, `step`".to_string()),
+                parameter.path.span(),
+            ),
+        };
+        match values {
+            Ok(values) if values.is_empty() => checker.error(
+                span,
+                "sweep.parameter.values",
+                format!("`{path}` has no values"),
+                "list at least one value",
+            ),
+            Ok(values) => parameters.push(Parameter {
+                path: path.clone(),
+                target,
+                values,
+            }),
+            Err(message) => checker.error(
+                span,
+                "sweep.parameter",
+                message,
+                format!(
+                    "values of `{path}` must be {}",
+                    match kind {
+                        Kind::Integer => "whole numbers",
+                        Kind::Number => "numbers",
+                        Kind::Duration => "durations such as \"2m\"",
+                    }
+                ),
+            ),
+        }
+    }
+    if wire.parameter.get_ref().is_empty() {
+        checker.error(
+            wire.parameter.span(),
+            "sweep.parameter",
+            "the sweep has no parameters",
+            "add [[sweep.parameter]] tables with a path and values",
+        );
+    }
+    if checker.problems.len() > start_problems {
+        return None;
+    }
+    let size = parameters.iter().try_fold(1u64, |size, parameter| {
+        size.checked_mul(parameter.values.len() as u64)
+    });
+    if size.is_none_or(|size| size > max_points) {
+        checker.error(
+            wire.parameter.span(),
+            "sweep",
+            format!(
+                "the grid has {} points, more than max_points = {max_points}",
+                size.map_or("too many".to_string(), |size| size.to_string())
+            ),
+            "use fewer values, or raise `max_points` in [sweep]",
+        );
+        return None;
+    }
+    let sweep = Sweep {
+        policy: wire.policy.as_ref().map(|name| name.get_ref().clone()),
+        parameters,
+        replications,
+        seeds: match wire.seeds {
+            wire::SeedsWire::Common => SeedMode::Common,
+            wire::SeedsWire::Independent => SeedMode::Independent,
+        },
+        max_points,
+    };
+    let invalid = sweep.invalid_points(scenario, 5);
+    if !invalid.is_empty() {
+        checker.error(
+            wire.parameter.span(),
+            "sweep",
+            format!(
+                "some grid points are not valid scenarios: {}",
+                invalid.join("; ")
+            ),
+            "narrow the values so that every combination is valid (e.g. min <= max)",
+        );
+        return None;
+    }
+    Some(sweep)
+}
