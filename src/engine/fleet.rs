@@ -7,7 +7,7 @@
 //! event order, so a seed gives the same fleet whatever the thread count.
 
 use super::activity::{ActivityStatus, Cause, Launch, ReplacementReason, ScalingActivity};
-use super::{Event, GroupState, Simulation};
+use super::{Busy, Event, GroupState, Simulation};
 use crate::billing;
 use crate::model::{Reclamation, RemovalPolicy, Scenario};
 use crate::time::{Seconds, SimTime};
@@ -110,22 +110,23 @@ impl Instance {
 
 impl GroupState {
     /// Changes the money per second at `now`, first billing the span since the last change.
-    fn change_cost_rate(&mut self, now: SimTime, delta: f64) {
-        self.running_cost += self.cost_rate * (now - self.cost_since) as f64;
-        self.cost_since = now;
-        self.cost_rate += delta;
+    pub(super) fn change_cost_rate(&mut self, now: SimTime, delta: f64) {
+        self.billing.running += self.billing.rate * (now - self.billing.since) as f64;
+        self.billing.since = now;
+        self.billing.rate += delta;
     }
 
     /// Money billed up to `now`.
     pub(super) fn cost_at(&self, now: SimTime) -> f64 {
-        self.running_cost + self.cost_rate * (now - self.cost_since) as f64
+        self.billing.running + self.billing.rate * (now - self.billing.since) as f64
     }
 
     /// Recomputes in-service capacity and the server count from the per-type counts: exact,
     /// so no rounding drifts in over millions of launches.
-    fn refresh_capacity(&mut self, scenario: &Scenario) {
-        self.serving = self.serving_by_type.iter().sum();
-        self.capacity = self
+    pub(super) fn refresh_capacity(&mut self, scenario: &Scenario) {
+        self.fleet.serving = self.fleet.serving_by_type.iter().sum();
+        self.fleet.capacity = self
+            .fleet
             .serving_by_type
             .iter()
             .zip(&scenario.instance_types)
@@ -134,10 +135,11 @@ impl GroupState {
     }
 
     /// Pay-as-you-go capacity units among the instances counted toward desired.
-    fn on_demand_units(&self) -> u32 {
-        self.live
+    pub(super) fn on_demand_units(&self) -> u32 {
+        self.fleet
+            .live
             .iter()
-            .map(|index| &self.instances[*index])
+            .map(|index| &self.fleet.instances[*index])
             .filter(|instance| !instance.preemptible)
             .map(|instance| instance.weight)
             .sum()
@@ -162,10 +164,10 @@ impl Simulation<'_> {
         let types = &group.configurations[self.groups[group_index].configuration].instance_types;
         // Which types launched is for the history only: without it, no allocation per launch.
         let history = self.options.history;
-        while self.groups[group_index].live_units < target {
+        while self.groups[group_index].fleet.live_units < target {
             let state = &self.groups[group_index];
             let preemptible = group.mix.is_some_and(|mix| {
-                let total = state.live_units + 1;
+                let total = state.fleet.live_units + 1;
                 state.on_demand_units() >= mix.on_demand_units(total)
             });
             let mut chosen = None;
@@ -206,7 +208,7 @@ impl Simulation<'_> {
                 break;
             }
             let Some(type_index) = chosen else {
-                return target - self.groups[group_index].live_units;
+                return target - self.groups[group_index].fleet.live_units;
             };
             let index = self.add_instance(group_index, type_index, preemptible, now, ready);
             if let Some(activity) = activity.as_deref_mut() {
@@ -245,7 +247,7 @@ impl Simulation<'_> {
         let group = &self.scenario.groups[group_index];
         let instance_type = &self.scenario.instance_types[type_index];
         let state = &mut self.groups[group_index];
-        let index = state.instances.len();
+        let index = state.fleet.instances.len();
         let instance = Instance {
             launched_at: now,
             in_service_at: if ready { now } else { SimTime::MAX },
@@ -262,10 +264,10 @@ impl Simulation<'_> {
             end: EndReason::RunEnded,
         };
         state.change_cost_rate(now, instance.price_at(self.scenario, now) / 3600.0);
-        state.instances.push(instance);
-        state.live.push(index);
-        state.live_units += instance_type.weight;
-        state.pending += instance_type.weight;
+        state.fleet.instances.push(instance);
+        state.fleet.live.push(index);
+        state.fleet.live_units += instance_type.weight;
+        state.fleet.pending += instance_type.weight;
         self.stock_used[type_index][usize::from(preemptible)] += 1;
         if ready {
             self.enter_service(group_index, index, now);
@@ -303,12 +305,12 @@ impl Simulation<'_> {
     pub(super) fn enter_service(&mut self, group_index: usize, index: usize, now: SimTime) {
         let scenario = self.scenario;
         let state = &mut self.groups[group_index];
-        let instance = &mut state.instances[index];
+        let instance = &mut state.fleet.instances[index];
         instance.state = InstanceState::InService;
         instance.in_service_at = now;
-        state.pending -= instance.weight;
-        state.in_service += instance.weight;
-        state.serving_by_type[instance.instance_type] += 1;
+        state.fleet.pending -= instance.weight;
+        state.fleet.in_service += instance.weight;
+        state.fleet.serving_by_type[instance.instance_type] += 1;
         state.refresh_capacity(scenario);
         if let Some(health) = scenario.groups[group_index].health {
             let after = Exp::new(1.0 / health.mtbf as f64)
@@ -335,7 +337,7 @@ impl Simulation<'_> {
             .health
             .expect("failures need a health model");
         let state = &mut self.groups[group_index];
-        let instance = &mut state.instances[index];
+        let instance = &mut state.fleet.instances[index];
         if instance.state != InstanceState::InService {
             return;
         }
@@ -345,8 +347,8 @@ impl Simulation<'_> {
             instance.instance_type,
             instance.launched_at,
         );
-        state.in_service -= weight;
-        state.serving_by_type[type_index] -= 1;
+        state.fleet.in_service -= weight;
+        state.fleet.serving_by_type[type_index] -= 1;
         state.refresh_capacity(self.scenario);
         state.summary.failed += 1;
         let detected = (now + health.detection).max(launched_at + health.grace);
@@ -364,10 +366,10 @@ impl Simulation<'_> {
     /// replaces unhealthy instances).
     pub(super) fn replace_unhealthy(&mut self, group_index: usize, index: usize, now: SimTime) {
         let state = &mut self.groups[group_index];
-        if state.instances[index].state != InstanceState::Failed {
+        if state.fleet.instances[index].state != InstanceState::Failed {
             return;
         }
-        if state.instances[index].leaving {
+        if state.fleet.instances[index].leaving {
             // Already reclaimed and replaced: only its release is left.
             self.terminate(group_index, index, now, EndReason::Reclaimed);
             return;
@@ -392,7 +394,7 @@ impl Simulation<'_> {
     /// `SpotInstanceRemedy`).
     pub(super) fn reclaim_notice(&mut self, group_index: usize, index: usize, now: SimTime) {
         let state = &mut self.groups[group_index];
-        let instance = &mut state.instances[index];
+        let instance = &mut state.fleet.instances[index];
         if instance.state == InstanceState::Terminated || instance.leaving {
             return;
         }
@@ -401,8 +403,8 @@ impl Simulation<'_> {
             .preemptible
             .as_ref()
             .map_or(0, |offer| offer.notice);
-        state.live_units -= instance.weight;
-        state.live.retain(|live| *live != index);
+        state.fleet.live_units -= instance.weight;
+        state.fleet.live.retain(|live| *live != index);
         let activity = ScalingActivity::unchanged(
             group_index,
             Cause::Replacement {
@@ -424,7 +426,7 @@ impl Simulation<'_> {
 
     /// The notice ran out: the cloud releases the instance.
     pub(super) fn reclaim(&mut self, group_index: usize, index: usize, now: SimTime) {
-        if self.groups[group_index].instances[index].state == InstanceState::Terminated {
+        if self.groups[group_index].fleet.instances[index].state == InstanceState::Terminated {
             return;
         }
         self.groups[group_index].summary.reclaimed += 1;
@@ -436,7 +438,7 @@ impl Simulation<'_> {
     pub(super) fn reconcile(&mut self, group_index: usize, now: SimTime) {
         let state = &mut self.groups[group_index];
         state.reconcile_at = None;
-        if state.live_units >= state.desired {
+        if state.fleet.live_units >= state.desired {
             return;
         }
         let activity = ScalingActivity::unchanged(
@@ -454,7 +456,7 @@ impl Simulation<'_> {
     /// Launches back up to desired capacity for `activity` (a replacement), which joins the
     /// activities in progress without a cooldown of its own. Units that find no stock are
     /// tried again every `RECONCILE_RETRY` (AWS and ESS keep launching toward desired).
-    fn replace(&mut self, mut activity: ScalingActivity, now: SimTime) {
+    pub(super) fn replace(&mut self, mut activity: ScalingActivity, now: SimTime) {
         let group_index = activity.group;
         let desired = self.groups[group_index].desired;
         let missing = self.launch(group_index, now, desired, false, Some(&mut activity));
@@ -477,7 +479,10 @@ impl Simulation<'_> {
         }
         if !activity.launched.is_empty() {
             let state = &mut self.groups[group_index];
-            state.busy.push((self.activities.len(), 0));
+            state.busy.push(Busy {
+                activity: self.activities.len(),
+                cooldown: 0,
+            });
             if missing == 0 {
                 activity.status = ActivityStatus::InProgress;
             }
@@ -497,21 +502,21 @@ impl Simulation<'_> {
     ) {
         let scenario = self.scenario;
         let state = &mut self.groups[group_index];
-        let instance = &state.instances[index];
+        let instance = &state.fleet.instances[index];
         let (weight, type_index) = (instance.weight, instance.instance_type);
         match instance.state {
-            InstanceState::Pending => state.pending -= weight,
+            InstanceState::Pending => state.fleet.pending -= weight,
             InstanceState::InService => {
-                state.in_service -= weight;
-                state.serving_by_type[type_index] -= 1;
+                state.fleet.in_service -= weight;
+                state.fleet.serving_by_type[type_index] -= 1;
                 state.refresh_capacity(scenario);
             }
             InstanceState::Failed => {}
             InstanceState::Terminated => return,
         }
-        let instance = &mut state.instances[index];
+        let instance = &mut state.fleet.instances[index];
         if !instance.leaving {
-            state.live_units -= weight;
+            state.fleet.live_units -= weight;
         }
         instance.state = InstanceState::Terminated;
         instance.ended_at = now;
@@ -521,9 +526,9 @@ impl Simulation<'_> {
         let topup = instance.billed_seconds(scenario, now) - life;
         let preemptible = usize::from(instance.preemptible);
         state.change_cost_rate(now, -price / 3600.0);
-        state.running_cost += billing::cost(topup, price);
+        state.billing.running += billing::cost(topup, price);
         self.stock_used[type_index][preemptible] -= 1;
-        state.live.retain(|live| *live != index);
+        state.fleet.live.retain(|live| *live != index);
     }
 
     /// A spot price point: the running cost follows the new price, and when it rises above the
@@ -540,9 +545,9 @@ impl Simulation<'_> {
         let (before, after) = (points[index.saturating_sub(2)].1, points[index - 1].1);
         for group_index in 0..self.groups.len() {
             let state = &mut self.groups[group_index];
-            let spot: Vec<usize> = (0..state.instances.len())
+            let spot: Vec<usize> = (0..state.fleet.instances.len())
                 .filter(|index| {
-                    let instance = &state.instances[*index];
+                    let instance = &state.fleet.instances[*index];
                     instance.preemptible
                         && instance.instance_type == type_index
                         && instance.state != InstanceState::Terminated
@@ -564,13 +569,14 @@ impl Simulation<'_> {
 /// Protected instances are never chosen (AWS, ESS and Tencent scale-in protection).
 pub(super) fn removal_order(state: &GroupState, policy: RemovalPolicy) -> Vec<usize> {
     let mut candidates: Vec<usize> = state
+        .fleet
         .live
         .iter()
         .copied()
-        .filter(|index| !state.instances[*index].protected)
+        .filter(|index| !state.fleet.instances[*index].protected)
         .collect();
     candidates.sort_by_key(|index| {
-        let instance = &state.instances[*index];
+        let instance = &state.fleet.instances[*index];
         // Booting and failed instances serve nothing: they go first.
         let pending = instance.state != InstanceState::InService;
         // Launch order is index order. Configurations are ranked by file order, the order

@@ -1,0 +1,137 @@
+//! Capacity changes: desired capacity moved to a target, activities started and completed,
+//! cooldowns started, and the history recorded.
+
+use super::*;
+
+impl Simulation<'_> {
+    /// Moves desired capacity to `target`, launches or removes instances to match, and records
+    /// `activity` (which arrives with its cause, time and reasons filled in).
+    ///
+    /// Scale-in removes instances in removal order while the units left stay at or above the
+    /// target (a heavy instance that would cut below it is skipped, as AWS does with weights).
+    /// Launches that find no stock leave the group at what launched: the activity is
+    /// partially successful and desired drops to the units the group holds (ESS).
+    pub(super) fn change_capacity(
+        &mut self,
+        mut activity: ScalingActivity,
+        target: u32,
+        cooldown: Seconds,
+    ) {
+        let group_index = activity.group;
+        let now = activity.start;
+        let policy = self.scenario.groups[group_index].removal_policy;
+        let state = &mut self.groups[group_index];
+        let live = state.fleet.live_units;
+        activity.to = target;
+        if target == activity.from && live == target {
+            activity.status = ActivityStatus::NoChange;
+            self.record(activity);
+            return;
+        }
+        state.desired = target;
+        if target > live {
+            let missing = self.launch(group_index, now, target, false, Some(&mut activity));
+            if missing > 0 {
+                let state = &mut self.groups[group_index];
+                activity.no_stock = missing;
+                state.desired = state.fleet.live_units.max(state.min);
+                activity.to = state.desired;
+            }
+        } else if target < live {
+            let mut units = live;
+            for index in fleet::removal_order(state, policy) {
+                let weight = self.groups[group_index].fleet.instances[index].weight;
+                if units == target {
+                    break;
+                }
+                if units - weight < target {
+                    continue;
+                }
+                units -= weight;
+                self.terminate(group_index, index, now, EndReason::ScaleIn);
+                activity.terminated.push(index as u32);
+            }
+            activity.protected_kept = units - target;
+        }
+        let state = &mut self.groups[group_index];
+        if activity.launched.is_empty() {
+            if cooldown > 0 {
+                state.cooldown_until = state.cooldown_until.max(now + cooldown);
+            }
+            activity.status = if activity.no_stock > 0 {
+                ActivityStatus::Failed
+            } else {
+                ActivityStatus::Successful
+            };
+        } else {
+            state.busy.push(Busy {
+                activity: self.activities.len(),
+                cooldown,
+            });
+            activity.status = if activity.no_stock > 0 {
+                ActivityStatus::PartialSuccess
+            } else {
+                ActivityStatus::InProgress
+            };
+            activity.end = None;
+        }
+        self.record(activity);
+        self.complete_activities(group_index, now);
+    }
+
+    pub(super) fn boot_complete(
+        &mut self,
+        group_index: usize,
+        instance_index: usize,
+        now: SimTime,
+    ) {
+        if self.groups[group_index].fleet.instances[instance_index].state != InstanceState::Pending
+        {
+            return; // Removed while booting.
+        }
+        self.enter_service(group_index, instance_index, now);
+        self.complete_activities(group_index, now);
+    }
+
+    /// Activities in progress complete once nothing is booting (a scale-in or a reclaim can
+    /// remove the last booting instance, too).
+    pub(super) fn complete_activities(&mut self, group_index: usize, now: SimTime) {
+        let state = &mut self.groups[group_index];
+        // The activity completes when its last launched instance is in service, and the
+        // cooldown starts then (AWS: "when the last instance finishes launching").
+        if state.fleet.pending == 0 && !state.busy.is_empty() {
+            for Busy {
+                activity: activity_index,
+                cooldown,
+            } in std::mem::take(&mut state.busy)
+            {
+                if cooldown > 0 {
+                    state.cooldown_until = state.cooldown_until.max(now + cooldown);
+                }
+                if let Some(activity) = self.activities.get_mut(activity_index) {
+                    activity.end = Some(now);
+                    if activity.status == ActivityStatus::InProgress {
+                        activity.status = ActivityStatus::Successful;
+                    }
+                }
+            }
+            self.retry_waiting(group_index, now);
+        }
+    }
+
+    /// Counts a trigger in its group's summary and, with history on, keeps it.
+    pub(super) fn record(&mut self, activity: ScalingActivity) {
+        let summary = &mut self.groups[activity.group].summary;
+        match activity.status {
+            status if status.is_activity() => summary.activities += 1,
+            ActivityStatus::RejectedCooldown => summary.rejected_by_cooldown += 1,
+            ActivityStatus::RejectedBusy => summary.rejected_busy += 1,
+            ActivityStatus::Failed => summary.failed_tasks += 1,
+            _ => {}
+        }
+        summary.no_stock += activity.no_stock;
+        if self.options.history {
+            self.activities.push(activity);
+        }
+    }
+}

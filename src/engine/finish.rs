@@ -1,0 +1,218 @@
+//! The end of a run: instances billed to the end, summaries and percentiles assembled.
+
+use super::*;
+
+impl Simulation<'_> {
+    pub(super) fn finish(mut self) -> Outcome {
+        let end = self.scenario.duration;
+        // Firings still waiting when the run ends never ran.
+        for group_index in 0..self.groups.len() {
+            while let Some(Waiting {
+                task: task_index,
+                fired,
+            }) = self.groups[group_index].waiting.pop_front()
+            {
+                let cause = Cause::Scheduled { task: task_index };
+                let desired = self.groups[group_index].desired;
+                let mut activity = ScalingActivity::unchanged(
+                    group_index,
+                    cause,
+                    fired,
+                    desired,
+                    ActivityStatus::Failed,
+                );
+                activity.end = None;
+                activity.note = Note::RunEnded;
+                self.record(activity);
+            }
+        }
+        let mut instances = Vec::new();
+        let mut summaries = Vec::with_capacity(self.groups.len());
+        for (group_index, (state, group)) in self
+            .groups
+            .iter_mut()
+            .zip(&self.scenario.groups)
+            .enumerate()
+        {
+            let (mut billed_total, mut cost) = (0, 0.0);
+            for (id, instance) in state.fleet.instances.iter_mut().enumerate() {
+                if instance.state != InstanceState::Terminated {
+                    instance.ended_at = end;
+                }
+                let billed = instance.billed_seconds(self.scenario, instance.ended_at);
+                let instance_cost = instance.cost(self.scenario, billed);
+                billed_total += billed;
+                cost += instance_cost;
+                if !self.options.history {
+                    continue;
+                }
+                instances.push(InstanceRecord {
+                    group: group_index,
+                    id: id as u32,
+                    instance_type: instance.instance_type,
+                    preemptible: instance.preemptible,
+                    launched_at: instance.launched_at,
+                    ended_at: instance.ended_at,
+                    end: instance.end,
+                    billed_seconds: billed,
+                    cost: instance_cost,
+                });
+            }
+            let mut summary = std::mem::take(&mut state.summary);
+            summary.cost = cost;
+            summary.instance_hours = billed_total as f64 / 3600.0;
+            summary.peak_in_service = state.run.peak_in_service;
+            summary.mean_in_service = state.run.in_service_seconds as f64 / end as f64;
+            summary.sla_violation_seconds = state.run.sla_violation_seconds;
+            summary.unserved_requests = state.run.unserved_requests;
+            summary.offered_requests = state.run.offered_requests;
+            summary.p95_utilization = percentile(&mut state.history.utilization_samples, 0.95);
+            summary.forecast_mape = forecast_mape(&self.forecasts, group_index);
+            summary.booting_instance_hours =
+                (state.run.alive_seconds - state.run.in_service_seconds) as f64 / 3600.0;
+            if self.scenario.sla.latency_model.is_some() {
+                summary.latency = Some(state.run.latency.percentiles());
+            }
+            if self.options.history {
+                let curves = &state.history.curves;
+                let metrics = crate::metrics::elasticity(
+                    &curves.demand,
+                    &curves.in_service,
+                    &curves.provisioned,
+                    self.scenario.metric_period,
+                );
+                // The oracle runs the start's first type, pay-as-you-go, per capacity unit.
+                let first = &self.scenario.instance_types
+                    [group.configurations[group.active_configuration].instance_types[0]];
+                summary.oracle_cost = Some(
+                    metrics.oracle_instance_hours * first.price_per_hour / first.weight as f64,
+                );
+                summary.elasticity = Some(metrics);
+            }
+            summary.launched = state
+                .fleet
+                .instances
+                .iter()
+                .filter(|i| i.launched_in_run)
+                .count() as u32;
+            summary.terminated = state
+                .fleet
+                .instances
+                .iter()
+                .filter(|i| i.state == InstanceState::Terminated)
+                .count() as u32;
+            // The last period's running cost also carries the rounding of instances still
+            // running at the end, so the timeline ends at the billed total.
+            let groups = self.scenario.groups.len();
+            if let Some(row) = self
+                .timeline
+                .iter_mut()
+                .rev()
+                .take(groups)
+                .find(|row| row.group == group_index)
+            {
+                row.cost_so_far = summary.cost;
+            }
+            summaries.push(summary);
+        }
+        let mut total = GroupSummary {
+            name: "total".into(),
+            peak_in_service: self.total_peak_in_service,
+            sla_violation_seconds: self.any_violation_seconds,
+            p95_utilization: if summaries.len() == 1 {
+                summaries[0].p95_utilization
+            } else {
+                percentile(&mut self.total_utilization_samples, 0.95)
+            },
+            ..GroupSummary::default()
+        };
+        for summary in &summaries {
+            total.cost += summary.cost;
+            total.instance_hours += summary.instance_hours;
+            total.mean_in_service += summary.mean_in_service;
+            total.activities += summary.activities;
+            total.rejected_by_cooldown += summary.rejected_by_cooldown;
+            total.rejected_busy += summary.rejected_busy;
+            total.failed_tasks += summary.failed_tasks;
+            total.launched += summary.launched;
+            total.terminated += summary.terminated;
+            total.unserved_requests += summary.unserved_requests;
+            total.offered_requests += summary.offered_requests;
+            total.booting_instance_hours += summary.booting_instance_hours;
+            total.reclaimed += summary.reclaimed;
+            total.failed += summary.failed;
+            total.no_stock += summary.no_stock;
+        }
+        total.oracle_cost = summaries.iter().map(|summary| summary.oracle_cost).sum();
+        if self.scenario.sla.latency_model.is_some() {
+            let mut all = latency::Mix::default();
+            for state in &self.groups {
+                all.merge(&state.run.latency);
+            }
+            total.latency = Some(all.percentiles());
+        }
+        Outcome {
+            groups: summaries,
+            total,
+            activities: self.activities,
+            forecasts: self.forecasts,
+            timeline: self.timeline,
+            instances,
+        }
+    }
+}
+
+/// Mean absolute percentage error of a group's forecast hours (hours with no load skipped).
+fn forecast_mape(forecasts: &[ForecastPoint], group: usize) -> Option<f64> {
+    let errors: Vec<f64> = forecasts
+        .iter()
+        .filter(|point| point.group == group && point.actual_rps > 0.0)
+        .map(|point| (point.forecast_rps - point.actual_rps).abs() / point.actual_rps)
+        .collect();
+    (!errors.is_empty()).then(|| 100.0 * errors.iter().sum::<f64>() / errors.len() as f64)
+}
+
+/// The nearest-rank percentile (`q` in 0..=1) of non-negative f32 `samples` given as bits
+/// (which order like the values, and select faster than floats), which it reorders; rounded
+/// to 6 decimals so the f32 storage does not show.
+fn percentile(samples: &mut [u32], q: f64) -> Option<f64> {
+    if samples.is_empty() {
+        return None;
+    }
+    let rank = ((q * samples.len() as f64).ceil() as usize).clamp(1, samples.len()) - 1;
+    let (_, bits, _) = samples.select_nth_unstable(rank);
+    Some((f32::from_bits(*bits) as f64 * 1e6).round() / 1e6)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percentile;
+
+    #[test]
+    pub(super) fn percentile_is_the_nearest_rank_value() {
+        let bits = |values: &[f32]| {
+            values
+                .iter()
+                .map(|value| value.to_bits())
+                .collect::<Vec<u32>>()
+        };
+        let hundred: Vec<f32> = (1..=100).map(|value| value as f32 / 100.0).collect();
+        assert_eq!(percentile(&mut bits(&hundred), 0.95), Some(0.95));
+        assert_eq!(percentile(&mut bits(&hundred), 1.0), Some(1.0));
+        assert_eq!(percentile(&mut bits(&hundred), 0.0), Some(0.01));
+        assert_eq!(percentile(&mut bits(&[0.5, 0.0, 0.25]), 0.5), Some(0.25));
+        assert_eq!(percentile(&mut [], 0.95), None);
+        // Many equal values among a few close ones.
+        let mut many = vec![0.3f32; 1000];
+        many.extend((0..50).map(|index| 0.3 + index as f32 * 1e-6));
+        let expected = {
+            let mut sorted = many.clone();
+            sorted.sort_by(f32::total_cmp);
+            sorted[(0.95f64 * 1050.0).ceil() as usize - 1] as f64
+        };
+        assert_eq!(
+            percentile(&mut bits(&many), 0.95),
+            Some((expected * 1e6).round() / 1e6)
+        );
+    }
+}
