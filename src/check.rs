@@ -9,6 +9,7 @@
 
 use crate::engine::GroupSummary;
 use crate::model::Expect;
+use crate::report::metrics::{self, Metric};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -35,24 +36,24 @@ pub const GATE_METRICS: [GateMetric; 4] = [
 ];
 
 impl GateMetric {
+    /// Its row of the summary metric table.
+    pub fn metric(self) -> Metric {
+        match self {
+            GateMetric::Cost => metrics::COST,
+            GateMetric::InstanceHours => metrics::INSTANCE_HOURS,
+            GateMetric::SlaViolationSeconds => metrics::SLA_VIOLATION_SECONDS,
+            GateMetric::UnservedRequests => metrics::UNSERVED_REQUESTS,
+        }
+    }
+
     /// Name in the baseline, tolerances and reports.
     pub fn name(self) -> &'static str {
-        match self {
-            GateMetric::Cost => "cost",
-            GateMetric::InstanceHours => "instance_hours",
-            GateMetric::SlaViolationSeconds => "sla_violation_seconds",
-            GateMetric::UnservedRequests => "unserved_requests",
-        }
+        self.metric().name
     }
 
     /// The metric's value in a summary.
     pub fn of(self, summary: &GroupSummary) -> f64 {
-        match self {
-            GateMetric::Cost => summary.cost,
-            GateMetric::InstanceHours => summary.instance_hours,
-            GateMetric::SlaViolationSeconds => summary.sla_violation_seconds as f64,
-            GateMetric::UnservedRequests => summary.unserved_requests,
-        }
+        self.metric().value(summary)
     }
 
     /// The scenario's budget for the metric, if any.
@@ -798,5 +799,12 @@ mod tests {
                 .unwrap_err()
                 .contains("version 9")
         );
+    }
+
+    #[test]
+    fn gate_metrics_are_the_table_s_lower_is_better_metrics() {
+        let names: Vec<&str> = GATE_METRICS.iter().map(|metric| metric.name()).collect();
+        let table: Vec<&str> = metrics::gated().map(|metric| metric.name).collect();
+        assert_eq!(names, table);
     }
 }

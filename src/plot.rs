@@ -9,7 +9,9 @@
 //! Text uses the bundled DejaVu Sans (assets/fonts, Bitstream Vera licence) through plotters'
 //! pure-Rust `ab_glyph` feature: no system font library is needed.
 
+use crate::engine::ActivityStatus;
 use crate::error::Diagnostic;
+use crate::report::columns::{activities, compare, timeline};
 use chrono::{DateTime, FixedOffset};
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
@@ -226,11 +228,11 @@ impl TimelineSeries {
             &mut reader,
             &file,
             &[
-                "time",
-                "load_rps",
-                "pending",
-                "capacity_rps",
-                "violation_seconds",
+                timeline::TIME,
+                timeline::LOAD_RPS,
+                timeline::PENDING,
+                timeline::CAPACITY_RPS,
+                timeline::VIOLATION_SECONDS,
             ],
         )?;
         for record in reader.records() {
@@ -270,11 +272,22 @@ impl TimelineSeries {
         }
         let file = format!("{label}/activities.csv");
         let mut reader = csv::Reader::from_reader(activities);
-        let columns = column_indices(&mut reader, &file, &["start", "from", "to", "status"])?;
+        let columns = column_indices(
+            &mut reader,
+            &file,
+            &[
+                activities::START,
+                activities::FROM,
+                activities::TO,
+                activities::STATUS,
+            ],
+        )?;
         for record in reader.records() {
             let record = record
                 .map_err(|error| Diagnostic::file(&file, format!("malformed CSV: {error}")))?;
-            if &record[columns[3]] != "successful" && &record[columns[3]] != "in_progress" {
+            // Every status that changed capacity, partial successes included.
+            if !ActivityStatus::parse(&record[columns[3]]).is_some_and(ActivityStatus::is_activity)
+            {
                 continue;
             }
             let line = record
@@ -295,7 +308,11 @@ pub fn bars_from_csv(bytes: &[u8], file: &str) -> Result<Vec<PolicyBar>, Diagnos
     let columns = column_indices(
         &mut reader,
         file,
-        &["policy", "cost", "sla_violation_seconds"],
+        &[
+            compare::POLICY,
+            compare::COST,
+            compare::SLA_VIOLATION_SECONDS,
+        ],
     )?;
     let mut bars = Vec::new();
     for record in reader.records() {

@@ -37,7 +37,8 @@ enum Command {
         /// Run this `[[policy]]` of the scenario instead of the file as written.
         #[arg(long, value_name = "NAME")]
         policy: Option<String>,
-        /// Also write summary.json, timeline.csv and activities.csv into this directory.
+        /// Also write summary.json, timeline.csv, activities.csv and instances.csv (and
+        /// forecast.csv with a predictive rule) into this directory; one run only.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
         /// Print the summary as JSON instead of a table.
@@ -88,11 +89,22 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run {
+            replications: 0, ..
+        } => Err(Failure::Usage(
+            "--replications 0 runs nothing: give 1 or more seeds".into(),
+        )),
+        Command::Run {
+            out: Some(_),
+            replications: 2.., ..
+        } => Err(Failure::Usage(
+            "--out writes the files of one run, and --replications runs several: drop --out, or run each seed on its own".into(),
+        )),
+        Command::Run {
             scenario,
             policy,
-            out: _,
             json,
             replications,
+            ..
         } if replications > 1 => replicate(&scenario, policy.as_deref(), replications, json),
         Command::Run {
             scenario,
@@ -123,7 +135,11 @@ pub fn main() -> ExitCode {
 /// Why a command could not run.
 #[derive(Debug)]
 pub(crate) enum Failure {
+    /// The scenario, trace or another input file is wrong: diagnostics with their places.
     Input(Diagnostics),
+    /// The command line is wrong: a flag's value or a combination of flags.
+    Usage(String),
+    /// Reading or writing a file failed.
     Io(String),
 }
 
@@ -137,7 +153,7 @@ impl std::fmt::Display for Failure {
     fn fmt(&self, out: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Failure::Input(diagnostics) => write!(out, "{diagnostics}"),
-            Failure::Io(message) => writeln!(out, "error: {message}"),
+            Failure::Usage(message) | Failure::Io(message) => writeln!(out, "error: {message}"),
         }
     }
 }
@@ -167,9 +183,6 @@ fn run(
     Ok(ExitCode::SUCCESS)
 }
 
-/// Reads one metric from a summary.
-type MetricOf = fn(&engine::GroupSummary) -> f64;
-
 /// `run --replications N`: the scenario with N seeds, each metric's mean and 95% interval.
 fn replicate(
     path: &Path,
@@ -177,7 +190,6 @@ fn replicate(
     replications: u32,
     json: bool,
 ) -> Result<ExitCode, Failure> {
-    use crate::sweep::plan::Estimate;
     use rayon::prelude::*;
     let loaded = load_noting(path)?;
     let scenario = select_policy(path, &loaded, policy)?;
@@ -194,63 +206,12 @@ fn replicate(
             engine::simulate(&scenario, &load, RunOptions::SUMMARY).total
         })
         .collect();
-    let metrics: [(&str, MetricOf); 7] = [
-        ("cost", |total| total.cost),
-        ("instance_hours", |total| total.instance_hours),
-        ("peak_in_service", |total| total.peak_in_service as f64),
-        ("mean_in_service", |total| total.mean_in_service),
-        ("activities", |total| total.activities as f64),
-        ("sla_violation_seconds", |total| {
-            total.sla_violation_seconds as f64
-        }),
-        ("unserved_requests", |total| total.unserved_requests),
-    ];
-    let estimates: Vec<(&str, Estimate)> = metrics
-        .iter()
-        .map(|(name, pick)| {
-            (
-                *name,
-                Estimate::of(&totals.iter().map(pick).collect::<Vec<_>>()),
-            )
-        })
-        .collect();
-    let text = if json {
-        let fields: Vec<String> = estimates
-            .iter()
-            .map(|(name, estimate)| {
-                format!(
-                    "  \"{name}\": {{ \"mean\": {}, \"low\": {}, \"high\": {} }}",
-                    estimate.mean, estimate.low, estimate.high
-                )
-            })
-            .collect();
-        format!(
-            "{{\n  \"scenario\": \"{}\",\n  \"replications\": {replications},\n{}\n}}\n",
-            scenario.name,
-            fields.join(",\n")
-        )
+    let estimates = report::Replications::of(scenario, &totals);
+    print_stdout(&if json {
+        report::replications_json(&estimates)
     } else {
-        let mut rows = vec![
-            ["metric", "mean", "95% CI low", "95% CI high"]
-                .map(String::from)
-                .to_vec(),
-        ];
-        for (name, estimate) in &estimates {
-            rows.push(vec![
-                name.to_string(),
-                format!("{:.4}", estimate.mean),
-                format!("{:.4}", estimate.low),
-                format!("{:.4}", estimate.high),
-            ]);
-        }
-        format!(
-            "scenario {}: {replications} replications (seeds derived from {})\n\n{}",
-            scenario.name,
-            scenario.seed,
-            report::aligned(&rows, 1)
-        )
-    };
-    print_stdout(&text);
+        report::replications_table(&estimates)
+    });
     Ok(ExitCode::SUCCESS)
 }
 
@@ -495,7 +456,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode, Failure> {
         .iter()
         .map(|text| parse_tolerance(text))
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|message| Failure::Io(format!("bad --tolerance: {message}")))?;
+        .map_err(|message| Failure::Usage(format!("bad --tolerance: {message}")))?;
     let baseline_label = args.baseline.display().to_string();
     let stored = match std::fs::read_to_string(&args.baseline) {
         Ok(text) => Baseline::from_json(&text).map_err(|message| {

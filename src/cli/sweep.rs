@@ -93,7 +93,7 @@ fn progress_bar(points: u64, quiet: bool) -> ProgressBar {
 /// Parses `K/N` into the half-open range of points of slice K.
 fn shard_range(text: &str, points: u64) -> Result<(u64, u64, std::ops::Range<u64>), Failure> {
     let bad = || {
-        Failure::Io(format!(
+        Failure::Usage(format!(
             "bad --shard `{text}`: write K/N with 1 <= K <= N, e.g. 2/8"
         ))
     };
@@ -118,7 +118,7 @@ pub fn sweep(args: &SweepArgs) -> Result<ExitCode, Failure> {
                 .iter()
                 .position(|parameter| &parameter.path == path)
                 .map(Some)
-                .ok_or_else(|| Failure::Io(format!("`{path}` is not a parameter of the sweep"))),
+                .ok_or_else(|| Failure::Usage(format!("`{path}` is not a parameter of the sweep"))),
             None => Ok((default < spec.parameters.len()).then_some(default)),
         }
     };
@@ -435,7 +435,7 @@ fn parse_share(text: &str) -> Result<f64, Failure> {
         .map(|value| value * scale)
         .filter(|share| (0.0..=1.0).contains(share))
         .ok_or_else(|| {
-            Failure::Io(format!(
+            Failure::Usage(format!(
                 "bad --max-violation `{text}`: write a share such as 0.1% or 0.001"
             ))
         })

@@ -96,7 +96,7 @@ impl TraceInput {
             .as_deref()
             .map(parse_duration)
             .transpose()
-            .map_err(|message| Failure::Io(format!("bad --step: {message}")))?;
+            .map_err(|message| Failure::Usage(format!("bad --step: {message}")))?;
         let source = match self.format {
             FormatArg::Csv => Source::Csv {
                 time_column: self.time_column.clone(),
@@ -236,7 +236,7 @@ pub fn run(command: &TraceCommand) -> Result<ExitCode, Failure> {
 
 fn from_log(log: &Path, bucket: &str, out: Option<&Path>) -> Result<ExitCode, Failure> {
     let bucket = parse_duration(bucket)
-        .map_err(|message| Failure::Io(format!("bad --bucket: {message}")))?;
+        .map_err(|message| Failure::Usage(format!("bad --bucket: {message}")))?;
     let label = log.display().to_string();
     let file = std::fs::File::open(log).map_err(|error| {
         Failure::from(Diagnostic::file(

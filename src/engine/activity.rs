@@ -113,6 +113,18 @@ pub enum ActivityStatus {
     Failed,
 }
 
+/// Every status, in declaration order.
+const ALL_STATUSES: [ActivityStatus; 8] = [
+    ActivityStatus::Successful,
+    ActivityStatus::InProgress,
+    ActivityStatus::PartialSuccess,
+    ActivityStatus::RejectedCooldown,
+    ActivityStatus::RejectedBusy,
+    ActivityStatus::Superseded,
+    ActivityStatus::NoChange,
+    ActivityStatus::Failed,
+];
+
 impl ActivityStatus {
     /// Lowercase name used in CSV and JSON.
     pub fn as_str(self) -> &'static str {
@@ -126,6 +138,13 @@ impl ActivityStatus {
             ActivityStatus::NoChange => "no_change",
             ActivityStatus::Failed => "failed",
         }
+    }
+
+    /// The status named `name` (as [`ActivityStatus::as_str`] writes it).
+    pub fn parse(name: &str) -> Option<Self> {
+        ALL_STATUSES
+            .into_iter()
+            .find(|status| status.as_str() == name)
     }
 
     /// Whether the trigger changed capacity (a scaling activity in the clouds' sense).

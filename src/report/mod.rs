@@ -6,6 +6,12 @@ use crate::model::Scenario;
 use crate::time::format_duration;
 use serde::Serialize;
 
+pub mod columns;
+pub mod metrics;
+mod replications;
+
+pub use replications::{Replications, replications_json, replications_table};
+
 /// The machine-readable summary (`summary.json`, `--json`).
 #[derive(Debug, Serialize)]
 pub struct SummaryDocument<'a> {
@@ -176,30 +182,6 @@ pub fn aligned(rows: &[Vec<String>], left: usize) -> String {
     out
 }
 
-/// Header of the comparison table, CSV and Markdown.
-const COMPARE_COLUMNS: [&str; 20] = [
-    "policy",
-    "cost",
-    "saving",
-    "saving_percent",
-    "instance_hours",
-    "peak_in_service",
-    "activities",
-    "sla_violation_seconds",
-    "unserved_requests",
-    "p95_utilization",
-    "oracle_cost",
-    "booting_instance_hours",
-    "reclaimed",
-    "failed",
-    "no_stock",
-    "p95_latency_ms",
-    "theta_under",
-    "theta_over",
-    "tau_under",
-    "tau_over",
-];
-
 /// A comparison row as cells: exact-enough numbers for CSV, the same for Markdown.
 fn compare_cells(row: &crate::compare::Row) -> Vec<String> {
     vec![
@@ -300,7 +282,7 @@ pub fn compare_table(scenario: &Scenario, rows: &[crate::compare::Row]) -> Strin
 /// `compare.csv`.
 pub fn compare_csv(rows: &[crate::compare::Row]) -> Vec<u8> {
     csv_bytes(|writer| {
-        writer.write_record(COMPARE_COLUMNS)?;
+        writer.write_record(columns::compare::HEADER)?;
         for row in rows {
             writer.write_record(compare_cells(row))?;
         }
@@ -317,8 +299,8 @@ pub fn compare_markdown(scenario: &Scenario, rows: &[crate::compare::Row]) -> St
         scenario.clock.format(0),
         scenario.seed,
         rows.first().map_or("", |row| row.policy.as_str()),
-        COMPARE_COLUMNS.join(" | "),
-        " --- |".repeat(COMPARE_COLUMNS.len())
+        columns::compare::HEADER.join(" | "),
+        " --- |".repeat(columns::compare::HEADER.len())
     );
     for row in rows {
         out.push_str(&format!("| {} |\n", compare_cells(row).join(" | ")));
@@ -335,18 +317,7 @@ fn csv_bytes(write: impl FnOnce(&mut csv::Writer<Vec<u8>>) -> csv::Result<()>) -
 /// `timeline.csv`: one row per metric period per group.
 pub fn timeline_csv(scenario: &Scenario, outcome: &Outcome) -> Vec<u8> {
     csv_bytes(|writer| {
-        writer.write_record([
-            "time",
-            "group",
-            "load_rps",
-            "desired",
-            "pending",
-            "in_service",
-            "capacity_rps",
-            "utilization",
-            "violation_seconds",
-            "cost_so_far",
-        ])?;
+        writer.write_record(columns::timeline::HEADER)?;
         for row in &outcome.timeline {
             writer.write_record([
                 scenario.clock.format(row.time),
@@ -369,14 +340,7 @@ pub fn timeline_csv(scenario: &Scenario, outcome: &Outcome) -> Vec<u8> {
 /// `forecast.csv`: each forecast hour of predictive rules against the actual peak.
 pub fn forecast_csv(scenario: &Scenario, outcome: &Outcome) -> Vec<u8> {
     csv_bytes(|writer| {
-        writer.write_record([
-            "hour_start",
-            "group",
-            "forecast_peak_rps",
-            "capacity",
-            "actual_peak_rps",
-            "error_percent",
-        ])?;
+        writer.write_record(columns::forecast::HEADER)?;
         for point in &outcome.forecasts {
             writer.write_record([
                 scenario.clock.format(point.hour_start),
@@ -401,17 +365,7 @@ pub fn forecast_csv(scenario: &Scenario, outcome: &Outcome) -> Vec<u8> {
 /// `instances.csv`: every instance's billed life, to audit the bill.
 pub fn instances_csv(scenario: &Scenario, outcome: &Outcome) -> Vec<u8> {
     csv_bytes(|writer| {
-        writer.write_record([
-            "group",
-            "instance",
-            "instance_type",
-            "market",
-            "launched",
-            "ended",
-            "end",
-            "billed_seconds",
-            "cost",
-        ])?;
+        writer.write_record(columns::instances::HEADER)?;
         for instance in &outcome.instances {
             let group = &scenario.groups[instance.group].name;
             writer.write_record([
@@ -438,18 +392,7 @@ pub fn instances_csv(scenario: &Scenario, outcome: &Outcome) -> Vec<u8> {
 /// `activities.csv`: the scaling activity history.
 pub fn activities_csv(scenario: &Scenario, outcome: &Outcome) -> Vec<u8> {
     csv_bytes(|writer| {
-        writer.write_record([
-            "start",
-            "end",
-            "group",
-            "cause",
-            "from",
-            "to",
-            "status",
-            "detail",
-            "launched",
-            "terminated",
-        ])?;
+        writer.write_record(columns::activities::HEADER)?;
         for activity in &outcome.activities {
             let group = &scenario.groups[activity.group].name;
             let ids = |ids: &[u32]| {

@@ -1,0 +1,169 @@
+//! The summary metrics, one table: their names (in JSON, CSV, baselines and tolerances), unit,
+//! printed precision and which way is better. Text, JSON, CSV, `compare`, `check` and
+//! `run --replications` all read this table, so a metric is added or renamed in one place.
+
+use crate::engine::GroupSummary;
+
+/// What a metric counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// Money, in the prices' currency.
+    Money,
+    /// Instance-hours.
+    InstanceHours,
+    /// Instances (or capacity units with weighted types).
+    Instances,
+    /// Scaling activities.
+    Activities,
+    /// Seconds.
+    Seconds,
+    /// Requests.
+    Requests,
+}
+
+/// Which way a change is an improvement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Less is better (cost, violations): growth is a regression.
+    LowerIsBetter,
+    /// Neither: a description of the fleet, not a goal (peak, mean, activities).
+    Neutral,
+}
+
+/// One summary metric.
+#[derive(Debug, Clone, Copy)]
+pub struct Metric {
+    /// Name in JSON, CSV, baselines and `--tolerance`.
+    pub name: &'static str,
+    /// What it counts.
+    pub unit: Unit,
+    /// Decimals shown in text tables.
+    pub precision: usize,
+    /// Which way is better.
+    pub direction: Direction,
+    /// Reads it from a summary.
+    pub of: fn(&GroupSummary) -> f64,
+}
+
+impl Metric {
+    /// The metric's value in `summary`.
+    pub fn value(&self, summary: &GroupSummary) -> f64 {
+        (self.of)(summary)
+    }
+
+    /// `value` at the metric's precision.
+    pub fn format(&self, value: f64) -> String {
+        format!("{value:.*}", self.precision)
+    }
+}
+
+/// Money billed.
+pub const COST: Metric = Metric {
+    name: "cost",
+    unit: Unit::Money,
+    precision: 2,
+    direction: Direction::LowerIsBetter,
+    of: |summary| summary.cost,
+};
+
+/// Billed instance-hours.
+pub const INSTANCE_HOURS: Metric = Metric {
+    name: "instance_hours",
+    unit: Unit::InstanceHours,
+    precision: 2,
+    direction: Direction::LowerIsBetter,
+    of: |summary| summary.instance_hours,
+};
+
+/// Most capacity in service at once.
+pub const PEAK_IN_SERVICE: Metric = Metric {
+    name: "peak_in_service",
+    unit: Unit::Instances,
+    precision: 0,
+    direction: Direction::Neutral,
+    of: |summary| summary.peak_in_service as f64,
+};
+
+/// Time-weighted mean capacity in service.
+pub const MEAN_IN_SERVICE: Metric = Metric {
+    name: "mean_in_service",
+    unit: Unit::Instances,
+    precision: 2,
+    direction: Direction::Neutral,
+    of: |summary| summary.mean_in_service,
+};
+
+/// Scaling activities that changed capacity.
+pub const ACTIVITIES: Metric = Metric {
+    name: "activities",
+    unit: Unit::Activities,
+    precision: 0,
+    direction: Direction::Neutral,
+    of: |summary| summary.activities as f64,
+};
+
+/// Seconds in SLA violation.
+pub const SLA_VIOLATION_SECONDS: Metric = Metric {
+    name: "sla_violation_seconds",
+    unit: Unit::Seconds,
+    precision: 0,
+    direction: Direction::LowerIsBetter,
+    of: |summary| summary.sla_violation_seconds as f64,
+};
+
+/// Requests above in-service capacity.
+pub const UNSERVED_REQUESTS: Metric = Metric {
+    name: "unserved_requests",
+    unit: Unit::Requests,
+    precision: 0,
+    direction: Direction::LowerIsBetter,
+    of: |summary| summary.unserved_requests,
+};
+
+/// The summary metrics, in report order.
+pub const SUMMARY: [Metric; 7] = [
+    COST,
+    INSTANCE_HOURS,
+    PEAK_IN_SERVICE,
+    MEAN_IN_SERVICE,
+    ACTIVITIES,
+    SLA_VIOLATION_SECONDS,
+    UNSERVED_REQUESTS,
+];
+
+/// The metrics `check` gates: every one where lower is better.
+pub fn gated() -> impl Iterator<Item = Metric> {
+    SUMMARY
+        .into_iter()
+        .filter(|metric| metric.direction == Direction::LowerIsBetter)
+}
+
+/// The metric named `name`.
+pub fn named(name: &str) -> Option<Metric> {
+    SUMMARY.into_iter().find(|metric| metric.name == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_gated_metrics_are_the_check_ones() {
+        let mut names: Vec<&str> = SUMMARY.iter().map(|metric| metric.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), SUMMARY.len());
+        let gated: Vec<&str> = gated().map(|metric| metric.name).collect();
+        assert_eq!(
+            gated,
+            [
+                "cost",
+                "instance_hours",
+                "sla_violation_seconds",
+                "unserved_requests"
+            ]
+        );
+        assert_eq!(named("cost").map(|metric| metric.precision), Some(2));
+        assert!(named("nope").is_none());
+    }
+}
