@@ -1,6 +1,6 @@
 //! A corpus of malformed scenarios and traces (tests/malformed/*.toml, with the trace files
 //! they name). Each must fail with exactly the error a user sees (the `.stderr` snapshot beside
-//! it), exit 2, and leave no output behind. `SNAPSHOT_UPDATE=1 cargo test --test malformed`
+//! it), exit 2, and leave no output behind. `SNAPSHOT_UPDATE=1 cargo test --test it malformed`
 //! rewrites the snapshots; review the diff before committing.
 
 use assert_cmd::cargo::cargo_bin_cmd;
@@ -20,7 +20,6 @@ fn every_malformed_input_fails_cleanly_with_its_snapshot() {
         .collect();
     cases.sort();
     assert!(cases.len() >= 40, "only {} cases", cases.len());
-    let update = std::env::var_os("SNAPSHOT_UPDATE").is_some();
     let mut failures = Vec::new();
     for case in &cases {
         // Run from a scratch copy of the corpus, so messages name `case.toml` and nothing
@@ -54,14 +53,8 @@ fn every_malformed_input_fails_cleanly_with_its_snapshot() {
         if !output.stdout.is_empty() {
             failures.push(format!("{name}: printed to stdout"));
         }
-        if update {
-            fs::write(&snapshot, &stderr).unwrap();
-        } else {
-            match fs::read_to_string(&snapshot) {
-                Ok(expected) if expected == stderr => {}
-                Ok(expected) => failures.push(format!("{name}: stderr differs from its snapshot\n--- expected\n{expected}\n--- actual\n{stderr}")),
-                Err(_) => failures.push(format!("{name}: no snapshot {}", snapshot.display())),
-            }
+        if let Some(difference) = crate::common::snapshot_difference(&snapshot, &stderr) {
+            failures.push(format!("{name}: {difference}"));
         }
     }
     assert!(

@@ -2,7 +2,6 @@
 //! no SLA violation with enough capacity, determinism.
 
 use proptest::prelude::*;
-use scaleplan::engine::{self, Outcome, RunOptions};
 use scaleplan::scenario::{self, Loaded};
 use std::path::Path;
 
@@ -176,9 +175,7 @@ run = "in"
     }
 }
 
-fn run(loaded: &Loaded) -> Outcome {
-    engine::simulate(&loaded.scenario, &loaded.load, RunOptions::FULL)
-}
+use crate::common::simulate as run;
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]

@@ -1,7 +1,7 @@
 //! Fleet realism: instance types with fallback and stock, capacity weights, scaling
 //! configurations, preemptible instances, health replacement, per-group loads and latency.
 
-mod common;
+use crate::common;
 
 use common::{assert_cost, run};
 use scaleplan::engine::{
@@ -12,23 +12,13 @@ use scaleplan::scaling::queueing::response_time_quantile;
 /// A scenario with `types` (instance type tables), a constant load and one group whose
 /// extra lines are `group`.
 fn scenario(duration: &str, rps: f64, types: &str, group: &str) -> String {
-    format!(
-        r#"
-[scenario]
-name = "fleet"
-start = "2026-01-05T00:00:00+00:00"
-duration = "{duration}"
-seed = 7
-
-{types}
-
-[load]
-base_rps = {rps}
-
-[[group]]
-name = "web"
-{group}
-"#
+    common::scenario_text(
+        &format!(
+            "name = \"fleet\"\nstart = \"2026-01-05T00:00:00+00:00\"\nduration = \"{duration}\"\nseed = 7"
+        ),
+        types,
+        &format!("[load]\nbase_rps = {rps}"),
+        &format!("name = \"web\"\n{group}"),
     )
 }
 

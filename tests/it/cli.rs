@@ -1,25 +1,12 @@
 //! What a user sees: commands, outputs, exit codes and error messages.
 
-mod common;
+use crate::common;
 
-use assert_cmd::cargo::cargo_bin_cmd;
 use predicates::prelude::*;
 use std::fs;
 use std::path::Path;
 
-fn scaleplan() -> assert_cmd::Command {
-    cargo_bin_cmd!("scaleplan")
-}
-
-#[test]
-fn run_prints_the_summary_table() {
-    scaleplan()
-        .args(["run", "scenarios/lunch-peak.toml"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("scenario lunch-peak: 7d from 2026-03-02T00:00:00+08:00, seed 42"))
-        .stdout(predicate::str::is_match(r"ordering-servers\s+7\.64\s+364\.00\s+4\s+2\.16\s+14\s+0 cooldown, 0 busy\s+0s\s+0").unwrap());
-}
+use crate::common::scaleplan;
 
 #[test]
 fn run_json_prints_the_summary_as_json() {

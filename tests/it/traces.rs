@@ -1,7 +1,7 @@
 //! Trace inputs from the ecosystem: CSV (the real NASA log), access logs, Prometheus and
 //! CloudWatch exports, and the `trace` commands.
 
-mod common;
+use crate::common;
 
 use assert_cmd::cargo::cargo_bin_cmd;
 use predicates::prelude::*;
@@ -47,8 +47,11 @@ fn nasa_july_total_is_exact() {
 
 /// A scenario replaying `trace` (a `[load.trace]` body) for `duration` from `start`.
 fn scenario_text(start: &str, duration: &str, trace: &str) -> String {
-    format!(
-        "[scenario]\nname = \"t\"\nstart = \"{start}\"\nduration = \"{duration}\"\n\n[instance_types.s]\ncapacity_rps = 10\nprice_per_hour = 1\n\n[load.trace]\n{trace}\n\n[[group]]\nname = \"g\"\ninstance_type = \"s\"\nmin = 1\nmax = 1\n"
+    common::scenario_text(
+        &format!("name = \"t\"\nstart = \"{start}\"\nduration = \"{duration}\""),
+        "[instance_types.s]\ncapacity_rps = 10\nprice_per_hour = 1",
+        &format!("[load.trace]\n{trace}"),
+        "name = \"g\"\ninstance_type = \"s\"\nmin = 1\nmax = 1",
     )
 }
 

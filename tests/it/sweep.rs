@@ -1,15 +1,12 @@
 //! `sweep`, `merge` and `plan`: determinism, equivalence with single runs, known answers.
 
-mod common;
+use crate::common;
 
-use assert_cmd::cargo::cargo_bin_cmd;
 use predicates::prelude::*;
 use std::fs;
 use std::path::Path;
 
-fn scaleplan() -> assert_cmd::Command {
-    cargo_bin_cmd!("scaleplan")
-}
+use crate::common::scaleplan;
 
 fn sweep_into(scenario: &Path, out: &Path, threads: &str, extra: &[&str]) {
     scaleplan()

@@ -1,6 +1,6 @@
 //! `compare` and `plot`: policies side by side, savings, and the charts a user opens.
 
-mod common;
+use crate::common;
 
 use assert_cmd::cargo::cargo_bin_cmd;
 use scaleplan::plot::{Chart, TimelineSeries, render_png, render_svg};

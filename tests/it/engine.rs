@@ -1,6 +1,6 @@
 //! Engine behaviour against exact oracles and the clouds' documented worked examples.
 
-mod common;
+use crate::common;
 
 use common::{assert_cost, run};
 use scaleplan::engine::{self, ActivityStatus, Outcome, RunOptions};
@@ -9,28 +9,13 @@ use std::path::Path;
 
 /// A one-group scenario: `load` is the [load] body, `group` extra lines of the [[group]].
 fn scenario(duration: &str, load: &str, group: &str) -> String {
-    format!(
-        r#"
-[scenario]
-name = "t"
-start = "2026-01-05T00:00:00+00:00"
-duration = "{duration}"
-metric_period = "60s"
-sla = {{ max_utilization = 0.8 }}
-
-[instance_types.small]
-capacity_rps = 100
-price_per_hour = 0.5
-boot_time = "60s"
-
-[load]
-{load}
-
-[[group]]
-name = "web"
-instance_type = "small"
-{group}
-"#
+    common::scenario_text(
+        &format!(
+            "name = \"t\"\nstart = \"2026-01-05T00:00:00+00:00\"\nduration = \"{duration}\"\nmetric_period = \"60s\"\nsla = {{ max_utilization = 0.8 }}"
+        ),
+        "[instance_types.small]\ncapacity_rps = 100\nprice_per_hour = 0.5\nboot_time = \"60s\"",
+        &format!("[load]\n{load}"),
+        &format!("name = \"web\"\ninstance_type = \"small\"\n{group}"),
     )
 }
 

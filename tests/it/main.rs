@@ -1,0 +1,17 @@
+//! The integration tests, one binary (one link, one process start per `cargo test`), one
+//! module per area. Shared helpers live in `common`; snapshots of what users see in
+//! `tests/snapshots/` (`SNAPSHOT_UPDATE=1 cargo test` rewrites them: review the diff).
+
+mod check;
+mod cli;
+mod common;
+mod compare;
+mod engine;
+mod fleet;
+mod import;
+mod malformed;
+mod properties;
+mod rules;
+mod snapshots;
+mod sweep;
+mod traces;
