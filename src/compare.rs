@@ -23,6 +23,17 @@ pub struct PolicyRun<'a> {
 }
 
 /// Runs every policy (or the scenario as written when it has none) on the shared load.
+///
+/// ```
+/// use scaleplan::engine::RunOptions;
+/// let loaded = scaleplan::scenario::load(std::path::Path::new("scenarios/wechat-lite-app.toml"))?;
+/// let runs = scaleplan::compare::run_all(&loaded, RunOptions::SUMMARY);
+/// let fixed = runs.iter().find(|run| run.name == "fixed").expect("a fixed policy");
+/// let scheduled = runs.iter().find(|run| run.name == "scheduled").expect("a scheduled one");
+/// // Temporary servers for the peaks cost less than a fleet sized for them all week.
+/// assert!(scheduled.outcome.total.cost < fixed.outcome.total.cost);
+/// # Ok::<(), scaleplan::error::Diagnostics>(())
+/// ```
 pub fn run_all(loaded: &Loaded, options: RunOptions) -> Vec<PolicyRun<'_>> {
     run_many(&[loaded], options)
 }

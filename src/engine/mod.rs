@@ -2,7 +2,7 @@
 //! out. No files, no printing, no wall clock, no global RNG.
 //!
 //! Time advances over the metric-period grid (the load is constant within a period). Sparse
-//! events — boots completing, scheduled tasks, retries — sit in an [`EventQueue`] ordered by
+//! events — boots completing, scheduled tasks, retries — sit in an event queue (`queue.rs`) ordered by
 //! (time, class, sequence) and split a period into segments; every integral (instance-seconds,
 //! unserved requests, SLA violation time) is exact over those segments. Alarms are evaluated on
 //! their period boundaries after the events of that instant.
@@ -13,14 +13,14 @@
 //! their launch expiration (ESS); simultaneous alarm triggers resolve to the largest resulting
 //! capacity (AWS).
 
-pub mod activity;
+mod activity;
 mod alarms;
 mod capacity;
 mod finish;
 mod fleet;
 mod latency;
-pub mod outcome;
-pub mod queue;
+mod outcome;
+mod queue;
 mod rules;
 mod scheduled;
 mod state;
@@ -82,7 +82,19 @@ impl RunOptions {
 }
 
 /// Runs `scenario` against `load` (which must have `scenario.ticks()` values on the
-/// scenario's metric period).
+/// scenario's metric period). Deterministic: the same scenario, load and options give the same
+/// outcome, whatever the thread.
+///
+/// ```
+/// use scaleplan::engine::{simulate, RunOptions};
+/// let loaded = scaleplan::scenario::load(std::path::Path::new("scenarios/lunch-peak.toml"))?;
+/// let outcome = simulate(&loaded.scenario, &loaded.load, RunOptions::HISTORY);
+/// // Two protected servers all week plus two from 11:00 to 13:00 daily, at 0.021 an hour.
+/// let expected = (2.0 * 24.0 * 7.0 + 2.0 * 2.0 * 7.0) * 0.021;
+/// assert!((outcome.total.cost - expected).abs() < 1e-9);
+/// assert!(outcome.activities.iter().all(|activity| activity.status.is_activity()));
+/// # Ok::<(), scaleplan::error::Diagnostics>(())
+/// ```
 pub fn simulate(scenario: &Scenario, load: &LoadSeries, options: RunOptions) -> Outcome {
     assert_eq!(
         load.period, scenario.metric_period,

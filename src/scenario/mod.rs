@@ -1,12 +1,12 @@
 //! Scenario files: TOML text to a validated [`Scenario`], or diagnostics that point at the
 //! problem (file, line:column, field, hint).
 //!
-//! Two layers, as in ripgrep and uv: [`wire`] mirrors the file with serde, [`validate`] checks
+//! Two layers, as in ripgrep and uv: `wire` mirrors the file with serde, `validate` checks
 //! meaning and builds the model. Paths inside a scenario (traces) resolve relative to the
 //! scenario file, so `scaleplan run scenarios/x.toml` works from any directory.
 
-pub mod validate;
-pub mod wire;
+mod validate;
+mod wire;
 
 use crate::error::{Diagnostic, Diagnostics, did_you_mean};
 use crate::load::trace::{self, TraceFormat};
@@ -15,6 +15,7 @@ use crate::model::Scenario;
 use crate::time::Clock;
 use std::path::Path;
 use validate::Checker;
+pub use validate::TraceReader;
 
 /// A scenario together with its named policies and the load they all replay.
 #[derive(Debug, Clone)]
