@@ -1,7 +1,7 @@
 //! SPEC Research Group elasticity metrics, from the demand and supply curves of a run.
 //!
 //! Definitions (Herbst et al., "Quantifying Cloud Performance and Dependability", ACM TOMPECS
-//! 2018; shared/peers-reference.md section 2.2), on the metric-period grid: demand `d_t` is the
+//! 2018; docs/semantics.md, "SLA and metrics"), on the metric-period grid: demand `d_t` is the
 //! fewest instances that keep utilization at or under the SLA threshold, `ceil(load / (capacity
 //! x threshold))`; supply `s_t` the instances in service. ε, the floor of a relative error's
 //! denominator, is one instance, so an idle period with nothing in demand is not a division by

@@ -1,7 +1,7 @@
-//! Response times of a group under the scenario's latency model (design.md section 5): each
-//! stretch of constant load and fleet is a steady-state queue — M/M/1 per instance behind
-//! round-robin, or M/M/c for the group (Erlang C) — and the run's percentiles are those of the
-//! mixture of these distributions, weighted by the requests each served.
+//! Response times of a group under the scenario's latency model (docs/semantics.md, "SLA and
+//! metrics"): each stretch of constant load and fleet is a steady-state queue (M/M/1 per
+//! instance behind round-robin, or M/M/c for the group, Erlang C), and the run's percentiles
+//! are those of the mixture of these distributions, weighted by the requests each served.
 
 use crate::engine::outcome::LatencyPercentiles;
 use crate::model::{LatencyModel, LatencyTarget};

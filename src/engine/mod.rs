@@ -7,7 +7,7 @@
 //! unserved requests, SLA violation time) is exact over those segments. Alarms are evaluated on
 //! their period boundaries after the events of that instant.
 //!
-//! Semantics follow `shared/design.md`: one activity at a time per group (ESS, Tencent);
+//! Semantics follow docs/semantics.md: one activity at a time per group (ESS, Tencent);
 //! cooldowns start when an activity completes and block alarm-triggered rules (AWS, ESS) or
 //! everything (Tencent, `cooldown_blocks = "all"`); scheduled tasks wait for a busy group until
 //! their launch expiration (ESS); simultaneous alarm triggers resolve to the largest resulting

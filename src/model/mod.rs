@@ -2,7 +2,7 @@
 //!
 //! Types here hold no file positions and cannot be built from text directly; `scenario`
 //! turns a file into them and rejects whatever would break an invariant stated below, so the
-//! engine can trust them. Vocabulary follows `shared/design.md` section 1.
+//! engine can trust them. Vocabulary: docs/semantics.md, "Vocabulary".
 
 pub mod defaults;
 mod group;

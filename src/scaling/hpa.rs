@@ -119,7 +119,7 @@ pub fn replicas(current: u32, pods: &[Pod], target: Target, tolerance: f64) -> u
 #[cfg(test)]
 mod tests {
     //! Cases from kubernetes/kubernetes pkg/controller/podautoscaler/replica_calculator_test.go
-    //! (as listed in shared/semantics-reference.md section 5.6): CPU usage in millicores,
+    //! (docs/semantics.md, worked examples): CPU usage in millicores,
     //! requests 1000m unless stated, tolerance 0.1.
     use super::*;
 

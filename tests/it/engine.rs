@@ -27,7 +27,7 @@ fn statuses(outcome: &Outcome) -> Vec<(u64, ActivityStatus, u32, u32)> {
         .collect()
 }
 
-// design.md section 8: n instances for d days at p per hour cost n x 24 x d x p exactly.
+// docs/semantics.md, worked examples: n instances for d days at p per hour cost n x 24 x d x p exactly.
 #[test]
 fn fixed_fleet_costs_n_times_hours_times_price() {
     let (_, outcome) = run(&scenario(

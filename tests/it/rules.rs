@@ -62,8 +62,8 @@ fn pieces(parts: &[(usize, f64)]) -> Vec<f64> {
     out
 }
 
-// AWS EC2 Auto Scaling User Guide, "Step and simple scaling policies" (semantics-reference
-// 5.1, S1-S4): threshold 50%, PercentChangeInCapacity steps; 10 -> 11 -> 14 -> 13 -> 10.
+// AWS EC2 Auto Scaling User Guide, "Step and simple scaling policies" (docs/semantics.md,
+// worked examples): threshold 50%, PercentChangeInCapacity steps; 10 -> 11 -> 14 -> 13 -> 10.
 #[test]
 fn aws_step_example_10_11_14_13_10() {
     let text = header("90m", "60s")
@@ -209,8 +209,7 @@ warmup = "5m"
 "#;
 
 // AWS User Guide "Target tracking scaling policies": the generated high alarm needs 3
-// one-minute datapoints above the target, the low alarm 15 below (semantics-reference 5.3
-// T11); capacity = ceil(n x metric / target); pending instances count toward desired, so a
+// one-minute datapoints above the target, the low alarm 15 below (docs/semantics.md); capacity = ceil(n x metric / target); pending instances count toward desired, so a
 // held alarm does not launch twice (CloudSim Plus issue #337).
 #[test]
 fn target_tracking_scales_out_after_3_minutes_and_in_after_15() {

@@ -10,7 +10,7 @@ use std::fs;
 
 const NASA: &str = "scenarios/traces/nasa-http-1995-07-per-minute.csv";
 
-// The NASA July 1995 log has 1,891,713 requests (shared/traces/README.md): every one is read.
+// The NASA July 1995 log has 1,891,713 requests (scenarios/traces/README.md): every one is read.
 #[test]
 fn nasa_july_total_is_exact() {
     let output = cargo_bin_cmd!("scaleplan")
