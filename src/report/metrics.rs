@@ -57,68 +57,60 @@ impl Metric {
     }
 }
 
+use Direction::{LowerIsBetter, Neutral};
+
+/// A table row (a `const fn`, so the table stays a list of constants).
+const fn metric(
+    name: &'static str,
+    unit: Unit,
+    precision: usize,
+    direction: Direction,
+    of: fn(&GroupSummary) -> f64,
+) -> Metric {
+    Metric {
+        name,
+        unit,
+        precision,
+        direction,
+        of,
+    }
+}
+
 /// Money billed.
-pub const COST: Metric = Metric {
-    name: "cost",
-    unit: Unit::Money,
-    precision: 2,
-    direction: Direction::LowerIsBetter,
-    of: |summary| summary.cost,
-};
-
+pub const COST: Metric = metric("cost", Unit::Money, 2, LowerIsBetter, |s| s.cost);
 /// Billed instance-hours.
-pub const INSTANCE_HOURS: Metric = Metric {
-    name: "instance_hours",
-    unit: Unit::InstanceHours,
-    precision: 2,
-    direction: Direction::LowerIsBetter,
-    of: |summary| summary.instance_hours,
-};
-
+pub const INSTANCE_HOURS: Metric = metric(
+    "instance_hours",
+    Unit::InstanceHours,
+    2,
+    LowerIsBetter,
+    |s| s.instance_hours,
+);
 /// Most capacity in service at once.
-pub const PEAK_IN_SERVICE: Metric = Metric {
-    name: "peak_in_service",
-    unit: Unit::Instances,
-    precision: 0,
-    direction: Direction::Neutral,
-    of: |summary| summary.peak_in_service as f64,
-};
-
+pub const PEAK_IN_SERVICE: Metric = metric("peak_in_service", Unit::Instances, 0, Neutral, |s| {
+    s.peak_in_service as f64
+});
 /// Time-weighted mean capacity in service.
-pub const MEAN_IN_SERVICE: Metric = Metric {
-    name: "mean_in_service",
-    unit: Unit::Instances,
-    precision: 2,
-    direction: Direction::Neutral,
-    of: |summary| summary.mean_in_service,
-};
-
+pub const MEAN_IN_SERVICE: Metric = metric("mean_in_service", Unit::Instances, 2, Neutral, |s| {
+    s.mean_in_service
+});
 /// Scaling activities that changed capacity.
-pub const ACTIVITIES: Metric = Metric {
-    name: "activities",
-    unit: Unit::Activities,
-    precision: 0,
-    direction: Direction::Neutral,
-    of: |summary| summary.activities as f64,
-};
-
+pub const ACTIVITIES: Metric = metric("activities", Unit::Activities, 0, Neutral, |s| {
+    s.activities as f64
+});
 /// Seconds in SLA violation.
-pub const SLA_VIOLATION_SECONDS: Metric = Metric {
-    name: "sla_violation_seconds",
-    unit: Unit::Seconds,
-    precision: 0,
-    direction: Direction::LowerIsBetter,
-    of: |summary| summary.sla_violation_seconds as f64,
-};
-
+pub const SLA_VIOLATION_SECONDS: Metric = metric(
+    "sla_violation_seconds",
+    Unit::Seconds,
+    0,
+    LowerIsBetter,
+    |s| s.sla_violation_seconds as f64,
+);
 /// Requests above in-service capacity.
-pub const UNSERVED_REQUESTS: Metric = Metric {
-    name: "unserved_requests",
-    unit: Unit::Requests,
-    precision: 0,
-    direction: Direction::LowerIsBetter,
-    of: |summary| summary.unserved_requests,
-};
+pub const UNSERVED_REQUESTS: Metric =
+    metric("unserved_requests", Unit::Requests, 0, LowerIsBetter, |s| {
+        s.unserved_requests
+    });
 
 /// The summary metrics, in report order.
 pub const SUMMARY: [Metric; 7] = [
