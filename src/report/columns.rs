@@ -101,21 +101,22 @@ pub mod forecast {
 pub mod compare {
     /// Policy name.
     pub const POLICY: &str = "policy";
+    use crate::report::metrics;
     /// Money billed.
-    pub const COST: &str = "cost";
+    pub const COST: &str = metrics::COST.name;
     /// Seconds in SLA violation.
-    pub const SLA_VIOLATION_SECONDS: &str = "sla_violation_seconds";
+    pub const SLA_VIOLATION_SECONDS: &str = metrics::SLA_VIOLATION_SECONDS.name;
     /// The header, in order.
     pub const HEADER: [&str; 20] = [
         POLICY,
         COST,
         "saving",
         "saving_percent",
-        "instance_hours",
-        "peak_in_service",
-        "activities",
+        metrics::INSTANCE_HOURS.name,
+        metrics::PEAK_IN_SERVICE.name,
+        metrics::ACTIVITIES.name,
         SLA_VIOLATION_SECONDS,
-        "unserved_requests",
+        metrics::UNSERVED_REQUESTS.name,
         "p95_utilization",
         "oracle_cost",
         "booting_instance_hours",

@@ -35,6 +35,8 @@ pub enum Direction {
 pub struct Metric {
     /// Name in JSON, CSV, baselines and `--tolerance`.
     pub name: &'static str,
+    /// Column heading in text tables.
+    pub label: &'static str,
     /// What it counts.
     pub unit: Unit,
     /// Decimals shown in text tables.
@@ -55,13 +57,22 @@ impl Metric {
     pub fn format(&self, value: f64) -> String {
         format!("{value:.*}", self.precision)
     }
+
+    /// `value` as a person reads it in a table: seconds as a duration (`1h30m`), other units
+    /// at the metric's precision.
+    pub fn display(&self, value: f64) -> String {
+        match self.unit {
+            Unit::Seconds => crate::time::format_duration(value as u64),
+            _ => self.format(value),
+        }
+    }
 }
 
 use Direction::{LowerIsBetter, Neutral};
 
 /// A table row (a `const fn`, so the table stays a list of constants).
 const fn metric(
-    name: &'static str,
+    (name, label): (&'static str, &'static str),
     unit: Unit,
     precision: usize,
     direction: Direction,
@@ -69,6 +80,7 @@ const fn metric(
 ) -> Metric {
     Metric {
         name,
+        label,
         unit,
         precision,
         direction,
@@ -77,40 +89,55 @@ const fn metric(
 }
 
 /// Money billed.
-pub const COST: Metric = metric("cost", Unit::Money, 2, LowerIsBetter, |s| s.cost);
+pub const COST: Metric = metric(("cost", "cost"), Unit::Money, 2, LowerIsBetter, |s| s.cost);
 /// Billed instance-hours.
 pub const INSTANCE_HOURS: Metric = metric(
-    "instance_hours",
+    ("instance_hours", "inst-hours"),
     Unit::InstanceHours,
     2,
     LowerIsBetter,
     |s| s.instance_hours,
 );
 /// Most capacity in service at once.
-pub const PEAK_IN_SERVICE: Metric = metric("peak_in_service", Unit::Instances, 0, Neutral, |s| {
-    s.peak_in_service as f64
-});
+pub const PEAK_IN_SERVICE: Metric = metric(
+    ("peak_in_service", "peak"),
+    Unit::Instances,
+    0,
+    Neutral,
+    |s| s.peak_in_service as f64,
+);
 /// Time-weighted mean capacity in service.
-pub const MEAN_IN_SERVICE: Metric = metric("mean_in_service", Unit::Instances, 2, Neutral, |s| {
-    s.mean_in_service
-});
+pub const MEAN_IN_SERVICE: Metric = metric(
+    ("mean_in_service", "mean"),
+    Unit::Instances,
+    2,
+    Neutral,
+    |s| s.mean_in_service,
+);
 /// Scaling activities that changed capacity.
-pub const ACTIVITIES: Metric = metric("activities", Unit::Activities, 0, Neutral, |s| {
-    s.activities as f64
-});
+pub const ACTIVITIES: Metric = metric(
+    ("activities", "activities"),
+    Unit::Activities,
+    0,
+    Neutral,
+    |s| s.activities as f64,
+);
 /// Seconds in SLA violation.
 pub const SLA_VIOLATION_SECONDS: Metric = metric(
-    "sla_violation_seconds",
+    ("sla_violation_seconds", "SLA violation"),
     Unit::Seconds,
     0,
     LowerIsBetter,
     |s| s.sla_violation_seconds as f64,
 );
 /// Requests above in-service capacity.
-pub const UNSERVED_REQUESTS: Metric =
-    metric("unserved_requests", Unit::Requests, 0, LowerIsBetter, |s| {
-        s.unserved_requests
-    });
+pub const UNSERVED_REQUESTS: Metric = metric(
+    ("unserved_requests", "unserved req"),
+    Unit::Requests,
+    0,
+    LowerIsBetter,
+    |s| s.unserved_requests,
+);
 
 /// The summary metrics, in report order.
 pub const SUMMARY: [Metric; 7] = [
@@ -157,5 +184,30 @@ mod tests {
         );
         assert_eq!(named("cost").map(|metric| metric.precision), Some(2));
         assert!(named("nope").is_none());
+    }
+
+    #[test]
+    fn every_metric_is_a_field_of_the_json_summary_with_the_same_value() {
+        let summary = GroupSummary {
+            cost: 1.5,
+            instance_hours: 2.5,
+            peak_in_service: 3,
+            mean_in_service: 4.5,
+            activities: 5,
+            sla_violation_seconds: 6,
+            unserved_requests: 7.5,
+            ..GroupSummary::default()
+        };
+        let json = serde_json::to_value(&summary).unwrap();
+        for metric in SUMMARY {
+            assert_eq!(
+                json[metric.name].as_f64(),
+                Some(metric.value(&summary)),
+                "{}",
+                metric.name
+            );
+        }
+        assert_eq!(SLA_VIOLATION_SECONDS.display(3720.0), "1h2m");
+        assert_eq!(COST.display(7.644), "7.64");
     }
 }

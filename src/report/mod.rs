@@ -66,32 +66,29 @@ pub fn summary_json(scenario: &Scenario, outcome: &Outcome) -> String {
 
 /// The human summary: one row per group and a total row.
 pub fn summary_table(scenario: &Scenario, outcome: &Outcome) -> String {
-    let header = [
-        "group",
-        "cost",
-        "inst-hours",
-        "peak",
-        "mean",
-        "activities",
-        "rejected",
-        "SLA violation",
-        "unserved req",
-    ];
+    // The metric table's columns, with the rejections (two counts in one cell) after the
+    // activities they were not.
+    let (before, after) = metrics::SUMMARY.split_at(5);
+    let header: Vec<&str> = std::iter::once("group")
+        .chain(before.iter().map(|metric| metric.label))
+        .chain(["rejected"])
+        .chain(after.iter().map(|metric| metric.label))
+        .collect();
     let row = |summary: &GroupSummary| -> Vec<String> {
-        vec![
-            summary.name.clone(),
-            format!("{:.2}", summary.cost),
-            format!("{:.2}", summary.instance_hours),
-            summary.peak_in_service.to_string(),
-            format!("{:.2}", summary.mean_in_service),
-            summary.activities.to_string(),
-            format!(
+        let cells = |metrics: &[metrics::Metric]| -> Vec<String> {
+            metrics
+                .iter()
+                .map(|metric| metric.display(metric.value(summary)))
+                .collect()
+        };
+        std::iter::once(summary.name.clone())
+            .chain(cells(before))
+            .chain([format!(
                 "{} cooldown, {} busy",
                 summary.rejected_by_cooldown, summary.rejected_busy
-            ),
-            format_duration(summary.sla_violation_seconds),
-            format!("{:.0}", summary.unserved_requests),
-        ]
+            )])
+            .chain(cells(after))
+            .collect()
     };
     let mut rows: Vec<Vec<String>> = vec![header.iter().map(|cell| cell.to_string()).collect()];
     rows.extend(outcome.groups.iter().map(row));
