@@ -82,6 +82,7 @@ pub mod compare;
 pub mod engine;
 pub mod error;
 pub mod import;
+pub mod input;
 pub mod load;
 pub mod metrics;
 pub mod model;

@@ -52,9 +52,7 @@ pub struct AwsArgs {
 
 fn read_json(path: &Path) -> Result<serde_json::Value, Failure> {
     let label = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|error| {
-        Failure::from(Diagnostic::file(&label, format!("cannot read: {error}")))
-    })?;
+    let text = crate::input::read_text(path, &label, "JSON", crate::input::MAX_JSON_BYTES)?;
     serde_json::from_str(&text).map_err(|error| {
         let mut diagnostic = Diagnostic::file(&label, format!("invalid JSON: {error}"))
             .with_hint("pass the JSON the AWS CLI prints (--output json)");

@@ -93,6 +93,14 @@ pub fn main() -> ExitCode {
         } => Err(Failure::Usage(
             "--replications 0 runs nothing: give 1 or more seeds".into(),
         )),
+        Command::Run { replications, .. }
+            if !crate::model::limits::REPLICATIONS.contains(&replications) =>
+        {
+            Err(Failure::Usage(format!(
+                "--replications {replications} is more than the limit of {}: use fewer seeds (the 95% interval narrows as 1/sqrt(N))",
+                crate::model::limits::REPLICATIONS.end()
+            )))
+        }
         Command::Run {
             out: Some(_),
             replications: 2.., ..

@@ -237,6 +237,11 @@ pub fn run(command: &TraceCommand) -> Result<ExitCode, Failure> {
 fn from_log(log: &Path, bucket: &str, out: Option<&Path>) -> Result<ExitCode, Failure> {
     let bucket = parse_duration(bucket)
         .map_err(|message| Failure::Usage(format!("bad --bucket: {message}")))?;
+    if bucket == 0 {
+        return Err(Failure::Usage(
+            "bad --bucket: a bucket must be at least 1s, e.g. 60s".into(),
+        ));
+    }
     let label = log.display().to_string();
     let file = std::fs::File::open(log).map_err(|error| {
         Failure::from(Diagnostic::file(

@@ -485,7 +485,7 @@ impl<'a> Simulation<'a> {
                     .history
                     .curves
                     .demand
-                    .push(whole + u32::from((whole as f64) < demand));
+                    .push(whole.saturating_add(u32::from((whole as f64) < demand)));
                 state.history.curves.in_service.push(state.fleet.in_service);
                 state
                     .history

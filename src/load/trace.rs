@@ -10,6 +10,8 @@
 use crate::error::{Diagnostic, did_you_mean};
 use crate::time::{Clock, Seconds, SimTime};
 use chrono::DateTime;
+use crate::model::limits::MAX_MAGNITUDE;
+use crate::input::{Bounded, MAX_JSON_BYTES, MAX_TRACE_ROWS, read_text_from};
 use std::io::{BufRead, BufReader, Read};
 
 /// What the values measure.
@@ -207,8 +209,16 @@ pub fn parse(
         Source::Csv {
             time_column,
             value_column,
-        } => read_csv(file, input, time_column.as_deref(), value_column, format)?,
-        Source::AccessLog { bucket } => read_access_log(file, input, *bucket)?,
+        } => read_csv(
+            file,
+            Bounded::new(input, MAX_TRACE_ROWS),
+            time_column.as_deref(),
+            value_column,
+            format,
+        )?,
+        Source::AccessLog { bucket } => {
+            read_access_log(file, Bounded::new(input, u64::MAX), *bucket)?
+        }
         Source::Prometheus => read_prometheus(file, input)?,
         Source::CloudWatch { id } => read_cloudwatch(file, input, id.as_deref())?,
     };
@@ -243,6 +253,10 @@ fn read_csv(
         .headers()
         .map_err(|error| csv_error(file, &error))?
         .clone();
+    if headers.is_empty() {
+        return Err(Diagnostic::file(file, "the trace is empty: no header row")
+            .with_hint("a CSV trace starts with a header, e.g. `time,requests`"));
+    }
     let find = |name: &str| -> Result<usize, Diagnostic> {
         headers
             .iter()
@@ -293,15 +307,28 @@ fn read_csv(
             .with_field(value_column)
             .with_hint("values must be non-negative numbers (requests per bucket or per second)")
         })?;
-        if !value.is_finite() || value < 0.0 {
-            return Err(at_line(
-                file,
-                line,
-                column_of(value_index),
-                format!("`{value_text}` is not a non-negative finite number"),
-            )
-            .with_field(value_column)
-            .with_hint("a request count or rate cannot be negative"));
+        if !value.is_finite() || !(0.0..=MAX_MAGNITUDE).contains(&value) {
+            let (message, hint) = if value.is_nan() || value.is_infinite() {
+                (
+                    format!("`{value_text}` is not a finite number"),
+                    "write the count or rate as a number; an unknown value is a gap (leave the row out)",
+                )
+            } else if value < 0.0 {
+                (
+                    format!("`{value_text}` is negative"),
+                    "a request count or rate cannot be negative",
+                )
+            } else {
+                (
+                    format!("`{value_text}` is beyond the limit of {MAX_MAGNITUDE:e}"),
+                    "no real load is this large: is this the right column?",
+                )
+            };
+            return Err(
+                at_line(file, line, column_of(value_index), message)
+                    .with_field(value_column)
+                    .with_hint(hint),
+            );
         }
         let time = match time_index {
             None => rows.len() as i64 * step,
@@ -374,17 +401,19 @@ fn read_access_log(file: &str, input: impl Read, bucket: Seconds) -> Result<Samp
     let bucket = bucket.max(1) as i64;
     let mut counts: std::collections::BTreeMap<i64, (f64, u64)> = std::collections::BTreeMap::new();
     let mut reader = BufReader::with_capacity(1 << 16, input);
-    let mut line = String::new();
+    let mut bytes = Vec::new();
     let mut number = 0u64;
     loop {
-        line.clear();
+        bytes.clear();
         let read = reader
-            .read_line(&mut line)
+            .read_until(b'\n', &mut bytes)
             .map_err(|error| Diagnostic::file(file, format!("cannot read: {error}")))?;
         if read == 0 {
             break;
         }
         number += 1;
+        // Bytes, not text: a URL or user agent may hold anything; the timestamp is ASCII.
+        let line = String::from_utf8_lossy(&bytes);
         if line.trim().is_empty() {
             continue;
         }
@@ -425,7 +454,8 @@ pub fn access_log_time(line: &str) -> Option<i64> {
 }
 
 fn read_json(file: &str, input: impl Read) -> Result<serde_json::Value, Diagnostic> {
-    serde_json::from_reader(BufReader::new(input)).map_err(|error| {
+    let text = read_text_from(input, file, "JSON export", MAX_JSON_BYTES)?;
+    serde_json::from_str(&text).map_err(|error| {
         at_line(
             file,
             error.line() as u64,
@@ -442,7 +472,21 @@ fn read_prometheus(file: &str, input: impl Read) -> Result<Samples, Diagnostic> 
     let shape = || {
         Diagnostic::file(file, "not a Prometheus query_range response").with_hint("expected {\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{\"values\":[[1700000000,\"12.5\"],...]}]}} from /api/v1/query_range")
     };
-    if json.get("status").and_then(|status| status.as_str()) != Some("success") {
+    let status = json.get("status").and_then(|status| status.as_str());
+    if status == Some("error") {
+        // Prometheus says why in its own words: pass them on.
+        let text = |key: &str| json.get(key).and_then(|value| value.as_str()).unwrap_or("");
+        return Err(Diagnostic::file(
+            file,
+            match text("errorType") {
+                "" => format!("the Prometheus query failed: {}", text("error")),
+                kind => format!("the Prometheus query failed: {} ({kind})", text("error")),
+            },
+        )
+        .with_field("status")
+        .with_hint("run the query again and save a response whose status is \"success\""));
+    }
+    if status != Some("success") {
         return Err(shape().with_field("status"));
     }
     let series = json
@@ -465,7 +509,7 @@ fn read_prometheus(file: &str, input: impl Read) -> Result<Samples, Diagnostic> 
                 serde_json::Value::String(text) => text.parse::<f64>().ok(),
                 other => other.as_f64(),
             }
-            .filter(|value| value.is_finite() && *value >= 0.0)
+            .filter(|value| value.is_finite() && (0.0..=MAX_MAGNITUDE).contains(value))
             .ok_or_else(|| {
                 Diagnostic::file(
                     file,
@@ -549,7 +593,7 @@ fn read_cloudwatch(file: &str, input: impl Read, id: Option<&str>) -> Result<Sam
         })?;
         let value = value
             .as_f64()
-            .filter(|value| value.is_finite() && *value >= 0.0)
+            .filter(|value| value.is_finite() && (0.0..=MAX_MAGNITUDE).contains(value))
             .ok_or_else(|| {
                 Diagnostic::file(
                     file,
@@ -754,6 +798,9 @@ fn assemble(
 }
 
 fn csv_error(file: &str, error: &csv::Error) -> Diagnostic {
+    if let csv::ErrorKind::Io(io) = error.kind() {
+        return Diagnostic::file(file, format!("cannot read: {io}"));
+    }
     let mut diagnostic = Diagnostic::file(file, format!("malformed CSV: {error}"))
         .with_hint("every row needs the same number of comma-separated fields as the header");
     if let Some(position) = error.position() {

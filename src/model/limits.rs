@@ -18,6 +18,28 @@ pub const MAX_DURATION: Seconds = 100 * 365 * 86_400;
 /// and low enough that the engine's per-instance records stay small.
 pub const MAX_GROUP_SIZE: u32 = 100_000;
 
+/// Largest magnitude of any number in a scenario (prices, rates, thresholds, factors, shares):
+/// far above any real fleet, small enough that every product the engine forms (rate x seconds
+/// x instances) stays finite, so no output ever reads `inf`.
+pub const MAX_MAGNITUDE: f64 = 1e12;
+
+/// Smallest positive number accepted where a value must be positive (a capacity of 1e-300
+/// requests per second would make every utilization infinite).
+pub const MIN_POSITIVE: f64 = 1e-9;
+
+/// Most scheduled firings of all tasks of a scenario together (8 bytes each).
+pub const MAX_TOTAL_FIRINGS: usize = 5_000_000;
+
+/// Seeds of `run --replications`, as for a sweep point.
+pub const REPLICATIONS: std::ops::RangeInclusive<u32> = 1..=10_000;
+
+/// Largest `[sweep] max_points` accepted: the grid is indexed, never stored, but each point is
+/// a run.
+pub const MAX_POINTS: u64 = 1_000_000_000;
+
+/// Most values one sweep parameter may list or generate (they are stored).
+pub const MAX_PARAMETER_VALUES: u64 = 1_000_000;
+
 /// Largest sweep grid accepted unless `[sweep] max_points` raises it.
 pub const DEFAULT_MAX_POINTS: u64 = 1_000_000;
 

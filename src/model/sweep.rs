@@ -73,8 +73,33 @@ impl Sweep {
     }
 
     /// Checks every point against the model's invariants; the first few failures.
+    ///
+    /// Only parameters that can break an invariant (group bounds, alarm periods, scheduled
+    /// capacities) matter, so only their sub-grid is walked, with the other parameters at their
+    /// first value: a billion-point grid over thresholds and cooldowns costs one check.
     pub fn invalid_points(&self, base: &Scenario, limit: usize) -> Vec<String> {
-        (0..self.points())
+        let relevant: Vec<usize> = (self.parameters.iter().enumerate())
+            .filter(|(_, parameter)| parameter.target.affects_invariants())
+            .map(|(index, _)| index)
+            .collect();
+        let sizes: Vec<u64> = (self.parameters.iter())
+            .map(|parameter| parameter.values.len() as u64)
+            .collect();
+        let sub_points: u64 = relevant.iter().map(|index| sizes[*index]).product();
+        (0..sub_points)
+            .map(|sub_point| {
+                // The full grid index whose relevant coordinates are those of `sub_point`.
+                let mut rest = sub_point;
+                let mut coordinates = vec![0u64; sizes.len()];
+                for index in relevant.iter().rev() {
+                    coordinates[*index] = rest % sizes[*index];
+                    rest /= sizes[*index];
+                }
+                coordinates
+                    .iter()
+                    .zip(&sizes)
+                    .fold(0u64, |point, (coordinate, size)| point * size + coordinate)
+            })
             .filter_map(|point| {
                 let scenario = self.scenario_at(base, point);
                 scenario

@@ -129,6 +129,20 @@ impl Value {
 }
 
 impl Target {
+    /// Whether setting it can break one of the model's invariants
+    /// ([`Scenario::violations`]): group bounds, alarm periods, scheduled capacities.
+    pub fn affects_invariants(self) -> bool {
+        matches!(
+            self,
+            Target::GroupMin(_)
+                | Target::GroupMax(_)
+                | Target::GroupDesired(_)
+                | Target::AlarmPeriod(..)
+                | Target::AlarmPeriods(..)
+                | Target::TaskCapacity(..)
+        )
+    }
+
     /// The unit its values must have.
     pub fn kind(self) -> Kind {
         match self {

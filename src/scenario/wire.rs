@@ -17,10 +17,54 @@ pub struct Duration(pub Seconds);
 
 impl<'de> Deserialize<'de> for Duration {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
+        let text = match TextOrNumber::deserialize(deserializer)? {
+            TextOrNumber::Text(text) => text,
+            // A bare number has no unit: say which two the user may have meant.
+            TextOrNumber::Integer(number) => {
+                let meant = if number > 0 && number % 60 == 0 {
+                    format!("\"{number}s\" (the same as \"{}m\")", number / 60)
+                } else {
+                    format!("\"{number}s\" for seconds or \"{number}m\" for minutes")
+                };
+                return Err(serde::de::Error::custom(format!(
+                    "`{number}` has no unit: write {meant}"
+                )));
+            }
+            TextOrNumber::Float(number) => {
+                return Err(serde::de::Error::custom(format!(
+                    "`{number}` has no unit: write a duration such as \"90s\" or \"5m\""
+                )));
+            }
+        };
         parse_duration(&text)
             .map(Duration)
             .map_err(serde::de::Error::custom)
+    }
+}
+
+/// A duration as written: text, or a bare number (refused with a hint).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum TextOrNumber {
+    Text(String),
+    Integer(i64),
+    Float(f64),
+}
+
+/// A date-time as written: a string, or TOML's own unquoted date-time.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum DateTimeText {
+    Text(String),
+    Toml(toml::value::Datetime),
+}
+
+impl DateTimeText {
+    fn into_text(self) -> String {
+        match self {
+            DateTimeText::Text(text) => text,
+            DateTimeText::Toml(datetime) => datetime.to_string(),
+        }
     }
 }
 
@@ -59,7 +103,12 @@ pub struct DateTimeField(pub DateTime<FixedOffset>);
 
 impl<'de> Deserialize<'de> for DateTimeField {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
+        let text = DateTimeText::deserialize(deserializer)?.into_text();
+        if chrono::NaiveDateTime::parse_from_str(&text, "%Y-%m-%dT%H:%M:%S").is_ok() {
+            return Err(serde::de::Error::custom(format!(
+                "date-time `{text}` has no offset: write e.g. \"{text}+08:00\", or \"{text}Z\" for UTC"
+            )));
+        }
         DateTime::parse_from_rfc3339(&text).map(DateTimeField).map_err(|error| {
             serde::de::Error::custom(format!(
                 "invalid date-time `{text}` ({error}); write RFC 3339 with an offset, e.g. \"2026-03-02T00:00:00+08:00\""

@@ -106,11 +106,14 @@ fn prometheus_query_range_series_are_summed() {
     assert_eq!(loaded.load.values, vec![15.0, 20.0, 10.0]);
     let error = load(
         &text,
-        &[("prom.json", r#"{"status":"error","error":"bad query"}"#)],
+        &[(
+            "prom.json",
+            r#"{"status":"error","errorType":"bad_data","error":"parse error at char 4"}"#,
+        )],
     )
     .unwrap_err();
     assert!(
-        error.contains("not a Prometheus query_range response"),
+        error.contains("the Prometheus query failed: parse error at char 4 (bad_data)"),
         "{error}"
     );
 }

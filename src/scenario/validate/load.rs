@@ -117,6 +117,15 @@ pub(super) fn load_spec(
             f64::INFINITY,
             "requests per second",
         )),
+        (None, Some(trace)) if trace.path.get_ref().trim().is_empty() => {
+            checker.error(
+                trace.path.span(),
+                "load.trace.path",
+                "the trace path is empty",
+                "name the trace file, relative to the scenario, e.g. path = \"traces/week.csv\"",
+            );
+            None?
+        }
         (None, Some(trace)) => {
             let format = trace_format(checker, trace);
             match read_trace(trace.path.get_ref(), &format, clock) {

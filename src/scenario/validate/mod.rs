@@ -40,6 +40,8 @@ pub struct Checker<'a> {
     file: &'a str,
     source: &'a str,
     pub problems: Vec<Diagnostic>,
+    /// Scheduled firings enumerated so far (against [`MAX_TOTAL_FIRINGS`]).
+    firings: usize,
 }
 
 impl<'a> Checker<'a> {
@@ -48,6 +50,7 @@ impl<'a> Checker<'a> {
             file,
             source,
             problems: Vec::new(),
+            firings: 0,
         }
     }
 
@@ -78,6 +81,29 @@ impl<'a> Checker<'a> {
         hint: &str,
     ) -> f64 {
         let number = *value.get_ref();
+        let key = field.rsplit('.').next().unwrap_or(field);
+        if number.is_nan() {
+            self.error(
+                value.span(),
+                field,
+                format!("`{key}` is not a number (nan)"),
+                hint,
+            );
+            return number;
+        }
+        if number.is_finite()
+            && number >= low
+            && number <= high
+            && (number.abs() > MAX_MAGNITUDE || (low == f64::MIN_POSITIVE && number < MIN_POSITIVE))
+        {
+            let limit = if number.abs() > MAX_MAGNITUDE {
+                format!("beyond the limit of {MAX_MAGNITUDE:e}")
+            } else {
+                format!("below the smallest accepted {MIN_POSITIVE:e}")
+            };
+            self.error(value.span(), field, format!("`{key}` is {number:e}, {limit}"), hint);
+            return number;
+        }
         if !number.is_finite() || number < low || number > high {
             let range = if low == f64::MIN_POSITIVE && high.is_infinite() {
                 "positive".to_string()
@@ -88,7 +114,6 @@ impl<'a> Checker<'a> {
             } else {
                 format!("between {low} and {high}")
             };
-            let key = field.rsplit('.').next().unwrap_or(field);
             self.error(
                 value.span(),
                 field,
@@ -97,6 +122,19 @@ impl<'a> Checker<'a> {
             );
         }
         number
+    }
+
+    /// A number read without a span of its own (alarm thresholds, step bounds): finite and
+    /// within [`MAX_MAGNITUDE`], or a recorded problem at `span`.
+    pub(super) fn finite(&mut self, number: f64, span: Range<usize>, field: &str, what: &str) {
+        if !number.is_finite() || number.abs() > MAX_MAGNITUDE {
+            self.error(
+                span,
+                field,
+                format!("{what} is {number}, not a finite number within ±{MAX_MAGNITUDE:e}"),
+                "write a plain number, e.g. 80",
+            );
+        }
     }
 
     /// Whether `name` is unique in `seen`; records a duplicate otherwise.

@@ -453,6 +453,15 @@ fn step_list(
             return (parsed, kind);
         }
         kind = Some(this);
+        for (number, what) in [
+            (step.lower, "a step's `lower`"),
+            (step.upper, "a step's `upper`"),
+            (Some(value), "a step's adjustment"),
+        ] {
+            if let Some(number) = number {
+                checker.finite(number, steps.span(), "group.rule.steps", what);
+            }
+        }
         if let (Some(lower), Some(upper)) = (step.lower, step.upper)
             && lower >= upper
         {

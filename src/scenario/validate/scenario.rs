@@ -67,6 +67,11 @@ pub fn validate(
             "shorten the duration or lengthen `metric_period`",
         );
     }
+    let span_ok = duration > 0
+        && metric_period > 0
+        && duration.is_multiple_of(metric_period)
+        && duration <= MAX_DURATION
+        && duration / metric_period <= MAX_TICKS;
     let default_timezone = section
         .timezone
         .as_ref()
@@ -99,7 +104,8 @@ pub fn validate(
                 group,
                 &type_names,
                 &clock,
-                duration,
+                // A refused span enumerates no firings (99999 weeks of cron would hang).
+                if span_ok { duration } else { 0 },
                 metric_period,
                 default_timezone,
                 read_trace,

@@ -34,6 +34,15 @@ pub fn sweep(
         );
     }
     let max_points = wire.max_points.unwrap_or(DEFAULT_MAX_POINTS);
+    if max_points > MAX_POINTS {
+        checker.error(
+            wire.parameter.span(),
+            "sweep.max_points",
+            format!("max_points = {max_points} is above the limit of {MAX_POINTS}"),
+            "each point is a run: split the grid with `sweep --shard`, or sweep coarser first",
+        );
+        return None;
+    }
     let mut parameters: Vec<Parameter> = Vec::new();
     for parameter in wire.parameter.get_ref() {
         let path = parameter.path.get_ref();
@@ -118,6 +127,11 @@ pub fn sweep(
                     if count > max_points {
                         return Err(format!(
                             "the range has {count} values, more than max_points {max_points}"
+                        ));
+                    }
+                    if count > MAX_PARAMETER_VALUES {
+                        return Err(format!(
+                            "the range has {count} values, more than the {MAX_PARAMETER_VALUES} one parameter may take"
                         ));
                     }
                     // Each value is from + i * step, never a running sum: no drift.

@@ -72,6 +72,7 @@ pub(super) fn scheduled_task(
         .map(Spanned::span)
         .or(task.at.as_ref().map(Spanned::span))
         && checker.problems.len() == problems_before
+        && duration > 0
     {
         let first = recurrence.next_after(clock, None);
         if first.is_none_or(|first| first >= duration || end.is_some_and(|end| first >= end)) {
@@ -87,25 +88,32 @@ pub(super) fn scheduled_task(
             );
         }
     }
-    // Every firing inside the run, precomputed.
+    // Every firing inside the run, precomputed (not for a run whose duration was refused).
     let mut fires = Vec::new();
-    if checker.problems.len() == problems_before {
+    if checker.problems.len() == problems_before && duration > 0 {
         let mut next = recurrence.next_after(clock, None);
         while let Some(time) =
             next.filter(|time| *time < duration && end.is_none_or(|end| *time < end))
         {
-            if fires.len() == MAX_FIRINGS {
+            if fires.len() == MAX_FIRINGS || checker.firings == MAX_TOTAL_FIRINGS {
                 checker.error(
                     task.name.span(),
                     "group.scheduled",
-                    format!(
-                        "scheduled task `{name}` fires more than {MAX_FIRINGS} times in the run"
-                    ),
+                    if fires.len() == MAX_FIRINGS {
+                        format!(
+                            "scheduled task `{name}` fires more than {MAX_FIRINGS} times in the run"
+                        )
+                    } else {
+                        format!(
+                            "the scheduled tasks fire more than {MAX_TOTAL_FIRINGS} times in the run together"
+                        )
+                    },
                     "use a sparser recurrence or a shorter run",
                 );
                 break;
             }
             fires.push(time);
+            checker.firings += 1;
             next = recurrence.next_after(clock, Some(time));
         }
     }
@@ -187,6 +195,12 @@ pub(super) fn alarm_task(
         );
     }
     let (threshold, comparison) = given.first().copied().unwrap_or((0.0, Comparison::Greater));
+    checker.finite(
+        threshold,
+        alarm.name.span(),
+        "group.alarm",
+        &format!("the threshold of alarm `{}`", alarm.name.get_ref()),
+    );
     AlarmTask {
         name: alarm.name.get_ref().clone(),
         metric: match alarm.metric {
