@@ -141,7 +141,8 @@ pub fn aws(
         .map(|list| list.iter().collect())
         .unwrap_or_default();
 
-    for group in groups {
+    for (group_index, group) in groups.iter().enumerate() {
+        let source = |field: &str| format!("    # AutoScalingGroups[{group_index}].{field}");
         let name = text(group, "AutoScalingGroupName").unwrap_or("group");
         let min = number(group, "MinSize").unwrap_or(0.0) as u32;
         let max = number(group, "MaxSize").unwrap_or(min as f64) as u32;
@@ -162,10 +163,13 @@ pub fn aws(
             }) as u32;
         let _ = write!(
             out,
-            "\n[[group]]\nname = {}\ninstance_type = {}\nmin = {min}\nmax = {max}\ndesired = {}\n",
+            "\n[[group]]\nname = {}\ninstance_type = {}\nmin = {min}{}\nmax = {max}{}\ndesired = {}{}\n",
             quoted(name),
             quoted(&type_of(group)),
-            desired.max(protected.min(max))
+            source("MinSize"),
+            source("MaxSize"),
+            desired.max(protected.min(max)),
+            source("DesiredCapacity"),
         );
         if protected > 0 {
             let _ = writeln!(
@@ -175,7 +179,12 @@ pub fn aws(
             );
         }
         if let Some(cooldown) = number(group, "DefaultCooldown") {
-            let _ = writeln!(out, "default_cooldown = \"{}s\"", cooldown as u64);
+            let _ = writeln!(
+                out,
+                "default_cooldown = \"{}s\"{}",
+                cooldown as u64,
+                source("DefaultCooldown")
+            );
         }
         let removal = group
             .get("TerminationPolicies")
@@ -303,9 +312,9 @@ pub fn aws(
                         })
                         .unwrap_or_default();
                     for alarm_name in alarm_names {
-                        match alarm_list.iter().find(|alarm| text(alarm, "AlarmName") == Some(alarm_name)) {
+                        match alarm_list.iter().position(|alarm| text(alarm, "AlarmName") == Some(alarm_name)).map(|index| (index, &alarm_list[index])) {
                             None => unmapped.push(format!("{name}: alarm {alarm_name} of policy {policy_name} (pass `aws cloudwatch describe-alarms` output with --alarms to import it)")),
-                            Some(alarm) => match alarm_block(alarm, policy_name) {
+                            Some((index, alarm)) => match alarm_block(alarm, index, policy_name) {
                                 Ok(block) => alarm_blocks.push_str(&block),
                                 Err(why) => unmapped.push(format!("{name}: alarm {alarm_name}: {why}")),
                             },
@@ -377,10 +386,13 @@ pub fn aws(
             }
         }
         out.push_str(&alarm_blocks);
-        for action in scheduled_list
+        for (action_index, action) in scheduled_list
             .iter()
-            .filter(|action| text(action, "AutoScalingGroupName") == Some(name))
+            .enumerate()
+            .filter(|(_, action)| text(action, "AutoScalingGroupName") == Some(name))
         {
+            let source =
+                |field: &str| format!("    # ScheduledUpdateGroupActions[{action_index}].{field}");
             let action_name = text(action, "ScheduledActionName").unwrap_or("scheduled");
             let _ = write!(
                 out,
@@ -391,18 +403,19 @@ pub fn aws(
                 Some(cron) => {
                     let _ = writeln!(
                         out,
-                        "cron = {}\ntimezone = {}",
+                        "cron = {}{}\ntimezone = {}",
                         quoted(cron),
+                        source("Recurrence"),
                         quoted(text(action, "TimeZone").unwrap_or("UTC"))
                     );
                 }
                 None => {
                     let at = text(action, "StartTime").unwrap_or(&settings.start);
-                    let _ = writeln!(out, "at = {}", quoted(at));
+                    let _ = writeln!(out, "at = {}{}", quoted(at), source("StartTime"));
                 }
             }
             if let (Some(_), Some(end)) = (text(action, "Recurrence"), text(action, "EndTime")) {
-                let _ = writeln!(out, "end = {}", quoted(end));
+                let _ = writeln!(out, "end = {}{}", quoted(end), source("EndTime"));
             }
             for (key, field) in [
                 ("min", "MinSize"),
@@ -410,7 +423,7 @@ pub fn aws(
                 ("desired", "DesiredCapacity"),
             ] {
                 if let Some(value) = number(action, field) {
-                    let _ = writeln!(out, "{key} = {}", value as u64);
+                    let _ = writeln!(out, "{key} = {}{}", value as u64, source(field));
                 }
             }
         }
@@ -428,7 +441,8 @@ pub fn aws(
 }
 
 /// A CloudWatch alarm as an alarm task running `rule`.
-fn alarm_block(alarm: &Value, rule: &str) -> Result<String, String> {
+fn alarm_block(alarm: &Value, index: usize, rule: &str) -> Result<String, String> {
+    let source = |field: &str| format!("    # MetricAlarms[{index}].{field}");
     let metric = match text(alarm, "MetricName") {
         Some("CPUUtilization") => "cpu",
         Some(other) => return Err(format!("metric {other} (only CPUUtilization is modelled)")),
@@ -451,8 +465,11 @@ fn alarm_block(alarm: &Value, rule: &str) -> Result<String, String> {
     let periods = number(alarm, "EvaluationPeriods").unwrap_or(1.0) as u64;
     let threshold = number(alarm, "Threshold").ok_or("no threshold")?;
     Ok(format!(
-        "\n[[group.alarm]]\nname = {}\nmetric = \"{metric}\"\nstatistic = \"{statistic}\"\nperiod = \"{period}s\"\nperiods = {periods}\n{comparison} = {threshold}\nrun = {}\n",
+        "\n[[group.alarm]]\nname = {}\nmetric = \"{metric}\"\nstatistic = \"{statistic}\"\nperiod = \"{period}s\"{}\nperiods = {periods}{}\n{comparison} = {threshold}{}\nrun = {}\n",
         quoted(text(alarm, "AlarmName").unwrap_or("alarm")),
+        source("Period"),
+        source("EvaluationPeriods"),
+        source("Threshold"),
         quoted(rule)
     ))
 }

@@ -23,7 +23,12 @@ pub const MAX_TRACE_ROWS: u64 = 20_000_000;
 
 /// Reads the file at `path` (at most `max_bytes`) and decodes it to text; `label` and `what`
 /// ("scenario", "baseline") name it in errors.
-pub fn read_text(path: &Path, label: &str, what: &str, max_bytes: u64) -> Result<String, Diagnostic> {
+pub fn read_text(
+    path: &Path,
+    label: &str,
+    what: &str,
+    max_bytes: u64,
+) -> Result<String, Diagnostic> {
     let file = std::fs::File::open(path)
         .map_err(|error| Diagnostic::file(label, format!("cannot read {what}: {error}")))?;
     read_text_from(file, label, what, max_bytes)
@@ -87,7 +92,10 @@ fn utf8(label: &str, bytes: &[u8], skipped: usize) -> Result<String, Diagnostic>
             .rposition(|byte| *byte == b'\n')
             .map_or(0, |index| index + 1);
         // Columns count characters, as editors do; the valid prefix decodes.
-        let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+        let column = String::from_utf8_lossy(&before[line_start..])
+            .chars()
+            .count()
+            + 1;
         let mut diagnostic = Diagnostic::file(
             label,
             format!(
@@ -197,7 +205,10 @@ mod tests {
         let error = Bounded::new(&long[..], 10)
             .read_to_string(&mut text)
             .unwrap_err();
-        assert!(error.to_string().starts_with("line 3 is longer than"), "{error}");
+        assert!(
+            error.to_string().starts_with("line 3 is longer than"),
+            "{error}"
+        );
         let error = Bounded::new(&b"1\n2\n3\n4\n"[..], 2)
             .read_to_string(&mut text)
             .unwrap_err();

@@ -98,7 +98,8 @@ pub fn run(command: &ImportCommand) -> Result<ExitCode, Failure> {
         .map_or("imported.toml".to_string(), |path| {
             path.display().to_string()
         });
-    crate::scenario::load_str(&label, &imported.toml, Path::new(".")).map_err(Failure::Input)?;
+    crate::scenario::load_str(&label, &imported.toml, Path::new("."))
+        .map_err(|diagnostics| Failure::Input(to_json_places(diagnostics, &imported.toml, args)))?;
     for line in &imported.unmapped {
         eprintln!("note: not imported: {line}");
     }
@@ -114,4 +115,47 @@ pub fn run(command: &ImportCommand) -> Result<ExitCode, Failure> {
         None => print_stdout(&imported.toml),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Points the diagnostics of the generated scenario back at the JSON the user gave: each
+/// converted line ends with a `# AutoScalingGroups[0].MinSize` comment naming its source.
+fn to_json_places(
+    diagnostics: crate::error::Diagnostics,
+    generated: &str,
+    args: &AwsArgs,
+) -> crate::error::Diagnostics {
+    let lines: Vec<&str> = generated.lines().collect();
+    crate::error::Diagnostics(
+        diagnostics
+            .0
+            .into_iter()
+            .map(|diagnostic| {
+                let source = (diagnostic.line > 0)
+                    .then(|| lines.get(diagnostic.line - 1))
+                    .flatten()
+                    .and_then(|line| line.rsplit_once("    # "))
+                    .map(|(_, path)| path.trim().to_string());
+                let file = source.as_deref().and_then(|path| {
+                    let root = path.split('[').next().unwrap_or("");
+                    match root {
+                        "AutoScalingGroups" => Some(&args.groups),
+                        "ScheduledUpdateGroupActions" => args.scheduled.as_ref(),
+                        "MetricAlarms" => args.alarms.as_ref(),
+                        "ScalingPolicies" => args.policies.as_ref(),
+                        _ => None,
+                    }
+                });
+                match (source, file) {
+                    (Some(path), Some(file)) => {
+                        let mut mapped =
+                            Diagnostic::file(&file.display().to_string(), diagnostic.message)
+                                .with_field(path);
+                        mapped.hint = diagnostic.hint;
+                        mapped
+                    }
+                    _ => diagnostic,
+                }
+            })
+            .collect(),
+    )
 }

@@ -8,10 +8,10 @@
 //! Readers stream their input, so memory follows the number of samples, not the file's text.
 
 use crate::error::{Diagnostic, did_you_mean};
+use crate::input::{Bounded, MAX_JSON_BYTES, MAX_TRACE_ROWS, read_text_from};
+use crate::model::limits::MAX_MAGNITUDE;
 use crate::time::{Clock, Seconds, SimTime};
 use chrono::DateTime;
-use crate::model::limits::MAX_MAGNITUDE;
-use crate::input::{Bounded, MAX_JSON_BYTES, MAX_TRACE_ROWS, read_text_from};
 use std::io::{BufRead, BufReader, Read};
 
 /// What the values measure.
@@ -324,11 +324,9 @@ fn read_csv(
                     "no real load is this large: is this the right column?",
                 )
             };
-            return Err(
-                at_line(file, line, column_of(value_index), message)
-                    .with_field(value_column)
-                    .with_hint(hint),
-            );
+            return Err(at_line(file, line, column_of(value_index), message)
+                .with_field(value_column)
+                .with_hint(hint));
         }
         let time = match time_index {
             None => rows.len() as i64 * step,

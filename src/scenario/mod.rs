@@ -85,12 +85,7 @@ pub struct Parsed {
 /// Reads, parses and validates a scenario file, reading any trace it names.
 pub fn load(path: &Path) -> Result<Loaded, Diagnostics> {
     let label = path.display().to_string();
-    let text = crate::input::read_text(
-        path,
-        &label,
-        "scenario",
-        crate::input::MAX_SCENARIO_BYTES,
-    )?;
+    let text = crate::input::read_text(path, &label, "scenario", crate::input::MAX_SCENARIO_BYTES)?;
     load_str(&label, &text, path.parent().unwrap_or(Path::new(".")))
 }
 
@@ -102,9 +97,11 @@ pub fn load_str(file: &str, text: &str, base: &Path) -> Result<Loaded, Diagnosti
             let trace_path = base.join(relative);
             let trace_label = trace_path.display().to_string();
             if trace_path.is_dir() {
-                return Err(Diagnostic::file(&trace_label, "the trace path is a directory")
-                    .with_field("load.trace.path")
-                    .with_hint("name the trace file itself, e.g. path = \"traces/week.csv\""));
+                return Err(
+                    Diagnostic::file(&trace_label, "the trace path is a directory")
+                        .with_field("load.trace.path")
+                        .with_hint("name the trace file itself, e.g. path = \"traces/week.csv\""),
+                );
             }
             let file = std::fs::File::open(&trace_path).map_err(|error| {
                 Diagnostic::file(&trace_label, format!("cannot read trace: {error}"))

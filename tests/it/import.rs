@@ -132,3 +132,40 @@ fn wrong_documents_are_input_errors() {
         .code(2)
         .stderr(predicate::str::contains("invalid JSON"));
 }
+
+// An inconsistent group is reported at the JSON the user gave, by its path, not at the
+// scenario the import generated; a UTF-8 byte-order mark (PowerShell's `Out-File`) is fine.
+#[test]
+fn errors_name_the_json_path_and_a_bom_is_accepted() {
+    let directory = tempfile::tempdir().unwrap();
+    let text = fs::read_to_string(format!("{FIXTURES}/groups.json")).unwrap();
+    let mut json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    json["AutoScalingGroups"][0]["MinSize"] = 50.into();
+    let groups = directory.path().join("groups.json");
+    fs::write(&groups, json.to_string()).unwrap();
+    let output = cargo_bin_cmd!("scaleplan")
+        .args(["import", "aws", "--groups"])
+        .arg(&groups)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr
+            .starts_with("error: min 50 is above max 12 (field `AutoScalingGroups[0].MinSize`)\n"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("--> {}\n", groups.display())),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("imported.toml"), "{stderr}");
+
+    let bom = directory.path().join("bom.json");
+    fs::write(&bom, [&[0xEF, 0xBB, 0xBF][..], text.as_bytes()].concat()).unwrap();
+    cargo_bin_cmd!("scaleplan")
+        .args(["import", "aws", "--groups"])
+        .arg(&bom)
+        .assert()
+        .success();
+}

@@ -101,7 +101,12 @@ impl<'a> Checker<'a> {
             } else {
                 format!("below the smallest accepted {MIN_POSITIVE:e}")
             };
-            self.error(value.span(), field, format!("`{key}` is {number:e}, {limit}"), hint);
+            self.error(
+                value.span(),
+                field,
+                format!("`{key}` is {number:e}, {limit}"),
+                hint,
+            );
             return number;
         }
         if !number.is_finite() || number < low || number > high {
