@@ -538,6 +538,45 @@ impl Report {
     }
 }
 
+/// The gate's reports when scenarios could not even run: one errored JUnit test case per
+/// file with its error text, so CI shows which file and why rather than no result at all.
+pub fn errored_junit(errors: &[(String, String)]) -> String {
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let count = errors.len();
+    let _ = writeln!(
+        out,
+        "<testsuites name=\"scaleplan check\" tests=\"{count}\" failures=\"0\" errors=\"{count}\">"
+    );
+    let _ = writeln!(
+        out,
+        "  <testsuite name=\"scaleplan check\" tests=\"{count}\" failures=\"0\" errors=\"{count}\" skipped=\"0\">"
+    );
+    for (file, message) in errors {
+        let first = message.lines().next().unwrap_or("");
+        let _ = writeln!(
+            out,
+            "    <testcase classname=\"{}\" name=\"load\">\n      <error message=\"{}\">{}</error>\n    </testcase>",
+            xml_escape(file),
+            xml_escape(first.trim_start_matches("error: ")),
+            xml_escape(message)
+        );
+    }
+    out.push_str("  </testsuite>\n</testsuites>\n");
+    out
+}
+
+/// The Markdown counterpart of [`errored_junit`].
+pub fn errored_markdown(errors: &[(String, String)]) -> String {
+    let mut out = format!(
+        "## scaleplan check\n\n**{} scenario file(s) could not run**\n\n",
+        errors.len()
+    );
+    for (file, message) in errors {
+        let _ = writeln!(out, "### `{file}`\n\n```text\n{}```\n", message);
+    }
+    out
+}
+
 fn xml_escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")

@@ -3,6 +3,7 @@
 
 mod import;
 mod sweep;
+mod temporaries;
 mod trace;
 
 use crate::engine::{self, RunOptions};
@@ -87,6 +88,7 @@ enum Command {
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    temporaries::install();
     let result = match cli.command {
         Command::Run {
             replications: 0, ..
@@ -421,7 +423,7 @@ fn plot(directory: &Path) -> Result<ExitCode, Failure> {
     };
     let files = chart_files(&series, &bars)?;
     let count = files.len();
-    write_files(directory, files)?;
+    add_files(directory, files)?;
     print_stdout(&format!(
         "wrote {count} chart files to {}\n",
         directory.join("charts").display()
@@ -489,13 +491,24 @@ fn check(args: &CheckArgs) -> Result<ExitCode, Failure> {
     let files = scenario_files(&args.path)?;
     let mut loaded = Vec::new();
     let mut problems = Vec::new();
+    let mut errored = Vec::new();
     for file in &files {
         match scenario::load(file) {
             Ok(scenario) => loaded.push((file.display().to_string(), scenario)),
-            Err(diagnostics) => problems.extend(diagnostics.0),
+            Err(diagnostics) => {
+                errored.push((file.display().to_string(), diagnostics.to_string()));
+                problems.extend(diagnostics.0);
+            }
         }
     }
     if !problems.is_empty() {
+        // The reports still say what happened, so CI shows an errored case, not nothing.
+        if let Some(path) = &args.markdown {
+            write_atomic(path, crate::check::errored_markdown(&errored).as_bytes())?;
+        }
+        if let Some(path) = &args.junit {
+            write_atomic(path, crate::check::errored_junit(&errored).as_bytes())?;
+        }
         return Err(Failure::Input(Diagnostics(problems)));
     }
     let scenarios: Vec<&scenario::Loaded> = loaded.iter().map(|(_, scenario)| scenario).collect();
@@ -608,7 +621,15 @@ fn scenario_files(path: &Path) -> Result<Vec<PathBuf>, Failure> {
 }
 
 /// Writes every file under `directory` (creating folders), each atomically.
+/// Writes an output set (`run --out`, `compare --out`): all of it or, on a failure or an
+/// interrupt, none of it.
 pub(crate) fn write_files(directory: &Path, files: Vec<(PathBuf, Vec<u8>)>) -> Result<(), Failure> {
+    temporaries::write_set(directory, files)
+}
+
+/// Adds files to a directory one by one, each atomically (`plot`, which redraws charts beside
+/// the CSV files it read, and sweep charts beside the sweep's CSV).
+pub(crate) fn add_files(directory: &Path, files: Vec<(PathBuf, Vec<u8>)>) -> Result<(), Failure> {
     for (relative, bytes) in files {
         let path = directory.join(relative);
         if let Some(parent) = path.parent() {
@@ -648,12 +669,11 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     let name = path
         .file_name()
         .map_or("out".into(), |name| name.to_string_lossy().into_owned());
-    let temporary = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
-    let result = std::fs::File::create(&temporary)
+    let temporary = temporaries::Temporary::new(
+        path.with_file_name(format!(".{name}.tmp-{}", std::process::id())),
+    );
+    std::fs::File::create(temporary.path())
         .and_then(|mut file| file.write_all(bytes).and_then(|_| file.sync_all()))
-        .and_then(|_| std::fs::rename(&temporary, path));
-    result.map_err(|error| {
-        let _ = std::fs::remove_file(&temporary);
-        Failure::Io(format!("cannot write `{}`: {error}", path.display()))
-    })
+        .and_then(|_| temporary.keep(|temporary| std::fs::rename(temporary, path)))
+        .map_err(|error| Failure::Io(format!("cannot write `{}`: {error}", path.display())))
 }

@@ -1,6 +1,7 @@
 //! `sweep`, `merge` and `plan`: the parameter grid at the command line.
 
-use super::{Failure, print_stdout, write_atomic, write_files};
+use super::temporaries::Temporary;
+use super::{Failure, add_files, print_stdout, write_atomic};
 use crate::error::Diagnostic;
 use crate::model::Scenario;
 use crate::model::Sweep;
@@ -134,10 +135,10 @@ pub fn sweep(args: &SweepArgs) -> Result<ExitCode, Failure> {
     std::fs::create_dir_all(&args.out)
         .map_err(|error| Failure::Io(format!("cannot create `{}`: {error}", args.out.display())))?;
     let path = args.out.join(&name);
-    let temporary = args.out.join(format!(".{name}.tmp-{}", std::process::id()));
+    let temporary = Temporary::new(args.out.join(format!(".{name}.tmp-{}", std::process::id())));
     let bar = progress_bar(range.end - range.start, args.quiet);
     let written = (|| -> Result<u64, String> {
-        let file = std::fs::File::create(&temporary).map_err(|error| error.to_string())?;
+        let file = std::fs::File::create(temporary.path()).map_err(|error| error.to_string())?;
         let mut writer = csv::Writer::from_writer(std::io::BufWriter::new(file));
         writer
             .write_record(sweep::csv_header(spec))
@@ -164,13 +165,15 @@ pub fn sweep(args: &SweepArgs) -> Result<ExitCode, Failure> {
             .get_ref()
             .sync_all()
             .map_err(|error| error.to_string())?;
-        std::fs::rename(&temporary, &path).map_err(|error| error.to_string())?;
         Ok(rows)
     })()
-    .map_err(|error| {
-        let _ = std::fs::remove_file(&temporary);
-        Failure::Io(format!("cannot write `{}`: {error}", path.display()))
-    })?;
+    .and_then(|rows| {
+        temporary
+            .keep(|temporary| std::fs::rename(temporary, &path))
+            .map_err(|error| error.to_string())?;
+        Ok(rows)
+    })
+    .map_err(|error| Failure::Io(format!("cannot write `{}`: {error}", path.display())))?;
     bar.finish_and_clear();
     let mut report = format!(
         "{}: {} point(s) x {} replication(s) = {} run(s) -> {}\n",
@@ -190,7 +193,7 @@ pub fn sweep(args: &SweepArgs) -> Result<ExitCode, Failure> {
                 .collect::<Vec<_>>()
                 .join(", ")
         ));
-        write_files(&args.out, charts)?;
+        add_files(&args.out, charts)?;
     }
     print_stdout(&report);
     Ok(ExitCode::SUCCESS)

@@ -240,6 +240,49 @@ fn bad_input_exits_2_and_leaves_the_baseline_alone() {
         .stderr(predicate::str::contains("unknown metric `price`"));
 }
 
+// A scenario that cannot run still leaves a JUnit errored case and a Markdown report, so CI
+// shows which file failed and why instead of no test result at all.
+#[test]
+fn a_scenario_that_cannot_run_is_an_errored_case_in_the_reports() {
+    let workspace = Workspace::new();
+    workspace.edit("cc-attack.toml", "max = 30", "max = -30");
+    workspace
+        .check(&["--junit", "junit.xml", "--markdown", "check.md"])
+        .code(2);
+    let junit = fs::read_to_string(workspace.path("junit.xml")).unwrap();
+    let document = roxmltree::Document::parse(&junit).unwrap();
+    let suite = document
+        .descendants()
+        .find(|node| node.has_tag_name("testsuite"))
+        .unwrap();
+    assert_eq!(suite.attribute("errors"), Some("1"));
+    let error = document
+        .descendants()
+        .find(|node| node.has_tag_name("error"))
+        .unwrap();
+    assert!(
+        error
+            .attribute("message")
+            .unwrap()
+            .contains("invalid value"),
+        "{junit}"
+    );
+    let testcase = error.parent().unwrap();
+    assert_eq!(
+        testcase.attribute("classname"),
+        Some("scenarios/cc-attack.toml")
+    );
+    let markdown = fs::read_to_string(workspace.path("check.md")).unwrap();
+    assert!(
+        markdown.contains("1 scenario file(s) could not run"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("### `scenarios/cc-attack.toml`"),
+        "{markdown}"
+    );
+}
+
 #[test]
 fn the_projects_own_baseline_holds() {
     cargo_bin_cmd!("scaleplan")

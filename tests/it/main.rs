@@ -7,6 +7,7 @@ mod cli;
 mod common;
 mod compare;
 mod engine;
+mod faults;
 mod fleet;
 mod import;
 mod malformed;

@@ -1,0 +1,152 @@
+//! Files and directories being written, so that an interrupt (SIGINT, SIGTERM) removes them
+//! instead of leaving `.x.tmp-PID` litter, and output sets that are swapped in whole.
+//!
+//! Every temporary is registered while it exists; the signal thread takes the same lock, so a
+//! swap in progress finishes (or has not started) before the cleanup runs, then the process
+//! exits 130 (SIGINT) or 143 (SIGTERM), as shells expect.
+
+use super::Failure;
+use signal_hook::consts::{SIGINT, SIGTERM};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Temporaries that exist now.
+static LIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Starts the thread that cleans up on SIGINT and SIGTERM. Call once, first thing.
+pub fn install() {
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) else {
+        return;
+    };
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            let live = LIVE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            for path in live.iter() {
+                remove(path);
+            }
+            eprintln!("interrupted: temporary files removed, earlier outputs left as they were");
+            std::process::exit(128 + signal);
+        }
+    });
+}
+
+fn remove(path: &Path) {
+    if path.is_dir() {
+        let _ = std::fs::remove_dir_all(path);
+    } else {
+        let _ = std::fs::remove_file(path);
+    }
+}
+
+/// A registered temporary: removed when dropped unless [`Temporary::keep`] was called.
+pub struct Temporary {
+    path: PathBuf,
+    kept: bool,
+}
+
+impl Temporary {
+    /// Registers `path` (not yet created).
+    pub fn new(path: PathBuf) -> Self {
+        lock().push(path.clone());
+        Temporary { path, kept: false }
+    }
+
+    /// Its path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `finish` (typically renames that move the temporary into place) with signals held
+    /// off, then forgets the temporary.
+    pub fn keep<T>(mut self, finish: impl FnOnce(&Path) -> T) -> T {
+        let mut live = lock();
+        let result = finish(&self.path);
+        live.retain(|path| path != &self.path);
+        self.kept = true;
+        result
+    }
+}
+
+impl Drop for Temporary {
+    fn drop(&mut self) {
+        if !self.kept {
+            let mut live = lock();
+            remove(&self.path);
+            live.retain(|path| path != &self.path);
+        }
+    }
+}
+
+fn lock() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    LIVE.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The list of files of an output set, written last into its directory: the next set removes
+/// what this one wrote and it does not, and nothing else.
+const MANIFEST: &str = ".scaleplan-outputs";
+
+/// Writes `files` (paths relative to `directory`) as one set: all are written into a
+/// temporary sibling directory first, so a failure (a full disk) or an interrupt leaves the
+/// previous set untouched; then they are renamed into place together, and files of the
+/// previous set that this one does not have are removed. Other files in `directory` are left
+/// alone.
+pub fn write_set(directory: &Path, files: Vec<(PathBuf, Vec<u8>)>) -> Result<(), Failure> {
+    std::fs::create_dir_all(directory).map_err(|error| {
+        Failure::Io(format!("cannot create `{}`: {error}", directory.display()))
+    })?;
+    let name = directory
+        .file_name()
+        .map_or("out".into(), |name| name.to_string_lossy().into_owned());
+    let staging =
+        Temporary::new(directory.with_file_name(format!(".{name}.tmp-{}", std::process::id())));
+    let staged = |relative: &Path, bytes: &[u8]| -> std::io::Result<()> {
+        let path = staging.path().join(relative);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&path, bytes)
+    };
+    let mut names: Vec<String> = Vec::with_capacity(files.len());
+    for (relative, bytes) in &files {
+        staged(relative, bytes).map_err(|error| {
+            Failure::Io(format!(
+                "cannot write `{}`: {error}",
+                directory.join(relative).display()
+            ))
+        })?;
+        names.push(relative.to_string_lossy().replace('\\', "/"));
+    }
+    let manifest = names.join("\n") + "\n";
+    staged(Path::new(MANIFEST), manifest.as_bytes())
+        .map_err(|error| Failure::Io(format!("cannot write the output list: {error}")))?;
+    let previous: Vec<String> = std::fs::read_to_string(directory.join(MANIFEST))
+        .map(|text| text.lines().map(String::from).collect())
+        .unwrap_or_default();
+    staging.keep(|staging| {
+        let moved = |relative: &str| -> std::io::Result<()> {
+            let target = directory.join(relative);
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::rename(staging.join(relative), target)
+        };
+        let result = names
+            .iter()
+            .map(String::as_str)
+            .chain([MANIFEST])
+            .try_for_each(moved)
+            .map_err(|error| {
+                Failure::Io(format!(
+                    "cannot move outputs into `{}`: {error}",
+                    directory.display()
+                ))
+            });
+        for stale in previous.iter().filter(|name| !names.contains(name)) {
+            if !stale.contains("..") && !stale.starts_with('/') {
+                let _ = std::fs::remove_file(directory.join(stale));
+            }
+        }
+        let _ = std::fs::remove_dir_all(staging);
+        result
+    })
+}
