@@ -76,12 +76,25 @@ fn run_out_writes_summary_timeline_and_activities() {
         .sum();
     let cost = summary["total"]["cost"].as_f64().unwrap();
     assert!((billed - cost).abs() < 1e-4, "{billed} vs {cost}");
-    // No temporary files are left behind.
-    let names: Vec<String> = fs::read_dir(&out)
+    // The set and its manifest, written last; no temporary files are left behind.
+    let mut names: Vec<String> = fs::read_dir(&out)
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
-    assert_eq!(names.len(), 4, "{names:?}");
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            ".scaleplan-outputs",
+            "activities.csv",
+            "instances.csv",
+            "summary.json",
+            "timeline.csv"
+        ],
+    );
+    assert!(!directory.path().read_dir().unwrap().any(|entry| {
+        entry.unwrap().file_name().to_string_lossy().contains(".tmp-")
+    }));
 }
 
 #[test]
