@@ -82,6 +82,12 @@ impl Diagnostic {
     }
 }
 
+/// Most characters of a source line a diagnostic shows (longer lines show a window of
+/// [`SNIPPET_WIDTH`] around the column).
+const SNIPPET_MAX: usize = 160;
+/// Characters shown of a line longer than [`SNIPPET_MAX`].
+const SNIPPET_WIDTH: usize = 120;
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, out: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.field {
@@ -96,11 +102,27 @@ impl fmt::Display for Diagnostic {
         if let Some((text, width)) = &self.snippet {
             let number = self.line.to_string();
             let pad = " ".repeat(number.len());
-            let indent = " ".repeat(self.column.saturating_sub(1));
+            // A long line shows a window around the column, so the caret stays on screen.
+            let chars: Vec<char> = text.chars().collect();
+            let column = self.column.saturating_sub(1);
+            let long = chars.len() > SNIPPET_MAX;
+            let (from, prefix) = if long && column > SNIPPET_WIDTH / 2 {
+                (column - SNIPPET_WIDTH / 2, "…")
+            } else {
+                (0, "")
+            };
+            let to = if long {
+                (from + SNIPPET_WIDTH).min(chars.len())
+            } else {
+                chars.len()
+            };
+            let suffix = if to < chars.len() { "…" } else { "" };
+            let shown: String = chars[from..to].iter().collect();
+            let indent = " ".repeat(column - from + prefix.chars().count());
             write!(
                 out,
-                "\n{pad} |\n{number} | {text}\n{pad} | {indent}{}",
-                "^".repeat(*width)
+                "\n{pad} |\n{number} | {prefix}{shown}{suffix}\n{pad} | {indent}{}",
+                "^".repeat((*width).min(to.saturating_sub(column).max(1)))
             )?;
         }
         if let Some(hint) = &self.hint {

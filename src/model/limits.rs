@@ -40,6 +40,10 @@ pub const MAX_POINTS: u64 = 1_000_000_000;
 /// Most values one sweep parameter may list or generate (they are stored).
 pub const MAX_PARAMETER_VALUES: u64 = 1_000_000;
 
+/// Deepest nesting of keys, arrays and inline tables in a scenario file (the TOML parser
+/// recurses on it).
+pub const MAX_NESTING: usize = 32;
+
 /// Largest sweep grid accepted unless `[sweep] max_points` raises it.
 pub const DEFAULT_MAX_POINTS: u64 = 1_000_000;
 

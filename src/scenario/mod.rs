@@ -12,6 +12,7 @@ use crate::error::{Diagnostic, Diagnostics, did_you_mean};
 use crate::load::trace::{self, TraceFormat};
 use crate::load::{LoadSeries, Trace};
 use crate::model::Scenario;
+use crate::model::limits::MAX_NESTING;
 use crate::time::Clock;
 use std::path::Path;
 use validate::Checker;
@@ -133,6 +134,18 @@ pub fn parse(
     text: &str,
     read_trace: &mut validate::TraceReader,
 ) -> Result<Parsed, Diagnostics> {
+    if let Some(offset) = too_deep(text) {
+        return Err(Diagnostic::at_span(
+            file,
+            text,
+            offset..offset + 1,
+            format!("keys or values nest more than {MAX_NESTING} levels deep"),
+        )
+        .with_hint(
+            "scenario keys nest a few levels (e.g. `group.health.mtbf`): is this the right file?",
+        )
+        .into());
+    }
     let mut wire: wire::File =
         toml::from_str(text).map_err(|error| toml_diagnostic(file, text, &error))?;
     let policies = std::mem::take(&mut wire.policy);
@@ -206,6 +219,39 @@ pub fn parse(
         }),
         _ => Err(Diagnostics(problems)),
     }
+}
+
+/// The byte offset where the file first nests deeper than [`MAX_NESTING`] (dotted keys,
+/// arrays, inline tables), found before the TOML parser recurses into it.
+fn too_deep(text: &str) -> Option<usize> {
+    let (mut depth, mut dots) = (0usize, 0usize);
+    let mut quote: Option<char> = None;
+    let mut comment = false;
+    for (offset, character) in text.char_indices() {
+        match (quote, character) {
+            (_, '\n') => {
+                comment = false;
+                dots = 0;
+                if quote == Some('\'') || quote == Some('"') {
+                    quote = None;
+                }
+            }
+            _ if comment => {}
+            (Some(open), c) if c == open => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(character),
+            (None, '#') => comment = true,
+            (None, '[' | '{') => depth += 1,
+            (None, ']' | '}') => depth = depth.saturating_sub(1),
+            (None, '.') => dots += 1,
+            (None, '=') => dots = 0,
+            _ => {}
+        }
+        if depth + dots > MAX_NESTING {
+            return Some(offset);
+        }
+    }
+    None
 }
 
 /// A toml / serde error as a diagnostic, with the dotted field and a did-you-mean hint.

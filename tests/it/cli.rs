@@ -93,7 +93,11 @@ fn run_out_writes_summary_timeline_and_activities() {
         ],
     );
     assert!(!directory.path().read_dir().unwrap().any(|entry| {
-        entry.unwrap().file_name().to_string_lossy().contains(".tmp-")
+        entry
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .contains(".tmp-")
     }));
 }
 
