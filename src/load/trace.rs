@@ -246,9 +246,17 @@ fn read_csv(
     value_column: &str,
     format: &TraceFormat,
 ) -> Result<Samples, Diagnostic> {
+    let mut input = BufReader::with_capacity(1 << 16, input);
+    let start = input
+        .fill_buf()
+        .map_err(|error| Diagnostic::file(file, format!("cannot read: {error}")))?;
+    if start.starts_with(&[0xFF, 0xFE]) || start.starts_with(&[0xFE, 0xFF]) {
+        return Err(Diagnostic::file(file, "the trace is UTF-16 text")
+            .with_hint("save it as UTF-8 (PowerShell: `Out-File -Encoding utf8`)"));
+    }
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
-        .from_reader(BufReader::with_capacity(1 << 16, input));
+        .from_reader(input);
     let headers = reader
         .headers()
         .map_err(|error| csv_error(file, &error))?
