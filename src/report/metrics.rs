@@ -68,7 +68,8 @@ impl Metric {
     }
 }
 
-use Direction::{LowerIsBetter, Neutral};
+use Direction::{LowerIsBetter as Lower, Neutral};
+use Unit::{Activities, InstanceHours, Instances, Money, Requests, Seconds};
 
 /// A table row (a `const fn`, so the table stays a list of constants).
 const fn metric(
@@ -88,67 +89,33 @@ const fn metric(
     }
 }
 
-/// Money billed.
-pub const COST: Metric = metric(("cost", "cost"), Unit::Money, 2, LowerIsBetter, |s| s.cost);
-/// Billed instance-hours.
-pub const INSTANCE_HOURS: Metric = metric(
-    ("instance_hours", "inst-hours"),
-    Unit::InstanceHours,
-    2,
-    LowerIsBetter,
-    |s| s.instance_hours,
-);
-/// Most capacity in service at once.
-pub const PEAK_IN_SERVICE: Metric = metric(
-    ("peak_in_service", "peak"),
-    Unit::Instances,
-    0,
-    Neutral,
-    |s| s.peak_in_service as f64,
-);
-/// Time-weighted mean capacity in service.
-pub const MEAN_IN_SERVICE: Metric = metric(
-    ("mean_in_service", "mean"),
-    Unit::Instances,
-    2,
-    Neutral,
-    |s| s.mean_in_service,
-);
-/// Scaling activities that changed capacity.
-pub const ACTIVITIES: Metric = metric(
-    ("activities", "activities"),
-    Unit::Activities,
-    0,
-    Neutral,
-    |s| s.activities as f64,
-);
-/// Seconds in SLA violation.
-pub const SLA_VIOLATION_SECONDS: Metric = metric(
-    ("sla_violation_seconds", "SLA violation"),
-    Unit::Seconds,
-    0,
-    LowerIsBetter,
-    |s| s.sla_violation_seconds as f64,
-);
-/// Requests above in-service capacity.
-pub const UNSERVED_REQUESTS: Metric = metric(
-    ("unserved_requests", "unserved req"),
-    Unit::Requests,
-    0,
-    LowerIsBetter,
-    |s| s.unserved_requests,
-);
-
-/// The summary metrics, in report order.
+/// The summary metrics, in report order: name (JSON, CSV, baselines), text heading, unit,
+/// decimals, which way is better, and where the value comes from.
+#[rustfmt::skip]
 pub const SUMMARY: [Metric; 7] = [
-    COST,
-    INSTANCE_HOURS,
-    PEAK_IN_SERVICE,
-    MEAN_IN_SERVICE,
-    ACTIVITIES,
-    SLA_VIOLATION_SECONDS,
-    UNSERVED_REQUESTS,
+    metric(("cost", "cost"), Money, 2, Lower, |s| s.cost),
+    metric(("instance_hours", "inst-hours"), InstanceHours, 2, Lower, |s| s.instance_hours),
+    metric(("peak_in_service", "peak"), Instances, 0, Neutral, |s| s.peak_in_service as f64),
+    metric(("mean_in_service", "mean"), Instances, 2, Neutral, |s| s.mean_in_service),
+    metric(("activities", "activities"), Activities, 0, Neutral, |s| s.activities as f64),
+    metric(("sla_violation_seconds", "SLA violation"), Seconds, 0, Lower, |s| s.sla_violation_seconds as f64),
+    metric(("unserved_requests", "unserved req"), Requests, 0, Lower, |s| s.unserved_requests),
 ];
+
+/// Money billed.
+pub const COST: Metric = SUMMARY[0];
+/// Billed instance-hours.
+pub const INSTANCE_HOURS: Metric = SUMMARY[1];
+/// Most capacity in service at once.
+pub const PEAK_IN_SERVICE: Metric = SUMMARY[2];
+/// Time-weighted mean capacity in service.
+pub const MEAN_IN_SERVICE: Metric = SUMMARY[3];
+/// Scaling activities that changed capacity.
+pub const ACTIVITIES: Metric = SUMMARY[4];
+/// Seconds in SLA violation.
+pub const SLA_VIOLATION_SECONDS: Metric = SUMMARY[5];
+/// Requests above in-service capacity.
+pub const UNSERVED_REQUESTS: Metric = SUMMARY[6];
 
 /// The metrics `check` gates: every one where lower is better.
 pub fn gated() -> impl Iterator<Item = Metric> {
