@@ -40,6 +40,11 @@ pub const MAX_POINTS: u64 = 1_000_000_000;
 /// Most values one sweep parameter may list or generate (they are stored).
 pub const MAX_PARAMETER_VALUES: u64 = 1_000_000;
 
+/// Most instances a run may be expected to replace (failures from `health.mtbf` and
+/// reclamations from `reclaim_rate`, at the group's max over the whole run): each launch is
+/// an instance record, so this bounds the run's memory (about 100 bytes each).
+pub const MAX_EXPECTED_REPLACEMENTS: f64 = 5_000_000.0;
+
 /// Deepest nesting of keys, arrays and inline tables in a scenario file (the TOML parser
 /// recurses on it).
 pub const MAX_NESTING: usize = 32;

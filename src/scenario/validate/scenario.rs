@@ -113,6 +113,31 @@ pub fn validate(
         })
         .collect();
 
+    for (group, wire_group) in groups.iter().zip(file.group.get_ref()) {
+        // Failures and reclamations launch replacements all run long: bound the records.
+        let per_second = group
+            .health
+            .map_or(0.0, |health| 1.0 / health.mtbf.max(1) as f64)
+            + (instance_types.iter())
+                .filter_map(|instance_type: &InstanceType| instance_type.preemptible.as_ref())
+                .map(|offer| match offer.reclamation {
+                    Reclamation::Rate(per_hour) => per_hour / 3600.0,
+                    Reclamation::PriceTrace { .. } => 0.0,
+                })
+                .fold(0.0, f64::max);
+        let expected = group.max as f64 * duration as f64 * per_second;
+        if expected > MAX_EXPECTED_REPLACEMENTS {
+            checker.error(
+                wire_group.name.span(),
+                "group.health",
+                format!(
+                    "group `{}` would replace about {expected:.0} failed or reclaimed instances in the run, more than the limit of {MAX_EXPECTED_REPLACEMENTS}",
+                    group.name
+                ),
+                "a longer `health.mtbf`, a lower `reclaim_rate`, a smaller `max` or a shorter run",
+            );
+        }
+    }
     if !checker.problems.is_empty() {
         return None;
     }
