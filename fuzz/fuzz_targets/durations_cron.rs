@@ -13,7 +13,7 @@ fuzz_target!(|data: &[u8]| {
     let (cron, zone, duration) = (
         parts.next().unwrap_or(""),
         parts.next().unwrap_or("UTC"),
-        parts.next().unwrap_or("30d"),
+        parts.next().unwrap_or("2d"),
     );
     let quote = |value: &str| value.replace('\\', "\\\\").replace('"', "\\\"");
     let scenario = format!(
