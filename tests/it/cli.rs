@@ -384,3 +384,18 @@ fn replications_report_means_and_confidence_intervals() {
     let plain = single["total"]["cost"].as_f64().unwrap();
     assert!((plain - mean).abs() < 5.0 * (high - low) + 1.0);
 }
+
+// TOML's own unquoted date-time works for `start` (with an offset), the same as a string.
+#[test]
+fn an_unquoted_toml_date_time_is_a_start() {
+    let text = fs::read_to_string("scenarios/lunch-peak.toml").unwrap();
+    let unquoted = text.replacen(
+        "start = \"2026-03-02T00:00:00+08:00\"",
+        "start = 2026-03-02T00:00:00+08:00",
+        1,
+    );
+    assert_ne!(text, unquoted);
+    let quoted = crate::common::load(&text);
+    let bare = crate::common::load(&unquoted);
+    assert_eq!(quoted.scenario.clock.start, bare.scenario.clock.start);
+}
