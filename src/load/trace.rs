@@ -761,8 +761,17 @@ fn assemble(
                     GapPolicy::Zero => 0.0,
                     GapPolicy::Hold => *values.last().unwrap_or(&0.0),
                 };
-                if missing > 50_000_000 {
-                    return Err(at_line(file, row.line, 1, "the gap is too long to fill"));
+                // Filled buckets are stored: bound them all, not each gap.
+                if values.len() as u64 + missing >= MAX_TRACE_ROWS {
+                    return Err(at_line(
+                        file,
+                        row.line,
+                        1,
+                        format!(
+                            "the trace spans more than {MAX_TRACE_ROWS} buckets of {step} s from its first row to this one"
+                        ),
+                    )
+                    .with_hint("use larger buckets (`step`, `--bucket`) or cut the trace to the span you replay"));
                 }
                 values.extend(std::iter::repeat_n(fill, missing as usize));
                 if !samples.zero_gaps {

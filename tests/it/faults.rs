@@ -135,6 +135,19 @@ fn hostile_inputs_fail_with_exit_2_within_memory_and_time_limits() {
         "price_per_hour = 0.1",
         "price_per_hour = 1e308",
     );
+    // Thirty requests 1.2 years apart: each gap is short of any per-gap bound, together they
+    // are a billion one-second buckets.
+    let sparse_log = write(
+        "sparse.log",
+        &(0..30)
+            .map(|year| {
+                format!(
+                    "10.0.0.1 - - [02/Mar/{}:11:00:05 +0800] \"GET / HTTP/1.1\" 200 5\n",
+                    1990 + year
+                )
+            })
+            .collect::<String>(),
+    );
     let out = directory.path().join("out").display().to_string();
     let cases: Vec<(&str, Vec<String>)> = vec![
         (
@@ -182,6 +195,16 @@ fn hostile_inputs_fail_with_exit_2_within_memory_and_time_limits() {
                 "/dev/null".into(),
                 "--bucket".into(),
                 "0s".into(),
+            ],
+        ),
+        (
+            "a log spanning decades in 1 s buckets",
+            vec![
+                "trace".into(),
+                "from-log".into(),
+                sparse_log,
+                "--bucket".into(),
+                "1s".into(),
             ],
         ),
     ];
