@@ -46,6 +46,7 @@
 //!   and defaults; pure data.
 //! - [`load`]: load specs, synthetic shapes and traces (CSV, access logs, Prometheus,
 //!   CloudWatch), turned into a [`load::LoadSeries`].
+//! - [`input`]: bounded, decoded reading of input files (sizes, line lengths, BOM, UTF-16).
 //! - [`time`]: simulated seconds, the scenario calendar, duration syntax.
 //! - [`import`]: AWS Auto Scaling JSON to scenario text.
 //!
