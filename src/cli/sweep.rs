@@ -1,7 +1,7 @@
 //! `sweep`, `merge` and `plan`: the parameter grid at the command line.
 
-use super::temporaries::Temporary;
-use super::{Failure, add_files, print_stdout, write_atomic};
+use super::temporaries::{OutputSet, Temporary};
+use super::{Failure, print_stdout, write_atomic};
 use crate::error::Diagnostic;
 use crate::model::Scenario;
 use crate::model::Sweep;
@@ -132,13 +132,31 @@ pub fn sweep(args: &SweepArgs) -> Result<ExitCode, Failure> {
         }
         None => ("sweep.csv".to_string(), 0..points),
     };
-    std::fs::create_dir_all(&args.out)
-        .map_err(|error| Failure::Io(format!("cannot create `{}`: {error}", args.out.display())))?;
     let path = args.out.join(&name);
-    let temporary = Temporary::new(args.out.join(format!(".{name}.tmp-{}", std::process::id())));
+    // A whole sweep is one output set (the CSV and its charts, all or nothing); a shard is one
+    // file beside the other shards', written atomically on its own.
+    let mut set = match args.shard {
+        None => Some(OutputSet::begin(&args.out)?),
+        Some(_) => {
+            std::fs::create_dir_all(&args.out).map_err(|error| {
+                Failure::Io(format!("cannot create `{}`: {error}", args.out.display()))
+            })?;
+            None
+        }
+    };
+    let temporary = match &mut set {
+        Some(set) => Err(set.path(Path::new(&name))?),
+        None => Ok(Temporary::new(
+            args.out.join(format!(".{name}.tmp-{}", std::process::id())),
+        )),
+    };
+    let written_path = match &temporary {
+        Ok(temporary) => temporary.path().to_path_buf(),
+        Err(staged) => staged.clone(),
+    };
     let bar = progress_bar(range.end - range.start, args.quiet);
     let written = (|| -> Result<u64, String> {
-        let file = std::fs::File::create(temporary.path()).map_err(|error| error.to_string())?;
+        let file = std::fs::File::create(&written_path).map_err(|error| error.to_string())?;
         let mut writer = csv::Writer::from_writer(std::io::BufWriter::new(file));
         writer
             .write_record(sweep::csv_header(spec))
@@ -168,9 +186,11 @@ pub fn sweep(args: &SweepArgs) -> Result<ExitCode, Failure> {
         Ok(rows)
     })()
     .and_then(|rows| {
-        temporary
-            .keep(|temporary| std::fs::rename(temporary, &path))
-            .map_err(|error| error.to_string())?;
+        if let Ok(temporary) = temporary {
+            temporary
+                .keep(|temporary| std::fs::rename(temporary, &path))
+                .map_err(|error| error.to_string())?;
+        }
         Ok(rows)
     })
     .map_err(|error| Failure::Io(format!("cannot write `{}`: {error}", path.display())))?;
@@ -183,8 +203,8 @@ pub fn sweep(args: &SweepArgs) -> Result<ExitCode, Failure> {
         written,
         path.display()
     );
-    if args.shard.is_none() {
-        let charts = sweep_charts(spec, &path, x, y)?;
+    if let Some(mut set) = set {
+        let charts = sweep_charts(spec, &written_path, x, y)?;
         report.push_str(&format!(
             "charts: {}\n",
             charts
@@ -193,7 +213,10 @@ pub fn sweep(args: &SweepArgs) -> Result<ExitCode, Failure> {
                 .collect::<Vec<_>>()
                 .join(", ")
         ));
-        add_files(&args.out, charts)?;
+        for (relative, bytes) in &charts {
+            set.write(relative, bytes)?;
+        }
+        set.commit()?;
     }
     print_stdout(&report);
     Ok(ExitCode::SUCCESS)

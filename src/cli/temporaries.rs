@@ -85,68 +85,112 @@ fn lock() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
 /// what this one wrote and it does not, and nothing else.
 const MANIFEST: &str = ".scaleplan-outputs";
 
-/// Writes `files` (paths relative to `directory`) as one set: all are written into a
-/// temporary sibling directory first, so a failure (a full disk) or an interrupt leaves the
-/// previous set untouched; then they are renamed into place together, and files of the
-/// previous set that this one does not have are removed. Other files in `directory` are left
-/// alone.
-pub fn write_set(directory: &Path, files: Vec<(PathBuf, Vec<u8>)>) -> Result<(), Failure> {
-    std::fs::create_dir_all(directory).map_err(|error| {
-        Failure::Io(format!("cannot create `{}`: {error}", directory.display()))
-    })?;
-    let name = directory
-        .file_name()
-        .map_or("out".into(), |name| name.to_string_lossy().into_owned());
-    let staging =
-        Temporary::new(directory.with_file_name(format!(".{name}.tmp-{}", std::process::id())));
-    let staged = |relative: &Path, bytes: &[u8]| -> std::io::Result<()> {
-        let path = staging.path().join(relative);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        std::fs::write(&path, bytes)
-    };
-    let mut names: Vec<String> = Vec::with_capacity(files.len());
-    for (relative, bytes) in &files {
-        staged(relative, bytes).map_err(|error| {
-            Failure::Io(format!(
-                "cannot write `{}`: {error}",
-                directory.join(relative).display()
-            ))
+/// An output set being written: every file goes into a temporary sibling directory first,
+/// so a failure (a full disk) or an interrupt leaves the previous set untouched; `commit`
+/// moves them into place together (signals held off), writes the manifest, and removes the
+/// files of the previous set that this one does not have. Other files in the directory are
+/// left alone.
+pub struct OutputSet {
+    directory: PathBuf,
+    staging: Temporary,
+    names: Vec<String>,
+}
+
+impl OutputSet {
+    /// Starts a set for `directory`.
+    pub fn begin(directory: &Path) -> Result<Self, Failure> {
+        std::fs::create_dir_all(directory).map_err(|error| {
+            Failure::Io(format!("cannot create `{}`: {error}", directory.display()))
         })?;
-        names.push(relative.to_string_lossy().replace('\\', "/"));
+        let name = directory
+            .file_name()
+            .map_or("out".into(), |name| name.to_string_lossy().into_owned());
+        let staging =
+            Temporary::new(directory.with_file_name(format!(".{name}.tmp-{}", std::process::id())));
+        std::fs::create_dir_all(staging.path()).map_err(|error| {
+            Failure::Io(format!("cannot create a temporary directory: {error}"))
+        })?;
+        Ok(OutputSet {
+            directory: directory.to_path_buf(),
+            staging,
+            names: Vec::new(),
+        })
     }
-    let manifest = names.join("\n") + "\n";
-    staged(Path::new(MANIFEST), manifest.as_bytes())
-        .map_err(|error| Failure::Io(format!("cannot write the output list: {error}")))?;
-    let previous: Vec<String> = std::fs::read_to_string(directory.join(MANIFEST))
-        .map(|text| text.lines().map(String::from).collect())
-        .unwrap_or_default();
-    staging.keep(|staging| {
-        let moved = |relative: &str| -> std::io::Result<()> {
-            let target = directory.join(relative);
-            if let Some(parent) = target.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            std::fs::rename(staging.join(relative), target)
-        };
-        let result = names
-            .iter()
-            .map(String::as_str)
-            .chain([MANIFEST])
-            .try_for_each(moved)
-            .map_err(|error| {
-                Failure::Io(format!(
-                    "cannot move outputs into `{}`: {error}",
-                    directory.display()
-                ))
-            });
-        for stale in previous.iter().filter(|name| !names.contains(name)) {
-            if !stale.contains("..") && !stale.starts_with('/') {
-                let _ = std::fs::remove_file(directory.join(stale));
-            }
+
+    /// The staging path of `relative` (its parent created), for a writer that streams; the
+    /// file is part of the set.
+    pub fn path(&mut self, relative: &Path) -> Result<PathBuf, Failure> {
+        let path = self.staging.path().join(relative);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|error| self.failed(relative, &error))?;
         }
-        let _ = std::fs::remove_dir_all(staging);
-        result
-    })
+        let name = relative.to_string_lossy().replace('\\', "/");
+        if !self.names.contains(&name) {
+            self.names.push(name);
+        }
+        Ok(path)
+    }
+
+    /// Adds `relative` with `bytes`.
+    pub fn write(&mut self, relative: &Path, bytes: &[u8]) -> Result<(), Failure> {
+        let path = self.path(relative)?;
+        std::fs::write(path, bytes).map_err(|error| self.failed(relative, &error))
+    }
+
+    /// The error for a file of the set that could not be written.
+    pub fn failed(&self, relative: &Path, error: &dyn std::fmt::Display) -> Failure {
+        Failure::Io(format!(
+            "cannot write `{}`: {error}",
+            self.directory.join(relative).display()
+        ))
+    }
+
+    /// Moves the set into place.
+    pub fn commit(mut self) -> Result<(), Failure> {
+        let manifest = self.names.join("\n") + "\n";
+        self.write(Path::new(MANIFEST), manifest.as_bytes())?;
+        let previous: Vec<String> = std::fs::read_to_string(self.directory.join(MANIFEST))
+            .map(|text| text.lines().map(String::from).collect())
+            .unwrap_or_default();
+        let OutputSet {
+            directory,
+            staging,
+            names,
+        } = self;
+        staging.keep(|staging| {
+            let moved = |relative: &str| -> std::io::Result<()> {
+                let target = directory.join(relative);
+                if let Some(parent) = target.parent() {
+                    std::fs::create_dir_all(parent)?;
+                }
+                std::fs::rename(staging.join(relative), target)
+            };
+            let result = names
+                .iter()
+                .map(String::as_str)
+                .try_for_each(moved)
+                .map_err(|error| {
+                    Failure::Io(format!(
+                        "cannot move outputs into `{}`: {error}",
+                        directory.display()
+                    ))
+                });
+            for stale in previous.iter().filter(|name| !names.contains(name)) {
+                if !stale.contains("..") && !stale.starts_with('/') {
+                    let _ = std::fs::remove_file(directory.join(stale));
+                }
+            }
+            let _ = std::fs::remove_dir_all(staging);
+            result
+        })
+    }
+}
+
+/// Writes `files` (paths relative to `directory`) as one [`OutputSet`].
+pub fn write_set(directory: &Path, files: Vec<(PathBuf, Vec<u8>)>) -> Result<(), Failure> {
+    let mut set = OutputSet::begin(directory)?;
+    for (relative, bytes) in &files {
+        set.write(relative, bytes)?;
+    }
+    set.commit()
 }
