@@ -262,7 +262,7 @@ fn toml_diagnostic(file: &str, text: &str, error: &toml::de::Error) -> Diagnosti
     let headline = first_line(&message);
     let headline = match headline.split_once(", expected") {
         Some((head, _)) if headline.starts_with("unknown") => head.to_string(),
-        _ => headline,
+        _ => plain_types(&headline),
     };
     // A key missing from the top level has no place in the file to point at.
     if message.starts_with("missing field") && span.end <= 1 {
@@ -279,8 +279,43 @@ fn toml_diagnostic(file: &str, text: &str, error: &toml::de::Error) -> Diagnosti
     }
     if let Some(hint) = hint_for(&message) {
         diagnostic = diagnostic.with_hint(hint);
+    } else if message.contains("expected struct") {
+        let key = diagnostic
+            .field
+            .as_deref()
+            .and_then(|field| field.rsplit('.').next())
+            .unwrap_or("key")
+            .to_string();
+        diagnostic = diagnostic.with_hint(match key.as_str() {
+            "sla" => "write the table form, e.g. sla = { max_utilization = 0.8 }".to_string(),
+            _ => format!("write a table, e.g. {key} = {{ ... }} (see docs/scenario-format.md)"),
+        });
     }
     diagnostic
+}
+
+/// serde's names for what it expected, as a scenario's author calls them: no internal type
+/// names (`struct SlaWire`, `u64`) in a message.
+fn plain_types(message: &str) -> String {
+    let Some((head, expected)) = message.split_once(", expected ") else {
+        return message.to_string();
+    };
+    let plain = if expected.starts_with("struct ") || expected == "a map" {
+        "a table"
+    } else if ["u8", "u16", "u32", "u64", "usize"].contains(&expected) {
+        "a whole number, 0 or more"
+    } else if ["i32", "i64"].contains(&expected) {
+        "a whole number"
+    } else if expected == "f64" || expected == "f32" {
+        "a number"
+    } else if expected == "a sequence" {
+        "a list [...]"
+    } else if expected == "a boolean" {
+        "true or false"
+    } else {
+        expected
+    };
+    format!("{head}, expected {plain}")
 }
 
 fn first_line(message: &str) -> String {
