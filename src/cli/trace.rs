@@ -68,14 +68,17 @@ pub struct TraceInput {
     /// Its format.
     #[arg(long, value_enum, default_value = "csv")]
     format: FormatArg,
-    /// CSV: the time column (offsets, epoch seconds or RFC 3339); omit for consecutive rows.
+    /// CSV: the time column (offsets, epoch seconds or RFC 3339); by default the first column
+    /// named time, timestamp, timestamp_utc, timestamp_local, ts, datetime, date,
+    /// offset_seconds or offset, and consecutive rows when there is none.
     #[arg(long)]
     time_column: Option<String>,
-    /// CSV: the value column.
-    #[arg(long, default_value = "requests")]
-    value_column: String,
-    /// Whether values are counts per bucket or rates (default: count for CSV and logs, rate
-    /// for Prometheus and CloudWatch).
+    /// CSV: the value column; by default the first named requests, count, value, rps or rate.
+    #[arg(long)]
+    value_column: Option<String>,
+    /// Whether values are counts per bucket or rates (default: CSV as its value column's name
+    /// says, `requests`/`count` or `rps`/`rate`; count for logs; rate for Prometheus and
+    /// CloudWatch).
     #[arg(long, value_enum)]
     kind: Option<KindArg>,
     /// Bucket length (CSV without a time column; access logs).
@@ -100,7 +103,7 @@ impl TraceInput {
         let source = match self.format {
             FormatArg::Csv => Source::Csv {
                 time_column: self.time_column.clone(),
-                value_column: self.value_column.clone(),
+                value_column: self.value_column.clone().unwrap_or_default(),
             },
             FormatArg::AccessLog => Source::AccessLog {
                 bucket: step.unwrap_or(60),
@@ -109,9 +112,8 @@ impl TraceInput {
             FormatArg::Cloudwatch => Source::CloudWatch { id: None },
         };
         let kind = match (self.kind, self.format) {
-            (Some(KindArg::Count), _) | (None, FormatArg::Csv | FormatArg::AccessLog) => {
-                ValueKind::Count
-            }
+            (Some(KindArg::Count), _) | (None, FormatArg::AccessLog) => ValueKind::Count,
+            (None, FormatArg::Csv) => ValueKind::FromColumnName,
             _ => ValueKind::Rate,
         };
         Ok(TraceFormat {
@@ -154,7 +156,7 @@ pub fn run(command: &TraceCommand) -> Result<ExitCode, Failure> {
         TraceCommand::Stats { input, json } => {
             let (parsed, _) = input.read()?;
             let summary = stats(&parsed, 0);
-            let mut text = if *json {
+            let text = if *json {
                 let mut text = serde_json::to_string_pretty(&summary).expect("stats serialize");
                 text.push('\n');
                 text
@@ -183,8 +185,9 @@ pub fn run(command: &TraceCommand) -> Result<ExitCode, Failure> {
                     profile.join(", ")
                 )
             };
+            // Notes go to stderr, as `run` prints them: stdout stays valid JSON with --json.
             for note in &parsed.notes {
-                text.push_str(&format!("note: {note}\n"));
+                eprintln!("note: {note}");
             }
             print_stdout(&text);
             Ok(ExitCode::SUCCESS)

@@ -21,6 +21,9 @@ pub enum ValueKind {
     Count,
     /// Requests per second.
     Rate,
+    /// As the CSV value column's name says: `requests` and `count` are counts, `rps` and
+    /// `rate` are rates; any other name is refused (which it is cannot be guessed).
+    FromColumnName,
 }
 
 /// Where the samples come from.
@@ -186,6 +189,10 @@ struct Sample {
 /// Samples of one source; absolute times are epoch seconds.
 struct Samples {
     rows: Vec<Sample>,
+    /// What the reader worked out by itself (columns), for the notes.
+    detected: Vec<String>,
+    /// The kind of the values, when the reader decided it ([`ValueKind::FromColumnName`]).
+    kind: Option<ValueKind>,
     absolute: bool,
     /// Access logs are already bucketed counts with implicit zeros.
     zero_gaps: bool,
@@ -283,8 +290,65 @@ fn read_csv(
                     .with_hint(hint)
             })
     };
-    let value_index = find(value_column)?;
-    let time_index = time_column.map(find).transpose()?;
+    let mut detected = Vec::new();
+    let value_index = if value_column.is_empty() {
+        let index = detect_column(&headers, VALUE_COLUMNS).ok_or_else(|| {
+            let columns: Vec<&str> = headers.iter().collect();
+            at_line(file, 1, 1, "no value column found")
+                .with_field("value_column")
+                .with_hint(format!(
+                    "name it (`value_column` in a scenario, `--value-column` for `trace`); columns are: {}; recognised names: {}",
+                    columns.join(", "),
+                    VALUE_COLUMNS.join(", ")
+                ))
+        })?;
+        detected.push(format!("values from column `{}`", &headers[index]));
+        index
+    } else {
+        find(value_column)?
+    };
+    let kind = match format.kind {
+        ValueKind::FromColumnName => {
+            let name = headers[value_index].to_ascii_lowercase();
+            let kind = match name.as_str() {
+                "requests" | "count" => ValueKind::Count,
+                "rps" | "rate" => ValueKind::Rate,
+                _ => {
+                    return Err(at_line(
+                        file,
+                        1,
+                        1,
+                        format!(
+                            "cannot tell whether column `{}` holds counts or rates",
+                            &headers[value_index]
+                        ),
+                    )
+                    .with_field("kind")
+                    .with_hint(
+                        "say which: kind = \"count\" or \"rate\" in a scenario, --kind count or --kind rate for `trace`",
+                    ));
+                }
+            };
+            detected.push(format!(
+                "`{}` read as {}",
+                &headers[value_index],
+                if kind == ValueKind::Count {
+                    "counts per bucket"
+                } else {
+                    "requests per second"
+                }
+            ));
+            Some(kind)
+        }
+        _ => None,
+    };
+    let time_index = match time_column {
+        Some(name) => Some(find(name)?),
+        // A time-like column is used whenever there is one: never a silent 1 s step.
+        None => detect_column(&headers, TIME_COLUMNS).inspect(|index| {
+            detected.push(format!("times from column `{}`", &headers[*index]));
+        }),
+    };
     let mut rows = Vec::new();
     let mut absolute = None;
     let mut record = csv::ByteRecord::new();
@@ -370,6 +434,8 @@ fn read_csv(
     }
     Ok(Samples {
         rows,
+        detected,
+        kind,
         absolute: absolute.unwrap_or(false),
         zero_gaps: false,
     })
@@ -445,6 +511,8 @@ fn read_access_log(file: &str, input: impl Read, bucket: Seconds) -> Result<Samp
         .collect();
     Ok(Samples {
         rows,
+        detected: Vec::new(),
+        kind: None,
         absolute: true,
         zero_gaps: true,
     })
@@ -542,6 +610,8 @@ fn read_prometheus(file: &str, input: impl Read) -> Result<Samples, Diagnostic> 
         .collect();
     Ok(Samples {
         rows,
+        detected: Vec::new(),
+        kind: None,
         absolute: true,
         zero_gaps: false,
     })
@@ -620,8 +690,36 @@ fn read_cloudwatch(file: &str, input: impl Read, id: Option<&str>) -> Result<Sam
     rows.sort_by_key(|sample| sample.time);
     Ok(Samples {
         rows,
+        detected: Vec::new(),
+        kind: None,
         absolute: true,
         zero_gaps: false,
+    })
+}
+
+/// Column names read as times when a CSV trace does not name its time column, in order of
+/// preference (absolute timestamps before offsets); `trace from-log` writes `timestamp_utc`.
+pub const TIME_COLUMNS: &[&str] = &[
+    "time",
+    "timestamp",
+    "timestamp_utc",
+    "timestamp_local",
+    "ts",
+    "datetime",
+    "date",
+    "offset_seconds",
+    "offset",
+];
+
+/// Column names read as values when a CSV trace does not name its value column.
+pub const VALUE_COLUMNS: &[&str] = &["requests", "count", "value", "rps", "rate"];
+
+/// The first of `names` (case-insensitive) among `headers`.
+fn detect_column(headers: &csv::StringRecord, names: &[&str]) -> Option<usize> {
+    names.iter().find_map(|name| {
+        headers
+            .iter()
+            .position(|header| header.eq_ignore_ascii_case(name))
     })
 }
 
@@ -633,7 +731,8 @@ fn assemble(
     format: &TraceFormat,
     clock: &Clock,
 ) -> Result<Trace, Diagnostic> {
-    let mut notes = Vec::new();
+    let mut notes = std::mem::take(&mut samples.detected);
+    let kind = samples.kind.unwrap_or(format.kind);
     let rows = &mut samples.rows;
     // Times beyond ±31,000 years are typos; refusing them keeps every difference in range.
     if let Some(row) = rows
@@ -792,14 +891,14 @@ fn assemble(
         0
     };
     let start = (first as i128 + skip as i128 * step as i128).max(0) as u64;
-    let divisor = match format.kind {
-        ValueKind::Count => step as f64,
+    let divisor = match kind {
+        ValueKind::Count | ValueKind::FromColumnName => step as f64,
         ValueKind::Rate => 1.0,
     };
     let skip = usize::try_from(skip).unwrap_or(usize::MAX);
     let kept = values.get(skip.min(values.len())..).unwrap_or(&[]);
-    let total = match format.kind {
-        ValueKind::Count => kept.iter().sum(),
+    let total = match kind {
+        ValueKind::Count | ValueKind::FromColumnName => kept.iter().sum(),
         ValueKind::Rate => kept.iter().sum::<f64>() * step as f64,
     };
     let rates = kept.iter().map(|value| value / divisor).collect();

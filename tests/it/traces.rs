@@ -223,3 +223,80 @@ fn trace_repairs_are_reported() {
             "note: trace: 1 missing bucket(s) filled (zero)",
         ));
 }
+
+// The hand-off without traps: what `trace from-log` writes is read with no flag or key beyond
+// the path. Its time column is found by name (no silent 1 s step: rates were 60x too high),
+// its `requests` column is read as counts, and a scenario replays the same requests.
+#[test]
+fn from_log_output_is_read_as_meant_with_no_flags() {
+    let directory = tempfile::tempdir().unwrap();
+    let mut log = String::new();
+    for minute in 0..120 {
+        // 30 requests a minute, 120 in the second hour.
+        let count = if minute < 60 { 30 } else { 120 };
+        for second in 0..count {
+            log.push_str(&format!(
+                "10.0.0.1 - - [02/Mar/2026:{:02}:{:02}:{:02} +0800] \"GET / HTTP/1.1\" 200 5\n",
+                11 + minute / 60,
+                minute % 60,
+                second % 60
+            ));
+        }
+    }
+    let log_path = directory.path().join("access.log");
+    fs::write(&log_path, log).unwrap();
+    let trace = directory.path().join("t.csv");
+    cargo_bin_cmd!("scaleplan")
+        .args(["trace", "from-log"])
+        .arg(&log_path)
+        .args(["--bucket", "60s", "--out"])
+        .arg(&trace)
+        .assert()
+        .success();
+    let output = cargo_bin_cmd!("scaleplan")
+        .args(["trace", "stats"])
+        .arg(&trace)
+        .arg("--json")
+        .output()
+        .unwrap();
+    let stats = common::json_stdout(&output);
+    assert_eq!(stats["step_seconds"], 60);
+    assert_eq!(stats["buckets"], 120);
+    assert_eq!(stats["total_requests"], 9_000.0);
+    assert_eq!(stats["peak_rps"], 2.0);
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(
+        stderr,
+        "note: values from column `requests`\nnote: `requests` read as counts per bucket\nnote: times from column `timestamp_utc`\n"
+    );
+    let text = scenario_text("2026-03-02T11:00:00+08:00", "2h", "path = \"t.csv\"");
+    let loaded = scenario::load_str("t.toml", &text, directory.path()).unwrap();
+    let offered: f64 = loaded.load.values.iter().map(|rate| rate * 60.0).sum();
+    assert!((offered - 9_000.0).abs() < 1e-9, "{offered}");
+}
+
+// A value column whose name says neither counts nor rates is refused, not guessed.
+#[test]
+fn an_unnamed_kind_is_refused_not_guessed() {
+    let text = scenario_text("2026-03-02T00:00:00Z", "2m", "path = \"v.csv\"");
+    let error = load(
+        &text,
+        &[(
+            "v.csv",
+            "time,value\n2026-03-02T00:00:00Z,5\n2026-03-02T00:01:00Z,6\n",
+        )],
+    )
+    .unwrap_err();
+    assert!(
+        error.contains(
+            "error: cannot tell whether column `value` holds counts or rates (field `kind`)"
+        ),
+        "{error}"
+    );
+    assert!(
+        error.contains(
+            "kind = \"count\" or \"rate\" in a scenario, --kind count or --kind rate for `trace`"
+        ),
+        "{error}"
+    );
+}

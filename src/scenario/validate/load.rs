@@ -7,20 +7,12 @@ fn trace_format(checker: &mut Checker, trace: &wire::TraceWire) -> TraceFormat {
     use wire::TraceSourceWire as Format;
     let span = trace.path.span();
     let source = match trace.format {
-        Format::Csv => {
-            if trace.value_column.is_none() {
-                checker.error(
-                    span.clone(),
-                    "load.trace.value_column",
-                    "a CSV trace needs `value_column`",
-                    "e.g. value_column = \"requests\"",
-                );
-            }
-            Source::Csv {
-                time_column: trace.time_column.clone(),
-                value_column: trace.value_column.clone().unwrap_or_default(),
-            }
-        }
+        // Unnamed columns are found by name in the file (load::trace::TIME_COLUMNS and
+        // VALUE_COLUMNS), and the run's notes say which were used.
+        Format::Csv => Source::Csv {
+            time_column: trace.time_column.clone(),
+            value_column: trace.value_column.clone().unwrap_or_default(),
+        },
         Format::AccessLog => Source::AccessLog {
             bucket: trace.bucket.map_or(60, |value| value.0).max(1),
         },
@@ -67,15 +59,7 @@ fn trace_format(checker: &mut Checker, trace: &wire::TraceWire) -> TraceFormat {
         (Format::AccessLog, _) => ValueKind::Count,
         (_, Some(wire::TraceKindWire::Count)) => ValueKind::Count,
         (_, Some(wire::TraceKindWire::Rate)) => ValueKind::Rate,
-        (Format::Csv, None) => {
-            checker.error(
-                span.clone(),
-                "load.trace.kind",
-                "say whether the values are counts or rates",
-                "kind = \"count\" (requests per bucket) or \"rate\" (requests per second)",
-            );
-            ValueKind::Count
-        }
+        (Format::Csv, None) => ValueKind::FromColumnName,
         (_, None) => ValueKind::Rate,
     };
     TraceFormat {
