@@ -204,7 +204,7 @@ pub fn run(command: &TraceCommand) -> Result<ExitCode, Failure> {
                     .map(|index| {
                         epoch
                             + chrono::TimeDelta::seconds(
-                                (parsed.start + index as u64 * parsed.step) as i64,
+                                parsed.start + (index as u64 * parsed.step) as i64,
                             )
                     })
                     .collect(),
@@ -266,7 +266,7 @@ fn from_log(log: &Path, bucket: &str, out: Option<&Path>) -> Result<ExitCode, Fa
     let mut csv = String::from("timestamp_utc,offset_seconds,requests\n");
     for (index, rate) in parsed.rates.iter().enumerate() {
         let offset = index as u64 * parsed.step;
-        let at = epoch + chrono::TimeDelta::seconds((parsed.start + offset) as i64);
+        let at = epoch + chrono::TimeDelta::seconds(parsed.start + offset as i64);
         csv.push_str(&format!(
             "{},{offset},{}\n",
             at.to_rfc3339_opts(SecondsFormat::Secs, true),

@@ -43,7 +43,7 @@ pub fn stats(trace: &Trace, hour_offset_seconds: i64) -> TraceStats {
     };
     let mut hours = [(0.0f64, 0u64); 24];
     for (index, rate) in trace.rates.iter().enumerate() {
-        let at = trace.start as i64 + index as i64 * trace.step as i64 + hour_offset_seconds;
+        let at = trace.start + index as i64 * trace.step as i64 + hour_offset_seconds;
         let hour = at.rem_euclid(86_400) / 3600;
         hours[hour as usize].0 += rate;
         hours[hour as usize].1 += 1;
@@ -84,6 +84,7 @@ mod tests {
             rates,
             notes: vec![],
             total,
+            span: (0, 48 * 3600),
         };
         let summary = stats(&trace, 0);
         assert_eq!(summary.total_requests, (46.0 + 20.0) * 3600.0);

@@ -10,7 +10,7 @@
 use crate::error::{Diagnostic, did_you_mean};
 use crate::input::{Bounded, MAX_JSON_BYTES, MAX_TRACE_ROWS, read_text_from};
 use crate::model::limits::MAX_MAGNITUDE;
-use crate::time::{Clock, Seconds, SimTime};
+use crate::time::{Clock, Seconds};
 use chrono::DateTime;
 use std::io::{BufRead, BufReader, Read};
 
@@ -126,8 +126,9 @@ impl TraceFormat {
 /// A parsed trace: evenly spaced buckets of a mean rate, aligned to the scenario start.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Trace {
-    /// Simulated time of the first kept bucket's start.
-    pub start: SimTime,
+    /// Seconds from the run start to the first kept bucket's start: negative when the run
+    /// starts inside that bucket (by less than one bucket; earlier buckets are dropped).
+    pub start: i64,
     /// Bucket length in seconds (> 0).
     pub step: Seconds,
     /// Mean rate of each bucket, requests per second.
@@ -136,12 +137,15 @@ pub struct Trace {
     pub notes: Vec<String>,
     /// Requests in the kept buckets, summed from the file's own values (exact for counts).
     pub total: f64,
+    /// Seconds from the run start to the start of the file's first bucket and to the end of
+    /// its last, dropped buckets included: what the file covers, for messages.
+    pub span: (i64, i64),
 }
 
 impl Trace {
     /// Simulated time at which the last bucket ends.
-    pub fn end(&self) -> SimTime {
-        self.start + self.step * self.rates.len() as u64
+    pub fn end(&self) -> i64 {
+        self.start + (self.step * self.rates.len() as u64) as i64
     }
 
     /// Total requests in the trace.
@@ -155,16 +159,19 @@ impl Trace {
     pub fn resample(&self, period: Seconds, ticks: usize) -> Vec<f64> {
         let mut out = Vec::with_capacity(ticks);
         for tick in 0..ticks as u64 {
-            let (from, to) = (tick * period, (tick + 1) * period);
-            let first = from.saturating_sub(self.start) / self.step;
+            // Each period takes the overlapping share of every bucket it meets: exact whether
+            // or not periods and buckets line up.
+            let (from, to) = ((tick * period) as i64, ((tick + 1) * period) as i64);
+            let step = self.step as i64;
+            let first = (from - self.start).max(0) / step;
             let mut requests = 0.0;
             let mut bucket = first;
             while (bucket as usize) < self.rates.len() {
-                let bucket_start = self.start + bucket * self.step;
+                let bucket_start = self.start + bucket * step;
                 if bucket_start >= to {
                     break;
                 }
-                let overlap = (bucket_start + self.step).min(to) - bucket_start.max(from);
+                let overlap = (bucket_start + step).min(to) - bucket_start.max(from);
                 requests += self.rates[bucket as usize] * overlap as f64;
                 bucket += 1;
             }
@@ -884,13 +891,13 @@ fn assemble(
     if filled > 0 {
         notes.push(format!("{filled} missing bucket(s) filled ({:?})", format.gaps).to_lowercase());
     }
-    // Buckets before the scenario start are dropped.
+    // Buckets wholly before the scenario start are dropped; one the start falls inside is kept.
     let skip = if first < 0 {
-        first.unsigned_abs().div_ceil(step)
+        first.unsigned_abs() / step
     } else {
         0
     };
-    let start = (first as i128 + skip as i128 * step as i128).max(0) as u64;
+    let start = (first as i128 + skip as i128 * step as i128) as i64;
     let divisor = match kind {
         ValueKind::Count | ValueKind::FromColumnName => step as f64,
         ValueKind::Rate => 1.0,
@@ -908,6 +915,7 @@ fn assemble(
         rates,
         notes,
         total,
+        span: (first, first + (values.len() as u64 * step) as i64),
     })
 }
 

@@ -300,3 +300,61 @@ fn an_unnamed_kind_is_refused_not_guessed() {
         "{error}"
     );
 }
+
+/// A per-minute count trace of `counts`, from 2026-03-02T00:00:00Z.
+fn minute_counts(counts: &[u32]) -> String {
+    let mut csv = String::from("time,requests\n");
+    for (minute, count) in counts.iter().enumerate() {
+        csv.push_str(&format!("2026-03-02T00:{minute:02}:00Z,{count}\n"));
+    }
+    csv
+}
+
+// A run that starts inside a bucket, or samples finer or coarser than the trace, replays each
+// period's overlapping share of every bucket: the run's requests equal the trace's over the
+// same span, and a note says so.
+#[test]
+fn runs_not_aligned_with_the_buckets_are_resampled_exactly() {
+    let trace = minute_counts(&[60, 120, 180, 240, 300]);
+    let files = [("m.csv", trace.as_str())];
+    let requests = |loaded: &scenario::Loaded| -> f64 {
+        let period = loaded.scenario.metric_period as f64;
+        loaded.load.values.iter().map(|rate| rate * period).sum()
+    };
+    // Start 30 s into the first bucket, 3 minutes: half of 60, 120, 180, half of 240.
+    let text = scenario_text("2026-03-02T00:00:30Z", "3m", "path = \"m.csv\"");
+    let loaded = load(&text, &files).unwrap();
+    assert_eq!(loaded.load.values, vec![1.5, 2.5, 3.5]);
+    assert!((requests(&loaded) - (30.0 + 120.0 + 180.0 + 120.0)).abs() < 1e-9);
+    assert!(loaded.trace_notes().contains(&"the run starts 30s into a trace bucket of 1m: each metric period takes its overlapping share of every bucket, so the requests replayed equal the trace's over the same span".to_string()), "{:?}", loaded.trace_notes());
+    // Periods of 30 s (finer) and of 2 m (coarser), from the trace's start.
+    for (period, values) in [
+        ("30s", vec![1.0, 1.0, 2.0, 2.0, 3.0, 3.0, 4.0, 4.0]),
+        ("2m", vec![1.5, 3.5]),
+    ] {
+        let text = scenario_text("2026-03-02T00:00:00Z", "4m", "path = \"m.csv\"").replacen(
+            "duration = \"4m\"",
+            &format!("duration = \"4m\"\nmetric_period = \"{period}\""),
+            1,
+        );
+        let loaded = load(&text, &files).unwrap();
+        assert_eq!(loaded.load.values, values, "period {period}");
+        assert!((requests(&loaded) - 600.0).abs() < 1e-9);
+    }
+}
+
+// A trace that does not cover the run says so in absolute times, with signed offsets.
+#[test]
+fn a_trace_that_does_not_cover_the_run_names_both_spans() {
+    let trace = minute_counts(&[60, 120, 180]);
+    let files = [("m.csv", trace.as_str())];
+    let early = scenario_text("2026-03-01T23:59:00Z", "2m", "path = \"m.csv\"");
+    let error = load(&early, &files).unwrap_err();
+    assert!(error.contains("error: the trace covers 2026-03-02T00:00:00Z to 2026-03-02T00:03:00Z (+1m to +4m from the run's start), but the run needs 2026-03-01T23:59:00Z to 2026-03-02T00:01:00Z (field `load.trace.path`)"), "{error}");
+    let late = scenario_text("2026-03-02T01:00:30Z", "1m", "path = \"m.csv\"");
+    let error = load(&late, &files).unwrap_err();
+    assert!(
+        error.contains("(-1h30s to -57m30s from the run's start), but the run needs 2026-03-02T01:00:30Z to 2026-03-02T01:01:30Z"),
+        "{error}"
+    );
+}

@@ -113,19 +113,37 @@ pub(super) fn load_spec(
         (None, Some(trace)) => {
             let format = trace_format(checker, trace);
             match read_trace(trace.path.get_ref(), &format, clock) {
-                Ok(parsed) => {
-                    if parsed.start > 0 || parsed.end() < duration {
+                Ok(mut parsed) => {
+                    let (first, end) = (parsed.start, parsed.end());
+                    if first > 0 || end < duration as i64 {
+                        let at = |offset: i64| {
+                            (clock.start + chrono::TimeDelta::seconds(offset))
+                                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                        };
+                        let signed = |offset: i64| {
+                            let sign = if offset < 0 { '-' } else { '+' };
+                            format!("{sign}{}", format_duration(offset.unsigned_abs()))
+                        };
                         checker.error(
                             trace.path.span(),
                             "load.trace.path",
                             format!(
-                                "trace covers {} to {} of the run, which needs 0s to {}",
-                                format_duration(parsed.start),
-                                format_duration(parsed.end()),
-                                format_duration(duration)
+                                "the trace covers {} to {} ({} to {} from the run's start), but the run needs {} to {}",
+                                at(parsed.span.0),
+                                at(parsed.span.1),
+                                signed(parsed.span.0),
+                                signed(parsed.span.1),
+                                at(0),
+                                at(duration as i64)
                             ),
                             "shorten `scenario.duration` or move `scenario.start` into the trace",
                         );
+                    } else if first < 0 {
+                        parsed.notes.push(format!(
+                            "the run starts {} into a trace bucket of {}: each metric period takes its overlapping share of every bucket, so the requests replayed equal the trace's over the same span",
+                            format_duration(first.unsigned_abs()),
+                            format_duration(parsed.step)
+                        ));
                     }
                     Base::Trace(parsed)
                 }
