@@ -145,9 +145,46 @@ impl TraceInput {
             ))
         })?;
         let epoch = DateTime::parse_from_rfc3339("1970-01-01T00:00:00Z").expect("valid");
-        let parsed = trace::parse(&label, file, &self.format()?, &Clock { start: epoch })?;
+        let parsed = trace::parse(&label, file, &self.format()?, &Clock { start: epoch })
+            .map_err(|diagnostic| Failure::from(in_flags(diagnostic)))?;
         Ok((parsed, epoch))
     }
+}
+
+/// The trace settings a reader's hints name, and the `trace` flags that set them: at the
+/// command line a hint names the flag, in a scenario the key.
+const SETTING_FLAGS: &[(&str, &str)] = &[
+    (
+        "set `gaps = \"zero\"` or `\"hold\"` in the trace settings",
+        "pass --fill-gaps",
+    ),
+    ("set `duplicates = \"sum\"` or `\"last\"`", "pass --repair"),
+    (
+        "set `order = \"sort\"` in the trace settings",
+        "pass --repair",
+    ),
+    (
+        "set `step` in the trace settings (e.g. step = \"60s\")",
+        "pass --step, e.g. --step 60s",
+    ),
+    (
+        "`value_column` in a scenario, `--value-column` for `trace`",
+        "--value-column",
+    ),
+    (
+        "kind = \"count\" or \"rate\" in a scenario, --kind count or --kind rate for `trace`",
+        "--kind count or --kind rate",
+    ),
+];
+
+/// `diagnostic` with its hint in the command line's words.
+fn in_flags(mut diagnostic: Diagnostic) -> Diagnostic {
+    if let Some(hint) = &mut diagnostic.hint {
+        for (key, flag) in SETTING_FLAGS {
+            *hint = hint.replace(key, flag);
+        }
+    }
+    diagnostic
 }
 
 pub fn run(command: &TraceCommand) -> Result<ExitCode, Failure> {

@@ -740,6 +740,15 @@ fn assemble(
 ) -> Result<Trace, Diagnostic> {
     let mut notes = std::mem::take(&mut samples.detected);
     let kind = samples.kind.unwrap_or(format.kind);
+    // Times in messages as the file writes them: date-times for absolute files (UTC, RFC
+    // 3339), seconds for offsets.
+    let absolute = samples.absolute;
+    let show = move |time: i64| -> String {
+        match (absolute, DateTime::from_timestamp(time, 0)) {
+            (true, Some(at)) => at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            _ => format!("{time}s"),
+        }
+    };
     let rows = &mut samples.rows;
     // Times beyond ±31,000 years are typos; refusing them keeps every difference in range.
     if let Some(row) = rows
@@ -763,7 +772,8 @@ fn assemble(
                 1,
                 format!(
                     "out of time order: {} comes after {}",
-                    row.time, rows[position].time
+                    show(row.time),
+                    show(rows[position].time)
                 ),
             )
             .with_hint("sort the file, or set `order = \"sort\"` in the trace settings"));
@@ -785,7 +795,7 @@ fn assemble(
                         file,
                         row.line,
                         1,
-                        format!("a duplicate row for time {}", row.time),
+                        format!("a duplicate row for time {}", show(row.time)),
                     )
                     .with_hint("remove it, or set `duplicates = \"sum\"` or `\"last\"`"));
                 }
@@ -846,7 +856,7 @@ fn assemble(
                 1,
                 format!(
                     "time {} is not on the {step} s grid of the first row",
-                    row.time
+                    show(row.time)
                 ),
             )
             .with_hint("traces must be evenly spaced; set `step` to the real bucket length"));
@@ -861,7 +871,7 @@ fn assemble(
                 };
                 let fill = match policy {
                     GapPolicy::Error => {
-                        return Err(at_line(file, row.line, 1, format!("a gap: expected time {}, found {} (step {step} s)", previous_time + step as i64, row.time))
+                        return Err(at_line(file, row.line, 1, format!("a gap: expected time {}, found {} (step {step} s)", show(previous_time + step as i64), show(row.time)))
                             .with_hint("fill it with explicit rows, or set `gaps = \"zero\"` or `\"hold\"` in the trace settings"));
                     }
                     GapPolicy::Zero => 0.0,

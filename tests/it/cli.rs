@@ -273,7 +273,7 @@ fn trace_with_a_gap_names_the_trace_line() {
         .code(2)
         .stderr(predicate::str::contains("trace.csv:4:1"))
         .stderr(predicate::str::contains(
-            "a gap: expected time 120, found 180",
+            "a gap: expected time 120s, found 180s",
         ));
     assert_no_output(directory.path());
 }
