@@ -358,3 +358,30 @@ fn a_trace_that_does_not_cover_the_run_names_both_spans() {
         "{error}"
     );
 }
+
+// `trace stats` speaks in flags and in the file's own times: a gap in an RFC 3339 file is
+// named by date-time, and the hint names --fill-gaps, not the scenario key.
+#[test]
+fn trace_command_messages_use_flags_and_the_files_times() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("gap.csv");
+    fs::write(
+        &path,
+        "time,requests\n2026-03-02T00:00:00Z,5\n2026-03-02T00:02:00Z,6\n2026-03-02T00:03:00Z,6\n",
+    )
+    .unwrap();
+    let output = cargo_bin_cmd!("scaleplan")
+        .args(["trace", "stats"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(
+        stderr,
+        format!(
+            "error: a gap: expected time 2026-03-02T00:01:00Z, found 2026-03-02T00:02:00Z (step 60 s)\n  --> {}:3:1\n  = hint: fill it with explicit rows, or pass --fill-gaps\n",
+            path.display()
+        )
+    );
+}
