@@ -145,8 +145,12 @@ impl TraceInput {
             ))
         })?;
         let epoch = DateTime::parse_from_rfc3339("1970-01-01T00:00:00Z").expect("valid");
-        let parsed = trace::parse(&label, file, &self.format()?, &Clock { start: epoch })
+        let mut parsed = trace::parse(&label, file, &self.format()?, &Clock { start: epoch })
             .map_err(|diagnostic| Failure::from(in_flags(diagnostic)))?;
+        // Outside a scenario there is no run start to lay offsets at.
+        parsed
+            .notes
+            .retain(|note| !note.starts_with("the trace's times are offsets"));
         Ok((parsed, epoch))
     }
 }

@@ -314,6 +314,7 @@ fn read_csv(
     } else {
         find(value_column)?
     };
+    let value_name = headers[value_index].to_string();
     let kind = match format.kind {
         ValueKind::FromColumnName => {
             let name = headers[value_index].to_ascii_lowercase();
@@ -383,7 +384,7 @@ fn read_csv(
                 column_of(value_index),
                 format!("`{value_text}` is not a number"),
             )
-            .with_field(value_column)
+            .with_field(value_name.as_str())
             .with_hint("values must be non-negative numbers (requests per bucket or per second)")
         })?;
         if !value.is_finite() || !(0.0..=MAX_MAGNITUDE).contains(&value) {
@@ -404,8 +405,21 @@ fn read_csv(
                 )
             };
             return Err(at_line(file, line, column_of(value_index), message)
-                .with_field(value_column)
+                .with_field(value_name.as_str())
                 .with_hint(hint));
+        }
+        // A count is whole: 12.5 requests in a bucket means the column holds rates.
+        if kind.unwrap_or(format.kind) == ValueKind::Count && value.fract() != 0.0 {
+            return Err(at_line(
+                file,
+                line,
+                column_of(value_index),
+                format!("`{value_text}` is not a whole number of requests"),
+            )
+            .with_field(value_name.as_str())
+            .with_hint(
+                "counts per bucket are whole; if these are requests per second, say kind = \"rate\" in a scenario, --kind rate for `trace`",
+            ));
         }
         let time = match time_index {
             None => rows.len() as i64 * step,
@@ -739,6 +753,12 @@ fn assemble(
     clock: &Clock,
 ) -> Result<Trace, Diagnostic> {
     let mut notes = std::mem::take(&mut samples.detected);
+    if !samples.absolute {
+        notes.push(format!(
+            "the trace's times are offsets, so it is laid at the run's start, {}",
+            clock.format(0)
+        ));
+    }
     let kind = samples.kind.unwrap_or(format.kind);
     // Times in messages as the file writes them: date-times for absolute files (UTC, RFC
     // 3339), seconds for offsets.
@@ -1013,7 +1033,13 @@ mod tests {
         let text = "offset_seconds,requests\n120,60\n0,60\n0,60\n240,30\n";
         let trace = parse_csv("t.csv", text, &format, &clock()).unwrap();
         assert_eq!(trace.rates, vec![2.0, 2.0, 1.0, 1.0, 0.5]);
-        assert_eq!(trace.notes.len(), 3, "{:?}", trace.notes);
+        assert_eq!(trace.notes.len(), 4, "{:?}", trace.notes);
+        assert!(
+            trace.notes[0]
+                .starts_with("the trace's times are offsets, so it is laid at the run's start, "),
+            "{:?}",
+            trace.notes
+        );
         format.gaps = GapPolicy::Zero;
         let trace = parse_csv("t.csv", text, &format, &clock()).unwrap();
         assert_eq!(trace.rates, vec![2.0, 0.0, 1.0, 0.0, 0.5]);

@@ -385,3 +385,39 @@ fn trace_command_messages_use_flags_and_the_files_times() {
         )
     );
 }
+
+// A fractional count is refused (the column must hold rates), and a trace of offsets says in
+// the run's notes where it was laid.
+#[test]
+fn fractional_counts_are_refused_and_offsets_are_laid_at_the_start() {
+    let text = scenario_text("2026-03-02T00:00:00Z", "2m", "path = \"c.csv\"");
+    let error = load(
+        &text,
+        &[(
+            "c.csv",
+            "time,requests\n2026-03-02T00:00:00Z,12.5\n2026-03-02T00:01:00Z,6\n",
+        )],
+    )
+    .unwrap_err();
+    assert!(
+        error.contains("error: `12.5` is not a whole number of requests (field `requests`)"),
+        "{error}"
+    );
+    assert!(
+        error.contains("say kind = \"rate\" in a scenario"),
+        "{error}"
+    );
+    let loaded = load(
+        &text,
+        &[("c.csv", "offset_seconds,requests\n0,60\n60,120\n")],
+    )
+    .unwrap();
+    assert!(
+        loaded.trace_notes().contains(
+            &"the trace's times are offsets, so it is laid at the run's start, 2026-03-02T00:00:00Z"
+                .to_string()
+        ),
+        "{:?}",
+        loaded.trace_notes()
+    );
+}
