@@ -226,11 +226,13 @@ pub fn parse(
 fn too_deep(text: &str) -> Option<usize> {
     let (mut depth, mut dots) = (0usize, 0usize);
     let mut quote: Option<char> = None;
-    let mut comment = false;
+    // Dots nest only in keys (`a.b.c =`, `[a.b]`); after `=` they are decimal points.
+    let (mut comment, mut in_value) = (false, false);
     for (offset, character) in text.char_indices() {
         match (quote, character) {
             (_, '\n') => {
                 comment = false;
+                in_value = false;
                 dots = 0;
                 if quote == Some('\'') || quote == Some('"') {
                     quote = None;
@@ -243,8 +245,11 @@ fn too_deep(text: &str) -> Option<usize> {
             (None, '#') => comment = true,
             (None, '[' | '{') => depth += 1,
             (None, ']' | '}') => depth = depth.saturating_sub(1),
-            (None, '.') => dots += 1,
-            (None, '=') => dots = 0,
+            (None, '.') if !in_value => dots += 1,
+            (None, '=') => {
+                dots = 0;
+                in_value = true;
+            }
             _ => {}
         }
         if depth + dots > MAX_NESTING {
@@ -386,6 +391,21 @@ fn field_at(text: &str, offset: usize) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nesting_counts_key_dots_and_brackets_not_decimal_points() {
+        let floats: Vec<String> = (0..60).map(|n| format!("{n}.5")).collect();
+        assert_eq!(
+            too_deep(&format!("values = [{}]\n", floats.join(", "))),
+            None
+        );
+        let key = vec!["a"; 40].join(".");
+        assert_eq!(
+            too_deep(&format!("x = 1\n{key} = 1\n")),
+            Some(6 + 2 * 32 + 1)
+        );
+        assert!(too_deep(&format!("x = {}1{}\n", "[".repeat(40), "]".repeat(40))).is_some());
+    }
 
     #[test]
     fn field_paths_join_table_and_key() {
