@@ -5,7 +5,7 @@
 //! its line and column.
 
 use crate::error::Diagnostic;
-use std::io::{self, Read};
+use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 
 /// Largest scenario file: far above any hand-written scenario.
@@ -113,6 +113,20 @@ fn utf8(label: &str, bytes: &[u8], skipped: usize) -> Result<String, Diagnostic>
         diagnostic.column = column;
         diagnostic
     })
+}
+
+/// `input` as it was written: decompressed when it starts with gzip's magic bytes (several
+/// members, as `cat a.gz b.gz` makes them, are read in turn), else as it is. Compressed files
+/// are recognised by content, not by name, so a renamed or piped file reads the same.
+pub fn plain_or_gzip<'a>(input: impl Read + 'a) -> io::Result<Box<dyn BufRead + 'a>> {
+    let mut plain = BufReader::with_capacity(1 << 18, input);
+    if plain.fill_buf()?.starts_with(&[0x1f, 0x8b]) {
+        return Ok(Box::new(BufReader::with_capacity(
+            1 << 18,
+            flate2::bufread::MultiGzDecoder::new(plain),
+        )));
+    }
+    Ok(Box::new(plain))
 }
 
 /// A reader that refuses, with the line number, a line longer than [`MAX_LINE_BYTES`] or more

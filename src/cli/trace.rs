@@ -2,14 +2,16 @@
 
 use super::{Failure, print_stdout, write_atomic, write_files};
 use crate::error::Diagnostic;
-use crate::load::stats::stats;
+use crate::load::stats::{ProfileClock, stats};
 use crate::load::trace::{
-    self, DuplicatePolicy, GapPolicy, Source, TimeFormat, TraceFormat, ValueKind,
+    self, DuplicatePolicy, GapPolicy, LogCounter, Source, TimeFormat, TraceFormat, ValueKind,
 };
 use crate::plot::{Chart, TimelineSeries, render_png, render_svg};
 use crate::time::{Clock, parse_duration};
 use chrono::{DateTime, FixedOffset, SecondsFormat};
+use chrono_tz::Tz;
 use clap::{Args, Subcommand, ValueEnum};
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -19,11 +21,16 @@ pub enum TraceCommand {
     /// Count the requests of a Common Log Format / nginx combined access log per bucket and
     /// write them as a CSV trace (counts per bucket).
     FromLog {
-        /// The access log.
-        log: PathBuf,
+        /// The access logs, plain or gzip (`-` reads standard input); several files (rotated
+        /// logs) are counted together, in any order.
+        #[arg(required = true)]
+        logs: Vec<PathBuf>,
         /// Bucket length, e.g. `60s`.
         #[arg(long, default_value = "60s")]
         bucket: String,
+        /// Skip lines with no timestamp and count them (default: stop at the first one).
+        #[arg(long)]
+        skip_bad_lines: bool,
         /// Write here instead of standard output.
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
@@ -63,7 +70,7 @@ enum KindArg {
 /// Which file and how to read it (the `[load.trace]` settings as flags).
 #[derive(Debug, Args)]
 pub struct TraceInput {
-    /// The trace file.
+    /// The trace file (`-` reads standard input).
     file: PathBuf,
     /// Its format.
     #[arg(long, value_enum, default_value = "csv")]
@@ -90,6 +97,13 @@ pub struct TraceInput {
     /// Sum duplicate rows and sort out-of-order ones instead of stopping.
     #[arg(long)]
     repair: bool,
+    /// Access logs: skip lines with no timestamp and count them instead of stopping.
+    #[arg(long)]
+    skip_bad_lines: bool,
+    /// Show times and the daily profile in this IANA zone (e.g. `Asia/Shanghai`); by default
+    /// in the file's own UTC offsets (UTC for epoch seconds).
+    #[arg(long, value_name = "ZONE")]
+    timezone: Option<String>,
 }
 
 impl TraceInput {
@@ -107,6 +121,7 @@ impl TraceInput {
             },
             FormatArg::AccessLog => Source::AccessLog {
                 bucket: step.unwrap_or(60),
+                skip_bad_lines: self.skip_bad_lines,
             },
             FormatArg::Prometheus => Source::Prometheus,
             FormatArg::Cloudwatch => Source::CloudWatch { id: None },
@@ -135,24 +150,70 @@ impl TraceInput {
         })
     }
 
+    /// The zone `--timezone` names, if any.
+    fn zone(&self) -> Result<Option<Tz>, Failure> {
+        self.timezone.as_deref().map(parse_zone).transpose()
+    }
+
     /// The trace, on a calendar starting at the Unix epoch so absolute times keep their dates.
-    fn read(&self) -> Result<(trace::Trace, DateTime<FixedOffset>), Failure> {
-        let label = self.file.display().to_string();
-        let file = std::fs::File::open(&self.file).map_err(|error| {
-            Failure::from(Diagnostic::file(
-                &label,
-                format!("cannot read trace: {error}"),
-            ))
-        })?;
-        let epoch = DateTime::parse_from_rfc3339("1970-01-01T00:00:00Z").expect("valid");
-        let mut parsed = trace::parse(&label, file, &self.format()?, &Clock { start: epoch })
+    fn read(&self) -> Result<trace::Trace, Failure> {
+        let format = self.format()?;
+        if self.skip_bad_lines && !matches!(format.source, Source::AccessLog { .. }) {
+            return Err(Failure::Usage(
+                "--skip-bad-lines applies to access logs: add --format access-log".into(),
+            ));
+        }
+        let (label, input) = open_input(&self.file, "trace")?;
+        let mut parsed = trace::parse(&label, input, &format, &epoch())
             .map_err(|diagnostic| Failure::from(in_flags(diagnostic)))?;
         // Outside a scenario there is no run start to lay offsets at.
         parsed
             .notes
             .retain(|note| !note.starts_with("the trace's times are offsets"));
-        Ok((parsed, epoch))
+        Ok(parsed)
     }
+}
+
+/// The Unix epoch, the calendar `trace` commands read absolute times on.
+fn epoch() -> Clock {
+    Clock {
+        start: DateTime::parse_from_rfc3339("1970-01-01T00:00:00Z").expect("valid"),
+    }
+}
+
+/// An IANA zone name, or a usage error with the closest name.
+fn parse_zone(name: &str) -> Result<Tz, Failure> {
+    name.parse::<Tz>().map_err(|_| {
+        let names = chrono_tz::TZ_VARIANTS.iter().map(|zone| zone.name());
+        Failure::Usage(match crate::error::did_you_mean(name, names) {
+            Some(close) => format!("bad --timezone: `{name}` is not an IANA zone; did you mean `{close}`?"),
+            None => format!(
+                "bad --timezone: `{name}` is not an IANA zone (e.g. `Asia/Shanghai`, `America/Los_Angeles`, `UTC`)"
+            ),
+        })
+    })
+}
+
+/// The file at `path`, or standard input for `-`, with the label errors name it by.
+fn open_input(path: &Path, what: &str) -> Result<(String, Box<dyn Read>), Failure> {
+    if path == Path::new("-") {
+        return Ok(("<stdin>".to_string(), Box::new(std::io::stdin().lock())));
+    }
+    let label = path.display().to_string();
+    if path.is_dir() {
+        return Err(
+            Diagnostic::file(&label, format!("the {what} path is a directory"))
+                .with_hint("name a file, or `-` for standard input")
+                .into(),
+        );
+    }
+    let file = std::fs::File::open(path).map_err(|error| {
+        Failure::from(Diagnostic::file(
+            &label,
+            format!("cannot read {what}: {error}"),
+        ))
+    })?;
+    Ok((label, Box::new(file)))
 }
 
 /// The trace settings a reader's hints name, and the `trace` flags that set them: at the
@@ -179,6 +240,10 @@ const SETTING_FLAGS: &[(&str, &str)] = &[
         "kind = \"count\" or \"rate\" in a scenario, --kind count or --kind rate for `trace`",
         "--kind count or --kind rate",
     ),
+    (
+        "set `skip_bad_lines = true` in the trace settings",
+        "pass --skip-bad-lines",
+    ),
 ];
 
 /// `diagnostic` with its hint in the command line's words.
@@ -193,10 +258,17 @@ fn in_flags(mut diagnostic: Diagnostic) -> Diagnostic {
 
 pub fn run(command: &TraceCommand) -> Result<ExitCode, Failure> {
     match command {
-        TraceCommand::FromLog { log, bucket, out } => from_log(log, bucket, out.as_deref()),
+        TraceCommand::FromLog {
+            logs,
+            bucket,
+            skip_bad_lines,
+            out,
+        } => from_log(logs, bucket, *skip_bad_lines, out.as_deref()),
         TraceCommand::Stats { input, json } => {
-            let (parsed, _) = input.read()?;
-            let summary = stats(&parsed, 0);
+            let zone = input.zone()?;
+            let parsed = input.read()?;
+            let clock = zone.map_or(ProfileClock::File, ProfileClock::Zone);
+            let summary = stats(&parsed, 0, clock);
             let text = if *json {
                 let mut text = serde_json::to_string_pretty(&summary).expect("stats serialize");
                 text.push('\n');
@@ -209,7 +281,7 @@ pub fn run(command: &TraceCommand) -> Result<ExitCode, Failure> {
                     .map(|(hour, rate)| format!("{hour:02}h {rate:.2}"))
                     .collect();
                 format!(
-                    "{}: {} buckets of {} s ({}), {} requests\nrate (req/s): mean {:.3}, p50 {:.3}, p90 {:.3}, p99 {:.3}, peak {:.3}; peak-to-median {}\ndaily profile (mean req/s by hour, UTC for absolute times): {}\n",
+                    "{}: {} buckets of {} s ({}), {} requests\nrate (req/s): mean {:.3}, p50 {:.3}, p90 {:.3}, p99 {:.3}, peak {:.3}; peak-to-median {}\ndaily profile (mean req/s by hour, {}): {}\n",
                     input.file.display(),
                     summary.buckets,
                     summary.step_seconds,
@@ -223,6 +295,7 @@ pub fn run(command: &TraceCommand) -> Result<ExitCode, Failure> {
                     summary
                         .peak_to_median
                         .map_or("-".into(), |ratio| format!("{ratio:.2}")),
+                    summary.profile_clock,
                     profile.join(", ")
                 )
             };
@@ -234,7 +307,8 @@ pub fn run(command: &TraceCommand) -> Result<ExitCode, Failure> {
             Ok(ExitCode::SUCCESS)
         }
         TraceCommand::Plot { input, out } => {
-            let (parsed, epoch) = input.read()?;
+            let zone = input.zone()?;
+            let parsed = input.read()?;
             let name = input
                 .file
                 .file_name()
@@ -243,10 +317,8 @@ pub fn run(command: &TraceCommand) -> Result<ExitCode, Failure> {
                 policy: name,
                 times: (0..parsed.rates.len())
                     .map(|index| {
-                        epoch
-                            + chrono::TimeDelta::seconds(
-                                parsed.start + (index as u64 * parsed.step) as i64,
-                            )
+                        let time = parsed.start + (index as u64 * parsed.step) as i64;
+                        local_time(&parsed, time, zone)
                     })
                     .collect(),
                 load: parsed.rates.clone(),
@@ -278,7 +350,27 @@ pub fn run(command: &TraceCommand) -> Result<ExitCode, Failure> {
     }
 }
 
-fn from_log(log: &Path, bucket: &str, out: Option<&Path>) -> Result<ExitCode, Failure> {
+/// The instant `time` seconds after the epoch, in `zone` or else in the offset the file
+/// writes then (UTC for epoch seconds and offsets).
+fn local_time(trace: &trace::Trace, time: i64, zone: Option<Tz>) -> DateTime<FixedOffset> {
+    let utc = DateTime::from_timestamp(time, 0).unwrap_or_default();
+    match zone {
+        Some(zone) => utc.with_timezone(&zone).fixed_offset(),
+        None => utc.with_timezone(
+            &trace
+                .times
+                .offset_at(time)
+                .unwrap_or(FixedOffset::east_opt(0).expect("valid")),
+        ),
+    }
+}
+
+fn from_log(
+    logs: &[PathBuf],
+    bucket: &str,
+    skip_bad_lines: bool,
+    out: Option<&Path>,
+) -> Result<ExitCode, Failure> {
     let bucket = parse_duration(bucket)
         .map_err(|message| Failure::Usage(format!("bad --bucket: {message}")))?;
     if bucket == 0 {
@@ -286,16 +378,11 @@ fn from_log(log: &Path, bucket: &str, out: Option<&Path>) -> Result<ExitCode, Fa
             "bad --bucket: a bucket must be at least 1s, e.g. 60s".into(),
         ));
     }
-    let label = log.display().to_string();
-    let file = std::fs::File::open(log).map_err(|error| {
-        Failure::from(Diagnostic::file(
-            &label,
-            format!("cannot read log: {error}"),
-        ))
-    })?;
-    let epoch = DateTime::parse_from_rfc3339("1970-01-01T00:00:00Z").expect("valid");
     let format = TraceFormat {
-        source: Source::AccessLog { bucket },
+        source: Source::AccessLog {
+            bucket,
+            skip_bad_lines,
+        },
         kind: ValueKind::Count,
         step: Some(bucket),
         time: TimeFormat::Auto,
@@ -303,27 +390,46 @@ fn from_log(log: &Path, bucket: &str, out: Option<&Path>) -> Result<ExitCode, Fa
         duplicates: DuplicatePolicy::Sum,
         sort: true,
     };
-    let parsed = trace::parse(&label, file, &format, &Clock { start: epoch })?;
-    let mut csv = String::from("timestamp_utc,offset_seconds,requests\n");
+    let mut counter = LogCounter::new(bucket, skip_bad_lines);
+    let mut labels = Vec::new();
+    for log in logs {
+        let (label, input) = open_input(log, "log")?;
+        counter
+            .read(&label, input)
+            .map_err(|diagnostic| Failure::from(in_flags(diagnostic)))?;
+        labels.push(label);
+    }
+    let parsed = trace::from_logs(&labels.join(", "), counter, &format, &epoch())?;
+    for note in &parsed.notes {
+        eprintln!("note: {note}");
+    }
+    // Each bucket in the offset the server wrote it in: a +08:00 log's lunch stays at noon.
+    let mut csv = Vec::with_capacity(parsed.rates.len() * 48);
+    csv.extend_from_slice(b"timestamp,offset_seconds,requests\n");
     for (index, rate) in parsed.rates.iter().enumerate() {
         let offset = index as u64 * parsed.step;
-        let at = epoch + chrono::TimeDelta::seconds(parsed.start + offset as i64);
-        csv.push_str(&format!(
-            "{},{offset},{}\n",
+        let at = local_time(&parsed, parsed.start + offset as i64, None);
+        writeln!(
+            csv,
+            "{},{offset},{}",
             at.to_rfc3339_opts(SecondsFormat::Secs, true),
             crate::number::trim_float(rate * parsed.step as f64)
-        ));
+        )
+        .expect("writing to memory");
     }
     match out {
         Some(path) => {
-            write_atomic(path, csv.as_bytes())?;
+            write_atomic(path, &csv)?;
             print_stdout(&format!(
                 "{} bucket(s) of {bucket} s -> {}\n",
                 parsed.rates.len(),
                 path.display()
             ));
         }
-        None => print_stdout(&csv),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            let _ = stdout.write_all(&csv).and_then(|_| stdout.flush());
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,7 +1,20 @@
 //! The first look at a trace: totals, rate percentiles, peak-to-median, daily profile.
 
 use super::Trace;
+use super::trace::FileTimes;
+use chrono::{DateTime, Offset, TimeZone};
+use chrono_tz::Tz;
 use serde::Serialize;
+
+/// The clock a daily profile's hours are read on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ProfileClock {
+    /// As the file writes its times: in its own UTC offsets, in UTC for epoch seconds, and in
+    /// hours from the first row for offsets.
+    File,
+    /// Local time in an IANA zone, daylight saving included.
+    Zone(Tz),
+}
 
 /// Summary statistics of a trace.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -26,12 +39,16 @@ pub struct TraceStats {
     pub peak_rps: f64,
     /// Peak over median: how much headroom a fixed fleet needs.
     pub peak_to_median: Option<f64>,
-    /// Mean rate per hour of the day (hour 0 = the trace's clock hour 0).
+    /// Mean rate per hour of the day, on the clock `profile_clock` names.
     pub daily_profile_rps: Vec<f64>,
+    /// What the profile's hours are: an IANA zone, the file's own offsets (`UTC+08:00`),
+    /// `UTC`, or `hours from the first row` for a trace of offsets.
+    pub profile_clock: String,
 }
 
-/// Statistics of `trace`; `hour_offset_seconds` shifts the daily profile to local time.
-pub fn stats(trace: &Trace, hour_offset_seconds: i64) -> TraceStats {
+/// Statistics of `trace`, whose time 0 is `origin` (epoch seconds), with the daily profile on
+/// `clock`.
+pub fn stats(trace: &Trace, origin: i64, clock: ProfileClock) -> TraceStats {
     let mut sorted = trace.rates.clone();
     sorted.sort_by(f64::total_cmp);
     let rank = |q: f64| -> f64 {
@@ -42,8 +59,40 @@ pub fn stats(trace: &Trace, hour_offset_seconds: i64) -> TraceStats {
         sorted[index]
     };
     let mut hours = [(0.0f64, 0u64); 24];
+    // Offsets change at most every quarter hour: look one up per quarter, not per bucket.
+    let mut cached: Option<(i64, i64)> = None;
+    let mut local_offset = |time: i64| -> i64 {
+        let quarter = (origin + time).div_euclid(900);
+        if let Some((at, offset)) = cached
+            && at == quarter
+        {
+            return offset;
+        }
+        let offset = match clock {
+            ProfileClock::File => trace
+                .times
+                .offset_at(time)
+                .map_or(0, |offset| i64::from(offset.local_minus_utc())),
+            ProfileClock::Zone(zone) => {
+                DateTime::from_timestamp(origin + time, 0).map_or(0, |at| {
+                    i64::from(
+                        zone.offset_from_utc_datetime(&at.naive_utc())
+                            .fix()
+                            .local_minus_utc(),
+                    )
+                })
+            }
+        };
+        cached = Some((quarter, offset));
+        offset
+    };
     for (index, rate) in trace.rates.iter().enumerate() {
-        let at = trace.start + index as i64 * trace.step as i64 + hour_offset_seconds;
+        let time = trace.start + index as i64 * trace.step as i64;
+        let at = match (clock, &trace.times) {
+            // Offsets have no calendar: hour 0 is the first row's.
+            (ProfileClock::File, FileTimes::Offsets) => time - trace.span.0,
+            _ => origin + time + local_offset(time),
+        };
         let hour = at.rem_euclid(86_400) / 3600;
         hours[hour as usize].0 += rate;
         hours[hour as usize].1 += 1;
@@ -65,6 +114,19 @@ pub fn stats(trace: &Trace, hour_offset_seconds: i64) -> TraceStats {
             .iter()
             .map(|(sum, count)| if *count > 0 { sum / *count as f64 } else { 0.0 })
             .collect(),
+        profile_clock: match (clock, &trace.times) {
+            (ProfileClock::Zone(zone), _) => zone.name().to_string(),
+            (ProfileClock::File, FileTimes::Offsets) => "hours from the first row".to_string(),
+            (ProfileClock::File, FileTimes::Epoch) => "UTC".to_string(),
+            (ProfileClock::File, times) => {
+                let offsets: Vec<String> = times
+                    .offsets()
+                    .iter()
+                    .map(|offset| format!("UTC{offset}"))
+                    .collect();
+                offsets.join(" and ")
+            }
+        },
     }
 }
 
@@ -85,8 +147,9 @@ mod tests {
             notes: vec![],
             total,
             span: (0, 48 * 3600),
+            times: FileTimes::Zoned(vec![(0, chrono::FixedOffset::east_opt(0).unwrap())]),
         };
-        let summary = stats(&trace, 0);
+        let summary = stats(&trace, 0, ProfileClock::File);
         assert_eq!(summary.total_requests, (46.0 + 20.0) * 3600.0);
         assert_eq!(
             (summary.p50_rps, summary.p90_rps, summary.peak_rps),
@@ -96,7 +159,19 @@ mod tests {
         assert_eq!(summary.peak_to_median, Some(10.0));
         assert_eq!(summary.daily_profile_rps[12], 10.0);
         assert_eq!(summary.daily_profile_rps[11], 1.0);
-        // Shifted to UTC+8, the noon peak shows at 20:00.
-        assert_eq!(stats(&trace, 8 * 3600).daily_profile_rps[20], 10.0);
+        assert_eq!(summary.profile_clock, "UTC+00:00");
+        // In Shanghai (UTC+8), the noon UTC peak shows at 20:00.
+        let shanghai = stats(&trace, 0, ProfileClock::Zone(chrono_tz::Asia::Shanghai));
+        assert_eq!(shanghai.daily_profile_rps[20], 10.0);
+        assert_eq!(shanghai.profile_clock, "Asia/Shanghai");
+        // A file written in +08:00 shows its own hours with no flag.
+        let zoned = Trace {
+            times: FileTimes::Zoned(vec![(0, chrono::FixedOffset::east_opt(8 * 3600).unwrap())]),
+            ..trace.clone()
+        };
+        assert_eq!(
+            stats(&zoned, 0, ProfileClock::File).daily_profile_rps[20],
+            10.0
+        );
     }
 }

@@ -32,12 +32,26 @@ pub struct Loaded {
 }
 
 impl Loaded {
-    /// Repairs the trace reader made under the scenario's policies, for the user to see.
+    /// What the trace readers found and repaired, the scenario's trace and each group's own,
+    /// for the user to see.
     pub fn trace_notes(&self) -> Vec<String> {
-        match &self.scenario.load.base {
-            crate::load::Base::Trace(trace) => trace.notes.clone(),
-            crate::load::Base::Constant(_) => Vec::new(),
-        }
+        let groups = self.scenario.groups.iter().filter_map(|group| {
+            group
+                .load
+                .as_ref()
+                .map(|load| (format!("group `{}`: ", group.name), load))
+        });
+        std::iter::once((String::new(), &self.scenario.load))
+            .chain(groups)
+            .flat_map(|(owner, load)| match &load.base {
+                crate::load::Base::Trace(trace) => trace
+                    .notes
+                    .iter()
+                    .map(|note| format!("{owner}{note}"))
+                    .collect(),
+                crate::load::Base::Constant(_) => Vec::new(),
+            })
+            .collect()
     }
 
     /// The scenario of the policy called `name`, or `None` if there is none.

@@ -372,6 +372,7 @@ pub struct TraceWire {
     pub kind: Option<TraceKindWire>,
     pub step: Option<Duration>,
     pub bucket: Option<Duration>,
+    pub skip_bad_lines: Option<bool>,
     pub id: Option<String>,
     #[serde(default)]
     pub time_format: TimeFormatWire,

@@ -85,7 +85,8 @@ fn access_logs_are_counted_per_bucket() {
         .arg(directory.path().join("access.log"))
         .assert()
         .success()
-        .stdout("timestamp_utc,offset_seconds,requests\n2026-03-02T03:00:00Z,0,2\n2026-03-02T03:01:00Z,60,0\n2026-03-02T03:02:00Z,120,1\n");
+        // Each bucket in the offset its lines were written in.
+        .stdout("timestamp,offset_seconds,requests\n2026-03-02T11:00:00+08:00,0,2\n2026-03-02T11:01:00+08:00,60,0\n2026-03-02T03:02:00Z,120,1\n");
     let broken = format!("{log}not a log line\n");
     let error = load(&text, &[("access.log", &broken)]).unwrap_err();
     assert!(error.contains("access.log:4:1"), "{error}");
@@ -267,7 +268,7 @@ fn from_log_output_is_read_as_meant_with_no_flags() {
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert_eq!(
         stderr,
-        "note: values from column `requests`\nnote: `requests` read as counts per bucket\nnote: times from column `timestamp_utc`\n"
+        "note: columns found: times from `timestamp`; values from `requests`; `requests` read as counts per bucket, as its name says\nnote: 120 bucket(s) of 1m, 2026-03-02T11:00:00+08:00 to 2026-03-02T13:00:00+08:00 (times in UTC+08:00), counts per bucket\n"
     );
     let text = scenario_text("2026-03-02T11:00:00+08:00", "2h", "path = \"t.csv\"");
     let loaded = scenario::load_str("t.toml", &text, directory.path()).unwrap();

@@ -46,20 +46,71 @@ pub(super) fn read_csv(
                     .with_hint(hint)
             })
     };
-    let mut detected = Vec::new();
+    // The first data row, read ahead: an unnamed time column can be told by its content.
+    let mut record = csv::ByteRecord::new();
+    let has_rows = reader
+        .read_byte_record(&mut record)
+        .map_err(|error| csv_error(file, &error))?;
+    let first_cell =
+        |index: usize| std::str::from_utf8(record.get(index).unwrap_or(b"")).unwrap_or("");
+    let mut found = Vec::new();
+    let time_index = match time_column {
+        Some(name) => Some(find(name)?),
+        // A time-like column is used whenever there is one: never a silent 1 s step.
+        None => match detect_column(&headers, TIME_COLUMNS) {
+            Some(index) => {
+                found.push(format!("times from `{}`", &headers[index]));
+                Some(index)
+            }
+            None => (has_rows
+                && parse_time(first_cell(0), TimeFormat::Auto)
+                    .is_some_and(|(_, absolute, _)| absolute))
+            .then(|| {
+                found.push(format!(
+                    "times from `{}` (its first cell is a date-time)",
+                    &headers[0]
+                ));
+                0
+            }),
+        },
+    };
+    if time_index.is_none() && format.step.is_none() {
+        let columns: Vec<&str> = headers.iter().collect();
+        return Err(at_line(file, 1, 1, "no time column, so the bucket length is unknown")
+            .with_field("time_column")
+            .with_hint(format!(
+                "name the time column (`time_column` in a scenario, `--time-column` for `trace`), or set `step` in the trace settings (e.g. step = \"60s\") if rows are consecutive buckets; columns are: {}",
+                columns.join(", ")
+            )));
+    }
     let value_index = if value_column.is_empty() {
-        let index = detect_column(&headers, VALUE_COLUMNS).ok_or_else(|| {
-            let columns: Vec<&str> = headers.iter().collect();
-            at_line(file, 1, 1, "no value column found")
-                .with_field("value_column")
-                .with_hint(format!(
-                    "name it (`value_column` in a scenario, `--value-column` for `trace`); columns are: {}; recognised names: {}",
-                    columns.join(", "),
-                    VALUE_COLUMNS.join(", ")
-                ))
-        })?;
-        detected.push(format!("values from column `{}`", &headers[index]));
-        index
+        let others: Vec<usize> = (0..headers.len())
+            .filter(|index| Some(*index) != time_index)
+            .collect();
+        match detect_column(&headers, VALUE_COLUMNS) {
+            Some(index) => {
+                found.push(format!("values from `{}`", &headers[index]));
+                index
+            }
+            // One column beside the times can only be the values.
+            None if others.len() == 1 => {
+                found.push(format!(
+                    "values from `{}` (the only other column)",
+                    &headers[others[0]]
+                ));
+                others[0]
+            }
+            None => {
+                let columns: Vec<&str> = headers.iter().collect();
+                return Err(at_line(file, 1, 1, "no value column found")
+                    .with_field("value_column")
+                    .with_hint(format!(
+                        "name it (`value_column` in a scenario, `--value-column` for `trace`); columns are: {}; recognised names: {}",
+                        columns.join(", "),
+                        VALUE_COLUMNS.join(", ")
+                    )));
+            }
+        }
     } else {
         find(value_column)?
     };
@@ -86,8 +137,8 @@ pub(super) fn read_csv(
                     ));
                 }
             };
-            detected.push(format!(
-                "`{}` read as {}",
+            found.push(format!(
+                "`{}` read as {}, as its name says",
                 &headers[value_index],
                 if kind == ValueKind::Count {
                     "counts per bucket"
@@ -99,22 +150,23 @@ pub(super) fn read_csv(
         }
         _ => None,
     };
-    let time_index = match time_column {
-        Some(name) => Some(find(name)?),
-        // A time-like column is used whenever there is one: never a silent 1 s step.
-        None => detect_column(&headers, TIME_COLUMNS).inspect(|index| {
-            detected.push(format!("times from column `{}`", &headers[*index]));
-        }),
-    };
+    let mut detected = Vec::new();
+    if !found.is_empty() {
+        detected.push(format!("columns found: {}", found.join("; ")));
+    }
     let mut rows = Vec::new();
     let mut absolute = None;
-    let mut record = csv::ByteRecord::new();
+    let mut zones: Vec<(i64, FixedOffset)> = Vec::new();
     let step = format.step.unwrap_or(1) as i64;
+    let mut read_ahead = has_rows;
     loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(error) => return Err(csv_error(file, &error)),
+        // The first row was read ahead; the rest are read here.
+        if !std::mem::take(&mut read_ahead) {
+            match reader.read_byte_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(error) => return Err(csv_error(file, &error)),
+            }
         }
         let line = record.position().map_or(0, |position| position.line());
         let cell = |index: usize| {
@@ -174,9 +226,9 @@ pub(super) fn read_csv(
             None => rows.len() as i64 * step,
             Some(index) => {
                 let text = cell(index);
-                let (time, is_absolute) = parse_time(text, format.time).ok_or_else(|| {
+                let (time, is_absolute, offset) = parse_time(text, format.time).ok_or_else(|| {
                     at_line(file, line, column_of(index), format!("`{text}` is not a time in the expected format"))
-                        .with_field(time_column.unwrap_or(""))
+                        .with_field(&headers[index])
                         .with_hint("write offsets in seconds (`120`), epoch seconds (`1700000000`) or RFC 3339 (`2026-03-02T11:00:00+08:00`); set `time_format` to be explicit")
                 })?;
                 match absolute {
@@ -188,10 +240,15 @@ pub(super) fn read_csv(
                             column_of(index),
                             format!("`{text}` mixes absolute times and offsets"),
                         )
-                        .with_field(time_column.unwrap_or(""))
+                        .with_field(&headers[index])
                         .with_hint("use one time format in the whole column"));
                     }
                     _ => {}
+                }
+                if let Some(offset) = offset
+                    && zones.last().is_none_or(|(_, last)| *last != offset)
+                {
+                    zones.push((time, offset));
                 }
                 time
             }
@@ -208,15 +265,16 @@ pub(super) fn read_csv(
         kind,
         absolute: absolute.unwrap_or(false),
         zero_gaps: false,
+        zones,
     })
 }
 
-/// `(seconds, absolute?)` of a CSV time cell.
-fn parse_time(text: &str, format: TimeFormat) -> Option<(i64, bool)> {
+/// `(seconds, absolute?, UTC offset written)` of a CSV time cell.
+fn parse_time(text: &str, format: TimeFormat) -> Option<(i64, bool, Option<FixedOffset>)> {
     let rfc3339 = || {
         DateTime::parse_from_rfc3339(text)
             .ok()
-            .map(|instant| (instant.timestamp(), true))
+            .map(|instant| (instant.timestamp(), true, Some(*instant.offset())))
     };
     let integer = || {
         text.parse::<i64>().ok().or_else(|| {
@@ -228,10 +286,10 @@ fn parse_time(text: &str, format: TimeFormat) -> Option<(i64, bool)> {
     };
     match format {
         TimeFormat::Rfc3339 => rfc3339(),
-        TimeFormat::Offset => integer().map(|value| (value, false)),
-        TimeFormat::Epoch => integer().map(|value| (value, true)),
+        TimeFormat::Offset => integer().map(|value| (value, false, None)),
+        TimeFormat::Epoch => integer().map(|value| (value, true, None)),
         TimeFormat::Auto => match integer() {
-            Some(value) => Some((value, value >= 1_000_000_000)),
+            Some(value) => Some((value, value >= 1_000_000_000, None)),
             None => rfc3339(),
         },
     }
@@ -275,4 +333,3 @@ fn csv_error(file: &str, error: &csv::Error) -> Diagnostic {
     }
     diagnostic
 }
-

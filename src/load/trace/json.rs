@@ -89,12 +89,17 @@ pub(super) fn read_prometheus(file: &str, input: impl Read) -> Result<Samples, D
         kind: None,
         absolute: true,
         zero_gaps: false,
+        zones: Vec::new(),
     })
 }
 
 /// AWS CLI `cloudwatch get-metric-data` output: `MetricDataResults[*]` with `Timestamps`
 /// (RFC 3339, newest first by default) and `Values`.
-pub(super) fn read_cloudwatch(file: &str, input: impl Read, id: Option<&str>) -> Result<Samples, Diagnostic> {
+pub(super) fn read_cloudwatch(
+    file: &str,
+    input: impl Read,
+    id: Option<&str>,
+) -> Result<Samples, Diagnostic> {
     let json = read_json(file, input)?;
     let shape = || {
         Diagnostic::file(file, "not a get-metric-data output").with_hint("expected {\"MetricDataResults\":[{\"Id\":\"m1\",\"Timestamps\":[...],\"Values\":[...]}]} from `aws cloudwatch get-metric-data`")
@@ -136,6 +141,7 @@ pub(super) fn read_cloudwatch(file: &str, input: impl Read, id: Option<&str>) ->
         .with_field("MetricDataResults"));
     }
     let mut rows = Vec::with_capacity(times.len());
+    let mut zones = Vec::with_capacity(times.len());
     for (index, (time, value)) in times.iter().zip(values).enumerate() {
         let text = time.as_str().unwrap_or("");
         let instant = DateTime::parse_from_rfc3339(text).map_err(|_| {
@@ -152,6 +158,7 @@ pub(super) fn read_cloudwatch(file: &str, input: impl Read, id: Option<&str>) ->
                 )
                 .with_field(format!("Values[{index}]"))
             })?;
+        zones.push((instant.timestamp(), *instant.offset()));
         rows.push(Sample {
             time: instant.timestamp(),
             value,
@@ -163,12 +170,14 @@ pub(super) fn read_cloudwatch(file: &str, input: impl Read, id: Option<&str>) ->
     }
     // CloudWatch lists newest first: order is not a defect here.
     rows.sort_by_key(|sample| sample.time);
+    zones.sort_by_key(|(time, _)| *time);
+    zones.dedup_by(|later, earlier| later.1 == earlier.1);
     Ok(Samples {
         rows,
         detected: Vec::new(),
         kind: None,
         absolute: true,
         zero_gaps: false,
+        zones,
     })
 }
-

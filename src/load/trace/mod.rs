@@ -8,17 +8,17 @@
 //! Readers stream their input, so memory follows the number of samples, not the file's text.
 
 use crate::error::{Diagnostic, did_you_mean};
-use crate::input::{Bounded, MAX_JSON_BYTES, MAX_TRACE_ROWS, read_text_from};
+use crate::input::{Bounded, MAX_JSON_BYTES, MAX_TRACE_ROWS, plain_or_gzip, read_text_from};
 use crate::model::limits::MAX_MAGNITUDE;
 use crate::time::{Clock, Seconds};
-use chrono::DateTime;
+use chrono::{DateTime, FixedOffset};
 use std::io::{BufRead, BufReader, Read};
 
 mod access_log;
 mod csv_file;
 mod json;
 
-pub use access_log::access_log_time;
+pub use access_log::{LogCounter, access_log_time};
 pub use csv_file::{TIME_COLUMNS, VALUE_COLUMNS};
 
 /// What the values measure.
@@ -48,6 +48,8 @@ pub enum Source {
     AccessLog {
         /// Bucket length.
         bucket: Seconds,
+        /// Skip and count lines with no timestamp instead of stopping at the first.
+        skip_bad_lines: bool,
     },
     /// A Prometheus HTTP API `query_range` response (series are summed per timestamp).
     Prometheus,
@@ -147,6 +149,49 @@ pub struct Trace {
     /// Seconds from the run start to the start of the file's first bucket and to the end of
     /// its last, dropped buckets included: what the file covers, for messages.
     pub span: (i64, i64),
+    /// How the file writes its times: messages, profiles and charts show them that way.
+    pub times: FileTimes,
+}
+
+/// How a trace file writes its times.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FileTimes {
+    /// Seconds from the first row, or consecutive rows: no calendar of their own.
+    Offsets,
+    /// Instants with no UTC offset (epoch seconds): shown in UTC.
+    Epoch,
+    /// Instants written with a UTC offset: each `(time, offset)` holds from that time (seconds
+    /// from the run start) until the next, so a log that crosses a DST change keeps both.
+    Zoned(Vec<(i64, FixedOffset)>),
+}
+
+impl FileTimes {
+    /// The offset the file writes at `time` (seconds from the run start): the one in force
+    /// then, or the first for earlier times; `None` for offsets and epoch seconds.
+    pub fn offset_at(&self, time: i64) -> Option<FixedOffset> {
+        match self {
+            FileTimes::Zoned(zones) => {
+                let index = zones.partition_point(|(from, _)| *from <= time);
+                zones
+                    .get(index.saturating_sub(1))
+                    .map(|(_, offset)| *offset)
+            }
+            _ => None,
+        }
+    }
+
+    /// The offsets the file uses, in order of first use, without repeats.
+    pub fn offsets(&self) -> Vec<FixedOffset> {
+        let mut offsets: Vec<FixedOffset> = Vec::new();
+        if let FileTimes::Zoned(zones) = self {
+            for (_, offset) in zones {
+                if !offsets.contains(offset) {
+                    offsets.push(*offset);
+                }
+            }
+        }
+        offsets
+    }
 }
 
 impl Trace {
@@ -210,6 +255,9 @@ struct Samples {
     absolute: bool,
     /// Access logs are already bucketed counts with implicit zeros.
     zero_gaps: bool,
+    /// Where the UTC offset the file writes changes: `(epoch seconds, offset)`, the first
+    /// row's included; empty when the times carry no offset.
+    zones: Vec<(i64, FixedOffset)>,
 }
 
 fn at_line(file: &str, line: u64, column: usize, message: impl Into<String>) -> Diagnostic {
@@ -219,13 +267,16 @@ fn at_line(file: &str, line: u64, column: usize, message: impl Into<String>) -> 
     diagnostic
 }
 
-/// Reads a trace from `input`; `file` names it in errors, `clock` places absolute times.
+/// Reads a trace from `input`, plain or gzip; `file` names it in errors, `clock` places
+/// absolute times.
 pub fn parse(
     file: &str,
     input: impl Read,
     format: &TraceFormat,
     clock: &Clock,
 ) -> Result<Trace, Diagnostic> {
+    let input = plain_or_gzip(input)
+        .map_err(|error| Diagnostic::file(file, format!("cannot read: {error}")))?;
     let samples = match &format.source {
         Source::Csv {
             time_column,
@@ -237,17 +288,33 @@ pub fn parse(
             value_column,
             format,
         )?,
-        Source::AccessLog { bucket } => {
-            access_log::read_access_log(file, Bounded::new(input, u64::MAX), *bucket)?
-        }
+        Source::AccessLog {
+            bucket,
+            skip_bad_lines,
+        } => access_log::read_access_log(file, input, *bucket, *skip_bad_lines)?,
         Source::Prometheus => json::read_prometheus(file, input)?,
         Source::CloudWatch { id } => json::read_cloudwatch(file, input, id.as_deref())?,
     };
     let step = match &format.source {
-        Source::AccessLog { bucket } => Some(*bucket),
+        Source::AccessLog { bucket, .. } => Some(*bucket),
         _ => format.step,
     };
     assemble(file, samples, step, format, clock)
+}
+
+/// The trace of the access logs `counter` has read (several files, `trace from-log`); `file`
+/// names them in errors.
+pub fn from_logs(
+    file: &str,
+    counter: LogCounter,
+    format: &TraceFormat,
+    clock: &Clock,
+) -> Result<Trace, Diagnostic> {
+    let step = match &format.source {
+        Source::AccessLog { bucket, .. } => Some(*bucket),
+        _ => format.step,
+    };
+    assemble(file, counter.finish(file)?, step, format, clock)
 }
 
 /// Reads a CSV trace held in memory (tests, fuzzing).
@@ -276,12 +343,27 @@ fn assemble(
         ));
     }
     let kind = samples.kind.unwrap_or(format.kind);
-    // Times in messages as the file writes them: date-times for absolute files (UTC, RFC
-    // 3339), seconds for offsets.
+    // Times in messages as the file writes them: RFC 3339 in the file's own offset, epoch
+    // seconds (with their UTC date-time), or seconds for offsets.
     let absolute = samples.absolute;
-    let show = move |time: i64| -> String {
-        match (absolute, DateTime::from_timestamp(time, 0)) {
-            (true, Some(at)) => at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    samples.zones.sort_by_key(|(time, _)| *time);
+    samples
+        .zones
+        .dedup_by(|later, earlier| later.1 == earlier.1);
+    let zones = FileTimes::Zoned(std::mem::take(&mut samples.zones));
+    let show = |time: i64| -> String {
+        match (
+            absolute,
+            DateTime::from_timestamp(time, 0),
+            zones.offset_at(time),
+        ) {
+            (true, Some(at), Some(offset)) => at
+                .with_timezone(&offset)
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            (true, Some(at), None) => format!(
+                "{time} ({})",
+                at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            ),
             _ => format!("{time}s"),
         }
     };
@@ -455,13 +537,51 @@ fn assemble(
         ValueKind::Rate => kept.iter().sum::<f64>() * step as f64,
     };
     let rates = kept.iter().map(|value| value / divisor).collect();
+    let span = (first, first + (values.len() as u64 * step) as i64);
+    let times = match (absolute, &zones) {
+        (false, _) => FileTimes::Offsets,
+        (true, FileTimes::Zoned(zones)) if !zones.is_empty() => FileTimes::Zoned(
+            zones
+                .iter()
+                .copied()
+                .map(|(time, offset)| (time - origin, offset))
+                .collect(),
+        ),
+        (true, _) => FileTimes::Epoch,
+    };
+    // What was read, in the file's terms: the user checks it against what they meant.
+    let file_time = |offset: i64| show(offset + origin);
+    let written = match &times {
+        FileTimes::Offsets => "offsets from the first row".to_string(),
+        FileTimes::Epoch => "epoch seconds, UTC".to_string(),
+        FileTimes::Zoned(_) => {
+            let offsets: Vec<String> = times
+                .offsets()
+                .iter()
+                .map(|offset| format!("UTC{offset}"))
+                .collect();
+            format!("times in {}", offsets.join(" and "))
+        }
+    };
+    notes.push(format!(
+        "{} bucket(s) of {}, {} to {} ({written}), {}",
+        values.len(),
+        crate::time::format_duration(step),
+        file_time(span.0),
+        file_time(span.1),
+        match kind {
+            ValueKind::Rate => "requests per second",
+            _ => "counts per bucket",
+        }
+    ));
     Ok(Trace {
         start,
         step,
         rates,
         notes,
         total,
-        span: (first, first + (values.len() as u64 * step) as i64),
+        span,
+        times,
     })
 }
 
@@ -536,12 +656,15 @@ mod tests {
         let text = "offset_seconds,requests\n120,60\n0,60\n0,60\n240,30\n";
         let trace = parse_csv("t.csv", text, &format, &clock()).unwrap();
         assert_eq!(trace.rates, vec![2.0, 2.0, 1.0, 1.0, 0.5]);
-        assert_eq!(trace.notes.len(), 4, "{:?}", trace.notes);
-        assert!(
-            trace.notes[0]
-                .starts_with("the trace's times are offsets, so it is laid at the run's start, "),
-            "{:?}",
-            trace.notes
+        assert_eq!(
+            trace.notes,
+            [
+                "the trace's times are offsets, so it is laid at the run's start, 1995-07-01T00:00:00-04:00",
+                "rows were out of time order and have been sorted",
+                "1 duplicate row(s) merged (sum)",
+                "2 missing bucket(s) filled (hold)",
+                "5 bucket(s) of 1m, 0s to 300s (offsets from the first row), counts per bucket",
+            ]
         );
         format.gaps = GapPolicy::Zero;
         let trace = parse_csv("t.csv", text, &format, &clock()).unwrap();

@@ -15,6 +15,7 @@ fn trace_format(checker: &mut Checker, trace: &wire::TraceWire) -> TraceFormat {
         },
         Format::AccessLog => Source::AccessLog {
             bucket: trace.bucket.map_or(60, |value| value.0).max(1),
+            skip_bad_lines: trace.skip_bad_lines.unwrap_or(false),
         },
         Format::Prometheus => Source::Prometheus,
         Format::Cloudwatch => Source::CloudWatch {
@@ -35,6 +36,10 @@ fn trace_format(checker: &mut Checker, trace: &wire::TraceWire) -> TraceFormat {
             trace.bucket.is_some() && trace.format != Format::AccessLog,
         ),
         (
+            "skip_bad_lines",
+            trace.skip_bad_lines.is_some() && trace.format != Format::AccessLog,
+        ),
+        (
             "id",
             trace.id.is_some() && trace.format != Format::Cloudwatch,
         ),
@@ -52,7 +57,7 @@ fn trace_format(checker: &mut Checker, trace: &wire::TraceWire) -> TraceFormat {
             span.clone(),
             "load.trace",
             format!("`{key}` does not apply to format `{:?}`", trace.format).to_lowercase(),
-            "csv takes time_column / value_column, access_log takes bucket, cloudwatch takes id",
+            "csv takes time_column / value_column, access_log takes bucket and skip_bad_lines, cloudwatch takes id",
         );
     }
     let kind = match (trace.format, trace.kind) {
