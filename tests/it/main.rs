@@ -10,6 +10,7 @@ mod engine;
 mod faults;
 mod fleet;
 mod import;
+mod logs;
 mod malformed;
 mod properties;
 mod rules;

@@ -422,3 +422,68 @@ fn fractional_counts_are_refused_and_offsets_are_laid_at_the_start() {
         loaded.trace_notes()
     );
 }
+
+// Unnamed columns are found by content where names say nothing: a first column of date-times
+// is the time, and the one column beside it the values. With no time column at all, the
+// bucket length is not guessed.
+#[test]
+fn columns_are_found_by_content_and_a_missing_step_is_not_guessed() {
+    let text = scenario_text(
+        "2026-03-02T00:00:00Z",
+        "2m",
+        "path = \"w.csv\"\nkind = \"count\"",
+    );
+    let loaded = load(
+        &text,
+        &[(
+            "w.csv",
+            "when,hits\n2026-03-02T00:00:00Z,60\n2026-03-02T00:01:00Z,120\n",
+        )],
+    )
+    .unwrap();
+    assert_eq!(loaded.load.values, vec![1.0, 2.0]);
+    assert_eq!(
+        loaded.trace_notes(),
+        [
+            "columns found: times from `when` (its first cell is a date-time); values from `hits` (the only other column)",
+            "2 bucket(s) of 1m, 2026-03-02T00:00:00Z to 2026-03-02T00:02:00Z (times in UTC+00:00), counts per bucket"
+        ]
+    );
+    let bare = scenario_text("2026-03-02T00:00:00Z", "2m", "path = \"b.csv\"");
+    let error = load(&bare, &[("b.csv", "requests\n60\n120\n")]).unwrap_err();
+    assert!(
+        error.contains(
+            "error: no time column, so the bucket length is unknown (field `time_column`)"
+        ),
+        "{error}"
+    );
+    assert!(
+        error.contains("= hint: name the time column (`time_column` in a scenario, `--time-column` for `trace`), or set `step` in the trace settings (e.g. step = \"60s\") if rows are consecutive buckets; columns are: requests"),
+        "{error}"
+    );
+    let stepped = scenario_text(
+        "2026-03-02T00:00:00Z",
+        "2m",
+        "path = \"b.csv\"\nstep = \"60s\"",
+    );
+    let loaded = load(&stepped, &[("b.csv", "requests\n60\n120\n")]).unwrap();
+    assert_eq!(loaded.load.values, vec![1.0, 2.0]);
+}
+
+// Epoch seconds are shown as written, with the UTC date-time beside them.
+#[test]
+fn epoch_times_in_messages_are_shown_as_written() {
+    let text = scenario_text("2026-03-02T00:00:00Z", "3m", "path = \"e.csv\"");
+    let error = load(
+        &text,
+        &[(
+            "e.csv",
+            "ts,requests\n1772409600,1\n1772409720,1\n1772409780,1\n",
+        )],
+    )
+    .unwrap_err();
+    assert!(
+        error.contains("error: a gap: expected time 1772409660 (2026-03-02T00:01:00Z), found 1772409720 (2026-03-02T00:02:00Z) (step 60 s)"),
+        "{error}"
+    );
+}
