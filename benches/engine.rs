@@ -102,9 +102,9 @@ fn parse_trace(criterion: &mut Criterion) {
     for second in 0..5_000_000u64 {
         text.push_str(&format!("{second},{}\n", (second * 7919) % 21));
     }
-    let clock = scaleplan::time::Clock {
-        start: chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap(),
-    };
+    let clock = scaleplan::time::Clock::new(
+        chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap(),
+    );
     let format = TraceFormat::csv(Some("offset_seconds"), "requests", ValueKind::Count);
     let mut group = criterion.benchmark_group("trace");
     group.sample_size(10);

@@ -88,12 +88,24 @@ pub fn format_duration(seconds: Seconds) -> String {
 pub struct Clock {
     /// Wall-clock instant of `SimTime` 0, in the offset the scenario was written in.
     pub start: DateTime<FixedOffset>,
+    /// The zone times are shown in (the scenario's `timezone`): its offset at each instant,
+    /// so outputs and charts follow daylight saving; `None`: the start's offset throughout.
+    pub zone: Option<chrono_tz::Tz>,
 }
 
 impl Clock {
-    /// The wall-clock instant of a simulated time, in the scenario's offset.
+    /// A clock showing times in the offset of `start`.
+    pub fn new(start: DateTime<FixedOffset>) -> Self {
+        Clock { start, zone: None }
+    }
+
+    /// The wall-clock instant of a simulated time, in the scenario's zone (else its offset).
     pub fn at(&self, time: SimTime) -> DateTime<FixedOffset> {
-        self.start + TimeDelta::seconds(time as i64)
+        let instant = self.start + TimeDelta::seconds(time as i64);
+        match self.zone {
+            Some(zone) => instant.with_timezone(&zone).fixed_offset(),
+            None => instant,
+        }
     }
 
     /// RFC 3339 text of a simulated time, e.g. `2026-03-02T11:00:00+08:00`.
@@ -111,6 +123,24 @@ impl Clock {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // Outputs follow the scenario's zone across a DST change (America/Los_Angeles springs
+    // forward at 02:00 on 2026-03-08); without a zone, the start's offset holds throughout.
+    #[test]
+    fn times_are_shown_in_the_scenario_zone() {
+        let start = DateTime::parse_from_rfc3339("2026-03-08T00:00:00-08:00").unwrap();
+        let zoned = Clock {
+            start,
+            zone: Some(chrono_tz::America::Los_Angeles),
+        };
+        assert_eq!(zoned.format(3600), "2026-03-08T01:00:00-08:00");
+        assert_eq!(zoned.format(3 * 3600), "2026-03-08T04:00:00-07:00");
+        assert_eq!(
+            Clock::new(start).format(3 * 3600),
+            "2026-03-08T03:00:00-08:00"
+        );
+        assert_eq!(zoned.sim_time(zoned.at(3 * 3600)), Some(3 * 3600));
+    }
 
     #[test]
     fn durations_parse_with_units() {

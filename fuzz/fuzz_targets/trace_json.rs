@@ -6,7 +6,7 @@ use scaleplan::load::trace::{self, DuplicatePolicy, GapPolicy, Source, TimeForma
 use scaleplan::time::Clock;
 
 fuzz_target!(|data: &[u8]| {
-    let clock = Clock { start: chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap() };
+    let clock = Clock::new(chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap());
     for source in [Source::Prometheus, Source::CloudWatch { id: None }] {
         let format = TraceFormat {
             source,

@@ -176,9 +176,7 @@ impl TraceInput {
 
 /// The Unix epoch, the calendar `trace` commands read absolute times on.
 fn epoch() -> Clock {
-    Clock {
-        start: DateTime::parse_from_rfc3339("1970-01-01T00:00:00Z").expect("valid"),
-    }
+    Clock::new(DateTime::parse_from_rfc3339("1970-01-01T00:00:00Z").expect("valid"))
 }
 
 /// An IANA zone name, or a usage error with the closest name.

@@ -590,9 +590,7 @@ mod tests {
     use super::*;
 
     fn clock() -> Clock {
-        Clock {
-            start: DateTime::parse_from_rfc3339("1995-07-01T00:00:00-04:00").unwrap(),
-        }
+        Clock::new(DateTime::parse_from_rfc3339("1995-07-01T00:00:00-04:00").unwrap())
     }
 
     fn counts(time_column: &str) -> TraceFormat {

@@ -13,8 +13,13 @@ pub fn validate(
     read_trace: &mut TraceReader,
 ) -> Option<Scenario> {
     let section = &file.scenario;
+    // A bad zone name is reported below, where the zone is read for the tasks.
     let clock = Clock {
         start: section.start.0,
+        zone: section
+            .timezone
+            .as_ref()
+            .and_then(|zone| zone.get_ref().parse().ok()),
     };
     let metric_period = section.metric_period.get_ref().0;
     if metric_period == 0 {
