@@ -225,8 +225,8 @@ fn replicate(
     Ok(ExitCode::SUCCESS)
 }
 
-/// Loads a scenario and tells the user (on stderr) about any repair made to its trace.
-fn load_noting(path: &Path) -> Result<scenario::Loaded, Failure> {
+/// Loads a scenario and tells the user (on stderr) what its trace readers found and repaired.
+pub(crate) fn load_noting(path: &Path) -> Result<scenario::Loaded, Failure> {
     let loaded = scenario::load(path).map_err(Failure::Input)?;
     for note in loaded.trace_notes() {
         eprintln!("note: trace: {note}");
@@ -301,7 +301,7 @@ fn run_files(
 }
 
 fn compare(path: &Path, out: Option<&Path>) -> Result<ExitCode, Failure> {
-    let loaded = scenario::load(path).map_err(Failure::Input)?;
+    let loaded = load_noting(path)?;
     let runs = crate::compare::run_all(
         &loaded,
         RunOptions {
@@ -494,7 +494,12 @@ fn check(args: &CheckArgs) -> Result<ExitCode, Failure> {
     let mut errored = Vec::new();
     for file in &files {
         match scenario::load(file) {
-            Ok(scenario) => loaded.push((file.display().to_string(), scenario)),
+            Ok(scenario) => {
+                for note in scenario.trace_notes() {
+                    eprintln!("note: {}: trace: {note}", file.display());
+                }
+                loaded.push((file.display().to_string(), scenario))
+            }
             Err(diagnostics) => {
                 errored.push((file.display().to_string(), diagnostics.to_string()));
                 problems.extend(diagnostics.0);

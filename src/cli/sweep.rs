@@ -6,7 +6,7 @@ use crate::error::Diagnostic;
 use crate::model::Scenario;
 use crate::model::Sweep;
 use crate::plot::{Chart, Heatmap, Pareto};
-use crate::scenario::{self, Loaded};
+use crate::scenario::Loaded;
 use crate::sweep::{self, PointRow, plan};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::Write;
@@ -110,7 +110,7 @@ fn shard_range(text: &str, points: u64) -> Result<(u64, u64, std::ops::Range<u64
 }
 
 pub fn sweep(args: &SweepArgs) -> Result<ExitCode, Failure> {
-    let loaded = scenario::load(&args.scenario).map_err(Failure::Input)?;
+    let loaded = super::load_noting(&args.scenario)?;
     let (spec, base) = swept(&args.scenario, &loaded)?;
     let axis = |wanted: &Option<String>, default: usize| -> Result<Option<usize>, Failure> {
         match wanted {
@@ -469,7 +469,7 @@ fn parse_share(text: &str) -> Result<f64, Failure> {
 
 pub fn plan(args: &PlanArgs) -> Result<ExitCode, Failure> {
     let target = parse_share(&args.max_violation)?;
-    let loaded = scenario::load(&args.scenario).map_err(Failure::Input)?;
+    let loaded = super::load_noting(&args.scenario)?;
     let (spec, base) = swept(&args.scenario, &loaded)?;
     let bar = progress_bar(spec.points(), args.quiet);
     let mut stats = Vec::with_capacity(spec.points() as usize);

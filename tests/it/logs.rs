@@ -302,3 +302,38 @@ fn logs_without_requests_are_refused() {
         )
     );
 }
+
+// Every command that reads a scenario says what its trace reader skipped: compare, sweep and
+// check as well as run and validate.
+#[test]
+fn every_command_reports_skipped_lines() {
+    let directory = tempfile::tempdir().unwrap();
+    fs::copy(CLF, directory.path().join("access.log")).unwrap();
+    let scenario = directory.path().join("s.toml");
+    fs::write(
+        &scenario,
+        crate::common::scenario_text(
+            "name = \"t\"\nstart = \"2000-10-10T13:55:00-07:00\"\nduration = \"3m\"",
+            "[instance_types.s]\ncapacity_rps = 10\nprice_per_hour = 1",
+            "[load.trace]\npath = \"access.log\"\nformat = \"access_log\"\nskip_bad_lines = true",
+            "name = \"g\"\ninstance_type = \"s\"\nmin = 1\nmax = 1",
+        ) + "\n[sweep]\n[[sweep.parameter]]\npath = \"group.g.max\"\nvalues = [1, 2]\n",
+    )
+    .unwrap();
+    let path = scenario.to_str().unwrap();
+    let skipped = format!(
+        "note: trace: skipped 1 line(s) with no `[dd/Mon/yyyy:hh:mm:ss +zzzz]` timestamp: {}:4\n",
+        directory.path().join("access.log").display()
+    );
+    let out = directory.path().join("out");
+    for args in [
+        vec!["run", path],
+        vec!["validate", path],
+        vec!["compare", path],
+        vec!["sweep", path, "--out", out.to_str().unwrap(), "--quiet"],
+    ] {
+        let (code, _, stderr) = scaleplan(&args);
+        assert_eq!(code, 0, "{args:?}: {stderr}");
+        assert!(stderr.starts_with(&skipped), "{args:?}: {stderr}");
+    }
+}
