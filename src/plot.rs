@@ -442,7 +442,7 @@ fn time_chart<'a, DB: DrawingBackend>(
         .configure_mesh()
         .x_desc(offset_label(&start))
         .y_desc("requests per second")
-        .y_label_formatter(&|value| format!("{value:.0}"))
+        .y_label_formatter(&|value| rate_label(*value, y_max))
         .x_labels(8)
         .x_label_formatter(&|time| time.format(format).to_string())
         .label_style((FONT, 14))
@@ -645,6 +645,13 @@ fn draw_overlay<DB: DrawingBackend>(
             });
     }
     draw_legend(&mut chart)
+}
+
+/// A rate tick on an axis up to `y_max`: enough decimals that ticks a tenth of the axis
+/// apart differ (0.2, 0.4 on a 1 req/s axis, not 0, 0), without trailing zeros.
+fn rate_label(value: f64, y_max: f64) -> String {
+    let decimals = (2 - y_max.max(1e-9).log10().floor() as i32).clamp(0, 9) as usize;
+    crate::number::trim_float(format!("{value:.decimals$}").parse().unwrap_or(value))
 }
 
 /// Axis numbers without needless decimals.
@@ -968,4 +975,18 @@ fn draw_pareto<DB: DrawingBackend>(
         .position(SeriesLabelPosition::UpperRight)
         .draw()
         .map_err(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rate_ticks_keep_the_decimals_that_tell_them_apart() {
+        assert_eq!(rate_label(0.2, 1.0), "0.2");
+        assert_eq!(rate_label(0.25, 0.9), "0.25");
+        assert_eq!(rate_label(0.005, 0.01), "0.005");
+        assert_eq!(rate_label(40.0, 50.0), "40");
+        assert_eq!(rate_label(2500.0, 5000.0), "2500");
+    }
 }

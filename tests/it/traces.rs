@@ -193,6 +193,30 @@ fn trace_plot_draws_the_trace() {
     );
     assert!(texts.contains(&"requests per second".to_string()));
     assert!(svg.len() < 400_000);
+    // Drawn in the file's own offset (New York summer time), or in the zone named; the first
+    // tick label is midnight local time.
+    assert!(texts.contains(&"time (UTC-04:00)".to_string()), "{texts:?}");
+    assert!(
+        texts
+            .iter()
+            .any(|text| text.starts_with("07-01 00:00") || text.starts_with("Jul 01")),
+        "{texts:?}"
+    );
+    cargo_bin_cmd!("scaleplan")
+        .args([
+            "trace",
+            "plot",
+            NASA,
+            "--timezone",
+            "Asia/Shanghai",
+            "--out",
+        ])
+        .arg(directory.path())
+        .assert()
+        .success();
+    let svg = fs::read_to_string(directory.path().join("trace.svg")).unwrap();
+    let texts = common::svg_texts(&svg);
+    assert!(texts.contains(&"time (UTC+08:00)".to_string()), "{texts:?}");
     cargo_bin_cmd!("scaleplan")
         .args(["trace", "stats", "no-such.csv"])
         .assert()
