@@ -6,6 +6,7 @@ mod check;
 mod cli;
 mod common;
 mod compare;
+mod docs;
 mod engine;
 mod faults;
 mod fleet;

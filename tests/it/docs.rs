@@ -1,0 +1,353 @@
+//! The docs as tests: every `console` example in README.md and docs/*.md is run and its
+//! output compared, and every TOML snippet is checked against the real file it is taken from,
+//! which is loaded and validated. Changing a printed number, column or message without
+//! updating the docs fails here; `SNAPSHOT_UPDATE=1 cargo test` rewrites the examples' output
+//! (review the diff).
+//!
+//! Console blocks (trycmd's markdown convention): `$ scaleplan ...` lines are commands, a
+//! `? N` line right after one is its exit code (default 0), and the lines up to the next
+//! command are what it prints, standard error first (notes and errors come before any
+//! output). In expected output a line `...` stands for any lines and `[..]` for any text
+//! within a line. Commands run in a scratch directory holding copies of `scenarios/`,
+//! `docs/examples/` and `reports/baseline.json`, and `tests/` as it is, so examples may
+//! write files.
+//!
+//! A TOML block is preceded by `<!-- toml: FILE -->`: each top-level table of the snippet
+//! must equal the same table of FILE (an excerpt, or the whole file), and FILE must load.
+
+use assert_cmd::cargo::cargo_bin_cmd;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// The documents whose examples run.
+fn documents() -> Vec<PathBuf> {
+    let mut paths = vec![PathBuf::from("README.md")];
+    let mut docs: Vec<PathBuf> = fs::read_dir("docs")
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|extension| extension == "md"))
+        .collect();
+    docs.sort();
+    paths.extend(docs);
+    paths
+}
+
+/// A fenced block: its language, the marker comment before it, its lines and where they are.
+struct Block {
+    language: String,
+    marker: Option<String>,
+    /// Line index (0-based) of the first line inside the fence.
+    first: usize,
+    lines: Vec<String>,
+}
+
+fn blocks(text: &str) -> Vec<Block> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut blocks = Vec::new();
+    let mut index = 0;
+    while index < lines.len() {
+        let trimmed = lines[index].trim_start();
+        if let Some(language) = trimmed.strip_prefix("```")
+            && !language.is_empty()
+        {
+            let indent = lines[index].len() - trimmed.len();
+            let marker = lines[..index]
+                .iter()
+                .rev()
+                .find(|line| !line.trim().is_empty())
+                .and_then(|line| line.trim().strip_prefix("<!--"))
+                .and_then(|line| line.strip_suffix("-->"))
+                .map(|marker| marker.trim().to_string());
+            let first = index + 1;
+            let mut end = first;
+            while end < lines.len() && lines[end].trim() != "```" {
+                end += 1;
+            }
+            blocks.push(Block {
+                language: language.trim().to_string(),
+                marker,
+                first,
+                lines: lines[first..end]
+                    .iter()
+                    .map(|line| line.get(indent..).unwrap_or(line.trim_start()).to_string())
+                    .collect(),
+            });
+            index = end + 1;
+        } else {
+            index += 1;
+        }
+    }
+    blocks
+}
+
+/// One `$` command of a console block.
+struct Example {
+    command: String,
+    code: i32,
+    expected: Vec<String>,
+    /// Line range of the expected output inside the block.
+    output: std::ops::Range<usize>,
+}
+
+fn examples(block: &Block) -> Vec<Example> {
+    let mut examples: Vec<Example> = Vec::new();
+    let mut index = 0;
+    while index < block.lines.len() {
+        let line = &block.lines[index];
+        let Some(command) = line.strip_prefix("$ ") else {
+            panic!(
+                "line {} of a console block is neither a command nor output: {line}",
+                block.first + index + 1
+            );
+        };
+        let mut command = command.to_string();
+        while command.ends_with('\\') {
+            command.pop();
+            index += 1;
+            command.push_str(block.lines[index].trim_start());
+        }
+        index += 1;
+        let mut code = 0;
+        if let Some(status) = block
+            .lines
+            .get(index)
+            .and_then(|line| line.strip_prefix("? "))
+        {
+            code = status.parse().expect("`? N` holds an exit code");
+            index += 1;
+        }
+        let start = index;
+        while index < block.lines.len() && !block.lines[index].starts_with("$ ") {
+            index += 1;
+        }
+        examples.push(Example {
+            command,
+            code,
+            expected: block.lines[start..index].to_vec(),
+            output: start..index,
+        });
+    }
+    examples
+}
+
+/// Words of a command line, with single and double quotes.
+fn words(command: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut quote = None;
+    let mut started = false;
+    for character in command.chars() {
+        match (quote, character) {
+            (None, '\'' | '"') => {
+                quote = Some(character);
+                started = true;
+            }
+            (Some(open), _) if character == open => quote = None,
+            (None, ' ') => {
+                if started {
+                    words.push(std::mem::take(&mut word));
+                    started = false;
+                }
+            }
+            _ => {
+                word.push(character);
+                started = true;
+            }
+        }
+    }
+    if started {
+        words.push(word);
+    }
+    words
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// A scratch directory laid out like the repository for the examples.
+fn scratch() -> tempfile::TempDir {
+    let directory = tempfile::tempdir().unwrap();
+    copy_tree(Path::new("scenarios"), &directory.path().join("scenarios"));
+    copy_tree(
+        Path::new("docs/examples"),
+        &directory.path().join("docs/examples"),
+    );
+    fs::create_dir_all(directory.path().join("reports")).unwrap();
+    fs::copy(
+        "reports/baseline.json",
+        directory.path().join("reports/baseline.json"),
+    )
+    .unwrap();
+    let tests = std::env::current_dir().unwrap().join("tests");
+    std::os::unix::fs::symlink(tests, directory.path().join("tests")).unwrap();
+    directory
+}
+
+/// Whether `actual` matches `expected` line by line, with `...` lines and `[..]` wildcards.
+fn matches(expected: &[String], actual: &[&str]) -> bool {
+    match expected.split_first() {
+        None => actual.is_empty(),
+        Some((first, rest)) if first == "..." => {
+            (0..=actual.len()).any(|skip| matches(rest, &actual[skip..]))
+        }
+        Some((first, rest)) => actual
+            .split_first()
+            .is_some_and(|(line, others)| line_matches(first, line) && matches(rest, others)),
+    }
+}
+
+fn line_matches(expected: &str, actual: &str) -> bool {
+    let parts: Vec<&str> = expected.split("[..]").collect();
+    if parts.len() == 1 {
+        return expected == actual;
+    }
+    let Some(mut rest) = actual.strip_prefix(parts[0]) else {
+        return false;
+    };
+    for (index, part) in parts.iter().enumerate().skip(1) {
+        if index == parts.len() - 1 {
+            return rest.ends_with(part);
+        }
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+#[test]
+fn console_examples_print_what_the_docs_say() {
+    let mut failures = Vec::new();
+    let mut ran = 0;
+    for document in documents() {
+        let text = fs::read_to_string(&document).unwrap();
+        let mut rewritten: Vec<String> = text.lines().map(str::to_string).collect();
+        // Rewritten from the last example up, so earlier line numbers stay valid.
+        let mut replacements = Vec::new();
+        for block in blocks(&text)
+            .iter()
+            .filter(|block| block.language == "console")
+        {
+            let directory = scratch();
+            let indent = " ".repeat(
+                rewritten[block.first - 1].len() - rewritten[block.first - 1].trim_start().len(),
+            );
+            for example in examples(block) {
+                let words = words(&example.command);
+                assert_eq!(
+                    words[0],
+                    "scaleplan",
+                    "{}: examples run scaleplan only",
+                    document.display()
+                );
+                let output = cargo_bin_cmd!("scaleplan")
+                    .args(&words[1..])
+                    .current_dir(directory.path())
+                    .env("NO_COLOR", "1")
+                    .output()
+                    .unwrap();
+                ran += 1;
+                let printed = format!(
+                    "{}{}",
+                    String::from_utf8_lossy(&output.stderr),
+                    String::from_utf8_lossy(&output.stdout)
+                );
+                let actual: Vec<&str> = printed.lines().collect();
+                let code = output.status.code().unwrap_or(-1);
+                if code == example.code && matches(&example.expected, &actual) {
+                    continue;
+                }
+                if crate::common::updating_snapshots() && code == example.code {
+                    replacements.push((
+                        block.first + example.output.start..block.first + example.output.end,
+                        actual
+                            .iter()
+                            .map(|line| match line.is_empty() {
+                                true => String::new(),
+                                false => format!("{indent}{line}"),
+                            })
+                            .collect::<Vec<_>>(),
+                    ));
+                    continue;
+                }
+                failures.push(format!(
+                    "{}:{}: `{}` exited {code} (expected {}) and printed\n{printed}--- the docs say\n{}\n",
+                    document.display(),
+                    block.first + example.output.start,
+                    example.command,
+                    example.code,
+                    example.expected.join("\n")
+                ));
+            }
+        }
+        let changed = !replacements.is_empty();
+        for (range, lines) in replacements.into_iter().rev() {
+            rewritten.splice(range, lines);
+        }
+        if changed {
+            fs::write(&document, rewritten.join("\n") + "\n").unwrap();
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(ran >= 10, "only {ran} console examples ran");
+}
+
+#[test]
+fn toml_snippets_are_excerpts_of_files_that_load() {
+    let mut checked = 0;
+    for document in documents() {
+        let text = fs::read_to_string(&document).unwrap();
+        for block in blocks(&text)
+            .iter()
+            .filter(|block| block.language == "toml")
+        {
+            let place = format!("{}:{}", document.display(), block.first);
+            let file = block
+                .marker
+                .as_deref()
+                .and_then(|marker| marker.strip_prefix("toml:"))
+                .map(str::trim)
+                .unwrap_or_else(|| {
+                    panic!("{place}: a TOML snippet needs `<!-- toml: FILE -->` before it")
+                });
+            let snippet: toml::Table = toml::from_str(&block.lines.join("\n"))
+                .unwrap_or_else(|error| panic!("{place}: not TOML: {error}"));
+            let whole: toml::Table = toml::from_str(&fs::read_to_string(file).unwrap()).unwrap();
+            for (key, value) in &snippet {
+                assert_eq!(
+                    Some(value),
+                    whole.get(key),
+                    "{place}: `{key}` differs from {file}"
+                );
+            }
+            scaleplan::scenario::load(Path::new(file))
+                .unwrap_or_else(|errors| panic!("{place}: {file} does not load:\n{errors}"));
+            checked += 1;
+        }
+    }
+    assert!(checked >= 3, "only {checked} TOML snippets checked");
+}
+
+#[test]
+fn the_example_matcher_honours_wildcards() {
+    let expected: Vec<String> = ["a [..] c", "...", "z"].map(String::from).to_vec();
+    assert!(matches(&expected, &["a b c", "x", "y", "z"]));
+    assert!(matches(&expected, &["a  c", "z"]));
+    assert!(!matches(&expected, &["a b d", "z"]));
+    assert!(!matches(&expected, &["a b c", "y"]));
+    assert_eq!(
+        words("scaleplan run 'a b' \"c\" d"),
+        ["scaleplan", "run", "a b", "c", "d"]
+    );
+}
