@@ -126,7 +126,10 @@ impl Simulation<'_> {
             status if status.is_activity() => summary.activities += 1,
             ActivityStatus::RejectedCooldown => summary.rejected_by_cooldown += 1,
             ActivityStatus::RejectedBusy => summary.rejected_busy += 1,
-            ActivityStatus::Failed => summary.failed_tasks += 1,
+            ActivityStatus::Failed => match activity.cause {
+                Cause::Scheduled { .. } => summary.failed_tasks += 1,
+                _ => summary.failed_launches += 1,
+            },
             _ => {}
         }
         summary.no_stock += activity.no_stock;

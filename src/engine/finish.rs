@@ -63,6 +63,8 @@ impl Simulation<'_> {
             summary.instance_hours = billed_total as f64 / 3600.0;
             summary.peak_in_service = state.run.peak_in_service;
             summary.mean_in_service = state.run.in_service_seconds as f64 / end as f64;
+            summary.peak_instances = state.run.peak_serving;
+            summary.mean_instances = state.run.serving_seconds as f64 / end as f64;
             summary.sla_violation_seconds = state.run.sla_violation_seconds;
             summary.unserved_requests = state.run.unserved_requests;
             summary.offered_requests = state.run.offered_requests;
@@ -118,6 +120,7 @@ impl Simulation<'_> {
         let mut total = GroupSummary {
             name: "total".into(),
             peak_in_service: self.total_peak_in_service,
+            peak_instances: self.total_peak_serving,
             sla_violation_seconds: self.any_violation_seconds,
             p95_utilization: if summaries.len() == 1 {
                 summaries[0].p95_utilization
@@ -130,10 +133,12 @@ impl Simulation<'_> {
             total.cost += summary.cost;
             total.instance_hours += summary.instance_hours;
             total.mean_in_service += summary.mean_in_service;
+            total.mean_instances += summary.mean_instances;
             total.activities += summary.activities;
             total.rejected_by_cooldown += summary.rejected_by_cooldown;
             total.rejected_busy += summary.rejected_busy;
             total.failed_tasks += summary.failed_tasks;
+            total.failed_launches += summary.failed_launches;
             total.launched += summary.launched;
             total.terminated += summary.terminated;
             total.unserved_requests += summary.unserved_requests;

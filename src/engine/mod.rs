@@ -116,6 +116,8 @@ struct Simulation<'a> {
     activities: Vec<ScalingActivity>,
     timeline: Vec<TimelineRow>,
     total_peak_in_service: u32,
+    /// The most instances in service at once, all groups together.
+    total_peak_serving: u32,
     any_violation_seconds: u64,
     total_utilization_samples: Vec<u32>,
     /// Alarms whose condition held at the end of the last period, waiting to act at its end
@@ -270,6 +272,7 @@ impl<'a> Simulation<'a> {
             activities: Vec::new(),
             timeline: Vec::new(),
             total_peak_in_service: 0,
+            total_peak_serving: 0,
             any_violation_seconds: 0,
             total_utilization_samples: Vec::with_capacity(scenario.ticks()),
             triggers: Vec::new(),
@@ -303,6 +306,8 @@ impl<'a> Simulation<'a> {
             let state = &mut self.groups[group_index];
             state.run.peak_in_service = state.fleet.in_service;
             self.total_peak_in_service += state.fleet.in_service;
+            state.run.peak_serving = state.fleet.serving;
+            self.total_peak_serving += state.fleet.serving;
         }
     }
 
@@ -377,6 +382,7 @@ impl<'a> Simulation<'a> {
         let dt = seconds as f64;
         let sla = &self.scenario.sla;
         let mut total_in_service = 0;
+        let mut total_serving = 0;
         let mut any_violation = false;
         for state in self.groups.iter_mut() {
             let load = state.load;
@@ -405,12 +411,16 @@ impl<'a> Simulation<'a> {
                 any_violation = true;
             }
             state.run.in_service_seconds += state.fleet.in_service as u64 * seconds;
+            state.run.serving_seconds += state.fleet.serving as u64 * seconds;
+            state.run.peak_serving = state.run.peak_serving.max(state.fleet.serving);
+            total_serving += state.fleet.serving;
             state.run.alive_seconds +=
                 (state.fleet.in_service + state.fleet.pending) as u64 * seconds;
             state.run.peak_in_service = state.run.peak_in_service.max(state.fleet.in_service);
             total_in_service += state.fleet.in_service;
         }
         self.total_peak_in_service = self.total_peak_in_service.max(total_in_service);
+        self.total_peak_serving = self.total_peak_serving.max(total_serving);
         if any_violation {
             self.any_violation_seconds += seconds;
         }

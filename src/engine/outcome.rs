@@ -13,18 +13,26 @@ pub struct GroupSummary {
     pub cost: f64,
     /// Billed instance-hours (same rounding as cost).
     pub instance_hours: f64,
-    /// Most instances in service at once.
+    /// Most capacity units in service at once: instances, or units when instance types have
+    /// weights (AWS WeightedCapacity).
     pub peak_in_service: u32,
-    /// Time-weighted mean of instances in service.
+    /// Time-weighted mean of capacity units in service.
     pub mean_in_service: f64,
+    /// Most instances in service at once (equal to `peak_in_service` without weights).
+    pub peak_instances: u32,
+    /// Time-weighted mean of instances in service.
+    pub mean_instances: f64,
     /// Triggers that changed capacity.
     pub activities: u32,
     /// Alarm triggers rejected by a cooldown.
     pub rejected_by_cooldown: u32,
     /// Alarm triggers rejected because an activity was in progress.
     pub rejected_busy: u32,
-    /// Scheduled tasks that could not run (expired or conflicting bounds).
+    /// Scheduled task firings that could not run (expired, conflicting bounds, no stock).
     pub failed_tasks: u32,
+    /// Other activities that launched nothing: an alarm, tracking, predictive or HPA scale-out
+    /// or a replacement that found no stock in any instance type.
+    pub failed_launches: u32,
     /// Instances launched during the run.
     pub launched: u32,
     /// Instances terminated during the run.

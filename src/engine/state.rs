@@ -112,6 +112,9 @@ pub(super) struct RunIntegrals {
     pub(super) offered_requests: f64,
     pub(super) alive_seconds: u64,
     pub(super) peak_in_service: u32,
+    /// Instance-seconds and the most instances in service (units differ with weights).
+    pub(super) serving_seconds: u64,
+    pub(super) peak_serving: u32,
     /// Served request-seconds per latency regime (with a latency model).
     pub(super) latency: latency::Mix,
     pub(super) sla_violation_seconds: u64,

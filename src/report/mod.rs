@@ -111,10 +111,29 @@ pub fn summary_table(scenario: &Scenario, outcome: &Outcome) -> String {
             ));
         }
     }
+    // With weights, `peak` and `mean` count capacity units: say what that is in instances.
+    if scenario.instance_types.iter().any(|kind| kind.weight != 1) {
+        for summary in &outcome.groups {
+            out.push_str(&format!(
+                "\n{}: peak {} capacity units in service ({} instances), mean {:.2} units ({:.2} instances)\n",
+                summary.name,
+                summary.peak_in_service,
+                summary.peak_instances,
+                summary.mean_in_service,
+                summary.mean_instances
+            ));
+        }
+    }
     let failed = outcome.total.failed_tasks;
     if failed > 0 {
         out.push_str(&format!(
             "\n{failed} scheduled task firing(s) failed; see activities.csv\n"
+        ));
+    }
+    let failed = outcome.total.failed_launches;
+    if failed > 0 {
+        out.push_str(&format!(
+            "\n{failed} scale-out or replacement launch(es) found no stock and launched nothing; see activities.csv\n"
         ));
     }
     let total = &outcome.total;

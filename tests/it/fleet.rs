@@ -170,6 +170,11 @@ desired = 3
         .collect();
     assert_eq!(rows, vec![(4, 400.0), (6, 600.0), (4, 400.0)]);
     assert_eq!(outcome.instances.len(), 3);
+    // Peaks and means in both: every instance here is a weight-2 large.
+    let group = &outcome.groups[0];
+    assert_eq!((group.peak_in_service, group.peak_instances), (6, 3));
+    assert_eq!(group.mean_in_service, 2.0 * group.mean_instances);
+    assert_eq!(outcome.total.peak_instances, 3);
 }
 
 // ESS OldestScalingConfiguration: scale-in removes instances of the oldest configuration
@@ -417,4 +422,47 @@ impl TotalLatency for Outcome {
     fn total_latency(&self) -> engine::LatencyPercentiles {
         self.groups[0].latency.expect("a latency model was set")
     }
+}
+
+// A scale-out that finds no stock anywhere launches nothing: counted as a failed launch, not
+// as a failed scheduled task (a run with no scheduled task used to report "scheduled task
+// firing(s) failed").
+#[test]
+fn launches_without_stock_are_not_failed_scheduled_tasks() {
+    let types = "[instance_types.c6]\ncapacity_rps = 100\nprice_per_hour = 0.10\nstock = 2\n";
+    let group = r#"instance_type = "c6"
+min = 0
+max = 10
+desired = 2
+[[group.rule]]
+name = "add-one"
+change = 1
+[[group.alarm]]
+name = "busy"
+metric = "cpu"
+period = "1m"
+periods = 1
+above = 10
+run = "add-one"
+"#;
+    let text = scenario("1h", 50.0, types, group);
+    let (_, outcome) = run(&text);
+    assert_eq!(outcome.total.failed_tasks, 0);
+    assert!(outcome.total.failed_launches > 0);
+    let failed = outcome
+        .activities
+        .iter()
+        .filter(|activity| activity.status == ActivityStatus::Failed)
+        .count() as u32;
+    assert_eq!(outcome.total.failed_launches, failed);
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("s.toml");
+    std::fs::write(&path, text).unwrap();
+    let output = common::scaleplan().arg("run").arg(&path).output().unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.contains(&format!("\n{failed} scale-out or replacement launch(es) found no stock and launched nothing; see activities.csv\n")),
+        "{failed}: {stdout}"
+    );
+    assert!(!stdout.contains("scheduled task"), "{stdout}");
 }
