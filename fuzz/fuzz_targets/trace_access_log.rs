@@ -34,7 +34,7 @@ fuzz_target!(|data: &[u8]| {
     };
     // The profile is linear in the buckets; a sparse log may span millions (bounded by
     // MAX_TRACE_ROWS), which would only slow the fuzzer down.
-    if let Ok(parsed) = parsed.as_ref().filter(|parsed| parsed.rates.len() <= 100_000) {
+    if let Some(parsed) = parsed.ok().filter(|parsed| parsed.rates.len() <= 100_000) {
         let _ = stats(&parsed, clock.start.timestamp(), ProfileClock::File);
         let _ = stats(&parsed, clock.start.timestamp(), ProfileClock::Zone(chrono_tz::America::Los_Angeles));
     }

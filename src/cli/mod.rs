@@ -22,16 +22,21 @@ pub const EXIT_INPUT: u8 = 2;
 #[command(
     name = "scaleplan",
     version,
-    about = "Simulate and plan cloud auto scaling groups"
+    about = "Simulate and plan cloud auto scaling groups",
+    after_help = OUTPUTS_HELP
 )]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
+/// Where every output is described, shown under each command's help.
+const OUTPUTS_HELP: &str = "Every file, column, JSON field and exit code: docs/outputs.md. The scenario format: docs/scenario-format.md.";
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Replay a scenario and print its summary.
+    #[command(after_help = OUTPUTS_HELP)]
     Run {
         /// Scenario file (TOML).
         scenario: PathBuf,
@@ -51,6 +56,7 @@ enum Command {
         replications: u32,
     },
     /// Run every policy of a scenario on the same load and compare cost and SLA.
+    #[command(after_help = OUTPUTS_HELP)]
     Compare {
         /// Scenario file (TOML) with `[[policy]]` tables.
         scenario: PathBuf,
@@ -60,18 +66,22 @@ enum Command {
     },
     /// Gate CI: run every scenario and policy under PATH and compare with a baseline and the
     /// scenarios' budgets. Exit 0 when everything holds, 1 on a regression or broken budget.
+    #[command(after_help = OUTPUTS_HELP)]
     Check(CheckArgs),
     /// Run the scenario's `[sweep]` grid in parallel; write sweep.csv and charts.
+    #[command(after_help = OUTPUTS_HELP)]
     Sweep(sweep::SweepArgs),
     /// Join `sweep --shard` outputs into the file a single sweep writes.
+    #[command(after_help = OUTPUTS_HELP)]
     Merge(sweep::MergeArgs),
     /// The cheapest configuration of the sweep whose SLA violation stays under a target.
+    #[command(after_help = OUTPUTS_HELP)]
     Plan(sweep::PlanArgs),
     /// Build a scenario from an existing scaling group.
     #[command(subcommand)]
     Import(import::ImportCommand),
     /// Look at a trace (stats, plot) or build one from an access log.
-    #[command(subcommand)]
+    #[command(subcommand, after_help = OUTPUTS_HELP)]
     Trace(trace::TraceCommand),
     /// Draw the charts of a `compare --out` or `run --out` directory without re-running.
     Plot {

@@ -351,3 +351,193 @@ fn the_example_matcher_honours_wildcards() {
         ["scaleplan", "run", "a b", "c", "d"]
     );
 }
+
+/// The names in the first column of each table of docs/outputs.md, by the `###` heading
+/// above it (backticks removed).
+fn documented_outputs() -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>> {
+    let text = fs::read_to_string("docs/outputs.md").unwrap();
+    let mut sections = std::collections::BTreeMap::new();
+    let mut current: Option<String> = None;
+    for line in text.lines() {
+        if let Some(heading) = line.strip_prefix("### ") {
+            current = Some(heading.trim_matches('`').to_string());
+        } else if line.starts_with("## ") {
+            current = None;
+        } else if let (Some(section), Some(row)) = (&current, line.strip_prefix("| `")) {
+            let name = row.split('`').next().unwrap().to_string();
+            sections
+                .entry(section.clone())
+                .or_insert_with(std::collections::BTreeSet::new)
+                .insert(name);
+        }
+    }
+    sections
+}
+
+/// Dotted paths of an object's fields, nested objects included (`latency.p50`).
+fn fields(value: &serde_json::Value, prefix: &str, into: &mut std::collections::BTreeSet<String>) {
+    if let Some(object) = value.as_object() {
+        for (key, inner) in object {
+            let path = if prefix.is_empty() {
+                key.clone()
+            } else {
+                format!("{prefix}.{key}")
+            };
+            fields(inner, &path, into);
+            into.insert(path);
+        }
+    }
+}
+
+fn header(path: &Path) -> std::collections::BTreeSet<String> {
+    let text = fs::read_to_string(path).unwrap();
+    text.lines()
+        .next()
+        .unwrap()
+        .split(',')
+        .map(str::to_string)
+        .collect()
+}
+
+// Every column and field the binary writes is in docs/outputs.md, and everything there is
+// written by some run: a new column without documentation, or a stale entry, fails.
+#[test]
+fn the_output_reference_lists_every_column_and_field() {
+    let documented = documented_outputs();
+    let directory = scratch();
+    let at = |relative: &str| directory.path().join(relative);
+    // A latency SLA (the one optional top-level field the bundled scenarios lack).
+    let latency = fs::read_to_string("scenarios/wechat-lite-app.toml")
+        .unwrap()
+        .replace(
+            "sla = { max_utilization = 0.8 }",
+            "sla = { latency_percentile = 95, max_latency_ms = 250 }",
+        );
+    fs::write(at("scenarios/latency.toml"), latency).unwrap();
+    let run = |args: &[&str]| {
+        let output = cargo_bin_cmd!("scaleplan")
+            .args(args)
+            .current_dir(directory.path())
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        output.stdout
+    };
+    run(&[
+        "run",
+        "scenarios/wechat-lite-app.toml",
+        "--policy",
+        "scheduled+spot",
+        "--out",
+        "spot",
+    ]);
+    run(&[
+        "run",
+        "scenarios/nasa-predictive.toml",
+        "--policy",
+        "predictive",
+        "--out",
+        "predictive",
+    ]);
+    run(&["run", "scenarios/latency.toml", "--out", "latency"]);
+    run(&["compare", "scenarios/lunch-peak.toml", "--out", "compare"]);
+    run(&[
+        "sweep",
+        "scenarios/cc-attack.toml",
+        "--out",
+        "sweep",
+        "--quiet",
+    ]);
+    run(&[
+        "trace",
+        "from-log",
+        "tests/fixtures/logs/nginx-combined-shanghai.log",
+        "--out",
+        "log.csv",
+    ]);
+    run(&[
+        "check",
+        "scenarios/lunch-peak.toml",
+        "--baseline",
+        "baseline.json",
+        "--update",
+    ]);
+    let replications = run(&[
+        "run",
+        "scenarios/lunch-peak.toml",
+        "--replications",
+        "2",
+        "--json",
+    ]);
+    let stats = run(&["trace", "stats", "log.csv", "--json"]);
+
+    let mut actual = std::collections::BTreeMap::new();
+    let mut top = std::collections::BTreeSet::new();
+    let mut group = std::collections::BTreeSet::new();
+    for run in ["spot", "predictive", "latency"] {
+        let summary: serde_json::Value =
+            serde_json::from_str(&fs::read_to_string(at(&format!("{run}/summary.json"))).unwrap())
+                .unwrap();
+        top.extend(summary.as_object().unwrap().keys().cloned());
+        for one in summary["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .chain([&summary["total"]])
+        {
+            fields(one, "", &mut group);
+        }
+    }
+    actual.insert("summary.json", top);
+    actual.insert("group summary", group);
+    for file in ["timeline.csv", "activities.csv", "instances.csv"] {
+        actual.insert(file, header(&at(&format!("spot/{file}"))));
+    }
+    actual.insert("forecast.csv", header(&at("predictive/forecast.csv")));
+    actual.insert("compare.csv", header(&at("compare/compare.csv")));
+    // Parameter columns are documented as `PATH`.
+    let sweep: std::collections::BTreeSet<String> = header(&at("sweep/sweep.csv"))
+        .into_iter()
+        .map(|column| {
+            if column.contains('.') {
+                "PATH".to_string()
+            } else {
+                column
+            }
+        })
+        .collect();
+    actual.insert("sweep.csv", sweep);
+    actual.insert("from-log CSV", header(&at("log.csv")));
+    let keys = |bytes: &[u8]| -> std::collections::BTreeSet<String> {
+        let value: serde_json::Value = serde_json::from_slice(bytes).unwrap();
+        value.as_object().unwrap().keys().cloned().collect()
+    };
+    actual.insert("replications document", keys(&replications));
+    actual.insert("trace stats document", keys(&stats));
+    actual.insert("baseline", keys(&fs::read(at("baseline.json")).unwrap()));
+
+    let mut problems = Vec::new();
+    for (section, written) in &actual {
+        let listed = documented.get(*section).cloned().unwrap_or_default();
+        let undocumented: Vec<&String> = written.difference(&listed).collect();
+        let stale: Vec<&String> = listed.difference(written).collect();
+        if !undocumented.is_empty() || !stale.is_empty() {
+            problems.push(format!(
+                "{section}: written but not in docs/outputs.md: {undocumented:?}; listed but not written: {stale:?}"
+            ));
+        }
+    }
+    let unchecked: Vec<&String> = documented
+        .keys()
+        .filter(|section| !actual.contains_key(section.as_str()))
+        .collect();
+    assert!(
+        unchecked.is_empty(),
+        "sections no run checks: {unchecked:?}"
+    );
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
