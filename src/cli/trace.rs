@@ -77,10 +77,12 @@ pub struct TraceInput {
     format: FormatArg,
     /// CSV: the time column (offsets, epoch seconds or RFC 3339); by default the first column
     /// named time, timestamp, timestamp_utc, timestamp_local, ts, datetime, date,
-    /// offset_seconds or offset, and consecutive rows when there is none.
+    /// offset_seconds or offset, else the first column if it holds date-times; with none,
+    /// rows are consecutive buckets of --step.
     #[arg(long)]
     time_column: Option<String>,
-    /// CSV: the value column; by default the first named requests, count, value, rps or rate.
+    /// CSV: the value column; by default the first named requests, count, value, rps or rate,
+    /// else the only other column.
     #[arg(long)]
     value_column: Option<String>,
     /// Whether values are counts per bucket or rates (default: CSV as its value column's name

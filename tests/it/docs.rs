@@ -541,3 +541,61 @@ fn the_output_reference_lists_every_column_and_field() {
     );
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+// Every flag of every command is documented somewhere in README.md or docs/: a new flag
+// without documentation fails.
+#[test]
+fn every_flag_is_documented() {
+    let docs: String = documents()
+        .iter()
+        .map(|path| fs::read_to_string(path).unwrap())
+        .collect();
+    let help = |args: &[&str]| {
+        let output = cargo_bin_cmd!("scaleplan")
+            .args(args)
+            .arg("--help")
+            .output()
+            .unwrap();
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let commands: Vec<Vec<&str>> = vec![
+        vec!["run"],
+        vec!["compare"],
+        vec!["check"],
+        vec!["sweep"],
+        vec!["merge"],
+        vec!["plan"],
+        vec!["import", "aws"],
+        vec!["trace", "from-log"],
+        vec!["trace", "stats"],
+        vec!["trace", "plot"],
+        vec!["plot"],
+        vec!["validate"],
+    ];
+    let mut missing = Vec::new();
+    for command in &commands {
+        for line in help(command).lines() {
+            // Option lines start with the option: `-s, --step <STEP>` or `--json`.
+            let Some(flag) = Some(line.trim_start())
+                .filter(|line| line.starts_with('-'))
+                .and_then(|line| {
+                    line.split([' ', ',', '='])
+                        .find(|word| word.starts_with("--"))
+                })
+            else {
+                continue;
+            };
+            if ["--help", "--version"].contains(&flag) {
+                continue;
+            }
+            let documented = docs.match_indices(flag).any(|(at, _)| {
+                !docs[at + flag.len()..]
+                    .starts_with(|next: char| next.is_ascii_alphanumeric() || next == '-')
+            });
+            if !documented {
+                missing.push(format!("{} {flag}", command.join(" ")));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "flags documented nowhere: {missing:?}");
+}
