@@ -599,3 +599,56 @@ fn every_flag_is_documented() {
     }
     assert!(missing.is_empty(), "flags documented nowhere: {missing:?}");
 }
+
+// The committed reports are what the commands make today: a change of any number shown there
+// fails until they are regenerated (the commands are in reports/README.md).
+#[test]
+fn committed_reports_are_reproducible() {
+    let directory = tempfile::tempdir().unwrap();
+    let mut stale = Vec::new();
+    for name in [
+        "lunch-peak",
+        "cc-attack",
+        "viral-launch",
+        "wechat-lite-app",
+        "nasa-predictive",
+    ] {
+        let out = directory.path().join(name);
+        let output = cargo_bin_cmd!("scaleplan")
+            .args(["compare", &format!("scenarios/{name}.toml"), "--out"])
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(output.status.success());
+        let committed = Path::new("reports").join(name);
+        let mut files = vec![PathBuf::from("compare.csv"), PathBuf::from("compare.md")];
+        for policy in fs::read_dir(committed.join("policies")).unwrap() {
+            let policy = policy.unwrap().path();
+            for file in ["summary.json", "activities.csv", "instances.csv"] {
+                files.push(policy.strip_prefix(&committed).unwrap().join(file));
+            }
+        }
+        for file in files {
+            if fs::read(committed.join(&file)).ok() != fs::read(out.join(&file)).ok() {
+                stale.push(committed.join(&file).display().to_string());
+            }
+        }
+    }
+    let plan = cargo_bin_cmd!("scaleplan")
+        .args([
+            "plan",
+            "scenarios/cc-attack.toml",
+            "--max-violation",
+            "0.1%",
+            "--quiet",
+        ])
+        .output()
+        .unwrap();
+    if fs::read("reports/cc-attack-plan.txt").unwrap() != plan.stdout {
+        stale.push("reports/cc-attack-plan.txt".into());
+    }
+    assert!(
+        stale.is_empty(),
+        "regenerate (see reports/README.md): {stale:?}"
+    );
+}
