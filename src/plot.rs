@@ -16,10 +16,12 @@ use chrono::{DateTime, FixedOffset};
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::sync::Once;
 
-/// Font family name the charts ask for; registered from the bundled file.
-const FONT: &str = "sans-serif";
+/// Font family the charts ask for, registered from the bundled file under this name; SVGs
+/// name it too, with the generic family after it for viewers that do not have it.
+const FONT: &str = "DejaVu Sans, sans-serif";
 static FONT_BYTES: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
 static REGISTER: Once = Once::new();
 
@@ -43,8 +45,8 @@ pub struct TimelineSeries {
     pub capacity: Vec<f64>,
     /// Instances booting at the end of each period.
     pub pending: Vec<u32>,
-    /// Whether any group broke the SLA during the period.
-    pub violation: Vec<bool>,
+    /// Seconds of each period in SLA violation (the most of any group).
+    pub violation: Vec<f64>,
     /// Successful scaling activities: start and whether they scaled out.
     pub activities: Vec<(DateTime<FixedOffset>, bool)>,
 }
@@ -68,8 +70,8 @@ pub enum Chart<'a> {
     Timeline(&'a TimelineSeries),
     /// Every policy's capacity against the (shared) load.
     Overlay(&'a [TimelineSeries]),
-    /// Cost and SLA violation per policy.
-    Bars(&'a [PolicyBar]),
+    /// Cost (in the currency named) and SLA violation per policy.
+    Bars(&'a [PolicyBar], &'a str),
     /// A trace on its own: the load, downsampled with envelopes.
     Load(&'a TimelineSeries),
     /// A metric over two sweep parameters.
@@ -82,7 +84,7 @@ impl Chart<'_> {
     fn size(&self) -> (u32, u32) {
         match self {
             Chart::Timeline(_) | Chart::Overlay(_) | Chart::Load(_) => TIMELINE_SIZE,
-            Chart::Bars(_) => BARS_SIZE,
+            Chart::Bars(..) => BARS_SIZE,
             Chart::Heatmap(_) | Chart::Pareto(_) => (900, 640),
         }
     }
@@ -92,7 +94,7 @@ impl Chart<'_> {
         match self {
             Chart::Timeline(series) => draw_timeline(root, series),
             Chart::Overlay(all) => draw_overlay(root, all),
-            Chart::Bars(bars) => draw_bars(root, bars),
+            Chart::Bars(bars, currency) => draw_bars(root, bars, currency),
             Chart::Load(series) => draw_load(root, series),
             Chart::Heatmap(map) => draw_heatmap(root, map),
             Chart::Pareto(pareto) => draw_pareto(root, pareto),
@@ -152,7 +154,8 @@ struct Bucket {
     load_max: f64,
     capacity_max: f64,
     pending: bool,
-    violation: bool,
+    /// Share of the bucket's time in SLA violation, 0 to 1.
+    violation: f64,
 }
 
 impl TimelineSeries {
@@ -188,7 +191,8 @@ impl TimelineSeries {
                     load_max: fold(&self.load, f64::max, 0.0),
                     capacity_max: fold(&self.capacity, f64::max, 0.0),
                     pending: self.pending[range.clone()].iter().any(|count| *count > 0),
-                    violation: self.violation[range].iter().any(|flag| *flag),
+                    violation: self.violation[range.clone()].iter().sum::<f64>()
+                        / (range.len() as f64 * period.num_seconds().max(1) as f64),
                 }
             })
             .collect()
@@ -201,8 +205,9 @@ impl TimelineSeries {
             .chain(&self.capacity)
             .copied()
             .fold(1.0, f64::max);
-        // Headroom above the data for the legend and the activity markers.
-        peak * 1.45
+        // Headroom above the data: the activity markers just above it (at MARKER_HEIGHT), and
+        // the legend in the top 30% of the plot, clear of both.
+        peak * 1.7
     }
 
     /// Builds a series from `timeline.csv` and `activities.csv` bytes; `label` names the
@@ -259,13 +264,13 @@ impl TimelineSeries {
                 series.load.push(0.0);
                 series.capacity.push(0.0);
                 series.pending.push(0);
-                series.violation.push(false);
+                series.violation.push(0.0);
             }
             let last = series.times.len() - 1;
             series.load[last] += load;
             series.capacity[last] += capacity;
             series.pending[last] += pending as u32;
-            series.violation[last] |= violation > 0.0;
+            series.violation[last] = series.violation[last].max(violation);
         }
         if series.times.is_empty() {
             return Err(Diagnostic::file(&file, "timeline has no rows"));
@@ -388,6 +393,11 @@ const LOAD_COLOR: RGBColor = RGBColor(90, 90, 90);
 const CAPACITY_COLOR: RGBColor = RGBColor(0, 114, 178);
 const PENDING_COLOR: RGBColor = RGBColor(230, 159, 0);
 const VIOLATION_COLOR: RGBColor = RGBColor(213, 0, 0);
+/// Height of the activity markers as a share of a timeline's y axis: just above the data
+/// (1.06 x its peak on an axis of 1.7 x the peak), below the legend.
+const MARKER_HEIGHT: f64 = 1.06 / 1.7;
+/// Opacity of a drawn point wholly in SLA violation; partial points are shaded in proportion.
+const VIOLATION_OPACITY: f64 = 0.3;
 
 /// Merges consecutive flagged buckets into `(start, end)` spans, so a long violation is one
 /// rectangle rather than hundreds.
@@ -413,7 +423,7 @@ fn time_label_format(start: DateTime<FixedOffset>, end: DateTime<FixedOffset>) -
     if end - start > chrono::TimeDelta::days(60) {
         "%Y-%m-%d"
     } else {
-        "%m-%d %H:%M"
+        "%Y-%m-%d %H:%M"
     }
 }
 
@@ -514,12 +524,22 @@ fn draw_timeline<DB: DrawingBackend>(
     let mut chart = time_chart(root, &title, series, y_max)?;
     let buckets = series.buckets();
 
-    let violations = spans(&buckets, |bucket| bucket.violation);
+    // Each drawn point is shaded by the share of its time in violation: a point holding one
+    // violated second of twenty minutes is all but clear, not a solid band.
+    let mut violations: Vec<(DateTime<FixedOffset>, DateTime<FixedOffset>, f64)> = Vec::new();
+    for bucket in buckets.iter().filter(|bucket| bucket.violation > 0.0) {
+        match violations.last_mut() {
+            Some(last) if last.1 == bucket.start && last.2 == bucket.violation => {
+                last.1 = bucket.end
+            }
+            _ => violations.push((bucket.start, bucket.end, bucket.violation)),
+        }
+    }
     chart
-        .draw_series(violations.iter().map(|(from, to)| {
+        .draw_series(violations.iter().map(|(from, to, share)| {
             Rectangle::new(
                 [(*from, 0.0), (*to, y_max)],
-                VIOLATION_COLOR.mix(0.15).filled(),
+                VIOLATION_COLOR.mix(VIOLATION_OPACITY * share).filled(),
             )
         }))
         .map_err(text)?
@@ -559,7 +579,7 @@ fn draw_timeline<DB: DrawingBackend>(
             PathElement::new(vec![(x, y), (x + 16, y)], CAPACITY_COLOR.stroke_width(2))
         });
 
-    let marker_y = y_max * 0.72;
+    let marker_y = y_max * MARKER_HEIGHT;
     chart
         .draw_series(
             series
@@ -662,6 +682,7 @@ fn trim(value: f64) -> String {
 fn draw_bars<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     bars: &[PolicyBar],
+    currency: &str,
 ) -> Result<(), String> {
     if bars.is_empty() {
         return Err("no policies to draw".into());
@@ -714,12 +735,23 @@ fn draw_bars<DB: DrawingBackend>(
                 bar
             }))
             .map_err(text)?;
+        // Each bar carries its value, so the chart reads without the table.
+        chart
+            .draw_series(values.iter().enumerate().map(|(index, value)| {
+                Text::new(
+                    trim(*value),
+                    (SegmentValue::CenterOf(index), *value + top * 0.02),
+                    TextStyle::from((FONT, 14).into_font())
+                        .pos(Pos::new(HPos::Center, VPos::Bottom)),
+                )
+            }))
+            .map_err(text)?;
         Ok(())
     };
     panel(
         &panels[0],
         "cost",
-        "money billed",
+        &format!("cost ({currency})"),
         bars.iter().map(|bar| bar.cost).collect(),
     )?;
     panel(
@@ -756,9 +788,24 @@ pub struct Heatmap {
 pub struct Pareto {
     /// (cost, SLA violation in % of the run) per point.
     pub points: Vec<(f64, f64)>,
+    /// The currency of the cost axis.
+    pub currency: String,
+    /// The SLA budget in % of the run (the scenario's `expect.max_sla_violation`), drawn as a
+    /// line, with the cheapest point within it marked.
+    pub budget: Option<f64>,
 }
 
 impl Pareto {
+    /// The cheapest point whose violation is within the budget, if any.
+    pub fn chosen(&self) -> Option<(f64, f64)> {
+        let budget = self.budget?;
+        self.points
+            .iter()
+            .copied()
+            .filter(|point| point.1 <= budget)
+            .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)))
+    }
+
     /// Points no other point beats on both axes, by increasing cost.
     pub fn frontier(&self) -> Vec<(f64, f64)> {
         let mut sorted = self.points.clone();
@@ -909,8 +956,10 @@ fn draw_pareto<DB: DrawingBackend>(
         .points
         .iter()
         .map(|point| point.1)
+        .chain(pareto.budget)
         .fold(1e-9, f64::max)
-        * 1.1;
+        // Headroom above every point and the budget line for the legend.
+        * 1.45;
     let mut chart = ChartBuilder::on(root)
         .caption("cost against SLA violation, every sweep point", (FONT, 22))
         .margin(16)
@@ -920,7 +969,7 @@ fn draw_pareto<DB: DrawingBackend>(
         .map_err(text)?;
     chart
         .configure_mesh()
-        .x_desc("cost (money billed)")
+        .x_desc(format!("cost ({})", pareto.currency))
         .y_desc("SLA violation (% of the run)")
         .x_label_formatter(&|value| trim(*value))
         .y_label_formatter(&|value| trim(*value))
@@ -967,6 +1016,38 @@ fn draw_pareto<DB: DrawingBackend>(
                 .map(|point| Circle::new(*point, 4, PALETTE[1].filled())),
         )
         .map_err(text)?;
+    if let Some(budget) = pareto.budget {
+        chart
+            .draw_series(DashedLineSeries::new(
+                [(min_cost, budget), (max_cost, budget)],
+                8,
+                5,
+                VIOLATION_COLOR.stroke_width(2),
+            ))
+            .map_err(text)?
+            .label(format!("SLA budget ({}% of the run)", trim(budget)))
+            .legend(|(x, y)| {
+                PathElement::new(vec![(x, y), (x + 16, y)], VIOLATION_COLOR.stroke_width(2))
+            });
+        if let Some(chosen) = pareto.chosen() {
+            chart
+                .draw_series([EmptyElement::at(chosen)
+                    + Circle::new((0, 0), 9, BLACK.stroke_width(2))
+                    + Text::new(
+                        format!(
+                            "cheapest within budget: {} {}, {}%",
+                            trim(chosen.0),
+                            pareto.currency,
+                            trim(chosen.1)
+                        ),
+                        (12, -22),
+                        (FONT, 14),
+                    )])
+                .map_err(text)?
+                .label("cheapest point within the budget")
+                .legend(|(x, y)| Circle::new((x + 8, y), 6, BLACK.stroke_width(2)));
+        }
+    }
     chart
         .configure_series_labels()
         .label_font((FONT, 14))

@@ -346,7 +346,7 @@ fn compare(path: &Path, out: Option<&Path>) -> Result<ExitCode, Failure> {
             );
         }
         let bars = crate::plot::bars_from_csv(&files[0].1, "compare.csv")?;
-        files.extend(chart_files(&series, &bars)?);
+        files.extend(chart_files(&series, &bars, &loaded.scenario.currency)?);
         write_files(directory, files)?;
     }
     print_stdout(&report::compare_table(&loaded.scenario, &rows));
@@ -357,6 +357,7 @@ fn compare(path: &Path, out: Option<&Path>) -> Result<ExitCode, Failure> {
 fn chart_files(
     series: &[crate::plot::TimelineSeries],
     bars: &[crate::plot::PolicyBar],
+    currency: &str,
 ) -> Result<Vec<(PathBuf, Vec<u8>)>, Failure> {
     use crate::plot::Chart;
     let mut charts: Vec<(String, Chart)> = series
@@ -365,7 +366,7 @@ fn chart_files(
         .collect();
     if !bars.is_empty() {
         charts.push(("overlay".into(), Chart::Overlay(series)));
-        charts.push(("cost-sla".into(), Chart::Bars(bars)));
+        charts.push(("cost-sla".into(), Chart::Bars(bars, currency)));
     }
     render_charts(charts)
 }
@@ -431,7 +432,22 @@ fn plot(directory: &Path) -> Result<ExitCode, Failure> {
         )?;
         (vec![one], Vec::new())
     };
-    let files = chart_files(&series, &bars)?;
+    // The currency the run wrote into its summaries (sets written before it: USD).
+    let currency = bars
+        .first()
+        .and_then(|bar| {
+            std::fs::read(
+                directory
+                    .join("policies")
+                    .join(&bar.policy)
+                    .join("summary.json"),
+            )
+            .ok()
+        })
+        .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
+        .and_then(|summary| summary["currency"].as_str().map(str::to_string))
+        .unwrap_or_else(|| crate::model::defaults::CURRENCY.to_string());
+    let files = chart_files(&series, &bars, &currency)?;
     let count = files.len();
     add_files(directory, files)?;
     print_stdout(&format!(

@@ -204,7 +204,7 @@ pub fn sweep(args: &SweepArgs) -> Result<ExitCode, Failure> {
         path.display()
     );
     if let Some(mut set) = set {
-        let charts = sweep_charts(spec, &written_path, x, y)?;
+        let charts = sweep_charts(spec, base, &written_path, x, y)?;
         report.push_str(&format!(
             "charts: {}\n",
             charts
@@ -229,6 +229,7 @@ const MAX_HEATMAP_BINS: usize = 50;
 /// and the cost / SLA Pareto chart (mean over replications), read back from the sweep CSV.
 fn sweep_charts(
     spec: &Sweep,
+    base: &crate::model::Scenario,
     csv_path: &Path,
     x: Option<usize>,
     y: Option<usize>,
@@ -274,8 +275,15 @@ fn sweep_charts(
     let mut charts: Vec<(String, Chart)> = Vec::new();
     let pareto = Pareto {
         points: means.clone(),
+        currency: base.currency.clone(),
+        // The scenario's own SLA budget, if it sets one, as a share of the run.
+        budget: base
+            .expect
+            .max_sla_violation_seconds
+            .map(|seconds| 100.0 * seconds as f64 / base.duration as f64),
     };
     let mut heatmaps = Vec::new();
+    let cost_unit = format!("cost ({})", base.currency);
     if let (Some(x), Some(y)) = (x, y)
         && x != y
     {
@@ -299,13 +307,13 @@ fn sweep_charts(
             (
                 "heatmap-cost",
                 "mean cost per parameter pair",
-                "cost",
+                &cost_unit,
                 0usize,
             ),
             (
                 "heatmap-sla",
                 "mean SLA violation per parameter pair",
-                "% of the run",
+                &"% of the run".to_string(),
                 1usize,
             ),
         ] {

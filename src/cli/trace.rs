@@ -324,7 +324,7 @@ pub fn run(command: &TraceCommand) -> Result<ExitCode, Failure> {
                 load: parsed.rates.clone(),
                 capacity: vec![0.0; parsed.rates.len()],
                 pending: vec![0; parsed.rates.len()],
-                violation: vec![false; parsed.rates.len()],
+                violation: vec![0.0; parsed.rates.len()],
                 activities: vec![],
             };
             let chart = Chart::Load(&series);

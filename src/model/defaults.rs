@@ -7,6 +7,9 @@ use crate::time::Seconds;
 /// `sla.max_utilization`: a group above 80% of its in-service capacity breaks the SLA.
 pub const MAX_UTILIZATION: f64 = 0.8;
 
+/// The currency prices are written in, when the scenario does not say.
+pub const CURRENCY: &str = "USD";
+
 /// `instance_types.*.billing_granularity`: per-second billing (AWS Linux on-demand, Tencent,
 /// Alibaba pay-as-you-go).
 pub const BILLING_GRANULARITY: Seconds = 1;

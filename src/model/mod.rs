@@ -29,6 +29,8 @@ use crate::time::{Clock, Seconds};
 pub struct Scenario {
     /// Short name, used in reports.
     pub name: String,
+    /// The currency of every price, named beside every amount of money shown (`USD`).
+    pub currency: String,
     /// Calendar of simulated time.
     pub clock: Clock,
     /// Simulated span in seconds; a whole number of metric periods.

@@ -129,4 +129,31 @@ pub mod compare {
         "tau_under",
         "tau_over",
     ];
+
+    /// What `HEADER`'s columns are, with units, for tables people read (compare.md): the
+    /// same columns in the same order.
+    pub fn headings(currency: &str) -> [String; 20] {
+        [
+            "policy".to_string(),
+            format!("cost ({currency})"),
+            format!("saving ({currency})"),
+            "saving (%)".to_string(),
+            "instance-hours".to_string(),
+            "peak in service (units)".to_string(),
+            "activities".to_string(),
+            "SLA violation (s)".to_string(),
+            "unserved requests".to_string(),
+            "p95 utilization (ratio)".to_string(),
+            format!("oracle cost ({currency})"),
+            "booting instance-hours".to_string(),
+            "reclaimed".to_string(),
+            "failed".to_string(),
+            "no stock (units)".to_string(),
+            "p95 latency (ms)".to_string(),
+            "θ_U (%)".to_string(),
+            "θ_O (%)".to_string(),
+            "τ_U (%)".to_string(),
+            "τ_O (%)".to_string(),
+        ]
+    }
 }

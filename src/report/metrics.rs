@@ -53,6 +53,14 @@ impl Metric {
         (self.of)(summary)
     }
 
+    /// The column heading, money naming its currency: `cost (USD)`.
+    pub fn heading(&self, currency: &str) -> String {
+        match self.unit {
+            Unit::Money => format!("{} ({currency})", self.label),
+            _ => self.label.to_string(),
+        }
+    }
+
     /// `value` at the metric's precision.
     pub fn format(&self, value: f64) -> String {
         format!("{value:.*}", self.precision)

@@ -17,6 +17,8 @@ pub use replications::{Replications, replications_json, replications_table};
 pub struct SummaryDocument<'a> {
     /// Scenario name.
     pub scenario: &'a str,
+    /// The currency of every amount of money.
+    pub currency: &'a str,
     /// Start, RFC 3339.
     pub start: String,
     /// Simulated span in seconds.
@@ -43,6 +45,7 @@ pub struct SummaryDocument<'a> {
 pub fn summary_json(scenario: &Scenario, outcome: &Outcome) -> String {
     let document = SummaryDocument {
         scenario: &scenario.name,
+        currency: &scenario.currency,
         start: scenario.clock.format(0),
         duration_seconds: scenario.duration,
         seed: scenario.seed,
@@ -69,10 +72,11 @@ pub fn summary_table(scenario: &Scenario, outcome: &Outcome) -> String {
     // The metric table's columns, with the rejections (two counts in one cell) after the
     // activities they were not.
     let (before, after) = metrics::SUMMARY.split_at(5);
-    let header: Vec<&str> = std::iter::once("group")
-        .chain(before.iter().map(|metric| metric.label))
-        .chain(["rejected"])
-        .chain(after.iter().map(|metric| metric.label))
+    let heading = |metric: &metrics::Metric| metric.heading(&scenario.currency);
+    let header: Vec<String> = std::iter::once("group".to_string())
+        .chain(before.iter().map(heading))
+        .chain(["rejected".to_string()])
+        .chain(after.iter().map(heading))
         .collect();
     let row = |summary: &GroupSummary| -> Vec<String> {
         let cells = |metrics: &[metrics::Metric]| -> Vec<String> {
@@ -250,11 +254,12 @@ fn elasticity_cells(row: &crate::compare::Row) -> Vec<String> {
 
 /// The comparison for a terminal: one row per policy, savings against the first.
 pub fn compare_table(scenario: &Scenario, rows: &[crate::compare::Row]) -> String {
+    let money = |label: &str| format!("{label} ({})", scenario.currency);
     let mut table = vec![
         [
             "policy",
-            "cost",
-            "saving",
+            &money("cost"),
+            &money("saving"),
             "saving %",
             "inst-hours",
             "peak",
@@ -308,15 +313,17 @@ pub fn compare_csv(rows: &[crate::compare::Row]) -> Vec<u8> {
 
 /// `compare.md`: a GitHub-flavoured Markdown table.
 pub fn compare_markdown(scenario: &Scenario, rows: &[crate::compare::Row]) -> String {
+    let headings = columns::compare::headings(&scenario.currency);
     let mut out = format!(
-        "# {}: policy comparison\n\n{} from {}, seed {}. Savings are against `{}`.\n\n| {} |\n|{}|\n",
+        "# {}: policy comparison\n\n{} from {}, seed {}. Savings are against `{}`; money in {}.\n\n| {} |\n|{}\n",
         scenario.name,
         format_duration(scenario.duration),
         scenario.clock.format(0),
         scenario.seed,
         rows.first().map_or("", |row| row.policy.as_str()),
-        columns::compare::HEADER.join(" | "),
-        " --- |".repeat(columns::compare::HEADER.len())
+        scenario.currency,
+        headings.join(" | "),
+        " --- |".repeat(headings.len())
     );
     for row in rows {
         out.push_str(&format!("| {} |\n", compare_cells(row).join(" | ")));

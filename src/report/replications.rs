@@ -42,8 +42,9 @@ impl serde::Serialize for Replications<'_> {
             low: f64,
             high: f64,
         }
-        let mut map = serializer.serialize_map(Some(2 + self.estimates.len()))?;
+        let mut map = serializer.serialize_map(Some(3 + self.estimates.len()))?;
         map.serialize_entry("scenario", &self.scenario.name)?;
+        map.serialize_entry("currency", &self.scenario.currency)?;
         map.serialize_entry("replications", &self.count)?;
         for (metric, estimate) in &self.estimates {
             map.serialize_entry(
@@ -75,7 +76,12 @@ pub fn replications_table(replications: &Replications) -> String {
     ];
     for (metric, estimate) in &replications.estimates {
         rows.push(vec![
-            metric.name.to_string(),
+            match metric.unit {
+                super::metrics::Unit::Money => {
+                    format!("{} ({})", metric.name, replications.scenario.currency)
+                }
+                _ => metric.name.to_string(),
+            },
             format!("{:.4}", estimate.mean),
             format!("{:.4}", estimate.low),
             format!("{:.4}", estimate.high),

@@ -245,6 +245,7 @@ pub struct ScenarioSection {
     #[serde(default = "default_metric_period")]
     pub metric_period: Spanned<Duration>,
     pub timezone: Option<Spanned<String>>,
+    pub currency: Option<Spanned<String>>,
     #[serde(default)]
     pub rounding: RoundingWire,
     #[serde(default)]

@@ -163,7 +163,7 @@ pub fn describe(
             "{label}: point {}: {}\n  cost {}, SLA violation {} of the run, unserved requests {}\n",
             stats.point,
             sweep.describe(stats.point),
-            interval(&stats.cost, 1.0, 2, ""),
+            interval(&stats.cost, 1.0, 2, &format!(" {}", base.currency)),
             interval(&stats.violation_share, 100.0, 4, "%"),
             interval(&stats.unserved, 1.0, 0, "")
         )

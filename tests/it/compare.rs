@@ -128,9 +128,9 @@ fn compare_writes_charts_with_axes_and_legends() {
                 "timeline-{policy}.svg lacks {expected:?}: {texts:?}"
             );
         }
-        // Real date-times on the x axis.
+        // Real date-times, with the year, on the x axis.
         assert!(
-            texts.iter().any(|text| text.starts_with("03-04 ")),
+            texts.iter().any(|text| text.starts_with("2026-03-04 ")),
             "{texts:?}"
         );
         assert_png(&charts.join(format!("timeline-{policy}.png")), (1200, 520));
@@ -146,10 +146,12 @@ fn compare_writes_charts_with_axes_and_legends() {
     for expected in [
         "cost",
         "SLA violation",
-        "money billed",
+        "cost (USD)",
         "minutes",
         "fixed",
         "scheduled+alarm",
+        // Each bar carries its value: the scheduled policy's cost.
+        "7.64",
     ] {
         assert!(
             bars.iter().any(|text| text == expected),
@@ -248,7 +250,9 @@ fn long_runs_are_downsampled_for_drawing_only() {
             .collect(),
         capacity: vec![400.0; minutes],
         pending: vec![0; minutes],
-        violation: (0..minutes).map(|minute| minute % 100_000 < 10).collect(),
+        violation: (0..minutes)
+            .map(|minute| if minute % 100_000 < 10 { 60.0 } else { 0.0 })
+            .collect(),
         load,
         activities: vec![],
     };
@@ -298,4 +302,115 @@ fn the_oracle_fleet_is_never_dearer_than_a_policy_that_keeps_the_sla() {
             "{scenario}: no policy kept the SLA"
         );
     }
+}
+
+// Violation shading is proportional: a drawn point is shaded by the share of its time in
+// violation (a per-second run with a few violated seconds per point is not a solid band).
+#[test]
+fn violation_shading_follows_the_share_of_time_in_violation() {
+    let start = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00+00:00").unwrap();
+    // 2,400 one-minute periods: two per drawn point.
+    let minutes = 2_400;
+    let mut violation = vec![0.0; minutes];
+    violation[100] = 60.0; // point 50: half its time
+    violation[1000] = 6.0; // point 500: 6 s of 120 s, a twentieth
+    violation[2000] = 60.0;
+    violation[2001] = 60.0; // point 1000: all of it
+    let series = TimelineSeries {
+        policy: "shares".into(),
+        times: (0..minutes)
+            .map(|minute| start + chrono::TimeDelta::minutes(minute as i64))
+            .collect(),
+        load: vec![100.0; minutes],
+        capacity: vec![200.0; minutes],
+        pending: vec![0; minutes],
+        violation,
+        activities: vec![],
+    };
+    let svg = render_svg(Chart::Timeline(&series)).unwrap();
+    let document = roxmltree::Document::parse(&svg).unwrap();
+    let mut opacities: Vec<f64> = document
+        .descendants()
+        .filter(|node| node.has_tag_name("rect") && node.attribute("fill") == Some("#D50000"))
+        .filter_map(|node| node.attribute("opacity")?.parse().ok())
+        .collect();
+    opacities.sort_by(f64::total_cmp);
+    // The three points in proportion to their share (0.3 when whole), and the legend swatch.
+    let expected = [0.015, 0.15, 0.3, 0.3];
+    assert_eq!(opacities.len(), expected.len(), "{opacities:?}");
+    for (drawn, share) in opacities.iter().zip(expected) {
+        assert!((drawn - share).abs() < 1e-6, "{opacities:?}");
+    }
+}
+
+// The legend sits clear of the activity markers on every committed timeline (the committed
+// charts are checked to be what `compare` draws today by docs::committed_reports_...).
+#[test]
+fn timeline_legends_do_not_cover_activity_markers() {
+    let mut checked = 0;
+    for report in std::fs::read_dir("reports").unwrap() {
+        let charts = report.unwrap().path().join("charts");
+        let Ok(entries) = std::fs::read_dir(&charts) else {
+            continue;
+        };
+        for entry in entries {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if !(name.starts_with("timeline-") && name.ends_with(".svg")) {
+                continue;
+            }
+            let svg = std::fs::read_to_string(&path).unwrap();
+            let document = roxmltree::Document::parse(&svg).unwrap();
+            let number = |node: roxmltree::Node, key: &str| -> f64 {
+                node.attribute(key).unwrap().parse().unwrap()
+            };
+            let legend = document
+                .descendants()
+                .find(|node| {
+                    node.has_tag_name("rect") && node.attribute("stroke") == Some("#B4B4B4")
+                })
+                .expect("a legend box");
+            let (left, top) = (number(legend, "x"), number(legend, "y"));
+            let (right, bottom) = (
+                left + number(legend, "width"),
+                top + number(legend, "height"),
+            );
+            // Markers drawn before the legend are the data's (the legend's swatches follow it).
+            let mut markers = 0;
+            for node in document.descendants().take_while(|node| *node != legend) {
+                let points: Vec<(f64, f64)> = match node.tag_name().name() {
+                    "polygon" if node.attribute("fill") == Some("#009E73") => node
+                        .attribute("points")
+                        .unwrap()
+                        .split_whitespace()
+                        .map(|pair| {
+                            let (x, y) = pair.split_once(',').unwrap();
+                            (x.parse().unwrap(), y.parse().unwrap())
+                        })
+                        .collect(),
+                    "line" if node.attribute("stroke") == Some("#D55E00") => vec![
+                        (number(node, "x1"), number(node, "y1")),
+                        (number(node, "x2"), number(node, "y2")),
+                    ],
+                    _ => continue,
+                };
+                markers += 1;
+                let inside = points
+                    .iter()
+                    .any(|(x, y)| (left..=right).contains(x) && (top..=bottom).contains(y));
+                assert!(
+                    !inside,
+                    "{}: a marker at {points:?} is under the legend",
+                    path.display()
+                );
+            }
+            assert!(
+                markers > 0 || name.contains("fixed"),
+                "{}: no markers found",
+                path.display()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 20, "{checked} timelines checked");
 }

@@ -652,3 +652,85 @@ fn committed_reports_are_reproducible() {
         "regenerate (see reports/README.md): {stale:?}"
     );
 }
+
+/// The tables of a Markdown text as GitHub renders it (CommonMark + GFM tables): for each,
+/// the header's cell count and every body row's.
+fn markdown_tables(text: &str) -> Vec<(usize, Vec<usize>)> {
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+    let mut tables = Vec::new();
+    let (mut header, mut rows, mut cells) = (0, Vec::new(), 0);
+    for event in Parser::new_ext(text, Options::ENABLE_TABLES) {
+        match event {
+            Event::Start(Tag::Table(_)) => rows = Vec::new(),
+            Event::Start(Tag::TableHead | Tag::TableRow) => cells = 0,
+            Event::Start(Tag::TableCell) => cells += 1,
+            Event::End(TagEnd::TableHead) => header = cells,
+            Event::End(TagEnd::TableRow) => rows.push(cells),
+            Event::End(TagEnd::Table) => tables.push((header, std::mem::take(&mut rows))),
+            _ => {}
+        }
+    }
+    tables
+}
+
+// Every Markdown file the tool writes renders as tables on GitHub: a separator row with a cell
+// too many (`| --- ||`) made the committed compare.md render as text.
+#[test]
+fn markdown_the_tool_writes_renders_as_tables() {
+    let directory = tempfile::tempdir().unwrap();
+    let at = |name: &str| directory.path().join(name);
+    let mut files = Vec::new();
+    cargo_bin_cmd!("scaleplan")
+        .args(["compare", "scenarios/lunch-peak.toml", "--out"])
+        .arg(at("compare"))
+        .assert()
+        .success();
+    files.push(at("compare/compare.md"));
+    cargo_bin_cmd!("scaleplan")
+        .args([
+            "check",
+            "scenarios/lunch-peak.toml",
+            "--baseline",
+            "tests/fixtures/docs/lunch-peak-cheaper-baseline.json",
+            "--markdown",
+        ])
+        .arg(at("check.md"))
+        .assert()
+        .code(1);
+    files.push(at("check.md"));
+    for name in [
+        "lunch-peak",
+        "cc-attack",
+        "viral-launch",
+        "wechat-lite-app",
+        "nasa-predictive",
+    ] {
+        files.push(PathBuf::from(format!("reports/{name}/compare.md")));
+    }
+    for file in files {
+        let text = fs::read_to_string(&file).unwrap();
+        let tables = markdown_tables(&text);
+        assert!(!tables.is_empty(), "{}: no table renders", file.display());
+        // GFM pads short rows and drops extra cells when it renders: the text must agree too.
+        for block in text.split("\n\n") {
+            let pipes: Vec<usize> = block
+                .lines()
+                .filter(|line| line.starts_with('|'))
+                .map(|line| line.matches('|').count())
+                .collect();
+            assert!(
+                pipes.windows(2).all(|pair| pair[0] == pair[1]),
+                "{}: table lines with {pipes:?} pipes",
+                file.display()
+            );
+        }
+        for (header, rows) in tables {
+            assert!(header > 1, "{}", file.display());
+            assert!(
+                rows.iter().all(|cells| *cells == header),
+                "{}: rows of {rows:?} cells under a header of {header}",
+                file.display()
+            );
+        }
+    }
+}

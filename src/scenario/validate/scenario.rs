@@ -148,6 +148,7 @@ pub fn validate(
     }
     Some(Scenario {
         name: section.name.clone(),
+        currency: currency(checker, section),
         clock,
         duration,
         seed: section.seed,
@@ -166,6 +167,23 @@ pub fn validate(
         load: std::sync::Arc::new(load?),
         expect: expect(checker, file.expect.as_ref()),
     })
+}
+
+/// The prices' currency: a short name shown beside money (a code such as `CNY`, or a sign).
+fn currency(checker: &mut Checker, section: &wire::ScenarioSection) -> String {
+    let Some(value) = &section.currency else {
+        return CURRENCY.to_string();
+    };
+    let text = value.get_ref();
+    if text.is_empty() || text.chars().count() > 8 || text.chars().any(char::is_whitespace) {
+        checker.error(
+            value.span(),
+            "scenario.currency",
+            format!("currency `{text}` is not a short name"),
+            "write the prices' currency as a code of up to 8 characters, e.g. currency = \"CNY\"",
+        );
+    }
+    text.clone()
 }
 
 /// The SLA: a utilization ceiling, and with a latency model optionally a percentile target.
