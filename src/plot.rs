@@ -15,6 +15,7 @@ use crate::report::columns::{activities, compare, timeline};
 use chrono::{DateTime, FixedOffset};
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
+use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::sync::Once;
@@ -384,8 +385,9 @@ const PALETTE: [RGBColor; 8] = [
     RGBColor(213, 94, 0),
     RGBColor(0, 158, 115),
     RGBColor(204, 121, 167),
-    RGBColor(230, 159, 0),
+    // Sky blue before orange: orange beside vermillion reads as one colour.
     RGBColor(86, 180, 233),
+    RGBColor(230, 159, 0),
     RGBColor(240, 228, 66),
     RGBColor(0, 0, 0),
 ];
@@ -653,16 +655,31 @@ fn draw_overlay<DB: DrawingBackend>(
         let color = PALETTE[index % PALETTE.len()];
         // Earlier policies are drawn wider, so a policy that matches another stays visible.
         let width = (all.len() - index) as u32 + 1;
-        chart
-            .draw_series(LineSeries::new(
-                step_points(&series.buckets(), |bucket| bucket.capacity_max),
-                color.stroke_width(width),
-            ))
-            .map_err(text)?
-            .label(format!("{} capacity", series.policy))
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 16, y)], color.stroke_width(2))
-            });
+        let points = step_points(&series.buckets(), |bucket| bucket.capacity_max);
+        let label = format!("{} capacity", series.policy);
+        // Every other policy is dashed, so two that coincide show both colours.
+        if index % 2 == 0 {
+            chart
+                .draw_series(LineSeries::new(points, color.stroke_width(width)))
+                .map_err(text)?
+                .label(label)
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 16, y)], color.stroke_width(2))
+                });
+        } else {
+            chart
+                .draw_series(DashedLineSeries::new(
+                    points,
+                    10,
+                    6,
+                    color.stroke_width(width),
+                ))
+                .map_err(text)?
+                .label(label)
+                .legend(move |(x, y)| {
+                    DashedPathElement::new(vec![(x, y), (x + 16, y)], 5, 3, color.stroke_width(2))
+                });
+        }
     }
     draw_legend(&mut chart)
 }

@@ -414,3 +414,34 @@ fn timeline_legends_do_not_cover_activity_markers() {
     }
     assert!(checked >= 20, "{checked} timelines checked");
 }
+
+// Overlay series differ in colour (Okabe-Ito, no orange beside vermillion) and every other one
+// is dashed, so policies that coincide stay visible.
+#[test]
+fn overlay_series_differ_in_colour_and_dash() {
+    let svg = std::fs::read_to_string("reports/wechat-lite-app/charts/overlay.svg").unwrap();
+    let document = roxmltree::Document::parse(&svg).unwrap();
+    // Per stroke colour, the polylines drawn for it (a dashed series is many short ones).
+    let mut lines: std::collections::BTreeMap<String, usize> = Default::default();
+    for node in document
+        .descendants()
+        .filter(|node| node.has_tag_name("polyline"))
+    {
+        *lines
+            .entry(node.attribute("stroke").unwrap().to_string())
+            .or_default() += 1;
+    }
+    // The load and five policies, each its own colour.
+    for color in [
+        "#5A5A5A", "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9",
+    ] {
+        assert!(lines.contains_key(color), "{color} missing: {lines:?}");
+    }
+    assert!(
+        !lines.contains_key("#E69F00"),
+        "orange beside vermillion: {lines:?}"
+    );
+    // Solid series are a few polylines; dashed ones (the 2nd and 4th policies) hundreds.
+    assert!(lines["#D55E00"] > 50 && lines["#CC79A7"] > 50, "{lines:?}");
+    assert!(lines["#0072B2"] < 5 && lines["#009E73"] < 5, "{lines:?}");
+}
