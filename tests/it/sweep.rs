@@ -360,3 +360,47 @@ fn bad_grids_are_rejected_before_any_run() {
         "some grid points are not valid scenarios: point 3 (group.web.min = 25, group.web.rule.grow.cooldown = \"1m\"): group `web`: min 25 is above max 20",
     );
 }
+
+// Heatmap ticks are thinned so their labels never run together (46 values once read
+// "4041424344..."), and the colour bar has ticks between its ends.
+#[test]
+fn heatmap_tick_labels_stay_apart() {
+    use scaleplan::plot::{Chart, Heatmap, render_svg};
+    let map = Heatmap {
+        title: "t".into(),
+        unit: "cost (USD)".into(),
+        x_label: "group.web.max".into(),
+        y_label: "group.web.min".into(),
+        x_values: (10..56).map(|value| value.to_string()).collect(),
+        // Over 144 cells: no value is written in a cell, only the ticks are texts.
+        y_values: (1..5).map(|value| value.to_string()).collect(),
+        cells: (0..46 * 4).map(|cell| Some(cell as f64)).collect(),
+    };
+    let svg = render_svg(Chart::Heatmap(&map)).unwrap();
+    let document = roxmltree::Document::parse(&svg).unwrap();
+    // The x tick labels: texts that are one of the x values, with their positions.
+    let mut ticks: Vec<(f64, String)> = document
+        .descendants()
+        .filter(|node| node.has_tag_name("text"))
+        .filter_map(|node| {
+            let label = node.text()?.trim().to_string();
+            let x: f64 = node.attribute("x")?.parse().ok()?;
+            map.x_values.contains(&label).then_some((x, label))
+        })
+        .collect();
+    ticks.sort_by(|a, b| a.0.total_cmp(&b.0));
+    assert!(ticks.len() >= 5 && ticks.len() < 46, "{ticks:?}");
+    for pair in ticks.windows(2) {
+        // DejaVu Sans at 13 px: under 8.5 px a digit; a gap of 4 px at least.
+        let width = 8.5 * pair[0].1.len() as f64;
+        assert!(pair[1].0 - pair[0].0 >= width + 4.0, "{pair:?} overlap");
+    }
+    // Colour-bar ticks: the ends and three between.
+    let texts = crate::common::svg_texts(&svg);
+    for tick in ["0", "45.75", "91.5", "137.25", "183"] {
+        assert!(
+            texts.contains(&tick.to_string()),
+            "{tick} missing: {texts:?}"
+        );
+    }
+}
