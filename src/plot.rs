@@ -902,7 +902,7 @@ fn draw_heatmap<DB: DrawingBackend>(
     );
     let tick = |labels: &[String], every: usize, at: f64| {
         let index = at.floor() as usize;
-        if (at - index as f64 - 0.5).abs() < 1e-6 && index % every == 0 {
+        if (at - index as f64 - 0.5).abs() < 1e-6 && index.is_multiple_of(every) {
             labels.get(index).cloned().unwrap_or_default()
         } else {
             String::new()
