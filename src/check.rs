@@ -66,6 +66,35 @@ impl GateMetric {
         }
     }
 
+    /// The metric's name as the report shows it: money with its currency, `cost (USD)`.
+    fn label(self, currency: &str) -> String {
+        match self {
+            GateMetric::Cost => format!("{} ({currency})", self.name()),
+            _ => self.name().to_string(),
+        }
+    }
+
+    /// A value in the units a user writes it: seconds as a duration (`5m`, `1h30m`), other
+    /// metrics to four decimals without trailing zeros.
+    fn show(self, value: f64) -> String {
+        match self {
+            GateMetric::SlaViolationSeconds => {
+                crate::time::format_duration(value.abs().round() as u64)
+            }
+            _ => number(value),
+        }
+    }
+
+    /// A difference with its sign: `+0.7644`, `-3`, `+5m`.
+    fn show_signed(self, value: f64) -> String {
+        let text = self.show(value);
+        if value < 0.0 {
+            format!("-{}", text.trim_start_matches('-'))
+        } else {
+            format!("+{text}")
+        }
+    }
+
     fn from_name(name: &str) -> Option<Self> {
         GATE_METRICS
             .into_iter()
@@ -114,10 +143,16 @@ pub fn parse_tolerance(text: &str) -> Result<(GateMetric, Tolerance), String> {
     };
     for part in spec.split(',') {
         let part = part.trim();
+        // Seconds may be written as budgets are: `sla_violation_seconds=5m`.
         let parsed = |number: &str| {
             number
                 .parse::<f64>()
                 .ok()
+                .or_else(|| {
+                    (metric == GateMetric::SlaViolationSeconds)
+                        .then(|| crate::time::parse_duration(number).ok().map(|s| s as f64))
+                        .flatten()
+                })
                 .filter(|value| value.is_finite() && *value >= 0.0)
                 .ok_or_else(|| format!("`{part}` is not a non-negative amount or percentage"))
         };
@@ -184,7 +219,10 @@ impl Baseline {
                 .map(|result| {
                     let metrics = GATE_METRICS
                         .iter()
-                        .map(|metric| (metric.name().to_string(), metric.of(&result.summary)))
+                        .map(|metric| {
+                            let value = metric.metric().stored(metric.of(&result.summary));
+                            (metric.name().to_string(), value)
+                        })
                         .collect();
                     (result.key.clone(), metrics)
                 })
@@ -218,6 +256,8 @@ pub struct Checked {
     pub expect: Expect,
     /// All groups together.
     pub summary: GroupSummary,
+    /// The currency of its cost.
+    pub currency: String,
 }
 
 /// What the gate found for one key.
@@ -288,41 +328,48 @@ impl Finding {
         }
     }
 
-    /// Metric, old, new, delta and % delta as text cells.
-    fn cells(&self) -> [String; 5] {
-        let change = |metric: &GateMetric, old: f64, new: f64| {
+    /// Metric, old, new, delta, % delta and the growth allowed as text cells, in the units
+    /// the user writes: durations for seconds (`5m`, as budgets are written), money with
+    /// its currency.
+    fn cells(&self, currency: &str) -> [String; 6] {
+        let change = |metric: &GateMetric, old: f64, new: f64, allowed: String| {
             let percent = if old != 0.0 {
                 format!("{:+.2}%", 100.0 * (new - old) / old.abs())
             } else {
                 "-".into()
             };
             [
-                metric.name().to_string(),
-                number(old),
-                number(new),
-                signed(new - old),
+                metric.label(currency),
+                metric.show(old),
+                metric.show(new),
+                metric.show_signed(new - old),
                 percent,
+                allowed,
             ]
         };
         match self {
             Finding::Regression {
-                metric, old, new, ..
-            }
-            | Finding::Improvement { metric, old, new } => change(metric, *old, *new),
+                metric,
+                old,
+                new,
+                allowed,
+            } => change(metric, *old, *new, format!("+{}", metric.show(*allowed))),
+            Finding::Improvement { metric, old, new } => change(metric, *old, *new, "-".into()),
             Finding::BudgetBroken {
                 metric,
                 limit,
                 value,
             } => [
-                format!("{} (budget)", metric.name()),
-                number(*limit),
-                number(*value),
-                signed(value - limit),
+                format!("{} (budget)", metric.label(currency)),
+                metric.show(*limit),
+                metric.show(*value),
+                metric.show_signed(value - limit),
                 if *limit != 0.0 {
                     format!("{:+.2}%", 100.0 * (value - limit) / limit)
                 } else {
                     "-".into()
                 },
+                "none".into(),
             ],
             Finding::New => [
                 "-".into(),
@@ -330,6 +377,7 @@ impl Finding {
                 "-".into(),
                 "-".into(),
                 "not in the baseline".into(),
+                "-".into(),
             ],
             Finding::Missing => [
                 "-".into(),
@@ -337,6 +385,7 @@ impl Finding {
                 "-".into(),
                 "-".into(),
                 "no such scenario/policy".into(),
+                "-".into(),
             ],
         }
     }
@@ -347,16 +396,6 @@ fn number(value: f64) -> String {
     crate::number::trim_float(value)
 }
 
-/// A difference with its sign: `+0.7644`, `-3`.
-fn signed(value: f64) -> String {
-    let text = number(value);
-    if text.starts_with('-') {
-        text
-    } else {
-        format!("+{text}")
-    }
-}
-
 /// The gate's verdict over all keys.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {
@@ -364,6 +403,8 @@ pub struct Report {
     pub keys: Vec<(String, Vec<Finding>)>,
     /// Whether new and missing entries fail the gate.
     pub strict: bool,
+    /// Each checked key's currency and current values of the gate metrics, in key order.
+    pub current: Vec<(String, String, [f64; 4])>,
 }
 
 impl Report {
@@ -385,6 +426,16 @@ impl Report {
         rows
     }
 
+    /// The currency of `key`'s cost (`USD` for a baseline entry without a scenario).
+    fn currency(&self, key: &str) -> &str {
+        self.current
+            .iter()
+            .find(|(checked, _, _)| checked == key)
+            .map_or(crate::model::defaults::CURRENCY, |(_, currency, _)| {
+                currency
+            })
+    }
+
     fn count(&self, wanted: fn(&Finding) -> bool) -> usize {
         self.keys
             .iter()
@@ -400,16 +451,21 @@ impl Report {
             .iter()
             .filter(|(_, findings)| findings.is_empty())
             .count();
-        format!(
+        let improvements = self.count(|finding| matches!(finding, Finding::Improvement { .. }));
+        let mut line = format!(
             "{}: {} regression(s), {} broken budget(s), {} improvement(s), {} new, {} missing, {} unchanged",
             if self.failed() { "FAILED" } else { "ok" },
             self.count(|finding| matches!(finding, Finding::Regression { .. })),
             self.count(|finding| matches!(finding, Finding::BudgetBroken { .. })),
-            self.count(|finding| matches!(finding, Finding::Improvement { .. })),
+            improvements,
             self.count(|finding| matches!(finding, Finding::New)),
             self.count(|finding| matches!(finding, Finding::Missing)),
             unchanged
-        )
+        );
+        if improvements > 0 && !self.failed() {
+            line.push_str("; every change is an improvement: accept them with --update");
+        }
+        line
     }
 
     /// The report for a terminal: changes as a table, failures first, then the headline.
@@ -423,13 +479,14 @@ impl Report {
                 "new",
                 "delta",
                 "delta %",
+                "allowed",
             ]
             .map(String::from)
             .to_vec(),
         ];
         for (key, finding) in self.rows() {
             let mut row = vec![finding.label().to_string(), key.to_string()];
-            row.extend(finding.cells());
+            row.extend(finding.cells(self.currency(key)));
             table.push(row);
         }
         let mut out = String::new();
@@ -447,14 +504,29 @@ impl Report {
         let mut out = format!("## scaleplan check\n\n**{}**\n\n", self.headline());
         let rows = self.rows();
         if !rows.is_empty() {
-            out.push_str("| status | scenario/policy | metric | old | new | delta | delta % |\n");
-            out.push_str("| --- | --- | --- | ---: | ---: | ---: | ---: |\n");
+            out.push_str(
+                "| status | scenario/policy | metric | old | new | delta | delta % | allowed |\n",
+            );
+            out.push_str("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |\n");
             for (key, finding) in rows {
                 let _ = writeln!(
                     out,
                     "| {} | `{key}` | {} |",
                     finding.label(),
-                    finding.cells().join(" | ")
+                    finding.cells(self.currency(key)).join(" | ")
+                );
+            }
+        }
+        if !self.current.is_empty() {
+            out.push_str("\n### Current values\n\n| scenario/policy | cost | instance-hours | SLA violation | unserved requests |\n| --- | ---: | ---: | ---: | ---: |\n");
+            for (key, currency, values) in &self.current {
+                let _ = writeln!(
+                    out,
+                    "| `{key}` | {} {currency} | {} | {} | {} |",
+                    GATE_METRICS[0].show(values[0]),
+                    GATE_METRICS[1].show(values[1]),
+                    GATE_METRICS[2].show(values[2]),
+                    GATE_METRICS[3].show(values[3])
                 );
             }
         }
@@ -517,9 +589,10 @@ impl Report {
                 let lines: Vec<String> = failing
                     .iter()
                     .map(|finding| {
-                        let [metric, old, new, delta, percent] = finding.cells();
+                        let [metric, old, new, delta, percent, allowed] =
+                            finding.cells(self.currency(key));
                         format!(
-                            "{} {metric}: {old} -> {new} ({delta}, {percent})",
+                            "{} {metric}: {old} -> {new} ({delta}, {percent}; allowed {allowed})",
                             finding.label()
                         )
                     })
@@ -603,12 +676,14 @@ pub fn evaluate(
                         let Some(old) = stored.get(metric.name()).copied() else {
                             continue;
                         };
-                        let new = metric.of(&result.summary);
+                        // Compared as stored: both sides rounded alike.
+                        let new = metric.metric().stored(metric.of(&result.summary));
                         let tolerance = tolerances
                             .get(&metric)
                             .copied()
                             .unwrap_or_else(|| metric.default_tolerance());
-                        let allowed = tolerance.allowed(old);
+                        // Never finer than what a baseline stores.
+                        let allowed = tolerance.allowed(old).max(metric.metric().resolution());
                         if new - old > allowed {
                             findings.push(Finding::Regression {
                                 metric,
@@ -643,7 +718,21 @@ pub fn evaluate(
         }
     }
     keys.sort_by(|a, b| a.0.cmp(&b.0));
-    Report { keys, strict }
+    let current = results
+        .iter()
+        .map(|result| {
+            (
+                result.key.clone(),
+                result.currency.clone(),
+                GATE_METRICS.map(|metric| metric.of(&result.summary)),
+            )
+        })
+        .collect();
+    Report {
+        keys,
+        strict,
+        current,
+    }
 }
 
 #[cfg(test)]
@@ -655,6 +744,7 @@ mod tests {
             key: key.into(),
             file: "x.toml".into(),
             expect,
+            currency: "USD".into(),
             summary: GroupSummary {
                 cost,
                 instance_hours: cost * 10.0,

@@ -566,6 +566,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode, Failure> {
             file: file.clone(),
             expect: run.scenario.expect,
             summary: run.outcome.total,
+            currency: run.scenario.currency.clone(),
         });
     }
     results.sort_by(|a, b| a.key.cmp(&b.key));

@@ -61,6 +61,19 @@ impl Metric {
         }
     }
 
+    /// `value` as baselines store it: four decimals beyond what tables show, so a stored
+    /// value carries no floating-point noise (`53.856`, not `53.85600000000001`) and a change
+    /// too small to show still gates.
+    pub fn stored(&self, value: f64) -> f64 {
+        let scale = 10f64.powi(self.precision as i32 + 4);
+        (value * scale).round() / scale
+    }
+
+    /// The smallest step a stored value resolves: changes below it are rounding.
+    pub fn resolution(&self) -> f64 {
+        10f64.powi(-(self.precision as i32 + 4))
+    }
+
     /// `value` at the metric's precision.
     pub fn format(&self, value: f64) -> String {
         format!("{value:.*}", self.precision)

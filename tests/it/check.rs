@@ -74,7 +74,7 @@ fn a_cost_increase_beyond_tolerance_fails_and_names_scenario_metric_and_values()
     workspace
         .check(&[])
         .code(1)
-        .stdout(predicate::str::is_match(r"REGRESSION\s+lunch-peak/scheduled\s+cost\s+7\.644\s+8\.4084\s+\+0\.7644\s+\+10\.00%").unwrap())
+        .stdout(predicate::str::is_match(r"REGRESSION\s+lunch-peak/scheduled\s+cost \(USD\)\s+7\.644\s+8\.4084\s+\+0\.7644\s+\+10\.00%\s+\+0").unwrap())
         .stdout(predicate::str::contains("FAILED: 6 regression(s), 1 broken budget(s)"));
 }
 
@@ -111,7 +111,7 @@ fn a_broken_budget_fails_even_against_a_fresh_baseline() {
     );
     workspace.check(&["--update"]).code(1).stdout(
         predicate::str::is_match(
-            r"OVER BUDGET\s+lunch-peak/scheduled\s+cost \(budget\)\s+7\.5\s+7\.644",
+            r"OVER BUDGET\s+lunch-peak/scheduled\s+cost \(USD\) \(budget\)\s+7\.5\s+7\.644",
         )
         .unwrap(),
     );
@@ -295,4 +295,63 @@ fn the_projects_own_baseline_holds() {
         ])
         .assert()
         .code(0);
+}
+
+// What `check` prints is in the user's terms: a budget of "30m" broken by seconds is shown as
+// durations, the growth allowed stands beside each regression, the baseline holds no
+// floating-point noise, and improvements suggest --update.
+#[test]
+fn check_speaks_in_the_users_units() {
+    let workspace = Workspace::new();
+    let baseline = fs::read_to_string(workspace.path("baseline.json")).unwrap();
+    // lunch-peak/scheduled costs 7.643999999999998 in floating point: stored as 7.644.
+    assert!(baseline.contains("\"cost\": 7.644,"), "{baseline}");
+    assert!(!baseline.contains("99999"), "{baseline}");
+    // A 30m budget broken: the violation and the budget read as durations.
+    workspace.edit(
+        "lunch-peak.toml",
+        "max_sla_violation = \"30m\"",
+        "max_sla_violation = \"5m\"",
+    );
+    workspace.check(&["--tolerance", "sla_violation_seconds=1h"]).code(1).stdout(
+        predicate::str::is_match(
+            r"OVER BUDGET\s+lunch-peak/alarm\s+sla_violation_seconds \(budget\)\s+5m\s+15m30s\s+\+10m30s",
+        )
+        .unwrap(),
+    );
+    // A regression shows the growth its tolerance allowed.
+    workspace.edit(
+        "lunch-peak.toml",
+        "max_sla_violation = \"5m\"",
+        "max_sla_violation = \"30m\"",
+    );
+    workspace.edit(
+        "lunch-peak.toml",
+        "price_per_hour = 0.021",
+        "price_per_hour = 0.0231",
+    );
+    workspace
+        .check(&["--tolerance", "cost=5%"])
+        .code(1)
+        .stdout(predicate::str::is_match(r"REGRESSION\s+lunch-peak/scheduled\s+cost \(USD\)\s+7\.644\s+8\.4084\s+\+0\.7644\s+\+10\.00%\s+\+0\.3822").unwrap());
+    // Cheaper servers: every change an improvement, and the way to accept them.
+    workspace.edit(
+        "lunch-peak.toml",
+        "price_per_hour = 0.0231",
+        "price_per_hour = 0.02",
+    );
+    workspace
+        .check(&[])
+        .code(0)
+        .stdout(predicate::str::contains(
+            "; every change is an improvement: accept them with --update",
+        ));
+    // The Markdown report lists the current values beside the changes.
+    workspace.check(&["--markdown", "check.md"]).code(0);
+    let markdown = fs::read_to_string(workspace.path("check.md")).unwrap();
+    assert!(markdown.contains("### Current values"), "{markdown}");
+    assert!(
+        markdown.contains("| `lunch-peak/scheduled` | 7.28 USD | 364 | 0s | 0 |"),
+        "{markdown}"
+    );
 }
