@@ -59,7 +59,7 @@ pub fn run_many<'a>(scenarios: &[&'a Loaded], options: RunOptions) -> Vec<Policy
 }
 
 /// One row of the comparison table.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Row {
     /// Policy name.
     pub policy: String,

@@ -63,6 +63,18 @@ enum Command {
         /// Write compare.csv, compare.md, each policy's outputs and charts here.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// Print the comparison as JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Also write the comparison as JSON to this file.
+        #[arg(long, value_name = "FILE")]
+        export_json: Option<PathBuf>,
+        /// Also write the comparison as CSV (compare.csv's columns) to this file.
+        #[arg(long, value_name = "FILE")]
+        export_csv: Option<PathBuf>,
+        /// Also write the comparison as a Markdown table (compare.md) to this file.
+        #[arg(long, value_name = "FILE")]
+        export_markdown: Option<PathBuf>,
     },
     /// Gate CI: run every scenario and policy under PATH and compare with a baseline and the
     /// scenarios' budgets. Exit 0 when everything holds, 1 on a regression or broken budget.
@@ -134,7 +146,23 @@ pub fn main() -> ExitCode {
             ..
         } => run(&scenario, policy.as_deref(), out.as_deref(), json),
         Command::Validate { scenario } => validate(&scenario),
-        Command::Compare { scenario, out } => compare(&scenario, out.as_deref()),
+        Command::Compare {
+            scenario,
+            out,
+            json,
+            export_json,
+            export_csv,
+            export_markdown,
+        } => compare(
+            &scenario,
+            out.as_deref(),
+            json,
+            &[
+                (export_json, ExportFormat::Json),
+                (export_csv, ExportFormat::Csv),
+                (export_markdown, ExportFormat::Markdown),
+            ],
+        ),
         Command::Plot { dir } => plot(&dir),
         Command::Check(args) => check(&args),
         Command::Sweep(args) => sweep::sweep(&args),
@@ -310,7 +338,20 @@ fn run_files(
     files
 }
 
-fn compare(path: &Path, out: Option<&Path>) -> Result<ExitCode, Failure> {
+/// The formats `compare --export-*` writes, as hyperfine's exports.
+#[derive(Debug, Clone, Copy)]
+enum ExportFormat {
+    Json,
+    Csv,
+    Markdown,
+}
+
+fn compare(
+    path: &Path,
+    out: Option<&Path>,
+    json: bool,
+    exports: &[(Option<PathBuf>, ExportFormat)],
+) -> Result<ExitCode, Failure> {
     let loaded = load_noting(path)?;
     let runs = crate::compare::run_all(
         &loaded,
@@ -349,7 +390,23 @@ fn compare(path: &Path, out: Option<&Path>) -> Result<ExitCode, Failure> {
         files.extend(chart_files(&series, &bars, &loaded.scenario.currency)?);
         write_files(directory, files)?;
     }
-    print_stdout(&report::compare_table(&loaded.scenario, &rows));
+    for (file, format) in exports {
+        if let Some(file) = file {
+            let bytes = match format {
+                ExportFormat::Json => report::compare_json(&loaded.scenario, &rows).into_bytes(),
+                ExportFormat::Csv => report::compare_csv(&rows),
+                ExportFormat::Markdown => {
+                    report::compare_markdown(&loaded.scenario, &rows).into_bytes()
+                }
+            };
+            write_atomic(file, &bytes)?;
+        }
+    }
+    print_stdout(&if json {
+        report::compare_json(&loaded.scenario, &rows)
+    } else {
+        report::compare_table(&loaded.scenario, &rows)
+    });
     Ok(ExitCode::SUCCESS)
 }
 

@@ -311,6 +311,33 @@ pub fn compare_csv(rows: &[crate::compare::Row]) -> Vec<u8> {
     })
 }
 
+/// The comparison as JSON (`compare --json`, `--export-json`): the run's settings, then one
+/// object per policy with its saving and its summary over all groups.
+pub fn compare_json(scenario: &Scenario, rows: &[crate::compare::Row]) -> String {
+    #[derive(Serialize)]
+    struct Document<'a> {
+        scenario: &'a str,
+        currency: &'a str,
+        start: String,
+        duration_seconds: u64,
+        seed: u64,
+        baseline: &'a str,
+        policies: &'a [crate::compare::Row],
+    }
+    let mut text = serde_json::to_string_pretty(&Document {
+        scenario: &scenario.name,
+        currency: &scenario.currency,
+        start: scenario.clock.format(0),
+        duration_seconds: scenario.duration,
+        seed: scenario.seed,
+        baseline: rows.first().map_or("", |row| row.policy.as_str()),
+        policies: rows,
+    })
+    .expect("comparison serializes");
+    text.push('\n');
+    text
+}
+
 /// `compare.md`: a GitHub-flavoured Markdown table.
 pub fn compare_markdown(scenario: &Scenario, rows: &[crate::compare::Row]) -> String {
     let headings = columns::compare::headings(&scenario.currency);

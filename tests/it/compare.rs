@@ -445,3 +445,41 @@ fn overlay_series_differ_in_colour_and_dash() {
     assert!(lines["#D55E00"] > 50 && lines["#CC79A7"] > 50, "{lines:?}");
     assert!(lines["#0072B2"] < 5 && lines["#009E73"] < 5, "{lines:?}");
 }
+
+// Exports as hyperfine's: --json on stdout, --export-json / --export-csv / --export-markdown
+// to files, each the same comparison as the --out set's files.
+#[test]
+fn compare_exports_json_csv_and_markdown() {
+    let directory = tempfile::tempdir().unwrap();
+    let at = |name: &str| directory.path().join(name);
+    let output = common::scaleplan()
+        .args(["compare", "scenarios/lunch-peak.toml", "--json", "--out"])
+        .arg(at("set"))
+        .arg("--export-json")
+        .arg(at("c.json"))
+        .arg("--export-csv")
+        .arg(at("c.csv"))
+        .arg("--export-markdown")
+        .arg(at("c.md"))
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let json = common::json_stdout(&output);
+    assert_eq!(json["scenario"], "lunch-peak");
+    assert_eq!(json["currency"], "USD");
+    assert_eq!(json["baseline"], "fixed");
+    let policies = json["policies"].as_array().unwrap();
+    assert_eq!(policies.len(), 6);
+    assert_eq!(policies[1]["policy"], "scheduled");
+    assert!((policies[1]["total"]["cost"].as_f64().unwrap() - 7.644).abs() < 1e-9);
+    assert!((policies[1]["saving"].as_f64().unwrap() - 6.468).abs() < 1e-9);
+    assert_eq!(std::fs::read(at("c.json")).unwrap(), output.stdout);
+    assert_eq!(
+        std::fs::read(at("c.csv")).unwrap(),
+        std::fs::read(at("set/compare.csv")).unwrap()
+    );
+    assert_eq!(
+        std::fs::read(at("c.md")).unwrap(),
+        std::fs::read(at("set/compare.md")).unwrap()
+    );
+}

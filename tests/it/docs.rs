@@ -474,6 +474,7 @@ fn the_output_reference_lists_every_column_and_field() {
         "--json",
     ]);
     let stats = run(&["trace", "stats", "log.csv", "--json"]);
+    let comparison = run(&["compare", "scenarios/lunch-peak.toml", "--json"]);
 
     let mut actual = std::collections::BTreeMap::new();
     let mut top = std::collections::BTreeSet::new();
@@ -518,6 +519,15 @@ fn the_output_reference_lists_every_column_and_field() {
     };
     actual.insert("replications document", keys(&replications));
     actual.insert("trace stats document", keys(&stats));
+    let document: serde_json::Value = serde_json::from_slice(&comparison).unwrap();
+    let mut compared: std::collections::BTreeSet<String> =
+        document.as_object().unwrap().keys().cloned().collect();
+    for policy in document["policies"].as_array().unwrap() {
+        for key in policy.as_object().unwrap().keys() {
+            compared.insert(format!("policies[].{key}"));
+        }
+    }
+    actual.insert("compare document", compared);
     actual.insert("baseline", keys(&fs::read(at("baseline.json")).unwrap()));
 
     let mut problems = Vec::new();
