@@ -387,7 +387,26 @@ fn compare(
             );
         }
         let bars = crate::plot::bars_from_csv(&files[0].1, "compare.csv")?;
-        files.extend(chart_files(&series, &bars, &loaded.scenario.currency)?);
+        let charts = chart_files(&series, &bars, &loaded.scenario.currency)?;
+        let activities: Vec<(String, Vec<u8>)> = files
+            .iter()
+            .filter(|(name, _)| name.ends_with("activities.csv"))
+            .map(|(name, bytes)| (name.display().to_string(), bytes.clone()))
+            .collect();
+        let page = report::compare_html(
+            &loaded.scenario,
+            &rows,
+            svg_charts(&charts),
+            &activities,
+            &crate::input::read_text(
+                path,
+                &path.display().to_string(),
+                "scenario",
+                crate::input::MAX_SCENARIO_BYTES,
+            )?,
+        );
+        files.extend(charts);
+        files.push(("index.html".into(), page.into_bytes()));
         write_files(directory, files)?;
     }
     for (file, format) in exports {
@@ -426,6 +445,23 @@ fn chart_files(
         charts.push(("cost-sla".into(), Chart::Bars(bars, currency)));
     }
     render_charts(charts)
+}
+
+/// The SVG charts among chart files, as `(name, SVG text)` for a page.
+pub(crate) fn svg_charts(files: &[(PathBuf, Vec<u8>)]) -> Vec<(String, String)> {
+    files
+        .iter()
+        .filter(|(name, _)| name.extension().is_some_and(|extension| extension == "svg"))
+        .map(|(name, bytes)| {
+            (
+                name.file_stem()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .into_owned(),
+                String::from_utf8_lossy(bytes).into_owned(),
+            )
+        })
+        .collect()
 }
 
 /// Each named chart as `charts/NAME.svg` and `charts/NAME.png`.

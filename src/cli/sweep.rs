@@ -204,7 +204,7 @@ pub fn sweep(args: &SweepArgs) -> Result<ExitCode, Failure> {
         path.display()
     );
     if let Some(mut set) = set {
-        let charts = sweep_charts(spec, base, &written_path, x, y)?;
+        let (charts, points) = sweep_charts(spec, base, &written_path, x, y)?;
         report.push_str(&format!(
             "charts: {}\n",
             charts
@@ -213,9 +213,30 @@ pub fn sweep(args: &SweepArgs) -> Result<ExitCode, Failure> {
                 .collect::<Vec<_>>()
                 .join(", ")
         ));
+        let page = crate::report::html::render(&crate::report::html::Page {
+            title: format!("{}: sweep", base.name),
+            subtitle: format!(
+                "{} point(s) x {} replication(s) from {}; the {} cheapest points by mean cost; money in {}",
+                spec.points(),
+                spec.replications,
+                base.clock.format(0),
+                points.rows.len(),
+                base.currency
+            ),
+            summary: points,
+            charts: super::svg_charts(&charts),
+            sections: Vec::new(),
+            scenario_text: crate::input::read_text(
+                &args.scenario,
+                &args.scenario.display().to_string(),
+                "scenario",
+                crate::input::MAX_SCENARIO_BYTES,
+            )?,
+        });
         for (relative, bytes) in &charts {
             set.write(relative, bytes)?;
         }
+        set.write(Path::new("index.html"), page.as_bytes())?;
         set.commit()?;
     }
     print_stdout(&report);
@@ -227,13 +248,19 @@ const MAX_HEATMAP_BINS: usize = 50;
 
 /// Heatmaps of cost and SLA violation over the x / y parameters (mean over everything else)
 /// and the cost / SLA Pareto chart (mean over replications), read back from the sweep CSV.
+/// Most points the sweep page lists (the cheapest by mean cost).
+const PAGE_POINTS: usize = 200;
+
+/// The sweep's chart files, and its cheapest points as a table for the page.
+type SweepCharts = (Vec<(PathBuf, Vec<u8>)>, crate::report::html::Table);
+
 fn sweep_charts(
     spec: &Sweep,
     base: &crate::model::Scenario,
     csv_path: &Path,
     x: Option<usize>,
     y: Option<usize>,
-) -> Result<Vec<(PathBuf, Vec<u8>)>, Failure> {
+) -> Result<SweepCharts, Failure> {
     let label = csv_path.display().to_string();
     let mut reader = csv::Reader::from_path(csv_path)
         .map_err(|error| Failure::Io(format!("cannot read `{label}`: {error}")))?;
@@ -272,6 +299,42 @@ fn sweep_charts(
         .filter(|entry| entry.2 > 0)
         .map(|(cost, share, count)| (cost / *count as f64, 100.0 * share / *count as f64))
         .collect();
+    let mut cheapest: Vec<(usize, f64, f64, u32)> = sums
+        .iter()
+        .enumerate()
+        .filter(|(_, entry)| entry.2 > 0)
+        .map(|(point, (cost, share, count))| {
+            (
+                point,
+                cost / *count as f64,
+                100.0 * share / *count as f64,
+                *count,
+            )
+        })
+        .collect();
+    cheapest.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+    cheapest.truncate(PAGE_POINTS);
+    let points_table = crate::report::html::Table {
+        headings: vec![
+            "point".into(),
+            "settings".into(),
+            format!("mean cost ({})", base.currency),
+            "mean SLA violation (% of the run)".into(),
+            "replications".into(),
+        ],
+        rows: cheapest
+            .iter()
+            .map(|(point, cost, violation, count)| {
+                vec![
+                    point.to_string(),
+                    spec.describe(*point as u64),
+                    format!("{cost:.4}"),
+                    format!("{violation:.4}"),
+                    count.to_string(),
+                ]
+            })
+            .collect(),
+    };
     let mut charts: Vec<(String, Chart)> = Vec::new();
     let pareto = Pareto {
         points: means.clone(),
@@ -350,7 +413,7 @@ fn sweep_charts(
         charts.push((name.to_string(), Chart::Heatmap(map)));
     }
     charts.push(("pareto".into(), Chart::Pareto(&pareto)));
-    super::render_charts(charts)
+    Ok((super::render_charts(charts)?, points_table))
 }
 
 /// Index of each parameter's value at `point` (mixed radix, last fastest).

@@ -7,6 +7,7 @@ use crate::time::format_duration;
 use serde::Serialize;
 
 pub mod columns;
+pub mod html;
 pub mod metrics;
 mod replications;
 
@@ -336,6 +337,55 @@ pub fn compare_json(scenario: &Scenario, rows: &[crate::compare::Row]) -> String
     .expect("comparison serializes");
     text.push('\n');
     text
+}
+
+/// `index.html` of a comparison: the table (sortable), the charts (`(name, SVG)`), a section
+/// per policy with its activity history (`activities.csv` bytes, by policy) and the scenario
+/// as written.
+pub fn compare_html(
+    scenario: &Scenario,
+    rows: &[crate::compare::Row],
+    charts: Vec<(String, String)>,
+    activities: &[(String, Vec<u8>)],
+    scenario_text: &str,
+) -> String {
+    let sections = rows
+        .iter()
+        .zip(activities)
+        .map(|(row, (_, bytes))| html::Section {
+            title: row.policy.clone(),
+            text: format!(
+                "cost {:.2} {}, saving {:+.2} against `{}`; {:.2} instance-hours; SLA violation {}; {:.0} unserved requests; {} scaling activities",
+                row.total.cost,
+                scenario.currency,
+                row.saving,
+                rows[0].policy,
+                row.total.instance_hours,
+                format_duration(row.total.sla_violation_seconds),
+                row.total.unserved_requests,
+                row.total.activities
+            ),
+            tables: vec![("activities".to_string(), html::csv_table(bytes))],
+        })
+        .collect();
+    html::render(&html::Page {
+        title: format!("{}: policy comparison", scenario.name),
+        subtitle: format!(
+            "{} from {}, seed {}; savings against `{}`; money in {}",
+            format_duration(scenario.duration),
+            scenario.clock.format(0),
+            scenario.seed,
+            rows.first().map_or("", |row| row.policy.as_str()),
+            scenario.currency
+        ),
+        summary: html::Table {
+            headings: columns::compare::headings(&scenario.currency).to_vec(),
+            rows: rows.iter().map(compare_cells).collect(),
+        },
+        charts,
+        sections,
+        scenario_text: scenario_text.to_string(),
+    })
 }
 
 /// `compare.md`: a GitHub-flavoured Markdown table.
