@@ -50,6 +50,8 @@ pub struct TimelineSeries {
     pub violation: Vec<f64>,
     /// Successful scaling activities: start and whether they scaled out.
     pub activities: Vec<(DateTime<FixedOffset>, bool)>,
+    /// The IANA zone the times are shown in, when the scenario names one (the axis says it).
+    pub zone: Option<String>,
 }
 
 /// Cost and SLA of one policy, for the bar chart.
@@ -227,6 +229,7 @@ impl TimelineSeries {
             pending: Vec::new(),
             violation: Vec::new(),
             activities: Vec::new(),
+            zone: None,
         };
         let file = format!("{label}/timeline.csv");
         let mut reader = csv::Reader::from_reader(timeline);
@@ -417,8 +420,12 @@ fn spans(
     out
 }
 
-fn offset_label(time: &DateTime<FixedOffset>) -> String {
-    format!("time (UTC{})", time.format("%:z"))
+/// The time axis' title: the zone by name when there is one, and the offset at the start.
+fn offset_label(time: &DateTime<FixedOffset>, zone: Option<&str>) -> String {
+    match zone {
+        Some(zone) => format!("time ({zone}, UTC{})", time.format("%:z")),
+        None => format!("time (UTC{})", time.format("%:z")),
+    }
 }
 
 fn time_label_format(start: DateTime<FixedOffset>, end: DateTime<FixedOffset>) -> &'static str {
@@ -452,7 +459,7 @@ fn time_chart<'a, DB: DrawingBackend>(
         .map_err(text)?;
     chart
         .configure_mesh()
-        .x_desc(offset_label(&start))
+        .x_desc(offset_label(&start, series.zone.as_deref()))
         .y_desc("requests per second")
         .y_label_formatter(&|value| rate_label(*value, y_max))
         .x_labels(8)

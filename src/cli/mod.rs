@@ -373,12 +373,14 @@ fn compare(
         for run in &runs {
             let policy_files = run_files(run.scenario, &run.outcome);
             let label = format!("{}/policies/{}", directory.display(), run.name);
-            series.push(crate::plot::TimelineSeries::from_csv(
+            let mut one = crate::plot::TimelineSeries::from_csv(
                 run.name,
                 &policy_files[1].1,
                 &policy_files[2].1,
                 &label,
-            )?);
+            )?;
+            one.zone = run.scenario.clock.zone.map(|zone| zone.name().to_string());
+            series.push(one);
             let folder = Path::new("policies").join(run.name);
             files.extend(
                 policy_files
@@ -525,21 +527,28 @@ fn plot(directory: &Path) -> Result<ExitCode, Failure> {
         )?;
         (vec![one], Vec::new())
     };
-    // The currency the run wrote into its summaries (sets written before it: USD).
-    let currency = bars
+    // The currency and zone the run wrote into its summaries (sets written before them: USD,
+    // offsets only).
+    let summary = bars
         .first()
-        .and_then(|bar| {
-            std::fs::read(
-                directory
-                    .join("policies")
-                    .join(&bar.policy)
-                    .join("summary.json"),
-            )
-            .ok()
+        .map(|bar| {
+            directory
+                .join("policies")
+                .join(&bar.policy)
+                .join("summary.json")
         })
+        .or_else(|| Some(directory.join("summary.json")))
+        .and_then(|path| std::fs::read(path).ok())
         .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
-        .and_then(|summary| summary["currency"].as_str().map(str::to_string))
-        .unwrap_or_else(|| crate::model::defaults::CURRENCY.to_string());
+        .unwrap_or_default();
+    let currency = summary["currency"]
+        .as_str()
+        .unwrap_or(crate::model::defaults::CURRENCY)
+        .to_string();
+    let mut series = series;
+    for one in &mut series {
+        one.zone = summary["timezone"].as_str().map(str::to_string);
+    }
     let files = chart_files(&series, &bars, &currency)?;
     let count = files.len();
     add_files(directory, files)?;

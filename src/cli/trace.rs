@@ -326,6 +326,7 @@ pub fn run(command: &TraceCommand) -> Result<ExitCode, Failure> {
                 pending: vec![0; parsed.rates.len()],
                 violation: vec![0.0; parsed.rates.len()],
                 activities: vec![],
+                zone: zone.map(|zone| zone.name().to_string()),
             };
             let chart = Chart::Load(&series);
             let failed = |error: String| Failure::Io(format!("cannot draw the trace: {error}"));

@@ -20,6 +20,9 @@ pub struct SummaryDocument<'a> {
     pub scenario: &'a str,
     /// The currency of every amount of money.
     pub currency: &'a str,
+    /// The IANA zone times are written in, when the scenario names one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<&'static str>,
     /// Start, RFC 3339.
     pub start: String,
     /// Simulated span in seconds.
@@ -47,6 +50,7 @@ pub fn summary_json(scenario: &Scenario, outcome: &Outcome) -> String {
     let document = SummaryDocument {
         scenario: &scenario.name,
         currency: &scenario.currency,
+        timezone: scenario.clock.zone.map(|zone| zone.name()),
         start: scenario.clock.format(0),
         duration_seconds: scenario.duration,
         seed: scenario.seed,

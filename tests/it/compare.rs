@@ -116,7 +116,7 @@ fn compare_writes_charts_with_axes_and_legends() {
         for expected in [
             format!("{policy}: load vs in-service capacity"),
             "requests per second".into(),
-            "time (UTC+08:00)".into(),
+            "time (Asia/Shanghai, UTC+08:00)".into(),
             "load (req/s)".into(),
             "in-service capacity (req/s)".into(),
             "instances booting".into(),
@@ -255,6 +255,7 @@ fn long_runs_are_downsampled_for_drawing_only() {
             .collect(),
         load,
         activities: vec![],
+        zone: None,
     };
     let svg = render_svg(Chart::Timeline(&series)).unwrap();
     assert!(svg.len() < 400_000, "SVG is {} bytes", svg.len());
@@ -326,6 +327,7 @@ fn violation_shading_follows_the_share_of_time_in_violation() {
         pending: vec![0; minutes],
         violation,
         activities: vec![],
+        zone: None,
     };
     let svg = render_svg(Chart::Timeline(&series)).unwrap();
     let document = roxmltree::Document::parse(&svg).unwrap();

@@ -214,7 +214,10 @@ fn trace_plot_draws_the_trace() {
         .success();
     let svg = fs::read_to_string(directory.path().join("trace.svg")).unwrap();
     let texts = common::svg_texts(&svg);
-    assert!(texts.contains(&"time (UTC+08:00)".to_string()), "{texts:?}");
+    assert!(
+        texts.contains(&"time (Asia/Shanghai, UTC+08:00)".to_string()),
+        "{texts:?}"
+    );
     cargo_bin_cmd!("scaleplan")
         .args(["trace", "stats", "no-such.csv"])
         .assert()
