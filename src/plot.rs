@@ -429,10 +429,23 @@ fn offset_label(time: &DateTime<FixedOffset>, zone: Option<&str>) -> String {
 }
 
 fn time_label_format(start: DateTime<FixedOffset>, end: DateTime<FixedOffset>) -> &'static str {
-    if end - start > chrono::TimeDelta::days(60) {
+    if end - start > chrono::TimeDelta::days(LONG_SPAN_DAYS) {
         "%Y-%m-%d"
     } else {
         "%Y-%m-%d %H:%M"
+    }
+}
+
+/// Spans longer than this many days label ticks by date alone.
+const LONG_SPAN_DAYS: i64 = 10;
+
+/// How many time ticks to ask plotters for: date-only labels are short, so a fortnight gets
+/// a tick every day or two rather than one a week; date-and-time labels need more room.
+fn time_label_count(start: DateTime<FixedOffset>, end: DateTime<FixedOffset>) -> usize {
+    if end - start > chrono::TimeDelta::days(LONG_SPAN_DAYS) {
+        14
+    } else {
+        8
     }
 }
 
@@ -462,7 +475,7 @@ fn time_chart<'a, DB: DrawingBackend>(
         .x_desc(offset_label(&start, series.zone.as_deref()))
         .y_desc("requests per second")
         .y_label_formatter(&|value| rate_label(*value, y_max))
-        .x_labels(8)
+        .x_labels(time_label_count(start, end))
         .x_label_formatter(&|time| time.format(format).to_string())
         .label_style((FONT, 14))
         .axis_desc_style((FONT, 16))

@@ -485,3 +485,57 @@ fn compare_exports_json_csv_and_markdown() {
         std::fs::read(at("set/compare.md")).unwrap()
     );
 }
+
+// Time-axis tick labels never run into each other on a committed chart: each label's width,
+// estimated from its font size (DejaVu Sans digits are 0.64 em), fits before the next.
+#[test]
+fn time_tick_labels_do_not_overlap() {
+    let mut checked = 0;
+    for report in std::fs::read_dir("reports").unwrap() {
+        let charts = report.unwrap().path().join("charts");
+        let Ok(entries) = std::fs::read_dir(&charts) else {
+            continue;
+        };
+        for entry in entries {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if !((name.starts_with("timeline-") || name.starts_with("overlay"))
+                && name.ends_with(".svg"))
+            {
+                continue;
+            }
+            let svg = std::fs::read_to_string(&path).unwrap();
+            let document = roxmltree::Document::parse(&svg).unwrap();
+            let mut ticks: Vec<(f64, f64, String)> = document
+                .descendants()
+                .filter(|node| node.has_tag_name("text"))
+                .filter_map(|node| {
+                    let label = node.text()?.trim().to_string();
+                    let dated = label.len() >= 10
+                        && label.as_bytes()[4] == b'-'
+                        && label.as_bytes()[7] == b'-';
+                    dated.then_some(())?;
+                    let x: f64 = node.attribute("x")?.parse().ok()?;
+                    let size: f64 = node.attribute("font-size")?.parse().ok()?;
+                    Some((x, size, label))
+                })
+                .collect();
+            ticks.sort_by(|a, b| a.0.total_cmp(&b.0));
+            assert!(ticks.len() >= 4, "{}: {ticks:?}", path.display());
+            for pair in ticks.windows(2) {
+                // Labels are centred on their ticks: half of each must fit in the gap.
+                let width = |tick: &(f64, f64, String)| 0.64 * tick.1 * tick.2.len() as f64;
+                let room = pair[1].0 - pair[0].0;
+                assert!(
+                    room >= (width(&pair[0]) + width(&pair[1])) / 2.0 + 2.0,
+                    "{}: {:?} and {:?} overlap",
+                    path.display(),
+                    pair[0],
+                    pair[1]
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 20, "{checked} charts checked");
+}
