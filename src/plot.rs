@@ -73,6 +73,8 @@ pub enum Chart<'a> {
     Timeline(&'a TimelineSeries),
     /// Every policy's capacity against the (shared) load.
     Overlay(&'a [TimelineSeries]),
+    /// The same, over the hours around the load's peak ([`peak_window`]).
+    PeakOverlay(&'a [TimelineSeries]),
     /// Cost (in the currency named) and SLA violation per policy.
     Bars(&'a [PolicyBar], &'a str),
     /// A trace on its own: the load, downsampled with envelopes.
@@ -86,7 +88,9 @@ pub enum Chart<'a> {
 impl Chart<'_> {
     fn size(&self) -> (u32, u32) {
         match self {
-            Chart::Timeline(_) | Chart::Overlay(_) | Chart::Load(_) => TIMELINE_SIZE,
+            Chart::Timeline(_) | Chart::Overlay(_) | Chart::PeakOverlay(_) | Chart::Load(_) => {
+                TIMELINE_SIZE
+            }
             Chart::Bars(..) => BARS_SIZE,
             Chart::Heatmap(_) | Chart::Pareto(_) => (900, 640),
         }
@@ -96,7 +100,16 @@ impl Chart<'_> {
         root.fill(&WHITE).map_err(text)?;
         match self {
             Chart::Timeline(series) => draw_timeline(root, series),
-            Chart::Overlay(all) => draw_overlay(root, all),
+            Chart::Overlay(all) => draw_overlay(
+                root,
+                all,
+                "in-service capacity of every policy against the load",
+            ),
+            Chart::PeakOverlay(all) => draw_overlay(
+                root,
+                all,
+                "around the load's peak: in-service capacity of every policy",
+            ),
             Chart::Bars(bars, currency) => draw_bars(root, bars, currency),
             Chart::Load(series) => draw_load(root, series),
             Chart::Heatmap(map) => draw_heatmap(root, map),
@@ -161,7 +174,44 @@ struct Bucket {
     violation: f64,
 }
 
+/// Hours either side of the load's peak that the peak chart shows.
+const PEAK_HOURS: i64 = 2;
+
+/// The periods within [`PEAK_HOURS`] of the load's peak (the first series' load: every
+/// policy replays the same), when that window is under a quarter of the run: a 20-minute
+/// attack in a two-day run is a few pixels wide on the whole run's axis, and a third of this
+/// one. `None` for runs short enough to read whole.
+pub fn peak_window(all: &[TimelineSeries]) -> Option<std::ops::Range<usize>> {
+    let first = all.first()?;
+    let peak = (0..first.load.len()).max_by(|a, b| first.load[*a].total_cmp(&first.load[*b]))?;
+    let period = first.period().num_seconds().max(1);
+    let half = (PEAK_HOURS * 3600 / period) as usize;
+    let range = peak.saturating_sub(half)..(peak + half).min(first.times.len());
+    (range.len() * 4 < first.times.len()).then_some(range)
+}
+
 impl TimelineSeries {
+    /// The periods in `range`, with the activities that started in them.
+    pub fn slice(&self, range: std::ops::Range<usize>) -> TimelineSeries {
+        let from = self.times[range.start];
+        let to = self.times[range.end - 1] + self.period();
+        TimelineSeries {
+            policy: self.policy.clone(),
+            times: self.times[range.clone()].to_vec(),
+            load: self.load[range.clone()].to_vec(),
+            capacity: self.capacity[range.clone()].to_vec(),
+            pending: self.pending[range.clone()].to_vec(),
+            violation: self.violation[range].to_vec(),
+            activities: self
+                .activities
+                .iter()
+                .filter(|(at, _)| (from..to).contains(at))
+                .copied()
+                .collect(),
+            zone: self.zone.clone(),
+        }
+    }
+
     fn period(&self) -> chrono::TimeDelta {
         match self.times.as_slice() {
             [first, second, ..] => *second - *first,
@@ -657,10 +707,10 @@ fn draw_load<DB: DrawingBackend>(
 fn draw_overlay<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     all: &[TimelineSeries],
+    title: &str,
 ) -> Result<(), String> {
     let first = all.first().ok_or("no policies to draw")?;
     let y_max = all.iter().map(TimelineSeries::y_max).fold(1.0, f64::max);
-    let title = "in-service capacity of every policy against the load";
     let mut chart = time_chart(root, title, first, y_max)?;
     let buckets = first.buckets();
     chart

@@ -438,12 +438,18 @@ fn chart_files(
     currency: &str,
 ) -> Result<Vec<(PathBuf, Vec<u8>)>, Failure> {
     use crate::plot::Chart;
+    let peak: Vec<crate::plot::TimelineSeries> = crate::plot::peak_window(series)
+        .map(|range| series.iter().map(|one| one.slice(range.clone())).collect())
+        .unwrap_or_default();
     let mut charts: Vec<(String, Chart)> = series
         .iter()
         .map(|one| (format!("timeline-{}", one.policy), Chart::Timeline(one)))
         .collect();
     if !bars.is_empty() {
         charts.push(("overlay".into(), Chart::Overlay(series)));
+        if !peak.is_empty() {
+            charts.push(("peak".into(), Chart::PeakOverlay(&peak)));
+        }
         charts.push(("cost-sla".into(), Chart::Bars(bars, currency)));
     }
     render_charts(charts)

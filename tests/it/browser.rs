@@ -124,11 +124,11 @@ fn html_reports_load_in_a_real_browser() {
         .arg(&compare)
         .assert()
         .success();
-    // Six timelines, the overlay and the cost bars.
+    // Six timelines, the overlay, the hours around the peak and the cost bars.
     check_page(
         &browser,
         &compare.join("index.html"),
-        8,
+        9,
         "compare-lunch-peak.png",
     );
     let sweep = directory.path().join("sweep");
