@@ -651,30 +651,69 @@ fn draw_timeline<DB: DrawingBackend>(
             PathElement::new(vec![(x, y), (x + 16, y)], CAPACITY_COLOR.stroke_width(2))
         });
 
-    let marker_y = y_max * MARKER_HEIGHT;
+    // Scale-outs on a row above scale-ins; activities closer than a marker's width share one
+    // marker with their count above it, so a burst of forty reads "40", not a solid band.
+    let (out_y, in_y) = (y_max * (MARKER_HEIGHT + 0.05), y_max * MARKER_HEIGHT);
+    let groups = |scale_out: bool| marker_groups(series, scale_out);
+    let counts = |groups: &[(DateTime<FixedOffset>, usize)], y: f64| {
+        groups
+            .iter()
+            .filter(|(_, count)| *count > 1)
+            .map(|(time, count)| {
+                Text::new(
+                    count.to_string(),
+                    (*time, y + y_max * 0.02),
+                    TextStyle::from((FONT, 11).into_font())
+                        .pos(Pos::new(HPos::Center, VPos::Bottom)),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let (outs, ins) = (groups(true), groups(false));
     chart
         .draw_series(
-            series
-                .activities
-                .iter()
-                .filter(|(_, out)| *out)
-                .map(|(time, _)| TriangleMarker::new((*time, marker_y), 6, PALETTE[2].filled())),
+            outs.iter()
+                .map(|(time, _)| TriangleMarker::new((*time, out_y), 6, PALETTE[2].filled())),
         )
         .map_err(text)?
         .label("scale-out activity")
         .legend(|(x, y)| TriangleMarker::new((x + 8, y), 6, PALETTE[2].filled()));
+    chart.draw_series(counts(&outs, out_y)).map_err(text)?;
     chart
         .draw_series(
-            series
-                .activities
-                .iter()
-                .filter(|(_, out)| !*out)
-                .map(|(time, _)| Cross::new((*time, marker_y), 5, PALETTE[1].stroke_width(2))),
+            ins.iter()
+                .map(|(time, _)| Cross::new((*time, in_y), 5, PALETTE[1].stroke_width(2))),
         )
         .map_err(text)?
         .label("scale-in activity")
         .legend(|(x, y)| Cross::new((x + 8, y), 5, PALETTE[1].stroke_width(2)));
+    chart.draw_series(counts(&ins, in_y)).map_err(text)?;
     draw_legend(&mut chart)
+}
+
+/// Slots along the time axis for activity markers: about a marker's width each.
+const MARKER_SLOTS: i64 = 120;
+
+/// Scale-out (or scale-in) activities grouped by marker slot: the first one's time and how
+/// many fell in the slot, in time order.
+fn marker_groups(series: &TimelineSeries, scale_out: bool) -> Vec<(DateTime<FixedOffset>, usize)> {
+    let start = series.times[0];
+    let span = (series.end() - start).num_seconds().max(1);
+    let mut groups: Vec<(i64, DateTime<FixedOffset>, usize)> = Vec::new();
+    for (time, out) in &series.activities {
+        if *out != scale_out {
+            continue;
+        }
+        let slot = (*time - start).num_seconds() * MARKER_SLOTS / span;
+        match groups.last_mut() {
+            Some(last) if last.0 == slot => last.2 += 1,
+            _ => groups.push((slot, *time, 1)),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(_, time, count)| (time, count))
+        .collect()
 }
 
 /// Points of a step function: each bucket's value held until the next bucket starts.
@@ -1176,6 +1215,40 @@ fn draw_pareto<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // Activities closer than a marker's width share one marker and its count; scale-outs and
+    // scale-ins are grouped apart.
+    #[test]
+    fn close_activities_share_a_marker_with_their_count() {
+        let start = DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap();
+        let minute = |m: i64| start + chrono::TimeDelta::minutes(m);
+        let minutes = 1200; // 10 minutes a slot
+        let series = TimelineSeries {
+            policy: "p".into(),
+            times: (0..minutes).map(minute).collect(),
+            load: vec![1.0; minutes as usize],
+            capacity: vec![1.0; minutes as usize],
+            pending: vec![0; minutes as usize],
+            violation: vec![0.0; minutes as usize],
+            activities: vec![
+                (minute(100), true),
+                (minute(101), true),
+                (minute(102), false),
+                (minute(109), true),
+                (minute(110), true),
+                (minute(500), false),
+            ],
+            zone: None,
+        };
+        assert_eq!(
+            marker_groups(&series, true),
+            vec![(minute(100), 3), (minute(110), 1)]
+        );
+        assert_eq!(
+            marker_groups(&series, false),
+            vec![(minute(102), 1), (minute(500), 1)]
+        );
+    }
 
     #[test]
     fn rate_ticks_keep_the_decimals_that_tell_them_apart() {
