@@ -919,11 +919,17 @@ pub struct Pareto {
     /// The SLA budget in % of the run (the scenario's `expect.max_sla_violation`), drawn as a
     /// line, with the cheapest point within it marked.
     pub budget: Option<f64>,
+    /// The point to ring when someone chose it (the planner, by its confidence bound);
+    /// `None`: the cheapest point within the budget.
+    pub chosen: Option<(f64, f64)>,
 }
 
 impl Pareto {
     /// The cheapest point whose violation is within the budget, if any.
     pub fn chosen(&self) -> Option<(f64, f64)> {
+        if self.chosen.is_some() {
+            return self.chosen;
+        }
         let budget = self.budget?;
         self.points
             .iter()
@@ -1189,7 +1195,12 @@ fn draw_pareto<DB: DrawingBackend>(
                     + Circle::new((0, 0), 9, BLACK.stroke_width(2))
                     + Text::new(
                         format!(
-                            "cheapest within budget: {} {}, {}%",
+                            "{}: {} {}, {}%",
+                            if pareto.chosen.is_some() {
+                                "the plan's choice"
+                            } else {
+                                "cheapest within budget"
+                            },
                             trim(chosen.0),
                             pareto.currency,
                             trim(chosen.1)
@@ -1198,7 +1209,11 @@ fn draw_pareto<DB: DrawingBackend>(
                         (FONT, 14),
                     )])
                 .map_err(text)?
-                .label("cheapest point within the budget")
+                .label(if pareto.chosen.is_some() {
+                    "the plan's choice (by its confidence bound)"
+                } else {
+                    "cheapest point within the budget"
+                })
                 .legend(|(x, y)| Circle::new((x + 8, y), 6, BLACK.stroke_width(2)));
         }
     }

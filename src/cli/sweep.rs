@@ -46,6 +46,10 @@ pub struct PlanArgs {
     /// No progress bar.
     #[arg(long)]
     quiet: bool,
+    /// Also write plan.toml (the `[[policy]]` block), plan.json, frontier.csv (every point),
+    /// the Pareto chart and index.html here.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
 }
 
 /// Arguments of `scaleplan merge`.
@@ -344,6 +348,7 @@ fn sweep_charts(
             .expect
             .max_sla_violation_seconds
             .map(|seconds| 100.0 * seconds as f64 / base.duration as f64),
+        chosen: None,
     };
     let mut heatmaps = Vec::new();
     let cost_unit = format!("cost ({})", base.currency);
@@ -557,9 +562,25 @@ pub fn plan(args: &PlanArgs) -> Result<ExitCode, Failure> {
     bar.finish_and_clear();
     let choice = plan::choose(&stats, target);
     let mut text = plan::describe(&choice, spec, base, target, spec.replications);
-    if let Some(best) = &choice.best {
+    let snippet = choice
+        .best
+        .as_ref()
+        .map(|best| plan::snippet(base, spec, best.point));
+    if let Some(snippet) = &snippet {
         text.push_str("\nPaste into the scenario to keep it:\n\n");
-        text.push_str(&plan::snippet(base, spec, best.point));
+        text.push_str(snippet);
+    }
+    if let Some(directory) = &args.out {
+        write_plan(
+            args,
+            directory,
+            &stats,
+            &choice,
+            spec,
+            base,
+            target,
+            snippet.as_deref(),
+        )?;
     }
     print_stdout(&text);
     Ok(if choice.best.is_some() {
@@ -567,4 +588,78 @@ pub fn plan(args: &PlanArgs) -> Result<ExitCode, Failure> {
     } else {
         ExitCode::from(super::EXIT_GATE)
     })
+}
+
+/// `plan --out DIR`: plan.toml, plan.json, frontier.csv, the Pareto chart with the target and
+/// the chosen point, and index.html, as one output set.
+#[allow(clippy::too_many_arguments)]
+fn write_plan(
+    args: &PlanArgs,
+    directory: &Path,
+    stats: &[plan::PointStats],
+    choice: &plan::Plan,
+    spec: &Sweep,
+    base: &Scenario,
+    target: f64,
+    snippet: Option<&str>,
+) -> Result<(), Failure> {
+    let pareto = Pareto {
+        points: stats
+            .iter()
+            .map(|point| (point.cost.mean, 100.0 * point.violation_share.mean))
+            .collect(),
+        currency: base.currency.clone(),
+        budget: Some(100.0 * target),
+        chosen: choice
+            .best
+            .map(|best| (best.cost.mean, 100.0 * best.violation_share.mean)),
+    };
+    let charts = super::render_charts(vec![("pareto".into(), Chart::Pareto(&pareto))])?;
+    let frontier = plan::frontier_csv(stats, spec, target);
+    let mut table = crate::report::html::csv_table(&frontier);
+    table.rows.sort_by(|a, b| {
+        let cost = |row: &Vec<String>| {
+            row.get(1 + spec.parameters.len())
+                .and_then(|cell| cell.parse::<f64>().ok())
+                .unwrap_or(f64::INFINITY)
+        };
+        cost(a).total_cmp(&cost(b))
+    });
+    table.rows.truncate(PAGE_POINTS);
+    let description = plan::describe(choice, spec, base, target, spec.replications);
+    let page = crate::report::html::render(&crate::report::html::Page {
+        title: format!("{}: plan", base.name),
+        subtitle: description.lines().next().unwrap_or_default().to_string(),
+        summary: table,
+        charts: super::svg_charts(&charts),
+        sections: vec![crate::report::html::Section {
+            title: "chosen".into(),
+            text: description
+                .lines()
+                .skip(1)
+                .filter(|line| !line.is_empty())
+                .collect::<Vec<_>>()
+                .join(" / "),
+            tables: Vec::new(),
+        }],
+        scenario_text: crate::input::read_text(
+            &args.scenario,
+            &args.scenario.display().to_string(),
+            "scenario",
+            crate::input::MAX_SCENARIO_BYTES,
+        )?,
+    });
+    let mut files: Vec<(PathBuf, Vec<u8>)> = vec![
+        (
+            "plan.json".into(),
+            plan::plan_json(choice, spec, base, target).into_bytes(),
+        ),
+        ("frontier.csv".into(), frontier),
+        ("index.html".into(), page.into_bytes()),
+    ];
+    if let Some(snippet) = snippet {
+        files.push(("plan.toml".into(), snippet.as_bytes().to_vec()));
+    }
+    files.extend(charts);
+    super::write_files(directory, files)
 }

@@ -9,7 +9,7 @@ use statrs::distribution::{ContinuousCDF, StudentsT};
 use std::fmt::Write as _;
 
 /// A mean with its 95% confidence interval (Student's t over the replications).
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct Estimate {
     /// Sample mean.
     pub mean: f64,
@@ -49,7 +49,7 @@ impl Estimate {
 }
 
 /// One grid point over its replications.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct PointStats {
     /// Grid index.
     pub point: u64,
@@ -382,6 +382,87 @@ pub fn snippet(base: &Scenario, sweep: &Sweep, point: u64) -> String {
         out.push('\n');
     }
     out
+}
+
+/// `plan.json`: the target, the counts, and the chosen and runner-up points with their
+/// settings and estimates.
+pub fn plan_json(plan: &Plan, sweep: &Sweep, base: &Scenario, max_violation_share: f64) -> String {
+    #[derive(serde::Serialize)]
+    struct Point<'a> {
+        settings: String,
+        #[serde(flatten)]
+        stats: &'a PointStats,
+    }
+    #[derive(serde::Serialize)]
+    struct Document<'a> {
+        scenario: &'a str,
+        currency: &'a str,
+        policy: Option<&'a str>,
+        max_violation_share: f64,
+        replications: u32,
+        points: usize,
+        feasible: usize,
+        best: Option<Point<'a>>,
+        runner_up: Option<Point<'a>>,
+    }
+    fn describe<'a>(sweep: &Sweep, stats: &'a Option<PointStats>) -> Option<Point<'a>> {
+        stats.as_ref().map(|stats| Point {
+            settings: sweep.describe(stats.point),
+            stats,
+        })
+    }
+    let mut text = serde_json::to_string_pretty(&Document {
+        scenario: &base.name,
+        currency: &base.currency,
+        policy: sweep.policy.as_deref(),
+        max_violation_share,
+        replications: sweep.replications,
+        points: plan.points,
+        feasible: plan.feasible,
+        best: describe(sweep, &plan.best),
+        runner_up: describe(sweep, &plan.runner_up),
+    })
+    .expect("the plan serializes");
+    text.push('\n');
+    text
+}
+
+/// `frontier.csv`: every evaluated point, its settings (one column per parameter, durations
+/// in seconds), its estimates and whether it meets the target.
+pub fn frontier_csv(stats: &[PointStats], sweep: &Sweep, max_violation_share: f64) -> Vec<u8> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut header: Vec<String> = vec!["point".into()];
+    header.extend(
+        sweep
+            .parameters
+            .iter()
+            .map(|parameter| parameter.path.clone()),
+    );
+    for name in ["cost", "violation_share", "unserved_requests"] {
+        for end in ["mean", "low", "high"] {
+            header.push(format!("{name}_{end}"));
+        }
+    }
+    header.push("feasible".into());
+    writer.write_record(&header).expect("writing to memory");
+    for point in stats {
+        let mut record: Vec<String> = vec![point.point.to_string()];
+        // As sweep.csv writes them: durations in seconds.
+        record.extend(
+            sweep
+                .values_at(point.point)
+                .into_iter()
+                .map(crate::model::Value::to_csv),
+        );
+        for estimate in [point.cost, point.violation_share, point.unserved] {
+            record.extend(
+                [estimate.mean, estimate.low, estimate.high].map(|value| value.to_string()),
+            );
+        }
+        record.push(meets(point, max_violation_share).to_string());
+        writer.write_record(&record).expect("writing to memory");
+    }
+    writer.into_inner().expect("flushing to memory")
 }
 
 #[cfg(test)]

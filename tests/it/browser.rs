@@ -144,4 +144,19 @@ fn html_reports_load_in_a_real_browser() {
         3,
         "sweep-cc-attack.png",
     );
+    let plan = directory.path().join("plan");
+    cargo_bin_cmd!("scaleplan")
+        .args([
+            "plan",
+            "scenarios/cc-attack.toml",
+            "--max-violation",
+            "0.1%",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&plan)
+        .assert()
+        .success();
+    // The Pareto chart with the target and the plan's choice.
+    check_page(&browser, &plan.join("index.html"), 1, "plan-cc-attack.png");
 }

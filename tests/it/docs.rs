@@ -475,6 +475,15 @@ fn the_output_reference_lists_every_column_and_field() {
     ]);
     let stats = run(&["trace", "stats", "log.csv", "--json"]);
     let comparison = run(&["compare", "scenarios/lunch-peak.toml", "--json"]);
+    run(&[
+        "plan",
+        "scenarios/cc-attack.toml",
+        "--max-violation",
+        "0.1%",
+        "--quiet",
+        "--out",
+        "plan",
+    ]);
 
     let mut actual = std::collections::BTreeMap::new();
     let mut top = std::collections::BTreeSet::new();
@@ -528,6 +537,18 @@ fn the_output_reference_lists_every_column_and_field() {
         }
     }
     actual.insert("compare document", compared);
+    actual.insert("plan.json", keys(&fs::read(at("plan/plan.json")).unwrap()));
+    let frontier: std::collections::BTreeSet<String> = header(&at("plan/frontier.csv"))
+        .into_iter()
+        .map(|column| {
+            if column.contains('.') {
+                "PATH".to_string()
+            } else {
+                column
+            }
+        })
+        .collect();
+    actual.insert("frontier.csv", frontier);
     actual.insert("baseline", keys(&fs::read(at("baseline.json")).unwrap()));
 
     let mut problems = Vec::new();

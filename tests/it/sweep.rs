@@ -404,3 +404,58 @@ fn heatmap_tick_labels_stay_apart() {
         );
     }
 }
+
+// `plan --out` writes the block to paste, the plan as JSON, every point and the Pareto chart
+// with the target and the plan's choice.
+#[test]
+fn plan_out_writes_the_plan_the_frontier_and_the_chart() {
+    let directory = tempfile::tempdir().unwrap();
+    let out = directory.path().join("plan");
+    let output = scaleplan()
+        .args([
+            "plan",
+            "scenarios/cc-attack.toml",
+            "--max-violation",
+            "0.1%",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let block = fs::read_to_string(out.join("plan.toml")).unwrap();
+    assert!(stdout.ends_with(&block), "{block}");
+    assert!(block.starts_with("# scaleplan plan: point 44 ("), "{block}");
+    assert!(
+        block.contains("\n[[policy]]\nname = \"planned\"\n"),
+        "{block}"
+    );
+    let plan: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("plan.json")).unwrap()).unwrap();
+    assert_eq!(plan["best"]["point"], 44);
+    assert_eq!(plan["points"], 48);
+    assert_eq!(plan["max_violation_share"], 0.001);
+    let frontier = fs::read_to_string(out.join("frontier.csv")).unwrap();
+    assert_eq!(frontier.lines().count(), 1 + 48);
+    // Point 44 meets the target; its boot time is written in seconds.
+    assert!(
+        frontier
+            .lines()
+            .any(|line| line.starts_with("44,70,16,1,60,") && line.ends_with(",true")),
+        "{frontier}"
+    );
+    let texts = common::svg_texts(&fs::read_to_string(out.join("charts/pareto.svg")).unwrap());
+    assert!(
+        texts.contains(&"SLA budget (0.1% of the run)".to_string()),
+        "{texts:?}"
+    );
+    assert!(
+        texts
+            .iter()
+            .any(|text| text.starts_with("the plan's choice: 18.35 USD")),
+        "{texts:?}"
+    );
+    assert!(out.join("index.html").is_file());
+}
