@@ -400,12 +400,7 @@ fn compare(
             &rows,
             svg_charts(&charts),
             &activities,
-            &crate::input::read_text(
-                path,
-                &path.display().to_string(),
-                "scenario",
-                crate::input::MAX_SCENARIO_BYTES,
-            )?,
+            &scenario_text(path)?,
         );
         files.extend(charts);
         files.push(("index.html".into(), page.into_bytes()));
@@ -453,6 +448,16 @@ fn chart_files(
         charts.push(("cost-sla".into(), Chart::Bars(bars, currency)));
     }
     render_charts(charts)
+}
+
+/// The scenario file as written, for the pages that show it.
+pub(crate) fn scenario_text(path: &Path) -> Result<String, Failure> {
+    Ok(crate::input::read_text(
+        path,
+        &path.display().to_string(),
+        "scenario",
+        crate::input::MAX_SCENARIO_BYTES,
+    )?)
 }
 
 /// The SVG charts among chart files, as `(name, SVG text)` for a page.

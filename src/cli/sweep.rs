@@ -230,12 +230,7 @@ pub fn sweep(args: &SweepArgs) -> Result<ExitCode, Failure> {
             summary: points,
             charts: super::svg_charts(&charts),
             sections: Vec::new(),
-            scenario_text: crate::input::read_text(
-                &args.scenario,
-                &args.scenario.display().to_string(),
-                "scenario",
-                crate::input::MAX_SCENARIO_BYTES,
-            )?,
+            scenario_text: super::scenario_text(&args.scenario)?,
         });
         for (relative, bytes) in &charts {
             set.write(relative, bytes)?;
@@ -642,12 +637,7 @@ fn write_plan(
                 .join(" / "),
             tables: Vec::new(),
         }],
-        scenario_text: crate::input::read_text(
-            &args.scenario,
-            &args.scenario.display().to_string(),
-            "scenario",
-            crate::input::MAX_SCENARIO_BYTES,
-        )?,
+        scenario_text: super::scenario_text(&args.scenario)?,
     });
     let mut files: Vec<(PathBuf, Vec<u8>)> = vec![
         (

@@ -350,69 +350,57 @@ fn violation_shading_follows_the_share_of_time_in_violation() {
 #[test]
 fn timeline_legends_do_not_cover_activity_markers() {
     let mut checked = 0;
-    for report in std::fs::read_dir("reports").unwrap() {
-        let charts = report.unwrap().path().join("charts");
-        let Ok(entries) = std::fs::read_dir(&charts) else {
-            continue;
+    for path in committed_charts(&["timeline-"]) {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let svg = std::fs::read_to_string(&path).unwrap();
+        let document = roxmltree::Document::parse(&svg).unwrap();
+        let number = |node: roxmltree::Node, key: &str| -> f64 {
+            node.attribute(key).unwrap().parse().unwrap()
         };
-        for entry in entries {
-            let path = entry.unwrap().path();
-            let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            if !(name.starts_with("timeline-") && name.ends_with(".svg")) {
-                continue;
-            }
-            let svg = std::fs::read_to_string(&path).unwrap();
-            let document = roxmltree::Document::parse(&svg).unwrap();
-            let number = |node: roxmltree::Node, key: &str| -> f64 {
-                node.attribute(key).unwrap().parse().unwrap()
+        let legend = document
+            .descendants()
+            .find(|node| node.has_tag_name("rect") && node.attribute("stroke") == Some("#B4B4B4"))
+            .expect("a legend box");
+        let (left, top) = (number(legend, "x"), number(legend, "y"));
+        let (right, bottom) = (
+            left + number(legend, "width"),
+            top + number(legend, "height"),
+        );
+        // Markers drawn before the legend are the data's (the legend's swatches follow it).
+        let mut markers = 0;
+        for node in document.descendants().take_while(|node| *node != legend) {
+            let points: Vec<(f64, f64)> = match node.tag_name().name() {
+                "polygon" if node.attribute("fill") == Some("#009E73") => node
+                    .attribute("points")
+                    .unwrap()
+                    .split_whitespace()
+                    .map(|pair| {
+                        let (x, y) = pair.split_once(',').unwrap();
+                        (x.parse().unwrap(), y.parse().unwrap())
+                    })
+                    .collect(),
+                "line" if node.attribute("stroke") == Some("#D55E00") => vec![
+                    (number(node, "x1"), number(node, "y1")),
+                    (number(node, "x2"), number(node, "y2")),
+                ],
+                _ => continue,
             };
-            let legend = document
-                .descendants()
-                .find(|node| {
-                    node.has_tag_name("rect") && node.attribute("stroke") == Some("#B4B4B4")
-                })
-                .expect("a legend box");
-            let (left, top) = (number(legend, "x"), number(legend, "y"));
-            let (right, bottom) = (
-                left + number(legend, "width"),
-                top + number(legend, "height"),
-            );
-            // Markers drawn before the legend are the data's (the legend's swatches follow it).
-            let mut markers = 0;
-            for node in document.descendants().take_while(|node| *node != legend) {
-                let points: Vec<(f64, f64)> = match node.tag_name().name() {
-                    "polygon" if node.attribute("fill") == Some("#009E73") => node
-                        .attribute("points")
-                        .unwrap()
-                        .split_whitespace()
-                        .map(|pair| {
-                            let (x, y) = pair.split_once(',').unwrap();
-                            (x.parse().unwrap(), y.parse().unwrap())
-                        })
-                        .collect(),
-                    "line" if node.attribute("stroke") == Some("#D55E00") => vec![
-                        (number(node, "x1"), number(node, "y1")),
-                        (number(node, "x2"), number(node, "y2")),
-                    ],
-                    _ => continue,
-                };
-                markers += 1;
-                let inside = points
-                    .iter()
-                    .any(|(x, y)| (left..=right).contains(x) && (top..=bottom).contains(y));
-                assert!(
-                    !inside,
-                    "{}: a marker at {points:?} is under the legend",
-                    path.display()
-                );
-            }
+            markers += 1;
+            let inside = points
+                .iter()
+                .any(|(x, y)| (left..=right).contains(x) && (top..=bottom).contains(y));
             assert!(
-                markers > 0 || name.contains("fixed"),
-                "{}: no markers found",
+                !inside,
+                "{}: a marker at {points:?} is under the legend",
                 path.display()
             );
-            checked += 1;
         }
+        assert!(
+            markers > 0 || name.contains("fixed"),
+            "{}: no markers found",
+            path.display()
+        );
+        checked += 1;
     }
     assert!(checked >= 20, "{checked} timelines checked");
 }
@@ -491,51 +479,56 @@ fn compare_exports_json_csv_and_markdown() {
 #[test]
 fn time_tick_labels_do_not_overlap() {
     let mut checked = 0;
+    for path in committed_charts(&["timeline-", "overlay", "peak"]) {
+        let svg = std::fs::read_to_string(&path).unwrap();
+        let document = roxmltree::Document::parse(&svg).unwrap();
+        let mut ticks: Vec<(f64, f64, String)> = document
+            .descendants()
+            .filter(|node| node.has_tag_name("text"))
+            .filter_map(|node| {
+                let label = node.text()?.trim().to_string();
+                let dated =
+                    label.len() >= 10 && label.as_bytes()[4] == b'-' && label.as_bytes()[7] == b'-';
+                dated.then_some(())?;
+                let x: f64 = node.attribute("x")?.parse().ok()?;
+                let size: f64 = node.attribute("font-size")?.parse().ok()?;
+                Some((x, size, label))
+            })
+            .collect();
+        ticks.sort_by(|a, b| a.0.total_cmp(&b.0));
+        assert!(ticks.len() >= 4, "{}: {ticks:?}", path.display());
+        for pair in ticks.windows(2) {
+            // Labels are centred on their ticks: half of each must fit in the gap.
+            let width = |tick: &(f64, f64, String)| 0.64 * tick.1 * tick.2.len() as f64;
+            let room = pair[1].0 - pair[0].0;
+            assert!(
+                room >= (width(&pair[0]) + width(&pair[1])) / 2.0 + 2.0,
+                "{}: {:?} and {:?} overlap",
+                path.display(),
+                pair[0],
+                pair[1]
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked >= 20, "{checked} charts checked");
+}
+
+/// The committed SVG charts under reports/ whose names start with one of `prefixes`.
+fn committed_charts(prefixes: &[&str]) -> Vec<std::path::PathBuf> {
+    let mut charts = Vec::new();
     for report in std::fs::read_dir("reports").unwrap() {
-        let charts = report.unwrap().path().join("charts");
-        let Ok(entries) = std::fs::read_dir(&charts) else {
+        let Ok(entries) = std::fs::read_dir(report.unwrap().path().join("charts")) else {
             continue;
         };
         for entry in entries {
             let path = entry.unwrap().path();
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            if !((name.starts_with("timeline-") || name.starts_with("overlay"))
-                && name.ends_with(".svg"))
-            {
-                continue;
+            if name.ends_with(".svg") && prefixes.iter().any(|prefix| name.starts_with(prefix)) {
+                charts.push(path);
             }
-            let svg = std::fs::read_to_string(&path).unwrap();
-            let document = roxmltree::Document::parse(&svg).unwrap();
-            let mut ticks: Vec<(f64, f64, String)> = document
-                .descendants()
-                .filter(|node| node.has_tag_name("text"))
-                .filter_map(|node| {
-                    let label = node.text()?.trim().to_string();
-                    let dated = label.len() >= 10
-                        && label.as_bytes()[4] == b'-'
-                        && label.as_bytes()[7] == b'-';
-                    dated.then_some(())?;
-                    let x: f64 = node.attribute("x")?.parse().ok()?;
-                    let size: f64 = node.attribute("font-size")?.parse().ok()?;
-                    Some((x, size, label))
-                })
-                .collect();
-            ticks.sort_by(|a, b| a.0.total_cmp(&b.0));
-            assert!(ticks.len() >= 4, "{}: {ticks:?}", path.display());
-            for pair in ticks.windows(2) {
-                // Labels are centred on their ticks: half of each must fit in the gap.
-                let width = |tick: &(f64, f64, String)| 0.64 * tick.1 * tick.2.len() as f64;
-                let room = pair[1].0 - pair[0].0;
-                assert!(
-                    room >= (width(&pair[0]) + width(&pair[1])) / 2.0 + 2.0,
-                    "{}: {:?} and {:?} overlap",
-                    path.display(),
-                    pair[0],
-                    pair[1]
-                );
-            }
-            checked += 1;
         }
     }
-    assert!(checked >= 20, "{checked} charts checked");
+    charts.sort();
+    charts
 }
