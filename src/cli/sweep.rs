@@ -40,9 +40,18 @@ pub struct SweepArgs {
 pub struct PlanArgs {
     /// Scenario file with a `[sweep]` table.
     scenario: PathBuf,
-    /// Largest acceptable SLA violation, as a share of the run: `0.1%` or `0.001`.
+    /// Largest acceptable SLA violation: a share of the run (`0.1%`, or a fraction up to 0.5
+    /// such as `0.001`) or a time budget over the run (`43m`).
+    #[arg(
+        long,
+        value_name = "BUDGET",
+        required_unless_present = "slo",
+        conflicts_with = "slo"
+    )]
+    max_violation: Option<String>,
+    /// The SLO instead: the share of the run that must be free of violation (`99.9%`).
     #[arg(long, value_name = "SHARE")]
-    max_violation: String,
+    slo: Option<String>,
     /// No progress bar.
     #[arg(long)]
     quiet: bool,
@@ -521,27 +530,82 @@ pub fn merge(args: &MergeArgs) -> Result<ExitCode, Failure> {
 }
 
 /// `0.1%` -> 0.001, `0.001` -> 0.001.
-fn parse_share(text: &str) -> Result<f64, Failure> {
-    let (number, scale) = match text.trim().strip_suffix('%') {
-        Some(percent) => (percent, 0.01),
-        None => (text.trim(), 1.0),
+/// The most of the run a target may allow in violation: more than half is an SLO written
+/// where a budget was meant (`--max-violation 99.9%`), not a target.
+const MAX_TARGET_SHARE: f64 = 0.5;
+
+/// A share written as a percent (`0.1%`) or a fraction (`0.001`), or `None`.
+fn share(text: &str) -> Option<f64> {
+    let text = text.trim();
+    let (number, scale) = match text.strip_suffix('%') {
+        Some(percent) => (percent.trim(), 0.01),
+        None => (text, 1.0),
     };
     number
         .parse::<f64>()
         .ok()
+        .filter(|value| value.is_finite())
         .map(|value| value * scale)
-        .filter(|share| (0.0..=1.0).contains(share))
-        .ok_or_else(|| {
-            Failure::Usage(format!(
-                "bad --max-violation `{text}`: write a share such as 0.1% or 0.001"
-            ))
-        })
+}
+
+/// The planner's target as a share of the run (`duration` seconds), from `--max-violation`
+/// (a share or a time budget) or `--slo`, refusing what cannot be meant.
+fn violation_target(args: &PlanArgs, duration: u64) -> Result<f64, Failure> {
+    let percent = |share: f64| crate::number::trim_float((share * 100.0 * 1e9).round() / 1e9);
+    if let Some(text) = &args.slo {
+        return share(text)
+            .filter(|slo| (1.0 - MAX_TARGET_SHARE..=1.0).contains(slo))
+            // 1 - 0.999 is 0.0010000000000000009: the target the user meant is 0.001.
+            .map(|slo| ((1.0 - slo) * 1e12).round() / 1e12)
+            .ok_or_else(|| {
+                Failure::Usage(format!(
+                    "bad --slo `{text}`: write the share of the run without SLA violation, from 50% to 100%, e.g. --slo 99.9%"
+                ))
+            });
+    }
+    let text = args.max_violation.as_deref().unwrap_or_default();
+    let target = match share(text) {
+        Some(target) => target,
+        None => match crate::time::parse_duration(text.trim()) {
+            Ok(seconds) => seconds as f64 / duration.max(1) as f64,
+            Err(_) => {
+                return Err(Failure::Usage(format!(
+                    "bad --max-violation `{text}`: write a share of the run (0.1% or 0.001) or a time budget (43m)"
+                )));
+            }
+        },
+    };
+    if target < 0.0 {
+        return Err(Failure::Usage(format!(
+            "bad --max-violation `{text}`: a budget cannot be negative"
+        )));
+    }
+    if target > MAX_TARGET_SHARE {
+        let hint = if target <= 1.0 {
+            format!(
+                "; an SLO of {}% is --max-violation {}% (or --slo {}%)",
+                percent(target),
+                percent(1.0 - target),
+                percent(target)
+            )
+        } else {
+            String::new()
+        };
+        return Err(Failure::Usage(format!(
+            "bad --max-violation `{text}`: more than half the run in violation is not a target{hint}"
+        )));
+    }
+    Ok(target)
 }
 
 pub fn plan(args: &PlanArgs) -> Result<ExitCode, Failure> {
-    let target = parse_share(&args.max_violation)?;
+    // A share is checked before the scenario loads; a time budget needs its duration.
+    if args.slo.is_some() || args.max_violation.as_deref().and_then(share).is_some() {
+        violation_target(args, 1)?;
+    }
     let loaded = super::load_noting(&args.scenario)?;
     let (spec, base) = swept(&args.scenario, &loaded)?;
+    let target = violation_target(args, base.duration)?;
     let bar = progress_bar(spec.points(), args.quiet);
     let mut stats = Vec::with_capacity(spec.points() as usize);
     sweep::run(

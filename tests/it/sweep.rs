@@ -459,3 +459,60 @@ fn plan_out_writes_the_plan_the_frontier_and_the_chart() {
     );
     assert!(out.join("index.html").is_file());
 }
+
+// Targets as users write them: a share (percent, or a fraction up to a half), a time budget
+// over the run, or an SLO; an SLO written where a budget goes is refused with the budget meant.
+#[test]
+fn plan_targets_are_read_as_written_or_refused() {
+    let plan = |args: &[&str]| {
+        let output = scaleplan()
+            .args(["plan", "scenarios/cc-attack.toml", "--quiet"])
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            output.status.code().unwrap(),
+            String::from_utf8(output.stdout).unwrap(),
+            String::from_utf8(output.stderr).unwrap(),
+        )
+    };
+    let target_line = |stdout: &str| stdout.lines().next().unwrap_or_default().to_string();
+    let (_, percent, _) = plan(&["--max-violation", "0.1%"]);
+    let (_, fraction, _) = plan(&["--max-violation", "0.001"]);
+    let (_, slo, _) = plan(&["--slo", "99.9%"]);
+    assert!(target_line(&percent).contains("target: SLA violation at most 0.1% of the run"));
+    assert_eq!(fraction, percent);
+    assert_eq!(slo, percent);
+    // 43 minutes of the two-day run is 43 / 2880 of it.
+    let (code, budget, _) = plan(&["--max-violation", "43m"]);
+    assert_eq!(code, 0);
+    assert!(
+        target_line(&budget).contains("at most 1.4931% of the run"),
+        "{budget}"
+    );
+    for (args, message) in [
+        (
+            vec!["--max-violation", "99.9%"],
+            "error: bad --max-violation `99.9%`: more than half the run in violation is not a target; an SLO of 99.9% is --max-violation 0.1% (or --slo 99.9%)\n",
+        ),
+        (
+            vec!["--max-violation", "0.999"],
+            "error: bad --max-violation `0.999`: more than half the run in violation is not a target; an SLO of 99.9% is --max-violation 0.1% (or --slo 99.9%)\n",
+        ),
+        (
+            vec!["--max-violation", "3d"],
+            "error: bad --max-violation `3d`: more than half the run in violation is not a target\n",
+        ),
+        (
+            vec!["--max-violation", "abc"],
+            "error: bad --max-violation `abc`: write a share of the run (0.1% or 0.001) or a time budget (43m)\n",
+        ),
+        (
+            vec!["--slo", "20%"],
+            "error: bad --slo `20%`: write the share of the run without SLA violation, from 50% to 100%, e.g. --slo 99.9%\n",
+        ),
+    ] {
+        let (code, _, stderr) = plan(&args);
+        assert_eq!((code, stderr.as_str()), (2, message), "{args:?}");
+    }
+}
