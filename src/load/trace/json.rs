@@ -83,14 +83,8 @@ pub(super) fn read_prometheus(file: &str, input: impl Read) -> Result<Samples, D
             line: index as u64 + 1,
         })
         .collect();
-    Ok(Samples {
-        rows,
-        detected: Vec::new(),
-        kind: None,
-        absolute: true,
-        zero_gaps: false,
-        zones: Vec::new(),
-    })
+    // Epoch seconds carry no offset.
+    Ok(Samples::exported(rows, Vec::new()))
 }
 
 /// AWS CLI `cloudwatch get-metric-data` output: `MetricDataResults[*]` with `Timestamps`
@@ -170,14 +164,5 @@ pub(super) fn read_cloudwatch(
     }
     // CloudWatch lists newest first: order is not a defect here.
     rows.sort_by_key(|sample| sample.time);
-    zones.sort_by_key(|(time, _)| *time);
-    zones.dedup_by(|later, earlier| later.1 == earlier.1);
-    Ok(Samples {
-        rows,
-        detected: Vec::new(),
-        kind: None,
-        absolute: true,
-        zero_gaps: false,
-        zones,
-    })
+    Ok(Samples::exported(rows, zones))
 }

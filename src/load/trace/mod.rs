@@ -260,6 +260,21 @@ struct Samples {
     zones: Vec<(i64, FixedOffset)>,
 }
 
+impl Samples {
+    /// The absolute samples of a monitoring export: nothing detected, the kind as the format
+    /// says, gaps under the format's policy; `zones` in any order (assembly sorts them).
+    fn exported(rows: Vec<Sample>, zones: Vec<(i64, FixedOffset)>) -> Self {
+        Samples {
+            rows,
+            detected: Vec::new(),
+            kind: None,
+            absolute: true,
+            zero_gaps: false,
+            zones,
+        }
+    }
+}
+
 fn at_line(file: &str, line: u64, column: usize, message: impl Into<String>) -> Diagnostic {
     let mut diagnostic = Diagnostic::file(file, message);
     diagnostic.line = line as usize;
