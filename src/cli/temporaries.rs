@@ -77,6 +77,14 @@ impl Drop for Temporary {
     }
 }
 
+/// Creates a directory inside a temporary while holding the registry's lock: an interrupt's
+/// cleanup (which holds it until the process exits) then either removes it afterwards or
+/// never sees it made, so a cleanup cannot be undone by a directory created behind it.
+fn create_dir_locked(path: &Path) -> std::io::Result<()> {
+    let _live = lock();
+    std::fs::create_dir_all(path)
+}
+
 fn lock() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
     LIVE.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
@@ -107,7 +115,7 @@ impl OutputSet {
             .map_or("out".into(), |name| name.to_string_lossy().into_owned());
         let staging =
             Temporary::new(directory.with_file_name(format!(".{name}.tmp-{}", std::process::id())));
-        std::fs::create_dir_all(staging.path()).map_err(|error| {
+        create_dir_locked(staging.path()).map_err(|error| {
             Failure::Io(format!("cannot create a temporary directory: {error}"))
         })?;
         Ok(OutputSet {
@@ -122,7 +130,7 @@ impl OutputSet {
     pub fn path(&mut self, relative: &Path) -> Result<PathBuf, Failure> {
         let path = self.staging.path().join(relative);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|error| self.failed(relative, &error))?;
+            create_dir_locked(parent).map_err(|error| self.failed(relative, &error))?;
         }
         let name = relative.to_string_lossy().replace('\\', "/");
         if !self.names.contains(&name) {
