@@ -123,10 +123,24 @@ pub fn plain_or_gzip<'a>(input: impl Read + 'a) -> io::Result<Box<dyn BufRead + 
     if plain.fill_buf()?.starts_with(&[0x1f, 0x8b]) {
         return Ok(Box::new(BufReader::with_capacity(
             1 << 18,
-            flate2::bufread::MultiGzDecoder::new(plain),
+            Gunzip(flate2::bufread::MultiGzDecoder::new(plain)),
         )));
     }
     Ok(Box::new(plain))
+}
+
+/// A gzip stream whose errors say that decompression failed, and the likely cause.
+struct Gunzip<R>(R);
+
+impl<R: Read> Read for Gunzip<R> {
+    fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+        self.0.read(buffer).map_err(|error| {
+            io::Error::new(
+                error.kind(),
+                format!("the file is gzip but does not decompress ({error}): is it truncated?"),
+            )
+        })
+    }
 }
 
 /// A reader that refuses, with the line number, a line longer than [`MAX_LINE_BYTES`] or more

@@ -157,6 +157,20 @@ impl TraceInput {
         self.timezone.as_deref().map(parse_zone).transpose()
     }
 
+    /// The trace and the zone to show it in: a zone is refused for a trace of offsets, whose
+    /// times have no calendar to convert (its hours would silently be 1970's).
+    fn read_in_zone(&self) -> Result<(trace::Trace, Option<Tz>), Failure> {
+        let zone = self.zone()?;
+        let parsed = self.read()?;
+        if zone.is_some() && parsed.times == trace::FileTimes::Offsets {
+            return Err(Failure::Usage(format!(
+                "--timezone has nothing to convert: `{}` holds offsets from its first row, not dates (its daily profile counts hours from the first row)",
+                self.file.display()
+            )));
+        }
+        Ok((parsed, zone))
+    }
+
     /// The trace, on a calendar starting at the Unix epoch so absolute times keep their dates.
     fn read(&self) -> Result<trace::Trace, Failure> {
         let format = self.format()?;
@@ -265,8 +279,7 @@ pub fn run(command: &TraceCommand) -> Result<ExitCode, Failure> {
             out,
         } => from_log(logs, bucket, *skip_bad_lines, out.as_deref()),
         TraceCommand::Stats { input, json } => {
-            let zone = input.zone()?;
-            let parsed = input.read()?;
+            let (parsed, zone) = input.read_in_zone()?;
             let clock = zone.map_or(ProfileClock::File, ProfileClock::Zone);
             let summary = stats(&parsed, 0, clock);
             let text = if *json {
@@ -307,8 +320,7 @@ pub fn run(command: &TraceCommand) -> Result<ExitCode, Failure> {
             Ok(ExitCode::SUCCESS)
         }
         TraceCommand::Plot { input, out } => {
-            let zone = input.zone()?;
-            let parsed = input.read()?;
+            let (parsed, zone) = input.read_in_zone()?;
             let name = input
                 .file
                 .file_name()

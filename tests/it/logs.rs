@@ -337,3 +337,36 @@ fn every_command_reports_skipped_lines() {
         assert!(stderr.starts_with(&skipped), "{args:?}: {stderr}");
     }
 }
+
+// A corrupt gzip file says it is one; a zone for a trace of offsets is refused (its hours
+// have no calendar to convert).
+#[test]
+fn corrupt_gzip_and_zones_for_offsets_are_refused_with_the_reason() {
+    let directory = tempfile::tempdir().unwrap();
+    let gzip = directory.path().join("cut.log.gz");
+    fs::write(&gzip, b"\x1f\x8b\x08\x00garbage").unwrap();
+    let (code, _, stderr) = scaleplan(&["trace", "from-log", gzip.to_str().unwrap()]);
+    assert_eq!(
+        (code, stderr),
+        (
+            2,
+            format!(
+                "error: cannot read: the file is gzip but does not decompress (incomplete deflate stream): is it truncated?\n  --> {}:1:1\n",
+                gzip.display()
+            )
+        )
+    );
+    let offsets = directory.path().join("offsets.csv");
+    fs::write(&offsets, "offset_seconds,requests\n0,1\n60,2\n").unwrap();
+    let path = offsets.to_str().unwrap();
+    let (code, _, stderr) = scaleplan(&["trace", "stats", path, "--timezone", "UTC"]);
+    assert_eq!(
+        (code, stderr),
+        (
+            2,
+            format!(
+                "error: --timezone has nothing to convert: `{path}` holds offsets from its first row, not dates (its daily profile counts hours from the first row)\n"
+            )
+        )
+    );
+}
