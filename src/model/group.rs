@@ -90,6 +90,9 @@ pub struct ScalingGroup {
     pub max: u32,
     /// Desired capacity at the start; that many instances are in service at time 0.
     pub desired: u32,
+    /// Whether `desired` is the default (`min`) rather than written in the file or a policy:
+    /// a sweep of `min` then moves it along.
+    pub desired_follows_min: bool,
     /// Manually added instances among those in service at time 0.
     pub existing: ExistingInstances,
     /// Scale-in victim order.

@@ -25,6 +25,8 @@ pub enum Place {
     AlarmPeriods(usize, usize),
     /// `group.scheduled.min` of task `.1`.
     TaskMin(usize, usize),
+    /// `group.rule.steps` of rule `.1` (a swept boundary passed its neighbour's).
+    Steps(usize, usize),
 }
 
 impl Place {
@@ -37,7 +39,8 @@ impl Place {
             | Place::ExistingCount(group)
             | Place::AlarmPeriod(group, _)
             | Place::AlarmPeriods(group, _)
-            | Place::TaskMin(group, _) => group,
+            | Place::TaskMin(group, _)
+            | Place::Steps(group, _) => group,
         }
     }
 
@@ -51,6 +54,7 @@ impl Place {
             Place::AlarmPeriod(..) => "group.alarm.period",
             Place::AlarmPeriods(..) => "group.alarm.periods",
             Place::TaskMin(..) => "group.scheduled.min",
+            Place::Steps(..) => "group.rule.steps",
         }
     }
 }
@@ -151,6 +155,23 @@ impl ScalingGroup {
                         Place::AlarmPeriods(index, alarm_index),
                         "an alarm needs at least 1 consecutive period".into(),
                         "ESS defaults to 3, Tencent allows 1 to 10",
+                    );
+                }
+            }
+            for (rule_index, rule) in group.rules.iter().enumerate() {
+                let Some(steps) = &rule.steps else { continue };
+                if let Some(step) = steps.steps.iter().find(|step| {
+                    matches!((step.lower, step.upper), (Some(lower), Some(upper)) if lower >= upper)
+                }) {
+                    broken(
+                        Place::Steps(index, rule_index),
+                        format!(
+                            "rule `{}` has a step from {} to {}: its lower bound must be below its upper",
+                            rule.name,
+                            crate::number::trim_float(step.lower.unwrap_or_default()),
+                            crate::number::trim_float(step.upper.unwrap_or_default())
+                        ),
+                        "keep the swept boundaries in order",
                     );
                 }
             }

@@ -10,6 +10,7 @@ mod instance;
 mod invariants;
 pub mod limits;
 mod rules;
+mod spelling;
 mod sweep;
 mod target;
 mod tasks;

@@ -2,7 +2,7 @@
 //! replications. Pure data and index arithmetic; running it is `crate::sweep`'s job.
 
 use super::Scenario;
-pub use super::target::{CapacityField, Kind, Target, Value};
+pub use super::target::*;
 
 /// How replications get their seeds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,7 +57,7 @@ impl Sweep {
         let mut values = vec![Value::Number(0.0); self.parameters.len()];
         for (index, parameter) in self.parameters.iter().enumerate().rev() {
             let size = parameter.values.len() as u64;
-            values[index] = parameter.values[(rest % size) as usize];
+            values[index] = parameter.values[(rest % size) as usize].clone();
             rest /= size;
         }
         values
@@ -67,7 +67,7 @@ impl Sweep {
     pub fn scenario_at(&self, base: &Scenario, point: u64) -> Scenario {
         let mut scenario = base.clone();
         for (parameter, value) in self.parameters.iter().zip(self.values_at(point)) {
-            parameter.target.apply(&mut scenario, value);
+            parameter.target.apply(&mut scenario, &value);
         }
         scenario
     }
@@ -102,10 +102,18 @@ impl Sweep {
             })
             .filter_map(|point| {
                 let scenario = self.scenario_at(base, point);
-                scenario
-                    .check_invariants()
-                    .err()
-                    .map(|why| format!("point {point} ({}): {why}", self.describe(point)))
+                let why = scenario.check_invariants().err()?;
+                // A desired written in the file does not follow a swept min or max.
+                let fixed = match why.place {
+                    super::Place::GroupDesired(g) if !scenario.groups[g].desired_follows_min => {
+                        format!(
+                            " (desired is set in the file; sweep `group.{}.desired` too, or remove it to follow min)",
+                            scenario.groups[g].name
+                        )
+                    }
+                    _ => String::new(),
+                };
+                Some(format!("point {point} ({}): {why}{fixed}", self.describe(point)))
             })
             .take(limit)
             .collect()
@@ -168,7 +176,7 @@ mod tests {
                 .enumerate()
                 .map(|(index, size)| Parameter {
                     path: format!("p{index}"),
-                    target: Target::LoadScale,
+                    target: Target::Load(LoadField::Scale),
                     values: (0..*size)
                         .map(|value| Value::Number(value as f64))
                         .collect(),

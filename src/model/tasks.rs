@@ -42,6 +42,31 @@ impl Recurrence {
     }
 }
 
+impl Recurrence {
+    /// Every firing inside a run of `duration` seconds and before `end`, in order; `None`
+    /// when there are more than `limit` (checked as they are found, before allocating more).
+    pub fn firings(
+        &self,
+        clock: &Clock,
+        duration: Seconds,
+        end: Option<SimTime>,
+        limit: usize,
+    ) -> Option<Vec<SimTime>> {
+        let mut fires = Vec::new();
+        let mut next = self.next_after(clock, None);
+        while let Some(time) =
+            next.filter(|time| *time < duration && end.is_none_or(|end| *time < end))
+        {
+            if fires.len() == limit {
+                return None;
+            }
+            fires.push(time);
+            next = self.next_after(clock, Some(time));
+        }
+        Some(fires)
+    }
+}
+
 /// A task that fires on a schedule.
 #[derive(Debug, Clone)]
 pub struct ScheduledTask {
@@ -88,28 +113,6 @@ pub enum Metric {
     RequestsPerInstance,
     /// The group's total request rate (requests per second); has data even with no instance.
     RequestRate,
-}
-
-impl Metric {
-    /// The name used in scenario files.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Metric::Cpu => "cpu",
-            Metric::RequestsPerInstance => "requests_per_instance",
-            Metric::RequestRate => "request_rate",
-        }
-    }
-}
-
-impl Statistic {
-    /// The name used in scenario files.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Statistic::Average => "average",
-            Statistic::Maximum => "maximum",
-            Statistic::Minimum => "minimum",
-        }
-    }
 }
 
 /// How an alarm period's samples become one datapoint (CloudWatch / CloudMonitor statistic).

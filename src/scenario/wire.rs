@@ -229,6 +229,7 @@ pub struct GroupOverride {
     pub removal_policy: Option<RemovalPolicyWire>,
     pub default_cooldown: Option<Duration>,
     pub load_share: Option<Spanned<f64>>,
+    pub registration_delay: Option<Duration>,
     pub rule: Option<Vec<Rule>>,
     pub scheduled: Option<Vec<Scheduled>>,
     pub alarm: Option<Vec<Alarm>>,

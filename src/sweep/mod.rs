@@ -8,10 +8,11 @@
 //! flat however large the grid and the output is identical for any thread count.
 
 pub mod plan;
+mod snippet;
 
 use crate::engine::{self, GroupSummary, RunOptions};
 use crate::load::LoadSeries;
-use crate::model::{Scenario, SeedMode, Sweep, Value};
+use crate::model::{Scenario, SeedMode, Sweep};
 use rayon::prelude::*;
 use std::ops::Range;
 
@@ -131,7 +132,12 @@ pub fn csv_record(sweep: &Sweep, duration: u64, row: &PointRow) -> Vec<String> {
         row.replication.to_string(),
         row.seed.to_string(),
     ];
-    record.extend(sweep.values_at(row.point).into_iter().map(Value::to_csv));
+    record.extend(
+        sweep
+            .values_at(row.point)
+            .into_iter()
+            .map(|value| value.to_csv()),
+    );
     record.extend([
         format!("{:.6}", total.cost),
         format!("{:.6}", total.instance_hours),

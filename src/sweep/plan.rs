@@ -2,11 +2,12 @@
 //! with 95% confidence intervals over replications, and the point as a policy to paste back.
 
 use super::PointRow;
-use crate::model::{Adjustment, Comparison, Recurrence, RemovalPolicy, Scenario, TaskAction};
-use crate::model::{Sweep, Target};
-use crate::time::format_duration;
+use crate::model::Scenario;
+use crate::model::Sweep;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 use std::fmt::Write as _;
+
+pub use super::snippet::snippet;
 
 /// A mean with its 95% confidence interval (Student's t over the replications).
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
@@ -189,201 +190,6 @@ pub fn describe(
     out
 }
 
-/// The chosen point as a `[[policy]]` block to paste into the scenario: every group in full
-/// (a policy replaces rule, alarm and scheduled lists), plus comments for values a policy
-/// cannot carry (instance types, SLA, load).
-pub fn snippet(base: &Scenario, sweep: &Sweep, point: u64) -> String {
-    let scenario = sweep.scenario_at(base, point);
-    let mut out = format!(
-        "# scaleplan plan: point {point} ({})\n[[policy]]\nname = \"planned\"\ndescription = \"{}\"\n",
-        sweep.describe(point),
-        sweep.describe(point).replace('"', "'")
-    );
-    for group in &scenario.groups {
-        let _ = write!(
-            out,
-            "\n[[policy.group]]\nname = \"{}\"\nmin = {}\nmax = {}\ndesired = {}\nremoval_policy = \"{}\"\ndefault_cooldown = \"{}\"\n",
-            group.name,
-            group.min,
-            group.max,
-            group.desired,
-            match group.removal_policy {
-                RemovalPolicy::OldestInstance => "oldest_instance",
-                RemovalPolicy::NewestInstance => "newest_instance",
-                RemovalPolicy::OldestScalingConfiguration => "oldest_scaling_configuration",
-            },
-            format_duration(group.default_cooldown),
-        );
-        if group.load.is_none() {
-            let _ = writeln!(
-                out,
-                "load_share = {}",
-                crate::number::trim_float(group.load_share)
-            );
-        }
-        if group.scheduled.is_empty() {
-            out.push_str("scheduled = []\n");
-        }
-        if group.alarms.is_empty() {
-            out.push_str("alarm = []\n");
-        }
-        for rule in &group.rules {
-            let _ = write!(out, "\n[[policy.group.rule]]\nname = \"{}\"\n", rule.name);
-            if let Some(steps) = &rule.steps {
-                let key = match rule.adjustment {
-                    Adjustment::Change(_) => "change",
-                    Adjustment::Percent { .. } => "change_percent",
-                    Adjustment::Exact(_) => "set",
-                };
-                let rendered: Vec<String> = steps
-                    .steps
-                    .iter()
-                    .map(|step| {
-                        let mut parts = Vec::new();
-                        if let Some(lower) = step.lower {
-                            parts.push(format!("lower = {}", crate::number::trim_float(lower)));
-                        }
-                        if let Some(upper) = step.upper {
-                            parts.push(format!("upper = {}", crate::number::trim_float(upper)));
-                        }
-                        parts.push(format!("{key} = {}", crate::number::trim_float(step.value)));
-                        format!("{{ {} }}", parts.join(", "))
-                    })
-                    .collect();
-                let _ = writeln!(
-                    out,
-                    "type = \"step\"\nwarmup = \"{}\"\nsteps = [{}]",
-                    format_duration(steps.warmup),
-                    rendered.join(", ")
-                );
-                if let Adjustment::Percent { min_magnitude, .. } = rule.adjustment
-                    && min_magnitude > 0
-                {
-                    let _ = writeln!(out, "min_adjustment = {min_magnitude}");
-                }
-                continue;
-            }
-            match rule.adjustment {
-                Adjustment::Change(change) => {
-                    let _ = writeln!(out, "change = {change}");
-                }
-                Adjustment::Exact(value) => {
-                    let _ = writeln!(out, "set = {value}");
-                }
-                Adjustment::Percent {
-                    percent,
-                    min_magnitude,
-                } => {
-                    let _ = writeln!(
-                        out,
-                        "change_percent = {}",
-                        crate::number::trim_float(percent)
-                    );
-                    if min_magnitude > 0 {
-                        let _ = writeln!(out, "min_adjustment = {min_magnitude}");
-                    }
-                }
-            }
-            if let Some(cooldown) = rule.cooldown {
-                let _ = writeln!(out, "cooldown = \"{}\"", format_duration(cooldown));
-            }
-        }
-        for task in &group.scheduled {
-            let _ = write!(
-                out,
-                "\n[[policy.group.scheduled]]\nname = \"{}\"\n",
-                task.name
-            );
-            match &task.recurrence {
-                Recurrence::Cron {
-                    pattern, timezone, ..
-                } => {
-                    let _ = write!(
-                        out,
-                        "cron = \"{pattern}\"\ntimezone = \"{}\"\n",
-                        timezone.name()
-                    );
-                }
-                Recurrence::Once(at) => {
-                    let _ = writeln!(out, "at = \"{}\"", format_duration(*at));
-                }
-            }
-            if let Some(end) = task.end {
-                let _ = writeln!(out, "end = \"{}\"", format_duration(end));
-            }
-            match task.action {
-                TaskAction::RunRule(rule) => {
-                    let _ = writeln!(out, "run = \"{}\"", group.rules[rule].name);
-                }
-                TaskAction::Activate(configuration) => {
-                    let name = &group.configurations[configuration].name;
-                    let _ = writeln!(out, "activate = \"{name}\"");
-                }
-                TaskAction::SetCapacity { min, max, desired } => {
-                    for (key, value) in [("min", min), ("max", max), ("desired", desired)] {
-                        if let Some(value) = value {
-                            let _ = writeln!(out, "{key} = {value}");
-                        }
-                    }
-                }
-            }
-            let _ = writeln!(
-                out,
-                "launch_expiration = \"{}\"",
-                format_duration(task.launch_expiration)
-            );
-        }
-        for alarm in &group.alarms {
-            let (metric, statistic) = (alarm.metric.as_str(), alarm.statistic.as_str());
-            let comparison = match alarm.comparison {
-                Comparison::Greater => "above",
-                Comparison::GreaterOrEqual => "at_or_above",
-                Comparison::Less => "below",
-                Comparison::LessOrEqual => "at_or_below",
-            };
-            let _ = write!(
-                out,
-                "\n[[policy.group.alarm]]\nname = \"{}\"\nmetric = \"{metric}\"\nstatistic = \"{statistic}\"\nperiod = \"{}\"\nperiods = {}\n{comparison} = {}\nrun = \"{}\"\n",
-                alarm.name,
-                format_duration(alarm.period),
-                alarm.periods,
-                crate::number::trim_float(alarm.threshold),
-                group.rules[alarm.rule].name
-            );
-        }
-    }
-    let outside: Vec<String> = sweep
-        .parameters
-        .iter()
-        .zip(sweep.values_at(point))
-        .filter(|(parameter, _)| {
-            matches!(
-                parameter.target,
-                Target::TypeCapacity(_)
-                    | Target::TypePrice(_)
-                    | Target::TypeBoot(_)
-                    | Target::TypeMinimum(_)
-                    | Target::SlaMaxUtilization
-                    | Target::LoadScale
-                    | Target::LoadBase
-            )
-        })
-        .map(|(parameter, value)| {
-            format!(
-                "# set outside the policy: {} = {}",
-                parameter.path,
-                value.to_toml()
-            )
-        })
-        .collect();
-    if !outside.is_empty() {
-        out.push('\n');
-        out.push_str(&outside.join("\n"));
-        out.push('\n');
-    }
-    out
-}
-
 /// `plan.json`: the target, the counts, and the chosen and runner-up points with their
 /// settings and estimates.
 pub fn plan_json(plan: &Plan, sweep: &Sweep, base: &Scenario, max_violation_share: f64) -> String {
@@ -452,7 +258,7 @@ pub fn frontier_csv(stats: &[PointStats], sweep: &Sweep, max_violation_share: f6
             sweep
                 .values_at(point.point)
                 .into_iter()
-                .map(crate::model::Value::to_csv),
+                .map(|value| value.to_csv()),
         );
         for estimate in [point.cost, point.violation_share, point.unserved] {
             record.extend(

@@ -14,6 +14,7 @@ mod fleet;
 mod import;
 mod logs;
 mod malformed;
+mod paths;
 mod properties;
 mod rules;
 mod snapshots;

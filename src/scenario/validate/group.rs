@@ -161,6 +161,7 @@ pub(super) fn scaling_group(
         min,
         max,
         desired,
+        desired_follows_min: group.desired.is_none(),
         existing,
         removal_policy: match group.removal_policy {
             wire::RemovalPolicyWire::OldestInstance => RemovalPolicy::OldestInstance,
@@ -222,6 +223,8 @@ fn report_violations(
                 let task = &group.scheduled[index];
                 task.min.as_ref().map_or(task.name.span(), Spanned::span)
             }
+            // The step list's own check reports these at the steps.
+            Place::Steps(..) => continue,
         };
         checker.error(
             span,

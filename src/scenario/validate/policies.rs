@@ -57,6 +57,7 @@ pub fn apply_policy(checker: &mut Checker, file: &mut wire::File, policy: &wire:
         group.existing = change.existing.clone().or(group.existing.take());
         group.default_cooldown = change.default_cooldown.or(group.default_cooldown);
         group.load_share = change.load_share.clone().or(group.load_share.take());
+        group.registration_delay = change.registration_delay.or(group.registration_delay);
         for rule in change.rule.iter().flatten() {
             match group
                 .rule

@@ -69,31 +69,14 @@ pub fn sweep(
         }
         let kind = target.kind();
         let parse = |value: &toml::Value| -> Result<Value, String> {
-            match (kind, value) {
-                (Kind::Duration, toml::Value::String(text)) => {
-                    crate::time::parse_duration(text).map(Value::Duration)
+            parse_value(target, kind, value, scenario).and_then(|value| {
+                match target.reject(&value) {
+                    Some(why) => Err(format!(
+                        "{} is not allowed for `{path}`: {why}",
+                        value.to_toml()
+                    )),
+                    None => Ok(value),
                 }
-                (Kind::Duration, other) => {
-                    Err(format!("`{other}` is not a duration; write e.g. \"5m\""))
-                }
-                (Kind::Integer, toml::Value::Integer(number)) if *number >= 0 => {
-                    Ok(Value::Number(*number as f64))
-                }
-                (Kind::Integer, other) => Err(format!(
-                    "`{other}` is not a whole number of instances or periods"
-                )),
-                (Kind::Number, toml::Value::Integer(number)) => Ok(Value::Number(*number as f64)),
-                (Kind::Number, toml::Value::Float(number)) if number.is_finite() => {
-                    Ok(Value::Number(*number))
-                }
-                (Kind::Number, other) => Err(format!("`{other}` is not a number")),
-            }
-            .and_then(|value| match target.reject(value) {
-                Some(why) => Err(format!(
-                    "{} is not allowed for `{path}`: {why}",
-                    value.to_toml()
-                )),
-                None => Ok(value),
             })
         };
         let (values, span) = match (
@@ -114,12 +97,22 @@ pub fn sweep(
                 let range = (|| {
                     let (from_value, to_value, step_value) =
                         (parse(from.get_ref())?, parse(to)?, parse(step)?);
-                    let number = |value: Value| match value {
-                        Value::Number(number) => number,
-                        Value::Duration(seconds) => seconds as f64,
+                    let (Some(low), Some(high), Some(step)) = (
+                        from_value.as_number(),
+                        to_value.as_number(),
+                        step_value.as_number(),
+                    ) else {
+                        return Err(
+                            "a range needs numbers or durations; list words with `values`"
+                                .to_string(),
+                        );
                     };
-                    let (low, high, step) =
-                        (number(from_value), number(to_value), number(step_value));
+                    if matches!(from_value, Value::Bool(_)) {
+                        return Err(
+                            "a range needs numbers or durations; write values = [false, true]"
+                                .to_string(),
+                        );
+                    }
                     if step <= 0.0 || high < low {
                         return Err("a range needs from <= to and a positive step".to_string());
                     }
@@ -139,8 +132,8 @@ pub fn sweep(
                         .map(|index| {
                             let value = low + index as f64 * step;
                             match from_value {
-                                Value::Number(_) => Value::Number((value * 1e9).round() / 1e9),
                                 Value::Duration(_) => Value::Duration(value.round() as u64),
+                                _ => Value::Number((value * 1e9).round() / 1e9),
                             }
                         })
                         .collect())
@@ -171,9 +164,12 @@ pub fn sweep(
                 format!(
                     "values of `{path}` must be {}",
                     match kind {
-                        Kind::Integer => "whole numbers",
-                        Kind::Number => "numbers",
-                        Kind::Duration => "durations such as \"2m\"",
+                        Kind::Integer => "whole numbers".to_string(),
+                        Kind::Number => "numbers".to_string(),
+                        Kind::Duration => "durations such as \"2m\"".to_string(),
+                        Kind::Bool => "true or false".to_string(),
+                        Kind::Choice(names) => format!("among {}", names.join(", ")),
+                        Kind::Schedule => "offsets such as \"1d11h\" (an `at` task) or cron patterns such as \"0 11 * * *\" (a `cron` task)".to_string(),
                     }
                 ),
             ),
@@ -229,4 +225,94 @@ pub fn sweep(
         return None;
     }
     Some(sweep)
+}
+
+/// One value of a parameter, read as its target's kind.
+fn parse_value(
+    target: Target,
+    kind: Kind,
+    value: &toml::Value,
+    scenario: &Scenario,
+) -> Result<Value, String> {
+    match (kind, value) {
+        (Kind::Duration, toml::Value::String(text)) => {
+            crate::time::parse_duration(text).map(Value::Duration)
+        }
+        (Kind::Duration, other) => Err(format!("`{other}` is not a duration; write e.g. \"5m\"")),
+        (Kind::Integer, toml::Value::Integer(number)) if *number >= 0 => {
+            Ok(Value::Number(*number as f64))
+        }
+        (Kind::Integer, other) => Err(format!(
+            "`{other}` is not a whole number of instances or periods"
+        )),
+        (Kind::Number, toml::Value::Integer(number)) => Ok(Value::Number(*number as f64)),
+        (Kind::Number, toml::Value::Float(number)) if number.is_finite() => {
+            Ok(Value::Number(*number))
+        }
+        (Kind::Number, other) => Err(format!("`{other}` is not a number")),
+        (Kind::Bool, toml::Value::Boolean(value)) => Ok(Value::Bool(*value)),
+        (Kind::Bool, other) => Err(format!("`{other}` is not true or false")),
+        (Kind::Choice(names), toml::Value::String(text)) => names
+            .iter()
+            .find(|name| **name == text.as_str())
+            .map(|name| Value::Word(name))
+            .ok_or_else(|| {
+                let close = did_you_mean(text, names.iter().copied())
+                    .map(|name| format!(" (did you mean `{name}`?)"))
+                    .unwrap_or_default();
+                format!("`{text}` is not one of {}{close}", names.join(", "))
+            }),
+        (Kind::Choice(names), other) => Err(format!(
+            "`{other}` is not a name; write one of {} in quotes",
+            names.join(", ")
+        )),
+        (Kind::Schedule, toml::Value::String(text)) => schedule(target, text, scenario),
+        (Kind::Schedule, other) => Err(format!("`{other}` is not a schedule; write it in quotes")),
+    }
+}
+
+/// A scheduled task's time from a sweep value: an offset or date-time for a one-off task, a
+/// cron pattern (read in the task's zone) for a recurring one, with its firings in the run.
+fn schedule(target: Target, text: &str, scenario: &Scenario) -> Result<Value, String> {
+    let Target::Task(g, t, _) = target else {
+        return Err("not a scheduled task".into());
+    };
+    let task = &scenario.groups[g].scheduled[t];
+    let (clock, duration) = (&scenario.clock, scenario.duration);
+    let recurrence = match &task.recurrence {
+        Recurrence::Once(_) => {
+            let at = if text.contains('T') {
+                let at = chrono::DateTime::parse_from_rfc3339(text)
+                    .map_err(|error| format!("invalid date-time `{text}` ({error})"))?;
+                clock
+                    .sim_time(at)
+                    .ok_or_else(|| format!("`{text}` is before the scenario start"))?
+            } else {
+                crate::time::parse_duration(text)?
+            };
+            Recurrence::Once(at)
+        }
+        Recurrence::Cron { timezone, .. } => Recurrence::Cron {
+            cron: Box::new(
+                super::tasks::cron(text)
+                    .map_err(|error| format!("invalid cron `{text}`: {error}"))?,
+            ),
+            pattern: text.to_string(),
+            timezone: *timezone,
+        },
+    };
+    let fires = recurrence
+        .firings(clock, duration, task.end, MAX_FIRINGS)
+        .ok_or_else(|| format!("`{text}` fires more than {MAX_FIRINGS} times in the run"))?;
+    if fires.is_empty() {
+        return Err(format!(
+            "with `{text}` task `{}` never fires during the run",
+            task.name
+        ));
+    }
+    Ok(Value::Schedule(std::sync::Arc::new(Schedule {
+        text: text.to_string(),
+        recurrence,
+        fires: std::sync::Arc::new(fires),
+    })))
 }

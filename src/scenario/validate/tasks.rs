@@ -2,6 +2,15 @@
 
 use super::*;
 
+/// A 5-field cron pattern (minute hour day-of-month month day-of-week), as AWS writes them.
+pub(super) fn cron(pattern: &str) -> Result<croner::Cron, croner::errors::CronError> {
+    CronParser::builder()
+        .seconds(CronSeconds::Disallowed)
+        .year(Year::Disallowed)
+        .build()
+        .parse(pattern)
+}
+
 pub(super) fn scheduled_task(
     checker: &mut Checker,
     task: &wire::Scheduled,
@@ -28,11 +37,7 @@ pub(super) fn scheduled_task(
                 .timezone
                 .as_ref()
                 .map_or(default_timezone, |zone| timezone(checker, zone));
-            let parser = CronParser::builder()
-                .seconds(CronSeconds::Disallowed)
-                .year(Year::Disallowed)
-                .build();
-            match parser.parse(pattern.get_ref()) {
+            match cron(pattern.get_ref()) {
                 Ok(cron) => Recurrence::Cron {
                     cron: Box::new(cron),
                     pattern: pattern.get_ref().clone(),
@@ -91,31 +96,23 @@ pub(super) fn scheduled_task(
     // Every firing inside the run, precomputed (not for a run whose duration was refused).
     let mut fires = Vec::new();
     if checker.problems.len() == problems_before && duration > 0 {
-        let mut next = recurrence.next_after(clock, None);
-        while let Some(time) =
-            next.filter(|time| *time < duration && end.is_none_or(|end| *time < end))
-        {
-            if fires.len() == MAX_FIRINGS || checker.firings == MAX_TOTAL_FIRINGS {
-                checker.error(
-                    task.name.span(),
-                    "group.scheduled",
-                    if fires.len() == MAX_FIRINGS {
-                        format!(
-                            "scheduled task `{name}` fires more than {MAX_FIRINGS} times in the run"
-                        )
-                    } else {
-                        format!(
-                            "the scheduled tasks fire more than {MAX_TOTAL_FIRINGS} times in the run together"
-                        )
-                    },
-                    "use a sparser recurrence or a shorter run",
-                );
-                break;
-            }
-            fires.push(time);
-            checker.firings += 1;
-            next = recurrence.next_after(clock, Some(time));
+        let room = MAX_TOTAL_FIRINGS - checker.firings;
+        match recurrence.firings(clock, duration, end, MAX_FIRINGS.min(room)) {
+            Some(found) => fires = found,
+            None => checker.error(
+                task.name.span(),
+                "group.scheduled",
+                if room >= MAX_FIRINGS {
+                    format!("scheduled task `{name}` fires more than {MAX_FIRINGS} times in the run")
+                } else {
+                    format!(
+                        "the scheduled tasks fire more than {MAX_TOTAL_FIRINGS} times in the run together"
+                    )
+                },
+                "use a sparser recurrence or a shorter run",
+            ),
         }
+        checker.firings += fires.len();
     }
     let sets = task.min.is_some() || task.max.is_some() || task.desired.is_some();
     let action = match (&task.run, sets, &task.activate) {

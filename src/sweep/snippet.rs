@@ -1,0 +1,251 @@
+//! A sweep point as a `[[policy]]` block to paste into the scenario: every group in full,
+//! each rule, task and alarm as the file spells it, so the pasted policy runs exactly the
+//! point (a test pastes every kind of swept setting back and compares the runs), plus a
+//! comment for each swept value a policy cannot carry (instance types, SLA, load).
+
+use crate::model::{Adjustment, Comparison, Recurrence, ScalingGroup, Scenario, Sweep};
+use crate::model::{TargetTracking, TaskAction};
+use crate::number::exact;
+use crate::time::format_duration;
+use std::fmt::Write as _;
+
+/// The `[[policy]]` block named `planned` that reproduces `point` of `sweep` over `base`.
+pub fn snippet(base: &Scenario, sweep: &Sweep, point: u64) -> String {
+    let scenario = sweep.scenario_at(base, point);
+    let settings = sweep.describe(point);
+    let mut out = format!(
+        "# scaleplan plan: point {point} ({settings})\n[[policy]]\nname = \"planned\"\ndescription = \"{}\"\n",
+        settings.replace('"', "'")
+    );
+    for group in &scenario.groups {
+        write_group(&mut out, &scenario, group);
+    }
+    let outside: Vec<String> = (sweep.parameters.iter())
+        .zip(sweep.values_at(point))
+        .filter(|(parameter, _)| !parameter.target.in_policy())
+        .map(|(parameter, value)| {
+            format!(
+                "# set outside the policy: {} = {}",
+                parameter.path,
+                value.to_toml()
+            )
+        })
+        .collect();
+    if !outside.is_empty() {
+        out.push('\n');
+        out.push_str(&outside.join("\n"));
+        out.push('\n');
+    }
+    out
+}
+
+fn duration(seconds: u64) -> String {
+    format!("\"{}\"", format_duration(seconds))
+}
+
+fn write_group(out: &mut String, scenario: &Scenario, group: &ScalingGroup) {
+    let _ = write!(
+        out,
+        "\n[[policy.group]]\nname = \"{}\"\nmin = {}\nmax = {}\ndesired = {}\nremoval_policy = \"{}\"\ndefault_cooldown = {}\nregistration_delay = {}\n",
+        group.name,
+        group.min,
+        group.max,
+        group.desired,
+        group.removal_policy.as_str(),
+        duration(group.default_cooldown),
+        duration(group.registration_delay),
+    );
+    // One configuration is a fleet a policy can name; several are kept as the file has them.
+    if let [configuration] = group.configurations.as_slice() {
+        let names: Vec<String> = (configuration.instance_types.iter())
+            .map(|index| format!("\"{}\"", scenario.instance_types[*index].name))
+            .collect();
+        let _ = writeln!(out, "instance_types = [{}]", names.join(", "));
+    }
+    if group.load.is_none() {
+        let _ = writeln!(out, "load_share = {}", exact(group.load_share));
+    }
+    if group.existing.count > 0 {
+        let _ = writeln!(
+            out,
+            "existing = {{ count = {}, protected = {} }}",
+            group.existing.count, group.existing.protected
+        );
+    }
+    if let Some(mix) = &group.mix {
+        let _ = writeln!(
+            out,
+            "mix = {{ on_demand_base = {}, on_demand_above_base = {} }}",
+            mix.on_demand_base,
+            exact(mix.on_demand_above_base)
+        );
+    }
+    if let Some(health) = &group.health {
+        let _ = writeln!(
+            out,
+            "health = {{ mtbf = {}, grace = {}, detection = {} }}",
+            duration(health.mtbf),
+            duration(health.grace),
+            duration(health.detection)
+        );
+    }
+    if group.scheduled.is_empty() {
+        out.push_str("scheduled = []\n");
+    }
+    if group.alarms.is_empty() {
+        out.push_str("alarm = []\n");
+    }
+    for rule in &group.rules {
+        let _ = write!(out, "\n[[policy.group.rule]]\nname = \"{}\"\n", rule.name);
+        let key = match rule.adjustment {
+            Adjustment::Change(_) => "change",
+            Adjustment::Percent { .. } => "change_percent",
+            Adjustment::Exact(_) => "set",
+        };
+        if let Some(steps) = &rule.steps {
+            let rendered: Vec<String> = (steps.steps.iter())
+                .map(|step| {
+                    let mut parts = Vec::new();
+                    if let Some(lower) = step.lower {
+                        parts.push(format!("lower = {}", exact(lower)));
+                    }
+                    if let Some(upper) = step.upper {
+                        parts.push(format!("upper = {}", exact(upper)));
+                    }
+                    parts.push(format!("{key} = {}", exact(step.value)));
+                    format!("{{ {} }}", parts.join(", "))
+                })
+                .collect();
+            let _ = writeln!(
+                out,
+                "type = \"step\"\nwarmup = {}\nsteps = [{}]",
+                duration(steps.warmup),
+                rendered.join(", ")
+            );
+        } else {
+            let value = match rule.adjustment {
+                Adjustment::Change(change) => change.to_string(),
+                Adjustment::Exact(value) => value.to_string(),
+                Adjustment::Percent { percent, .. } => exact(percent),
+            };
+            let _ = writeln!(out, "{key} = {value}");
+            if let Some(cooldown) = rule.cooldown {
+                let _ = writeln!(out, "cooldown = {}", duration(cooldown));
+            }
+        }
+        if let Adjustment::Percent { min_magnitude, .. } = rule.adjustment
+            && min_magnitude > 0
+        {
+            let _ = writeln!(out, "min_adjustment = {min_magnitude}");
+        }
+    }
+    for rule in &group.target_tracking {
+        write_tracking(out, rule);
+    }
+    if let Some(rule) = &group.predictive {
+        let _ = write!(
+            out,
+            "\n[[policy.group.rule]]\nname = \"{}\"\ntype = \"predictive\"\ntarget = {}\nmode = \"{}\"\nbuffer = {}\nhistory = {}\n",
+            rule.name,
+            exact(rule.target_cpu),
+            rule.mode.as_str(),
+            duration(rule.buffer),
+            duration(rule.history)
+        );
+    }
+    if let Some(rule) = &group.hpa {
+        let _ = write!(
+            out,
+            "\n[[policy.group.rule]]\nname = \"{}\"\ntype = \"hpa\"\nmetric = \"{}\"\ntarget = {}\ntolerance = {}\nstabilization_window = {}\nscale_up_percent = {}\nscale_up_instances = {}\nscale_down_percent = {}\npolicy_period = {}\nsync_period = {}\n",
+            rule.name,
+            rule.metric.as_str(),
+            exact(rule.target),
+            exact(rule.tolerance),
+            duration(rule.stabilization_window),
+            exact(rule.scale_up_percent),
+            rule.scale_up_instances,
+            exact(rule.scale_down_percent),
+            duration(rule.policy_period),
+            duration(rule.sync_period)
+        );
+    }
+    for task in &group.scheduled {
+        let _ = write!(
+            out,
+            "\n[[policy.group.scheduled]]\nname = \"{}\"\n",
+            task.name
+        );
+        match &task.recurrence {
+            Recurrence::Cron {
+                pattern, timezone, ..
+            } => {
+                let _ = write!(
+                    out,
+                    "cron = \"{pattern}\"\ntimezone = \"{}\"\n",
+                    timezone.name()
+                );
+            }
+            Recurrence::Once(at) => {
+                let _ = writeln!(out, "at = {}", duration(*at));
+            }
+        }
+        if let Some(end) = task.end {
+            let _ = writeln!(out, "end = {}", duration(end));
+        }
+        match task.action {
+            TaskAction::RunRule(rule) => {
+                let _ = writeln!(out, "run = \"{}\"", group.rules[rule].name);
+            }
+            TaskAction::Activate(configuration) => {
+                let name = &group.configurations[configuration].name;
+                let _ = writeln!(out, "activate = \"{name}\"");
+            }
+            TaskAction::SetCapacity { min, max, desired } => {
+                for (key, value) in [("min", min), ("max", max), ("desired", desired)] {
+                    if let Some(value) = value {
+                        let _ = writeln!(out, "{key} = {value}");
+                    }
+                }
+            }
+        }
+        let _ = writeln!(
+            out,
+            "launch_expiration = {}",
+            duration(task.launch_expiration)
+        );
+    }
+    for alarm in &group.alarms {
+        let comparison = match alarm.comparison {
+            Comparison::Greater => "above",
+            Comparison::GreaterOrEqual => "at_or_above",
+            Comparison::Less => "below",
+            Comparison::LessOrEqual => "at_or_below",
+        };
+        let _ = write!(
+            out,
+            "\n[[policy.group.alarm]]\nname = \"{}\"\nmetric = \"{}\"\nstatistic = \"{}\"\nperiod = {}\nperiods = {}\n{comparison} = {}\nrun = \"{}\"\n",
+            alarm.name,
+            alarm.metric.as_str(),
+            alarm.statistic.as_str(),
+            duration(alarm.period),
+            alarm.periods,
+            exact(alarm.threshold),
+            group.rules[alarm.rule].name
+        );
+    }
+}
+
+fn write_tracking(out: &mut String, rule: &TargetTracking) {
+    let _ = write!(
+        out,
+        "\n[[policy.group.rule]]\nname = \"{}\"\ntype = \"target_tracking\"\nmetric = \"{}\"\ntarget = {}\nscale_in_ratio = {}\nscale_out_periods = {}\nscale_in_periods = {}\ndisable_scale_in = {}\nwarmup = {}\n",
+        rule.name,
+        rule.metric.as_str(),
+        exact(rule.target),
+        exact(rule.scale_in_ratio),
+        rule.scale_out_periods,
+        rule.scale_in_periods,
+        rule.disable_scale_in,
+        duration(rule.warmup)
+    );
+}
