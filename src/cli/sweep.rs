@@ -6,7 +6,7 @@ use crate::error::Diagnostic;
 use crate::model::Scenario;
 use crate::model::Sweep;
 use crate::plot::{Chart, Heatmap, Pareto};
-use crate::scenario::Loaded;
+use crate::scenario::{Candidate, Loaded};
 use crate::sweep::{self, PointRow, plan};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::Write;
@@ -16,8 +16,11 @@ use std::process::ExitCode;
 /// Arguments of `scaleplan sweep`.
 #[derive(Debug, clap::Args)]
 pub struct SweepArgs {
-    /// Scenario file with a `[sweep]` table.
+    /// Scenario file with a `[sweep]` table (or policies with `[policy.sweep]` tables).
     scenario: PathBuf,
+    /// Run this policy's grid (default: the file's `[sweep]`, or the only policy grid).
+    #[arg(long, value_name = "NAME")]
+    policy: Option<String>,
     /// Output directory for sweep.csv (or a shard file) and charts.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
@@ -37,21 +40,37 @@ pub struct SweepArgs {
 
 /// Arguments of `scaleplan plan`.
 #[derive(Debug, clap::Args)]
+#[command(group(
+    clap::ArgGroup::new("constraint")
+        .required(true)
+        .multiple(true)
+        .args(["max_violation", "slo", "max_unserved", "max_p99_latency"])
+))]
 pub struct PlanArgs {
-    /// Scenario file with a `[sweep]` table.
+    /// Scenario file: every policy is weighed, each over its own grid (`[policy.sweep]`, or
+    /// the `[sweep]` naming it; a policy without one is a single point).
     scenario: PathBuf,
     /// Largest acceptable SLA violation: a share of the run (`0.1%`, or a fraction up to 0.5
     /// such as `0.001`) or a time budget over the run (`43m`).
-    #[arg(
-        long,
-        value_name = "BUDGET",
-        required_unless_present = "slo",
-        conflicts_with = "slo"
-    )]
+    #[arg(long, value_name = "BUDGET", conflicts_with = "slo")]
     max_violation: Option<String>,
     /// The SLO instead: the share of the run that must be free of violation (`99.9%`).
     #[arg(long, value_name = "SHARE")]
     slo: Option<String>,
+    /// Most unserved requests: a count (`5000`) or a share of those offered (`0.01%`).
+    #[arg(long, value_name = "LIMIT")]
+    max_unserved: Option<String>,
+    /// Largest 99th-percentile response time (`250ms`, `1.5s`); needs the scenario's
+    /// `latency_model`.
+    #[arg(long, value_name = "TIME")]
+    max_p99_latency: Option<String>,
+    /// Plan from the results of `sweep` (e.g. merged shards) of one grid instead of running
+    /// it: the grid `--policy` names, as for `sweep`.
+    #[arg(long, value_name = "FILE")]
+    from: Option<PathBuf>,
+    /// With `--from`: the policy whose grid the file holds.
+    #[arg(long, value_name = "NAME", requires = "from")]
+    policy: Option<String>,
     /// No progress bar.
     #[arg(long)]
     quiet: bool,
@@ -72,21 +91,19 @@ pub struct MergeArgs {
     shards: Vec<PathBuf>,
 }
 
-/// The sweep of a loaded scenario and the scenario it sweeps.
-fn swept<'a>(path: &Path, loaded: &'a Loaded) -> Result<(&'a Sweep, &'a Scenario), Failure> {
-    let label = path.display().to_string();
-    let sweep = loaded.sweep.as_ref().ok_or_else(|| {
+/// The grid `--policy` names (or the default one) and the scenario it sweeps.
+fn swept<'a>(
+    path: &Path,
+    loaded: &'a Loaded,
+    policy: Option<&str>,
+) -> Result<(&'a Sweep, &'a Scenario), Failure> {
+    loaded.grid(policy).map_err(|why| {
         Failure::from(
-            Diagnostic::file(&label, "the scenario has no [sweep] table")
+            Diagnostic::file(&path.display().to_string(), why)
                 .with_field("sweep")
-                .with_hint("add [sweep] with [[sweep.parameter]] tables: path = \"group.web.min\", values = [2, 4]"),
+                .with_hint("add [sweep] (or [policy.sweep] to a policy) with [[sweep.parameter]] tables: path = \"group.web.min\", values = [2, 4]"),
         )
-    })?;
-    let scenario = match &sweep.policy {
-        Some(name) => loaded.policy(name).expect("validated policy name"),
-        None => &loaded.scenario,
-    };
-    Ok((sweep, scenario))
+    })
 }
 
 fn progress_bar(points: u64, quiet: bool) -> ProgressBar {
@@ -124,7 +141,7 @@ fn shard_range(text: &str, points: u64) -> Result<(u64, u64, std::ops::Range<u64
 
 pub fn sweep(args: &SweepArgs) -> Result<ExitCode, Failure> {
     let loaded = super::load_noting(&args.scenario)?;
-    let (spec, base) = swept(&args.scenario, &loaded)?;
+    let (spec, base) = swept(&args.scenario, &loaded, args.policy.as_deref())?;
     let axis = |wanted: &Option<String>, default: usize| -> Result<Option<usize>, Failure> {
         match wanted {
             Some(path) => spec
@@ -550,7 +567,7 @@ fn share(text: &str) -> Option<f64> {
 
 /// The planner's target as a share of the run (`duration` seconds), from `--max-violation`
 /// (a share or a time budget) or `--slo`, refusing what cannot be meant.
-fn violation_target(args: &PlanArgs, duration: u64) -> Result<f64, Failure> {
+fn violation_target(args: &PlanArgs, duration: u64) -> Result<Option<f64>, Failure> {
     let percent = |share: f64| crate::number::trim_float((share * 100.0 * 1e9).round() / 1e9);
     if let Some(text) = &args.slo {
         return share(text)
@@ -561,9 +578,12 @@ fn violation_target(args: &PlanArgs, duration: u64) -> Result<f64, Failure> {
                 Failure::Usage(format!(
                     "bad --slo `{text}`: write the share of the run without SLA violation, from 50% to 100%, e.g. --slo 99.9%"
                 ))
-            });
+            })
+            .map(Some);
     }
-    let text = args.max_violation.as_deref().unwrap_or_default();
+    let Some(text) = args.max_violation.as_deref() else {
+        return Ok(None);
+    };
     let target = match share(text) {
         Some(target) => target,
         None => match crate::time::parse_duration(text.trim()) {
@@ -595,36 +615,175 @@ fn violation_target(args: &PlanArgs, duration: u64) -> Result<f64, Failure> {
             "bad --max-violation `{text}`: more than half the run in violation is not a target{hint}"
         )));
     }
-    Ok(target)
+    Ok(Some(target))
+}
+
+/// `--max-unserved`: a count of requests or a share of those offered (`0.01%`).
+fn unserved_limit(text: &str) -> Result<plan::Unserved, Failure> {
+    let bad = |why: &str| {
+        Failure::Usage(format!(
+            "bad --max-unserved `{text}`: {why}; write a number of requests (5000) or a share of those offered (0.01%)"
+        ))
+    };
+    let trimmed = text.trim();
+    let limit = match trimmed.strip_suffix('%') {
+        Some(percent) => percent
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|value| value.is_finite())
+            .map(|value| plan::Unserved::Share(value / 100.0)),
+        None => trimmed
+            .parse::<f64>()
+            .ok()
+            .filter(|value| value.is_finite())
+            .map(plan::Unserved::Requests),
+    }
+    .ok_or_else(|| bad("not a number"))?;
+    match limit {
+        plan::Unserved::Requests(value) | plan::Unserved::Share(value) if value < 0.0 => {
+            Err(bad("a limit cannot be negative"))
+        }
+        plan::Unserved::Share(share) if share > 1.0 => Err(bad("a share is at most 100%")),
+        limit => Ok(limit),
+    }
+}
+
+/// `--max-p99-latency`: `250ms`, `1.5s`, `2m`.
+fn latency_limit(text: &str) -> Result<f64, Failure> {
+    let trimmed = text.trim();
+    let (number, scale) = if let Some(ms) = trimmed.strip_suffix("ms") {
+        (ms, 0.001)
+    } else if let Some(seconds) = trimmed.strip_suffix('s') {
+        (seconds, 1.0)
+    } else if let Some(minutes) = trimmed.strip_suffix('m') {
+        (minutes, 60.0)
+    } else {
+        return Err(Failure::Usage(format!(
+            "bad --max-p99-latency `{text}`: give a unit, e.g. 250ms or 1.5s"
+        )));
+    };
+    number
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|value| value.is_finite() && *value > 0.0)
+        .map(|value| value * scale)
+        .ok_or_else(|| {
+            Failure::Usage(format!(
+                "bad --max-p99-latency `{text}`: write a positive time such as 250ms"
+            ))
+        })
+}
+
+/// Every constraint of the command line, checked (a time budget needs the run's duration).
+fn constraints(args: &PlanArgs, duration: u64) -> Result<plan::Constraints, Failure> {
+    Ok(plan::Constraints {
+        max_violation_share: violation_target(args, duration)?,
+        max_unserved: args
+            .max_unserved
+            .as_deref()
+            .map(unserved_limit)
+            .transpose()?,
+        max_p99_latency: args
+            .max_p99_latency
+            .as_deref()
+            .map(latency_limit)
+            .transpose()?,
+    })
 }
 
 pub fn plan(args: &PlanArgs) -> Result<ExitCode, Failure> {
-    // A share is checked before the scenario loads; a time budget needs its duration.
+    // What can be checked before the scenario loads is (a time budget needs its duration).
     if args.slo.is_some() || args.max_violation.as_deref().and_then(share).is_some() {
         violation_target(args, 1)?;
     }
+    args.max_unserved
+        .as_deref()
+        .map(unserved_limit)
+        .transpose()?;
+    args.max_p99_latency
+        .as_deref()
+        .map(latency_limit)
+        .transpose()?;
     let loaded = super::load_noting(&args.scenario)?;
-    let (spec, base) = swept(&args.scenario, &loaded)?;
-    let target = violation_target(args, base.duration)?;
-    let bar = progress_bar(spec.points(), args.quiet);
-    let mut stats = Vec::with_capacity(spec.points() as usize);
-    sweep::run(
-        base,
-        spec,
-        0..spec.points(),
-        |chunk: &[PointRow]| -> Result<(), Failure> {
-            stats.extend(plan::point_stats(chunk, base.duration));
-            Ok(())
-        },
-        |done| bar.inc(done),
-    )?;
-    bar.finish_and_clear();
-    let choice = plan::choose(&stats, target);
-    let mut text = plan::describe(&choice, spec, base, target, spec.replications);
-    let snippet = choice
-        .best
-        .as_ref()
-        .map(|best| plan::snippet(base, spec, best.point));
+    let constraints = constraints(args, loaded.scenario.duration)?;
+    let candidates: Vec<Candidate> = match &args.from {
+        Some(_) => {
+            let (sweep, scenario) = swept(&args.scenario, &loaded, args.policy.as_deref())?;
+            vec![Candidate {
+                name: sweep.policy.as_deref().unwrap_or("as-written"),
+                scenario,
+                sweep: sweep.clone(),
+            }]
+        }
+        None => loaded.candidates(),
+    };
+    if constraints.max_p99_latency.is_some()
+        && let Some(candidate) = candidates
+            .iter()
+            .find(|candidate| candidate.scenario.sla.latency_model.is_none())
+    {
+        return Err(Diagnostic::file(
+            &args.scenario.display().to_string(),
+            format!(
+                "--max-p99-latency needs response times, but {} has no latency model",
+                if candidate.name == "as-written" {
+                    "the scenario".to_string()
+                } else {
+                    format!("policy `{}`", candidate.name)
+                }
+            ),
+        )
+        .with_field("scenario.latency_model")
+        .with_hint(
+            "set latency_model = \"mmc\" (pooled servers, Erlang C) or \"mm1\" in [scenario]",
+        )
+        .into());
+    }
+    let stats: Vec<Vec<plan::PointStats>> = match &args.from {
+        Some(file) => vec![stats_from_file(file, &candidates[0])?],
+        None => {
+            let total: u64 = candidates
+                .iter()
+                .map(|candidate| candidate.sweep.points())
+                .sum();
+            let bar = progress_bar(total, args.quiet);
+            let mut all = Vec::with_capacity(candidates.len());
+            for candidate in &candidates {
+                let mut stats = Vec::with_capacity(candidate.sweep.points() as usize);
+                sweep::run(
+                    candidate.scenario,
+                    &candidate.sweep,
+                    0..candidate.sweep.points(),
+                    |chunk: &[PointRow]| -> Result<(), Failure> {
+                        stats.extend(plan::point_stats(chunk, candidate.scenario.duration));
+                        Ok(())
+                    },
+                    |done| bar.inc(done),
+                )?;
+                all.push(stats);
+            }
+            bar.finish_and_clear();
+            all
+        }
+    };
+    let weighed = plan::Weighed {
+        names: candidates.iter().map(|candidate| candidate.name).collect(),
+        sweeps: candidates
+            .iter()
+            .map(|candidate| &candidate.sweep)
+            .collect(),
+        base: &loaded.scenario,
+        constraints,
+        loads: Vec::new(),
+    };
+    let choice = plan::choose(&stats, &constraints);
+    let mut text = plan::describe(&choice, &weighed);
+    let snippet = choice.best.as_ref().map(|best| {
+        let candidate = &candidates[best.candidate];
+        plan::snippet(candidate.scenario, &candidate.sweep, best.stats.point)
+    });
     if let Some(snippet) = &snippet {
         text.push_str("\nPaste into the scenario to keep it:\n\n");
         text.push_str(snippet);
@@ -635,9 +794,7 @@ pub fn plan(args: &PlanArgs) -> Result<ExitCode, Failure> {
             directory,
             &stats,
             &choice,
-            spec,
-            base,
-            target,
+            &weighed,
             snippet.as_deref(),
         )?;
     }
@@ -649,43 +806,157 @@ pub fn plan(args: &PlanArgs) -> Result<ExitCode, Failure> {
     })
 }
 
+/// The stats of a grid from a `sweep.csv` (or merged shards): its columns must be the grid's
+/// and its rows must tile it, every point with every replication, in order.
+fn stats_from_file(file: &Path, candidate: &Candidate) -> Result<Vec<plan::PointStats>, Failure> {
+    let label = file.display().to_string();
+    let sweep = &candidate.sweep;
+    let fail = |line: usize, message: String| {
+        let mut diagnostic = Diagnostic::file(&label, message);
+        diagnostic.line = line;
+        Failure::from(diagnostic)
+    };
+    let mut reader = csv::Reader::from_path(file)
+        .map_err(|error| fail(0, format!("cannot read sweep results: {error}")))?;
+    let header = reader
+        .headers()
+        .map_err(|error| fail(1, format!("malformed CSV: {error}")))?
+        .clone();
+    let expected = sweep::csv_header(sweep);
+    if header.iter().ne(expected.iter().map(String::as_str)) {
+        return Err(Diagnostic::file(
+            &label,
+            format!(
+                "its columns are not those of the grid of {}",
+                candidate.name
+            ),
+        )
+        .with_hint(format!(
+            "plan --from reads what `sweep` wrote for this scenario and grid; expected: {}",
+            expected.join(",")
+        ))
+        .into());
+    }
+    let column = |name: &str| {
+        expected
+            .iter()
+            .position(|column| column == name)
+            .expect("own header")
+    };
+    let (cost, violation, unserved, offered, p99) = (
+        column("cost"),
+        column("sla_violation_seconds"),
+        column("unserved_requests"),
+        column("offered_requests"),
+        column("p99_latency_seconds"),
+    );
+    let replications = sweep.replications as u64;
+    let mut rows: Vec<PointRow> = Vec::new();
+    for (index, record) in reader.records().enumerate() {
+        let line = index + 2;
+        let record = record.map_err(|error| fail(line, format!("malformed CSV: {error}")))?;
+        let number = |at: usize, what: &str| -> Result<f64, Failure> {
+            let cell = record.get(at).unwrap_or_default();
+            cell.parse::<f64>()
+                .map_err(|_| fail(line, format!("`{what}` is `{cell}`, not a number")))
+        };
+        let (want_point, want_replication) =
+            (index as u64 / replications, index as u64 % replications);
+        let (point, replication) = (number(0, "point")?, number(1, "replication")?);
+        if (point, replication) != (want_point as f64, want_replication as f64) {
+            return Err(fail(
+                line,
+                format!(
+                    "expected point {want_point} replication {want_replication}, found point {point} replication {replication}: the results do not tile the grid (a shard missing or given twice?)"
+                ),
+            ));
+        }
+        let latency = match record.get(p99).unwrap_or_default() {
+            "" => None,
+            "inf" => Some(crate::engine::LatencyPercentiles {
+                p99: None,
+                ..Default::default()
+            }),
+            _ => Some(crate::engine::LatencyPercentiles {
+                p99: Some(number(p99, "p99_latency_seconds")?),
+                ..Default::default()
+            }),
+        };
+        rows.push(PointRow {
+            point: want_point,
+            replication: want_replication as u32,
+            seed: number(2, "seed")? as u64,
+            total: crate::engine::GroupSummary {
+                cost: number(cost, "cost")?,
+                sla_violation_seconds: number(violation, "sla_violation_seconds")? as u64,
+                unserved_requests: number(unserved, "unserved_requests")?,
+                offered_requests: number(offered, "offered_requests")?,
+                latency,
+                ..Default::default()
+            },
+        });
+    }
+    if rows.len() as u64 != sweep.points() * replications {
+        return Err(Diagnostic::file(
+            &label,
+            format!(
+                "it holds {} row(s); the grid has {} point(s) x {} replication(s)",
+                rows.len(),
+                sweep.points(),
+                replications
+            ),
+        )
+        .with_hint("merge every shard first: scaleplan merge --out sweep.csv DIR/sweep.shard-*.csv")
+        .into());
+    }
+    Ok(plan::point_stats(&rows, candidate.scenario.duration))
+}
+
 /// `plan --out DIR`: plan.toml, plan.json, frontier.csv, the Pareto chart with the target and
 /// the chosen point, and index.html, as one output set.
-#[allow(clippy::too_many_arguments)]
 fn write_plan(
     args: &PlanArgs,
     directory: &Path,
-    stats: &[plan::PointStats],
+    stats: &[Vec<plan::PointStats>],
     choice: &plan::Plan,
-    spec: &Sweep,
-    base: &Scenario,
-    target: f64,
+    weighed: &plan::Weighed,
     snippet: Option<&str>,
 ) -> Result<(), Failure> {
+    let base = weighed.base;
     let pareto = Pareto {
-        points: stats
-            .iter()
+        points: (stats.iter().flatten())
             .map(|point| (point.cost.mean, 100.0 * point.violation_share.mean))
             .collect(),
         currency: base.currency.clone(),
-        budget: Some(100.0 * target),
-        chosen: choice
-            .best
-            .map(|best| (best.cost.mean, 100.0 * best.violation_share.mean)),
+        budget: weighed
+            .constraints
+            .max_violation_share
+            .map(|share| 100.0 * share),
+        chosen: choice.best.map(|best| {
+            (
+                best.stats.cost.mean,
+                100.0 * best.stats.violation_share.mean,
+            )
+        }),
     };
     let charts = super::render_charts(vec![("pareto".into(), Chart::Pareto(&pareto))])?;
-    let frontier = plan::frontier_csv(stats, spec, target);
+    let frontier = plan::frontier_csv(stats, weighed);
     let mut table = crate::report::html::csv_table(&frontier);
+    let cost_column = table
+        .headings
+        .iter()
+        .position(|heading| heading == "cost_mean")
+        .unwrap_or(0);
     table.rows.sort_by(|a, b| {
         let cost = |row: &Vec<String>| {
-            row.get(1 + spec.parameters.len())
+            row.get(cost_column)
                 .and_then(|cell| cell.parse::<f64>().ok())
                 .unwrap_or(f64::INFINITY)
         };
         cost(a).total_cmp(&cost(b))
     });
     table.rows.truncate(PAGE_POINTS);
-    let description = plan::describe(choice, spec, base, target, spec.replications);
+    let description = plan::describe(choice, weighed);
     let page = crate::report::html::render(&crate::report::html::Page {
         title: format!("{}: plan", base.name),
         subtitle: description.lines().next().unwrap_or_default().to_string(),
@@ -706,7 +977,7 @@ fn write_plan(
     let mut files: Vec<(PathBuf, Vec<u8>)> = vec![
         (
             "plan.json".into(),
-            plan::plan_json(choice, spec, base, target).into_bytes(),
+            plan::plan_json(choice, weighed).into_bytes(),
         ),
         ("frontier.csv".into(), frontier),
         ("index.html".into(), page.into_bytes()),

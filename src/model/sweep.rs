@@ -43,6 +43,17 @@ pub struct Sweep {
 }
 
 impl Sweep {
+    /// A grid of one point: the scenario as it is, run `replications` times.
+    pub fn single(policy: Option<&str>, replications: u32) -> Sweep {
+        Sweep {
+            policy: policy.map(str::to_string),
+            parameters: Vec::new(),
+            replications,
+            seeds: SeedMode::Common,
+            max_points: 1,
+        }
+    }
+
     /// Number of grid points (validation guarantees it fits and is within `max_points`).
     pub fn points(&self) -> u64 {
         self.parameters

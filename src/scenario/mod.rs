@@ -62,6 +62,75 @@ impl Loaded {
             .map(|policy| &policy.scenario)
     }
 
+    /// The grid `sweep` runs and the scenario it sweeps: the named policy's, or without a
+    /// name the file's own `[sweep]`, else the only policy grid there is; `Err` says which
+    /// grids there are.
+    pub fn grid(&self, policy: Option<&str>) -> Result<(&crate::model::Sweep, &Scenario), String> {
+        let grids: Vec<&Policy> = self
+            .policies
+            .iter()
+            .filter(|policy| policy.sweep.is_some())
+            .collect();
+        let names = || {
+            grids
+                .iter()
+                .map(|policy| policy.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match policy {
+            Some(name) => {
+                let policy = (self.policies.iter())
+                    .find(|policy| policy.name == name)
+                    .ok_or_else(|| format!("there is no policy `{name}`"))?;
+                match &policy.sweep {
+                    Some(sweep) => Ok((sweep, &policy.scenario)),
+                    None => Err(format!(
+                        "policy `{name}` has no grid: add a [policy.sweep] table to it"
+                    )),
+                }
+            }
+            None => match (&self.sweep, grids.as_slice()) {
+                (Some(sweep), _) => Ok((sweep, &self.scenario)),
+                (None, [only]) => Ok((only.sweep.as_ref().expect("filtered"), &only.scenario)),
+                (None, []) => Err("the scenario has no [sweep] table".into()),
+                (None, _) => Err(format!(
+                    "policies {} each have a grid: pick one with --policy",
+                    names()
+                )),
+            },
+        }
+    }
+
+    /// What `plan` weighs against each other: every policy with its grid (one without is a
+    /// single point), and the file as written when it has its own `[sweep]` or no policy.
+    /// Gridless candidates run `replications` times, as many as the grids do.
+    pub fn candidates(&self) -> Vec<Candidate<'_>> {
+        let replications = (self
+            .policies
+            .iter()
+            .filter_map(|policy| policy.sweep.as_ref()))
+        .chain(&self.sweep)
+        .map(|sweep| sweep.replications)
+        .max()
+        .unwrap_or(1);
+        let single = |policy: Option<&str>| crate::model::Sweep::single(policy, replications);
+        let mut candidates: Vec<Candidate<'_>> = Vec::new();
+        if self.sweep.is_some() || self.policies.is_empty() {
+            candidates.push(Candidate {
+                name: "as-written",
+                scenario: &self.scenario,
+                sweep: self.sweep.clone().unwrap_or_else(|| single(None)),
+            });
+        }
+        candidates.extend(self.policies.iter().map(|policy| Candidate {
+            name: &policy.name,
+            scenario: &policy.scenario,
+            sweep: (policy.sweep.clone()).unwrap_or_else(|| single(Some(&policy.name))),
+        }));
+        candidates
+    }
+
     /// What `compare` runs: every policy, or the scenario as written when it has none.
     pub fn variants(&self) -> Vec<(&str, &Scenario)> {
         if self.policies.is_empty() {
@@ -75,6 +144,18 @@ impl Loaded {
     }
 }
 
+/// One way of running the scenario that `plan` weighs: a policy (or the file as written)
+/// and the grid of its settings.
+#[derive(Debug, Clone)]
+pub struct Candidate<'a> {
+    /// The policy's name, or `as-written`.
+    pub name: &'a str,
+    /// The scenario it runs.
+    pub scenario: &'a Scenario,
+    /// Its grid; a single point when it has none.
+    pub sweep: crate::model::Sweep,
+}
+
 /// A named policy: the scenario with that policy's overrides applied.
 #[derive(Debug, Clone)]
 pub struct Policy {
@@ -84,6 +165,8 @@ pub struct Policy {
     pub description: Option<String>,
     /// The resulting scenario.
     pub scenario: Scenario,
+    /// Its own grid (`[policy.sweep]`, or a top-level `[sweep]` naming it).
+    pub sweep: Option<crate::model::Sweep>,
 }
 
 /// The scenario as written and its policies.
@@ -213,18 +296,61 @@ pub fn parse(
                 name,
                 description,
                 scenario,
+                sweep: None,
             });
         }
     }
-    let sweep = match (&base, &sweep_wire) {
-        (Some(scenario), Some(sweep_wire)) if problems.is_empty() => {
-            let mut checker = Checker::new(file, text);
-            let sweep = validate::sweep(&mut checker, sweep_wire, scenario, &built);
-            merge(&mut problems, checker.problems);
-            sweep
+    let mut sweep = None;
+    if let Some(scenario) = &base
+        && problems.is_empty()
+    {
+        let mut checker = Checker::new(file, text);
+        for (policy, wire) in built.iter_mut().zip(&policies) {
+            let Some(grid) = &wire.sweep else { continue };
+            if let Some(name) = &grid.policy {
+                checker.error(
+                    name.span(),
+                    "policy.sweep.policy",
+                    "a policy's own grid sweeps that policy",
+                    "remove `policy` here, or move the table to a top-level [sweep]",
+                );
+                continue;
+            }
+            policy.sweep = validate::sweep(
+                &mut checker,
+                grid,
+                &policy.scenario,
+                Some(policy.name.clone()),
+            );
         }
-        _ => None,
-    };
+        if let Some(grid) = &sweep_wire {
+            match &grid.policy {
+                None => sweep = validate::sweep(&mut checker, grid, scenario, None),
+                Some(name) => {
+                    let names: Vec<String> =
+                        built.iter().map(|policy| policy.name.clone()).collect();
+                    if let Some(index) = checker.reference(name, &names, "sweep.policy", "policy") {
+                        if built[index].sweep.is_some() {
+                            checker.error(
+                                name.span(),
+                                "sweep.policy",
+                                format!("policy `{}` has its own [policy.sweep] too", names[index]),
+                                "keep one grid per policy",
+                            );
+                        } else {
+                            built[index].sweep = validate::sweep(
+                                &mut checker,
+                                grid,
+                                &built[index].scenario,
+                                Some(names[index].clone()),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        merge(&mut problems, checker.problems);
+    }
     match base {
         Some(scenario) if problems.is_empty() => Ok(Parsed {
             scenario,

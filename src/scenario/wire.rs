@@ -210,6 +210,8 @@ pub struct Policy {
     pub group: Vec<GroupOverride>,
     /// Budgets for this policy; each one given replaces the scenario's.
     pub expect: Option<ExpectWire>,
+    /// The policy's own parameter grid.
+    pub sweep: Option<SweepWire>,
 }
 
 /// Settings of one group that a policy replaces; `rule` entries replace or add rules by name,

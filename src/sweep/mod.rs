@@ -118,6 +118,7 @@ pub fn csv_header(sweep: &Sweep) -> Vec<String> {
             "unserved_requests",
             "offered_requests",
             "p95_utilization",
+            "p99_latency_seconds",
         ]
         .map(String::from),
     );
@@ -157,6 +158,12 @@ pub fn csv_record(sweep: &Sweep, duration: u64, row: &PointRow) -> Vec<String> {
         total
             .p95_utilization
             .map_or(String::new(), |value| format!("{value:.6}")),
+        // Empty without a latency model; `inf` where a queue had no steady state.
+        total.latency.map_or(String::new(), |latency| {
+            latency
+                .p99
+                .map_or("inf".to_string(), |seconds| format!("{seconds:.9}"))
+        }),
     ]);
     record
 }

@@ -60,6 +60,44 @@ pub struct PointStats {
     pub violation_share: Estimate,
     /// Requests unserved.
     pub unserved: Estimate,
+    /// Share of the offered requests unserved (0..1).
+    pub unserved_share: Estimate,
+    /// 99th-percentile response time in seconds (with a latency model; infinite where a
+    /// queue had no steady state).
+    pub p99_latency: Option<Estimate>,
+}
+
+impl Estimate {
+    /// As [`Estimate::of`], but any infinite sample makes the whole estimate infinite.
+    fn bounded(samples: &[f64]) -> Self {
+        if samples.iter().any(|sample| sample.is_infinite()) {
+            let infinite = f64::INFINITY;
+            return Estimate {
+                mean: infinite,
+                low: infinite,
+                high: infinite,
+            };
+        }
+        Estimate::of(samples)
+    }
+
+    /// The mean of estimates over loads (each end averaged).
+    fn mean_of(estimates: &[Estimate]) -> Estimate {
+        let n = estimates.len() as f64;
+        let average = |end: fn(&Estimate) -> f64| estimates.iter().map(end).sum::<f64>() / n;
+        Estimate {
+            mean: average(|estimate| estimate.mean),
+            low: average(|estimate| estimate.low),
+            high: average(|estimate| estimate.high),
+        }
+    }
+
+    /// The estimate with the highest upper end.
+    fn worst_of(estimates: &[Estimate]) -> Estimate {
+        (estimates.iter().copied())
+            .max_by(|a, b| a.high.total_cmp(&b.high))
+            .expect("at least one load")
+    }
 }
 
 /// Groups rows (all replications of a point together, as the sweep yields them) into stats.
@@ -69,6 +107,9 @@ pub fn point_stats(rows: &[PointRow], duration: u64) -> Vec<PointStats> {
             let pick = |metric: &dyn Fn(&PointRow) -> f64| {
                 Estimate::of(&runs.iter().map(metric).collect::<Vec<_>>())
             };
+            let latencies: Option<Vec<f64>> = (runs.iter())
+                .map(|row| (row.total.latency).map(|latency| latency.p99.unwrap_or(f64::INFINITY)))
+                .collect();
             PointStats {
                 point: runs[0].point,
                 cost: pick(&|row| row.total.cost),
@@ -76,197 +117,486 @@ pub fn point_stats(rows: &[PointRow], duration: u64) -> Vec<PointStats> {
                     row.total.sla_violation_seconds as f64 / duration as f64
                 }),
                 unserved: pick(&|row| row.total.unserved_requests),
+                unserved_share: pick(&|row| {
+                    row.total.unserved_requests / row.total.offered_requests.max(f64::MIN_POSITIVE)
+                }),
+                p99_latency: latencies.map(|samples| Estimate::bounded(&samples)),
             }
         })
         .collect()
 }
 
+/// A grid's stats on several loads as one: the mean cost, the worst of each constrained
+/// metric (a robust plan must hold on every load).
+pub fn over_loads(per_load: &[Vec<PointStats>]) -> Vec<PointStats> {
+    let Some(first) = per_load.first() else {
+        return Vec::new();
+    };
+    (0..first.len())
+        .map(|index| {
+            let all: Vec<&PointStats> = per_load.iter().map(|stats| &stats[index]).collect();
+            let each = |metric: fn(&PointStats) -> Estimate| -> Vec<Estimate> {
+                all.iter().map(|stats| metric(stats)).collect()
+            };
+            let latencies: Option<Vec<Estimate>> =
+                all.iter().map(|stats| stats.p99_latency).collect();
+            PointStats {
+                point: first[index].point,
+                cost: Estimate::mean_of(&each(|stats| stats.cost)),
+                violation_share: Estimate::worst_of(&each(|stats| stats.violation_share)),
+                unserved: Estimate::worst_of(&each(|stats| stats.unserved)),
+                unserved_share: Estimate::worst_of(&each(|stats| stats.unserved_share)),
+                p99_latency: latencies.map(|estimates| Estimate::worst_of(&estimates)),
+            }
+        })
+        .collect()
+}
+
+/// A limit on unserved requests.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unserved {
+    /// At most this many requests over the run.
+    Requests(f64),
+    /// At most this share (0..1) of the offered requests.
+    Share(f64),
+}
+
+/// What a feasible point must meet; each limit applies to the upper end of the 95% interval
+/// over replications (a conservative reading of "stays under"; with one replication, the
+/// value), on every load.
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize)]
+pub struct Constraints {
+    /// Largest share of the run in SLA violation.
+    pub max_violation_share: Option<f64>,
+    /// Most unserved requests.
+    pub max_unserved: Option<Unserved>,
+    /// Largest 99th-percentile response time, seconds.
+    pub max_p99_latency: Option<f64>,
+}
+
+impl Constraints {
+    /// Whether `stats` meets every limit.
+    pub fn meets(&self, stats: &PointStats) -> bool {
+        self.max_violation_share
+            .is_none_or(|limit| stats.violation_share.high <= limit)
+            && self.max_unserved.is_none_or(|limit| match limit {
+                Unserved::Requests(requests) => stats.unserved.high <= requests,
+                Unserved::Share(share) => stats.unserved_share.high <= share,
+            })
+            && self.max_p99_latency.is_none_or(|limit| {
+                stats
+                    .p99_latency
+                    .is_some_and(|latency| latency.high <= limit)
+            })
+    }
+
+    /// `SLA violation at most 0.1% of the run, p99 latency at most 250ms`.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(share) = self.max_violation_share {
+            parts.push(format!(
+                "SLA violation at most {}% of the run",
+                crate::number::trim_float(100.0 * share)
+            ));
+        }
+        match self.max_unserved {
+            Some(Unserved::Requests(requests)) => parts.push(format!(
+                "unserved requests at most {}",
+                crate::number::trim_float(requests)
+            )),
+            Some(Unserved::Share(share)) => parts.push(format!(
+                "unserved requests at most {}% of those offered",
+                crate::number::trim_float(100.0 * share)
+            )),
+            None => {}
+        }
+        if let Some(seconds) = self.max_p99_latency {
+            parts.push(format!("p99 latency at most {}", latency(seconds)));
+        }
+        parts.join(", ")
+    }
+}
+
+/// A response time as people read it: `250ms`, `1.5s`.
+fn latency(seconds: f64) -> String {
+    if seconds.is_infinite() {
+        "unbounded".into()
+    } else if seconds < 1.0 {
+        format!("{}ms", crate::number::trim_float(seconds * 1000.0))
+    } else {
+        format!("{}s", crate::number::trim_float(seconds))
+    }
+}
+
+/// A point of one candidate.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Chosen {
+    /// Index of the candidate (policy).
+    pub candidate: usize,
+    /// Its stats.
+    pub stats: PointStats,
+}
+
+/// One candidate's part of the answer.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CandidateResult {
+    /// Its cheapest feasible point.
+    pub best: Option<PointStats>,
+    /// Without one: its point with the least SLA violation (then the cheapest), to say how
+    /// far it is from the target.
+    pub closest: Option<PointStats>,
+    /// How many of its points are feasible.
+    pub feasible: usize,
+    /// How many points it has.
+    pub points: usize,
+}
+
 /// The planner's answer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Plan {
-    /// Cheapest point meeting the target.
-    pub best: Option<PointStats>,
-    /// Next cheapest point meeting it.
-    pub runner_up: Option<PointStats>,
-    /// How many points met it.
+    /// Cheapest feasible point over every candidate.
+    pub best: Option<Chosen>,
+    /// Next cheapest.
+    pub runner_up: Option<Chosen>,
+    /// Each candidate's best, in candidate order.
+    pub candidates: Vec<CandidateResult>,
+    /// How many points met the constraints.
     pub feasible: usize,
     /// How many points there were.
     pub points: usize,
 }
 
-/// Whether a point meets `max_violation_share`: with replications, the upper end of the 95%
-/// interval must (a conservative reading of "stays under the target"); with one, the value.
-pub fn meets(stats: &PointStats, max_violation_share: f64) -> bool {
-    stats.violation_share.high <= max_violation_share
+/// Picks the cheapest feasible point over every candidate's stats (ties: less violation,
+/// then candidate order, then lower index), the next, and each candidate's best.
+pub fn choose(candidates: &[Vec<PointStats>], constraints: &Constraints) -> Plan {
+    let order = |a: &Chosen, b: &Chosen| {
+        (a.stats.cost.mean.total_cmp(&b.stats.cost.mean))
+            .then(
+                a.stats
+                    .violation_share
+                    .mean
+                    .total_cmp(&b.stats.violation_share.mean),
+            )
+            .then(a.candidate.cmp(&b.candidate))
+            .then(a.stats.point.cmp(&b.stats.point))
+    };
+    let mut feasible: Vec<Chosen> = (candidates.iter().enumerate())
+        .flat_map(|(candidate, stats)| {
+            (stats.iter())
+                .filter(|stats| constraints.meets(stats))
+                .map(move |stats| Chosen {
+                    candidate,
+                    stats: *stats,
+                })
+        })
+        .collect();
+    feasible.sort_by(order);
+    Plan {
+        best: feasible.first().copied(),
+        runner_up: feasible.get(1).copied(),
+        candidates: (candidates.iter().enumerate())
+            .map(|(index, stats)| CandidateResult {
+                best: (feasible.iter().find(|chosen| chosen.candidate == index))
+                    .map(|chosen| chosen.stats),
+                closest: stats.iter().copied().min_by(|a, b| {
+                    (a.violation_share.high.total_cmp(&b.violation_share.high))
+                        .then(a.cost.mean.total_cmp(&b.cost.mean))
+                }),
+                feasible: feasible
+                    .iter()
+                    .filter(|chosen| chosen.candidate == index)
+                    .count(),
+                points: stats.len(),
+            })
+            .collect(),
+        feasible: feasible.len(),
+        points: candidates.iter().map(Vec::len).sum(),
+    }
 }
 
-/// Picks the cheapest feasible point (ties: less violation, then lower index) and the next.
-pub fn choose(stats: &[PointStats], max_violation_share: f64) -> Plan {
-    let mut feasible: Vec<&PointStats> = stats
-        .iter()
-        .filter(|point| meets(point, max_violation_share))
-        .collect();
-    feasible.sort_by(|a, b| {
-        a.cost
-            .mean
-            .total_cmp(&b.cost.mean)
-            .then(a.violation_share.mean.total_cmp(&b.violation_share.mean))
-            .then(a.point.cmp(&b.point))
-    });
-    Plan {
-        best: feasible.first().map(|point| **point),
-        runner_up: feasible.get(1).map(|point| **point),
-        feasible: feasible.len(),
-        points: stats.len(),
+/// What the planner weighed: each candidate's name, scenario and grid.
+pub struct Weighed<'a> {
+    /// Candidate names (`as-written` or policy names).
+    pub names: Vec<&'a str>,
+    /// Their grids.
+    pub sweeps: Vec<&'a Sweep>,
+    /// The scenario (for its name, currency).
+    pub base: &'a Scenario,
+    /// The constraints.
+    pub constraints: Constraints,
+    /// The loads it ran on, by label (empty: the scenario's own).
+    pub loads: Vec<String>,
+}
+
+impl Weighed<'_> {
+    fn replications(&self) -> u32 {
+        self.sweeps
+            .iter()
+            .map(|sweep| sweep.replications)
+            .max()
+            .unwrap_or(1)
+    }
+
+    fn settings(&self, chosen: &Chosen) -> String {
+        let settings = self.sweeps[chosen.candidate].describe(chosen.stats.point);
+        if settings.is_empty() {
+            "as written".into()
+        } else {
+            settings
+        }
     }
 }
 
 /// The planner's report for a terminal.
-pub fn describe(
-    plan: &Plan,
-    sweep: &Sweep,
-    base: &Scenario,
-    max_violation_share: f64,
-    replications: u32,
-) -> String {
+pub fn describe(plan: &Plan, weighed: &Weighed) -> String {
+    let replications = weighed.replications();
+    let base = weighed.base;
     let mut out = format!(
-        "plan for {}{}: {} point(s) x {} replication(s); target: SLA violation at most {}% of the run{}\n\n",
+        "plan for {}: {} polic{} ({}), {} point(s) x {} replication(s){}; target: {}{}\n\n",
         base.name,
-        sweep
-            .policy
-            .as_deref()
-            .map(|policy| format!(" (policy {policy})"))
-            .unwrap_or_default(),
+        weighed.names.len(),
+        if weighed.names.len() == 1 { "y" } else { "ies" },
+        weighed.names.join(", "),
         plan.points,
         replications,
-        crate::number::trim_float(100.0 * max_violation_share),
+        if weighed.loads.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " on each of {} loads ({})",
+                weighed.loads.len(),
+                weighed.loads.join(", ")
+            )
+        },
+        weighed.constraints.describe(),
         if replications > 1 {
             " (upper end of the 95% interval)"
         } else {
             ""
         }
     );
-    let line = |label: &str, stats: &PointStats| {
-        let interval = |estimate: &Estimate, scale: f64, decimals: usize, unit: &str| {
-            let value = |number: f64| format!("{:.*}{unit}", decimals, number * scale);
-            if replications > 1 {
-                format!(
-                    "{} (95% CI {} .. {})",
-                    value(estimate.mean),
-                    value(estimate.low),
-                    value(estimate.high)
-                )
-            } else {
-                value(estimate.mean)
-            }
-        };
-        format!(
-            "{label}: point {}: {}\n  cost {}, SLA violation {} of the run, unserved requests {}\n",
+    let interval = |estimate: &Estimate, show: &dyn Fn(f64) -> String| {
+        if replications > 1 {
+            format!(
+                "{} (95% CI {} .. {})",
+                show(estimate.mean),
+                show(estimate.low),
+                show(estimate.high)
+            )
+        } else {
+            show(estimate.mean)
+        }
+    };
+    let line = |label: &str, chosen: &Chosen| {
+        let stats = &chosen.stats;
+        let mut text = format!(
+            "{label}: policy {}, point {}: {}\n  cost {}, SLA violation {} of the run, unserved requests {}",
+            weighed.names[chosen.candidate],
             stats.point,
-            sweep.describe(stats.point),
-            interval(&stats.cost, 1.0, 2, &format!(" {}", base.currency)),
-            interval(&stats.violation_share, 100.0, 4, "%"),
-            interval(&stats.unserved, 1.0, 0, "")
-        )
+            weighed.settings(chosen),
+            interval(&stats.cost, &|value| format!(
+                "{value:.2} {}",
+                base.currency
+            )),
+            interval(&stats.violation_share, &|value| format!(
+                "{:.4}%",
+                100.0 * value
+            )),
+            interval(&stats.unserved, &|value| format!("{value:.0}")),
+        );
+        if let Some(p99) = &stats.p99_latency {
+            let _ = write!(text, ", p99 latency {}", interval(p99, &latency));
+        }
+        text.push('\n');
+        text
     };
     match &plan.best {
-        None => out.push_str(&format!(
-            "no point meets the target ({} of {} checked); widen the grid or relax the target\n",
-            plan.feasible, plan.points
-        )),
+        None => {
+            let _ = writeln!(
+                out,
+                "no point meets the target ({} checked); widen the grids or relax the target",
+                plan.points
+            );
+        }
         Some(best) => {
             out.push_str(&line("cheapest", best));
             match &plan.runner_up {
                 Some(runner_up) => out.push_str(&line("runner-up", runner_up)),
                 None => out.push_str("runner-up: none (only one point meets the target)\n"),
             }
+        }
+    }
+    if weighed.names.len() > 1 {
+        let _ = writeln!(out, "\nbest of each policy:");
+        let width = weighed
+            .names
+            .iter()
+            .map(|name| name.len())
+            .max()
+            .unwrap_or(0);
+        for (index, result) in plan.candidates.iter().enumerate() {
+            let name = weighed.names[index];
+            let text = match &result.best {
+                Some(stats) => format!(
+                    "{:.2} {}, SLA violation {:.4}%: {}",
+                    stats.cost.mean,
+                    base.currency,
+                    100.0 * stats.violation_share.mean,
+                    weighed.settings(&Chosen {
+                        candidate: index,
+                        stats: *stats
+                    })
+                ),
+                None => match &result.closest {
+                    Some(stats) => format!(
+                        "closest: SLA violation {:.4}% at {:.2} {}: {}",
+                        100.0 * stats.violation_share.high,
+                        stats.cost.mean,
+                        base.currency,
+                        weighed.settings(&Chosen {
+                            candidate: index,
+                            stats: *stats
+                        })
+                    ),
+                    None => "no points".to_string(),
+                },
+            };
             let _ = writeln!(
                 out,
-                "\n{} of {} points meet the target.",
-                plan.feasible, plan.points
+                "  {name:<width$}  {} of {} point(s) meet it; {text}",
+                result.feasible, result.points
             );
         }
     }
+    let _ = writeln!(
+        out,
+        "\n{} of {} points meet the target.",
+        plan.feasible, plan.points
+    );
     out
 }
 
-/// `plan.json`: the target, the counts, and the chosen and runner-up points with their
-/// settings and estimates.
-pub fn plan_json(plan: &Plan, sweep: &Sweep, base: &Scenario, max_violation_share: f64) -> String {
+/// `plan.json`: the constraints, the counts, the chosen and runner-up points and each
+/// policy's best, with settings and estimates.
+pub fn plan_json(plan: &Plan, weighed: &Weighed) -> String {
     #[derive(serde::Serialize)]
     struct Point<'a> {
+        policy: &'a str,
         settings: String,
         #[serde(flatten)]
-        stats: &'a PointStats,
+        stats: PointStats,
+    }
+    #[derive(serde::Serialize)]
+    struct PolicyResult<'a> {
+        policy: &'a str,
+        points: usize,
+        feasible: usize,
+        best: Option<Point<'a>>,
     }
     #[derive(serde::Serialize)]
     struct Document<'a> {
         scenario: &'a str,
         currency: &'a str,
-        policy: Option<&'a str>,
-        max_violation_share: f64,
+        constraints: Constraints,
+        loads: &'a [String],
         replications: u32,
         points: usize,
         feasible: usize,
         best: Option<Point<'a>>,
         runner_up: Option<Point<'a>>,
+        policies: Vec<PolicyResult<'a>>,
     }
-    fn describe<'a>(sweep: &Sweep, stats: &'a Option<PointStats>) -> Option<Point<'a>> {
-        stats.as_ref().map(|stats| Point {
-            settings: sweep.describe(stats.point),
-            stats,
-        })
-    }
+    let point = |chosen: &Chosen| Point {
+        policy: weighed.names[chosen.candidate],
+        settings: weighed.sweeps[chosen.candidate].describe(chosen.stats.point),
+        stats: chosen.stats,
+    };
     let mut text = serde_json::to_string_pretty(&Document {
-        scenario: &base.name,
-        currency: &base.currency,
-        policy: sweep.policy.as_deref(),
-        max_violation_share,
-        replications: sweep.replications,
+        scenario: &weighed.base.name,
+        currency: &weighed.base.currency,
+        constraints: weighed.constraints,
+        loads: &weighed.loads,
+        replications: weighed.replications(),
         points: plan.points,
         feasible: plan.feasible,
-        best: describe(sweep, &plan.best),
-        runner_up: describe(sweep, &plan.runner_up),
+        best: plan.best.as_ref().map(point),
+        runner_up: plan.runner_up.as_ref().map(point),
+        policies: (plan.candidates.iter().enumerate())
+            .map(|(index, result)| PolicyResult {
+                policy: weighed.names[index],
+                points: result.points,
+                feasible: result.feasible,
+                best: result.best.map(|stats| {
+                    point(&Chosen {
+                        candidate: index,
+                        stats,
+                    })
+                }),
+            })
+            .collect(),
     })
     .expect("the plan serializes");
     text.push('\n');
     text
 }
 
-/// `frontier.csv`: every evaluated point, its settings (one column per parameter, durations
-/// in seconds), its estimates and whether it meets the target.
-pub fn frontier_csv(stats: &[PointStats], sweep: &Sweep, max_violation_share: f64) -> Vec<u8> {
+/// `frontier.csv`: every evaluated point of every policy: its settings (one column per
+/// parameter path of any policy, empty where a policy has no such parameter; durations in
+/// seconds), its estimates and whether it meets the constraints.
+pub fn frontier_csv(candidates: &[Vec<PointStats>], weighed: &Weighed) -> Vec<u8> {
+    let mut paths: Vec<&str> = Vec::new();
+    for sweep in &weighed.sweeps {
+        for parameter in &sweep.parameters {
+            if !paths.contains(&parameter.path.as_str()) {
+                paths.push(&parameter.path);
+            }
+        }
+    }
     let mut writer = csv::Writer::from_writer(Vec::new());
-    let mut header: Vec<String> = vec!["point".into()];
-    header.extend(
-        sweep
-            .parameters
-            .iter()
-            .map(|parameter| parameter.path.clone()),
-    );
-    for name in ["cost", "violation_share", "unserved_requests"] {
+    let mut header: Vec<String> = vec!["policy".into(), "point".into()];
+    header.extend(paths.iter().map(|path| path.to_string()));
+    for name in [
+        "cost",
+        "violation_share",
+        "unserved_requests",
+        "unserved_share",
+        "p99_latency_seconds",
+    ] {
         for end in ["mean", "low", "high"] {
             header.push(format!("{name}_{end}"));
         }
     }
     header.push("feasible".into());
     writer.write_record(&header).expect("writing to memory");
-    for point in stats {
-        let mut record: Vec<String> = vec![point.point.to_string()];
-        // As sweep.csv writes them: durations in seconds.
-        record.extend(
-            sweep
-                .values_at(point.point)
-                .into_iter()
-                .map(|value| value.to_csv()),
-        );
-        for estimate in [point.cost, point.violation_share, point.unserved] {
-            record.extend(
-                [estimate.mean, estimate.low, estimate.high].map(|value| value.to_string()),
-            );
+    for (index, stats) in candidates.iter().enumerate() {
+        let sweep = weighed.sweeps[index];
+        for point in stats {
+            let mut record: Vec<String> =
+                vec![weighed.names[index].to_string(), point.point.to_string()];
+            let values = sweep.values_at(point.point);
+            record.extend(paths.iter().map(|path| {
+                (sweep.parameters.iter().zip(&values))
+                    .find(|(parameter, _)| parameter.path == *path)
+                    .map_or(String::new(), |(_, value)| value.to_csv())
+            }));
+            for estimate in [
+                Some(point.cost),
+                Some(point.violation_share),
+                Some(point.unserved),
+                Some(point.unserved_share),
+                point.p99_latency,
+            ] {
+                match estimate {
+                    Some(estimate) => record.extend(
+                        [estimate.mean, estimate.low, estimate.high].map(|value| value.to_string()),
+                    ),
+                    None => record.extend([String::new(), String::new(), String::new()]),
+                }
+            }
+            record.push(weighed.constraints.meets(point).to_string());
+            writer.write_record(&record).expect("writing to memory");
         }
-        record.push(meets(point, max_violation_share).to_string());
-        writer.write_record(&record).expect("writing to memory");
     }
     writer.into_inner().expect("flushing to memory")
 }
@@ -304,6 +634,8 @@ mod tests {
             cost: exact(cost),
             violation_share: exact(violation),
             unserved: exact(0.0),
+            unserved_share: exact(0.0),
+            p99_latency: None,
         }
     }
 
@@ -315,15 +647,35 @@ mod tests {
             stats(2, 6.0, 0.0005),
             stats(3, 9.0, 0.0),
         ];
-        let plan = choose(&points, 0.001);
-        assert_eq!(plan.best.unwrap().point, 2);
-        assert_eq!(plan.runner_up.unwrap().point, 1);
+        let within = |share| Constraints {
+            max_violation_share: Some(share),
+            ..Constraints::default()
+        };
+        let plan = choose(&[points.to_vec()], &within(0.001));
+        assert_eq!(plan.best.unwrap().stats.point, 2);
+        assert_eq!(plan.runner_up.unwrap().stats.point, 1);
         assert_eq!((plan.feasible, plan.points), (3, 4));
         assert!(
-            choose(&points, 0.0)
+            choose(&[points.to_vec()], &within(0.0))
                 .best
-                .is_some_and(|best| best.point == 1)
+                .is_some_and(|best| best.stats.point == 1)
         );
-        assert_eq!(choose(&[stats(0, 5.0, 0.5)], 0.1).best, None);
+        assert_eq!(choose(&[vec![stats(0, 5.0, 0.5)]], &within(0.1)).best, None);
+        // Across candidates: the cheapest feasible wins whichever policy it is, and each
+        // policy keeps its own best.
+        let plan = choose(
+            &[
+                points.to_vec(),
+                vec![stats(0, 5.5, 0.0), stats(1, 4.0, 0.2)],
+            ],
+            &within(0.001),
+        );
+        let best = plan.best.unwrap();
+        assert_eq!((best.candidate, best.stats.point), (1, 0));
+        assert_eq!(plan.candidates[0].best.unwrap().point, 2);
+        assert_eq!(
+            (plan.candidates[1].feasible, plan.candidates[1].points),
+            (1, 2)
+        );
     }
 }

@@ -133,7 +133,14 @@ fn html_reports_load_in_a_real_browser() {
     );
     let sweep = directory.path().join("sweep");
     cargo_bin_cmd!("scaleplan")
-        .args(["sweep", "scenarios/cc-attack.toml", "--quiet", "--out"])
+        .args([
+            "sweep",
+            "scenarios/cc-attack.toml",
+            "--policy",
+            "alarm",
+            "--quiet",
+            "--out",
+        ])
         .arg(&sweep)
         .assert()
         .success();

@@ -448,6 +448,8 @@ fn the_output_reference_lists_every_column_and_field() {
     run(&[
         "sweep",
         "scenarios/cc-attack.toml",
+        "--policy",
+        "alarm",
         "--out",
         "sweep",
         "--quiet",

@@ -23,8 +23,18 @@ fn sweep_into(scenario: &Path, out: &Path, threads: &str, extra: &[&str]) {
 fn sweep_is_identical_on_one_or_two_threads_and_equal_to_merged_shards() {
     let directory = tempfile::tempdir().unwrap();
     let scenario = Path::new("scenarios/cc-attack.toml");
-    sweep_into(scenario, &directory.path().join("one"), "1", &[]);
-    sweep_into(scenario, &directory.path().join("two"), "2", &[]);
+    sweep_into(
+        scenario,
+        &directory.path().join("one"),
+        "1",
+        &["--policy", "alarm"],
+    );
+    sweep_into(
+        scenario,
+        &directory.path().join("two"),
+        "2",
+        &["--policy", "alarm"],
+    );
     let single = fs::read(directory.path().join("one/sweep.csv")).unwrap();
     assert!(
         single == fs::read(directory.path().join("two/sweep.csv")).unwrap(),
@@ -36,7 +46,7 @@ fn sweep_is_identical_on_one_or_two_threads_and_equal_to_merged_shards() {
             scenario,
             &directory.path().join("shards"),
             "2",
-            &["--shard", shard],
+            &["--policy", "alarm", "--shard", shard],
         );
     }
     let shards = directory.path().join("shards");
@@ -233,12 +243,12 @@ fn plan_picks_the_point_known_by_construction() {
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(
         text.contains(
-            "cheapest: point 5: group.web.desired = 6\n  cost 144.00 USD (95% CI 144.00 USD .. 144.00 USD)"
+            "cheapest: policy as-written, point 5: group.web.desired = 6\n  cost 144.00 USD (95% CI 144.00 USD .. 144.00 USD)"
         ),
         "{text}"
     );
     assert!(
-        text.contains("runner-up: point 6: group.web.desired = 7"),
+        text.contains("runner-up: policy as-written, point 6: group.web.desired = 7"),
         "{text}"
     );
     assert!(text.contains("5 of 10 points meet the target."), "{text}");
@@ -269,7 +279,7 @@ fn plan_picks_the_point_known_by_construction() {
     assert!(
         String::from_utf8(output.stdout)
             .unwrap()
-            .contains("cheapest: point 5:")
+            .contains("cheapest: policy as-written, point 5:")
     );
     // An impossible target exits 1 and says so.
     fs::write(&scenario, KNOWN.replace("to = 10", "to = 5")).unwrap();
@@ -435,15 +445,31 @@ fn plan_out_writes_the_plan_the_frontier_and_the_chart() {
     let plan: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(out.join("plan.json")).unwrap()).unwrap();
     assert_eq!(plan["best"]["point"], 44);
-    assert_eq!(plan["points"], 48);
-    assert_eq!(plan["max_violation_share"], 0.001);
+    assert_eq!(plan["best"]["policy"], "alarm");
+    // Six policies: the alarm grid (48), target tracking's (8) and four as written.
+    assert_eq!(plan["points"], 60);
+    assert_eq!(plan["constraints"]["max_violation_share"], 0.001);
+    assert_eq!(plan["policies"][2]["policy"], "alarm");
+    assert_eq!(plan["policies"][2]["feasible"], 3);
+    assert_eq!(plan["policies"][5]["best"], serde_json::Value::Null);
     let frontier = fs::read_to_string(out.join("frontier.csv")).unwrap();
-    assert_eq!(frontier.lines().count(), 1 + 48);
-    // Point 44 meets the target; its boot time is written in seconds.
+    assert_eq!(frontier.lines().count(), 1 + 60);
+    assert!(
+        frontier.starts_with("policy,point,group.web.alarm.cpu-high.threshold,group.web.rule.add-four.change,group.web.alarm.cpu-high.periods,instance_types.c2-medium.boot_time,group.web.rule.track-cpu.target,group.web.rule.track-cpu.warmup,cost_mean,"),
+        "{frontier}"
+    );
+    // Point 44 of the alarm grid meets the target; its boot time is written in seconds, and
+    // the target-tracking columns are empty on its row.
     assert!(
         frontier
             .lines()
-            .any(|line| line.starts_with("44,70,16,1,60,") && line.ends_with(",true")),
+            .any(|line| line.starts_with("alarm,44,70,16,1,60,,,") && line.ends_with(",true")),
+        "{frontier}"
+    );
+    assert!(
+        frontier
+            .lines()
+            .any(|line| line.starts_with("target-tracking,7,,,,,70,120,")),
         "{frontier}"
     );
     let texts = common::svg_texts(&fs::read_to_string(out.join("charts/pareto.svg")).unwrap());
@@ -515,4 +541,290 @@ fn plan_targets_are_read_as_written_or_refused() {
         let (code, _, stderr) = plan(&args);
         assert_eq!((code, stderr.as_str()), (2, message), "{args:?}");
     }
+}
+
+/// 500 rps on instances of 100 rps each, `desired` swept 1..10 (unserved requests and
+/// response times fall as the fleet grows), M/M/c response times.
+const SIZED: &str = r#"
+[scenario]
+name = "sized"
+start = "2026-03-02T00:00:00Z"
+duration = "1h"
+latency_model = "mmc"
+
+[instance_types.small]
+capacity_rps = 100
+price_per_hour = 1.0
+
+[load]
+base_rps = 500
+
+[[group]]
+name = "web"
+instance_type = "small"
+min = 1
+max = 10
+desired = 1
+
+[sweep]
+[[sweep.parameter]]
+path = "group.web.desired"
+from = 1
+to = 10
+step = 1
+"#;
+
+fn plan_sized(text: &str, args: &[&str]) -> (i32, String, String) {
+    let directory = tempfile::tempdir().unwrap();
+    let scenario = directory.path().join("sized.toml");
+    fs::write(&scenario, text).unwrap();
+    let output = scaleplan()
+        .args(["plan", "--quiet"])
+        .arg(&scenario)
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap(),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+fn chosen_desired(stdout: &str) -> u32 {
+    let line = stdout
+        .lines()
+        .find(|line| line.starts_with("cheapest: "))
+        .unwrap_or_else(|| panic!("no choice:\n{stdout}"));
+    line.rsplit("= ").next().unwrap().parse().unwrap()
+}
+
+// Each constraint form alone, and several at once (the point must meet all of them).
+#[test]
+fn plan_constraints_combine() {
+    // 4 instances leave 100 of 500 rps unserved: 20% of the offered requests.
+    let (code, unserved_share, _) = plan_sized(SIZED, &["--max-unserved", "25%"]);
+    assert_eq!(
+        (code, chosen_desired(&unserved_share)),
+        (0, 4),
+        "{unserved_share}"
+    );
+    assert!(
+        unserved_share.contains("target: unserved requests at most 25% of those offered"),
+        "{unserved_share}"
+    );
+    // 100 rps over the hour is 360,000 requests: a count just below that needs 5.
+    let (_, unserved_count, _) = plan_sized(SIZED, &["--max-unserved", "359999"]);
+    assert_eq!(chosen_desired(&unserved_count), 5);
+    let (_, exact_count, _) = plan_sized(SIZED, &["--max-unserved", "360000"]);
+    assert_eq!(
+        chosen_desired(&exact_count),
+        4,
+        "a limit met exactly is met"
+    );
+    // At 5 instances the queue has no steady state; from 6 on, p99 falls with every server.
+    let (_, latency, _) = plan_sized(SIZED, &["--max-p99-latency", "1s"]);
+    assert_eq!(chosen_desired(&latency), 6, "{latency}");
+    assert!(latency.contains(", p99 latency "), "{latency}");
+    let (_, tight, _) = plan_sized(SIZED, &["--max-p99-latency", "50ms"]);
+    assert_eq!(chosen_desired(&tight), 7, "{tight}");
+    // Exponential service of 10 ms cannot have a p99 under 46 ms, however many servers.
+    let (code, _, _) = plan_sized(SIZED, &["--max-p99-latency", "40ms"]);
+    assert_eq!(code, 1);
+    let (_, both, _) = plan_sized(
+        SIZED,
+        &["--max-unserved", "25%", "--max-p99-latency", "50ms"],
+    );
+    assert_eq!(chosen_desired(&both), 7);
+    assert!(
+        both.contains(
+            "target: unserved requests at most 25% of those offered, p99 latency at most 50ms"
+        ),
+        "{both}"
+    );
+    let (_, all, _) = plan_sized(
+        SIZED,
+        &[
+            "--max-unserved",
+            "25%",
+            "--max-p99-latency",
+            "1s",
+            "--max-violation",
+            "0%",
+        ],
+    );
+    // No violation at all needs utilization under the default 0.8: 7 instances (71%).
+    assert_eq!(chosen_desired(&all), 7, "{all}");
+}
+
+#[test]
+fn plan_constraint_refusals_say_what_to_write() {
+    for (args, message) in [
+        (
+            vec!["--max-unserved", "lots"],
+            "error: bad --max-unserved `lots`: not a number; write a number of requests (5000) or a share of those offered (0.01%)\n",
+        ),
+        (
+            vec!["--max-unserved=-5"],
+            "error: bad --max-unserved `-5`: a limit cannot be negative; write a number of requests (5000) or a share of those offered (0.01%)\n",
+        ),
+        (
+            vec!["--max-unserved", "150%"],
+            "error: bad --max-unserved `150%`: a share is at most 100%; write a number of requests (5000) or a share of those offered (0.01%)\n",
+        ),
+        (
+            vec!["--max-p99-latency", "250"],
+            "error: bad --max-p99-latency `250`: give a unit, e.g. 250ms or 1.5s\n",
+        ),
+        (
+            vec!["--max-p99-latency=-1ms"],
+            "error: bad --max-p99-latency `-1ms`: write a positive time such as 250ms\n",
+        ),
+    ] {
+        let (code, _, stderr) = plan_sized(SIZED, &args);
+        assert_eq!((code, stderr.as_str()), (2, message), "{args:?}");
+    }
+    let (code, _, stderr) = plan_sized(
+        &SIZED.replace("latency_model = \"mmc\"\n", ""),
+        &["--max-p99-latency", "250ms"],
+    );
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains(
+            "--max-p99-latency needs response times, but the scenario has no latency model"
+        ) && stderr.contains("set latency_model = \"mmc\""),
+        "{stderr}"
+    );
+    let (code, _, stderr) = plan_sized(SIZED, &[]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("the following required arguments were not provided"),
+        "{stderr}"
+    );
+}
+
+// plan answers the which-policy question: the winner may be any policy, and each policy's
+// grid is its own; merged shards plan like the sweep itself.
+#[test]
+fn plan_weighs_every_policy_and_plans_from_merged_shards() {
+    let policies = format!(
+        "{SIZED}
+[[policy]]
+name = \"big\"
+[[policy.group]]
+name = \"web\"
+desired = 9
+
+[[policy]]
+name = \"tuned\"
+[[policy.group]]
+name = \"web\"
+desired = 3
+[policy.sweep]
+[[policy.sweep.parameter]]
+path = \"instance_types.small.capacity_rps\"
+values = [50, 200]
+"
+    );
+    let (code, stdout, _) = plan_sized(&policies, &["--max-unserved", "0"]);
+    assert_eq!(code, 0, "{stdout}");
+    // Three instances of 200 rps serve everything: the tuned policy wins at 3 USD.
+    assert!(
+        stdout.contains("plan for sized: 3 policies (as-written, big, tuned), 13 point(s)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("cheapest: policy tuned, point 1: instance_types.small.capacity_rps = 200\n  cost 3.00 USD"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("runner-up: policy as-written, point 4: group.web.desired = 5"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  as-written  6 of 10 point(s) meet it; 5.00 USD, SLA violation 100.0000%: group.web.desired = 5\n  big         1 of 1 point(s) meet it; 9.00 USD, SLA violation 0.0000%: as written\n  tuned       1 of 2 point(s) meet it; 3.00 USD"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("# set outside the policy: instance_types.small.capacity_rps = 200"),
+        "{stdout}"
+    );
+    let directory = tempfile::tempdir().unwrap();
+    let scenario = directory.path().join("sized.toml");
+    fs::write(&scenario, &policies).unwrap();
+    for shard in ["1/2", "2/2"] {
+        scaleplan()
+            .args([
+                "sweep", "--quiet", "--policy", "tuned", "--shard", shard, "--out",
+            ])
+            .arg(directory.path())
+            .arg(&scenario)
+            .assert()
+            .success();
+    }
+    let merged = directory.path().join("merged.csv");
+    scaleplan()
+        .args(["merge", "--out"])
+        .arg(&merged)
+        .arg(directory.path().join("sweep.shard-1-of-2.csv"))
+        .arg(directory.path().join("sweep.shard-2-of-2.csv"))
+        .assert()
+        .success();
+    let from = scaleplan()
+        .args([
+            "plan",
+            "--quiet",
+            "--max-unserved",
+            "100%",
+            "--policy",
+            "tuned",
+            "--from",
+        ])
+        .arg(&merged)
+        .arg(&scenario)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(from.stdout).unwrap();
+    assert!(
+        text.contains("plan for sized: 1 policy (tuned), 2 point(s) x 1 replication(s)")
+            && text.contains(
+                "cheapest: policy tuned, point 0: instance_types.small.capacity_rps = 50"
+            ),
+        "{text}"
+    );
+    // Results of another grid, or missing rows, are refused.
+    let (_, _, stderr) = {
+        let output = scaleplan()
+            .args(["plan", "--quiet", "--max-unserved", "0", "--from"])
+            .arg(&merged)
+            .arg(&scenario)
+            .output()
+            .unwrap();
+        (0, String::new(), String::from_utf8(output.stderr).unwrap())
+    };
+    assert!(
+        stderr.contains("its columns are not those of the grid of as-written"),
+        "{stderr}"
+    );
+    let partial = directory.path().join("partial.csv");
+    fs::copy(directory.path().join("sweep.shard-1-of-2.csv"), &partial).unwrap();
+    let output = scaleplan()
+        .args([
+            "plan",
+            "--quiet",
+            "--max-unserved",
+            "0",
+            "--policy",
+            "tuned",
+            "--from",
+        ])
+        .arg(&partial)
+        .arg(&scenario)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("it holds 1 row(s); the grid has 2 point(s) x 1 replication(s)"),
+        "{stderr}"
+    );
 }

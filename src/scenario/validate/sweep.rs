@@ -7,18 +7,10 @@ use super::*;
 pub fn sweep(
     checker: &mut Checker,
     wire: &wire::SweepWire,
-    base: &Scenario,
-    policies: &[crate::scenario::Policy],
+    scenario: &Scenario,
+    policy: Option<String>,
 ) -> Option<crate::model::Sweep> {
     let start_problems = checker.problems.len();
-    let scenario = match &wire.policy {
-        None => base,
-        Some(name) => {
-            let names: Vec<String> = policies.iter().map(|policy| policy.name.clone()).collect();
-            let index = checker.reference(name, &names, "sweep.policy", "policy")?;
-            &policies[index].scenario
-        }
-    };
     let replications = wire
         .replications
         .as_ref()
@@ -202,7 +194,7 @@ pub fn sweep(
         return None;
     }
     let sweep = Sweep {
-        policy: wire.policy.as_ref().map(|name| name.get_ref().clone()),
+        policy,
         parameters,
         replications,
         seeds: match wire.seeds {
