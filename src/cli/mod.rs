@@ -822,3 +822,29 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
         .and_then(|_| temporary.keep(|temporary| std::fs::rename(temporary, path)))
         .map_err(|error| Failure::Io(format!("cannot write `{}`: {error}", path.display())))
 }
+
+/// The file at `path`, or standard input for `-`, with the label errors name it by.
+pub(super) fn open_input(
+    path: &Path,
+    what: &str,
+) -> Result<(String, Box<dyn std::io::Read>), Failure> {
+    if path == Path::new("-") {
+        return Ok(("<stdin>".to_string(), Box::new(std::io::stdin().lock())));
+    }
+    let label = path.display().to_string();
+    if path.is_dir() {
+        return Err(crate::error::Diagnostic::file(
+            &label,
+            format!("the {what} path is a directory"),
+        )
+        .with_hint("name a file, or `-` for standard input")
+        .into());
+    }
+    let file = std::fs::File::open(path).map_err(|error| {
+        Failure::from(crate::error::Diagnostic::file(
+            &label,
+            format!("cannot read {what}: {error}"),
+        ))
+    })?;
+    Ok((label, Box::new(file)))
+}

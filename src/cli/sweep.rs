@@ -68,6 +68,20 @@ pub struct PlanArgs {
     /// it: the grid `--policy` names, as for `sweep`.
     #[arg(long, value_name = "FILE")]
     from: Option<PathBuf>,
+    /// How to walk each grid: `grid` runs every point; `adaptive` samples the grid (a Latin
+    /// hypercube) and refines around the best points found (compass search), within
+    /// `--budget`.
+    #[arg(long, value_enum, default_value = "grid", conflicts_with = "from")]
+    search: Search,
+    /// With `--search adaptive`: most points run per grid, a count (`200`) or a share of the
+    /// grid (`5%`; default 10%).
+    #[arg(long, value_name = "POINTS")]
+    budget: Option<String>,
+    /// Plan over this load instead of the scenario's (repeatable: feasible on each, cost the
+    /// mean over them): a CSV trace of counts or rates, read as `trace stats` reads it,
+    /// replacing the whole scenario load; its times move by whole days to start with the run.
+    #[arg(long = "load", value_name = "FILE", conflicts_with = "from")]
+    loads: Vec<PathBuf>,
     /// With `--from`: the policy whose grid the file holds.
     #[arg(long, value_name = "NAME", requires = "from")]
     policy: Option<String>,
@@ -78,6 +92,43 @@ pub struct PlanArgs {
     /// the Pareto chart and index.html here.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+}
+
+/// How `plan` walks a grid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Search {
+    /// Every point.
+    Grid,
+    /// A Latin hypercube, then compass search around the best points.
+    Adaptive,
+}
+
+/// `--budget`: points per grid of `points`, a count or a share (default 10%).
+fn budget(text: Option<&str>, points: u64) -> Result<u64, Failure> {
+    let bad = || {
+        Failure::Usage(format!(
+            "bad --budget `{}`: write a number of points (200) or a share of the grid (5%)",
+            text.unwrap_or_default()
+        ))
+    };
+    let share = |percent: f64| ((points as f64 * percent / 100.0).ceil() as u64).max(1);
+    match text.map(str::trim) {
+        None => Ok(share(10.0)),
+        Some(text) => match text.strip_suffix('%') {
+            Some(percent) => percent
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|value| *value > 0.0 && *value <= 100.0)
+                .map(share)
+                .ok_or_else(bad),
+            None => text
+                .parse::<u64>()
+                .ok()
+                .filter(|count| *count > 0)
+                .ok_or_else(bad),
+        },
+    }
 }
 
 /// Arguments of `scaleplan merge`.
@@ -408,7 +459,7 @@ fn sweep_charts(
         ] {
             let mut cells = vec![(0.0, 0u32); nx * ny];
             for (point, entry) in sums.iter().enumerate().filter(|(_, entry)| entry.2 > 0) {
-                let indices = point_indices(spec, point as u64);
+                let indices = spec.indices(point as u64);
                 let (cx, cy) = (
                     bin_of(indices[x], px.values.len(), nx),
                     bin_of(indices[y], py.values.len(), ny),
@@ -440,18 +491,6 @@ fn sweep_charts(
     }
     charts.push(("pareto".into(), Chart::Pareto(&pareto)));
     Ok((super::render_charts(charts)?, points_table))
-}
-
-/// Index of each parameter's value at `point` (mixed radix, last fastest).
-fn point_indices(spec: &Sweep, point: u64) -> Vec<usize> {
-    let mut rest = point;
-    let mut indices = vec![0; spec.parameters.len()];
-    for (index, parameter) in spec.parameters.iter().enumerate().rev() {
-        let size = parameter.values.len() as u64;
-        indices[index] = (rest % size) as usize;
-        rest /= size;
-    }
-    indices
 }
 
 pub fn merge(args: &MergeArgs) -> Result<ExitCode, Failure> {
@@ -708,6 +747,9 @@ pub fn plan(args: &PlanArgs) -> Result<ExitCode, Failure> {
         .transpose()?;
     let loaded = super::load_noting(&args.scenario)?;
     let constraints = constraints(args, loaded.scenario.duration)?;
+    let loads: Vec<(String, std::sync::Arc<crate::load::LoadSpec>)> = (args.loads.iter())
+        .map(|path| planning_load(path, &loaded.scenario))
+        .collect::<Result<_, _>>()?;
     let candidates: Vec<Candidate> = match &args.from {
         Some(_) => {
             let (sweep, scenario) = swept(&args.scenario, &loaded, args.policy.as_deref())?;
@@ -744,25 +786,59 @@ pub fn plan(args: &PlanArgs) -> Result<ExitCode, Failure> {
     let stats: Vec<Vec<plan::PointStats>> = match &args.from {
         Some(file) => vec![stats_from_file(file, &candidates[0])?],
         None => {
-            let total: u64 = candidates
-                .iter()
-                .map(|candidate| candidate.sweep.points())
-                .sum();
-            let bar = progress_bar(total, args.quiet);
+            if args.budget.is_some() && args.search == Search::Grid {
+                return Err(Failure::Usage(
+                    "--budget limits an adaptive search: add --search adaptive".into(),
+                ));
+            }
+            let planned: Vec<u64> = (candidates.iter())
+                .map(|candidate| match args.search {
+                    Search::Grid => Ok(candidate.sweep.points()),
+                    Search::Adaptive => budget(args.budget.as_deref(), candidate.sweep.points())
+                        .map(|budget| budget.min(candidate.sweep.points())),
+                })
+                .collect::<Result<_, _>>()?;
+            let bar = progress_bar(planned.iter().sum(), args.quiet);
             let mut all = Vec::with_capacity(candidates.len());
-            for candidate in &candidates {
-                let mut stats = Vec::with_capacity(candidate.sweep.points() as usize);
-                sweep::run(
-                    candidate.scenario,
-                    &candidate.sweep,
-                    0..candidate.sweep.points(),
-                    |chunk: &[PointRow]| -> Result<(), Failure> {
-                        stats.extend(plan::point_stats(chunk, candidate.scenario.duration));
-                        Ok(())
-                    },
-                    |done| bar.inc(done),
-                )?;
-                all.push(stats);
+            for (candidate, budget) in candidates.iter().zip(&planned) {
+                let (scenario, grid) = (candidate.scenario, &candidate.sweep);
+                // One scenario per load (the scenario's own without --load): each point
+                // runs on every one, and its stats are the worst of them.
+                let variants: Vec<Scenario> = if loads.is_empty() {
+                    vec![scenario.clone()]
+                } else {
+                    (loads.iter())
+                        .map(|(_, load)| {
+                            let mut variant = scenario.clone();
+                            variant.load = std::sync::Arc::clone(load);
+                            variant
+                        })
+                        .collect()
+                };
+                let runners: Vec<sweep::Runner> = (variants.iter())
+                    .map(|variant| sweep::Runner::new(variant, grid))
+                    .collect();
+                let evaluate = |points: &[u64]| {
+                    let per_load: Vec<Vec<plan::PointStats>> = (runners.iter())
+                        .map(|runner| plan::point_stats(&runner.rows(points), scenario.duration))
+                        .collect();
+                    bar.inc(points.len() as u64);
+                    plan::over_loads(&per_load)
+                };
+                all.push(match args.search {
+                    Search::Grid => (0..grid.points())
+                        .collect::<Vec<_>>()
+                        .chunks(sweep::CHUNK_POINTS as usize)
+                        .flat_map(evaluate)
+                        .collect(),
+                    Search::Adaptive => sweep::search::adaptive(
+                        grid,
+                        &constraints,
+                        *budget,
+                        scenario.seed,
+                        evaluate,
+                    ),
+                });
             }
             bar.finish_and_clear();
             all
@@ -776,7 +852,11 @@ pub fn plan(args: &PlanArgs) -> Result<ExitCode, Failure> {
             .collect(),
         base: &loaded.scenario,
         constraints,
-        loads: Vec::new(),
+        loads: loads.iter().map(|(label, _)| label.clone()).collect(),
+        grid_points: candidates
+            .iter()
+            .map(|candidate| candidate.sweep.points())
+            .sum(),
     };
     let choice = plan::choose(&stats, &constraints);
     let mut text = plan::describe(&choice, &weighed);
@@ -804,6 +884,72 @@ pub fn plan(args: &PlanArgs) -> Result<ExitCode, Failure> {
     } else {
         ExitCode::from(super::EXIT_GATE)
     })
+}
+
+/// A `--load` trace as the scenario's whole load: read as `trace stats` reads a file (columns
+/// by name or content), its times moved by whole days so that it starts with the run (times
+/// of day kept: daily windows and cron tasks meet the same hours), and refused unless it then
+/// covers the run. Returns its label for reports and the load.
+fn planning_load(
+    path: &Path,
+    scenario: &Scenario,
+) -> Result<(String, std::sync::Arc<crate::load::LoadSpec>), Failure> {
+    use crate::load::trace::{self, TraceFormat, ValueKind};
+    const DAY: i64 = 86_400;
+    let label = path.display().to_string();
+    if path == Path::new("-") {
+        return Err(Failure::Usage(
+            "--load reads a file (it is read twice, to find the shift): not standard input".into(),
+        ));
+    }
+    let format = TraceFormat::csv(None, "", ValueKind::FromColumnName);
+    let read = |clock: &crate::time::Clock| -> Result<trace::Trace, Failure> {
+        let (label, input) = super::open_input(path, "load")?;
+        trace::parse(&label, input, &format, clock).map_err(Failure::from)
+    };
+    let first = read(&scenario.clock)?;
+    // The first whole day of the file at the run's time of day: a shift of whole days.
+    let days = if first.times == trace::FileTimes::Offsets {
+        0
+    } else {
+        first.span.0.div_euclid(DAY) + i64::from(first.span.0.rem_euclid(DAY) > 0)
+    };
+    let mut clock = scenario.clock;
+    clock.start += chrono::TimeDelta::seconds(days * DAY);
+    let mut parsed = read(&clock)?;
+    if parsed.start > 0 || parsed.end() < scenario.duration as i64 {
+        return Err(Diagnostic::file(
+            &label,
+            format!(
+                "the load covers {} from {} (moved {days} day(s) to start with the run), but the run needs {}",
+                crate::time::format_duration((parsed.span.1 - parsed.span.0).max(0) as u64),
+                clock.format(0),
+                crate::time::format_duration(scenario.duration)
+            ),
+        )
+        .with_hint("give a trace at least as long as the run, starting at or before the run's time of day")
+        .into());
+    }
+    if days != 0 {
+        parsed.notes.push(format!(
+            "moved by {days} day(s): its {} is the run's start",
+            clock.format(0)
+        ));
+    }
+    for note in &parsed.notes {
+        eprintln!("note: load {label}: {note}");
+    }
+    let load = crate::load::LoadSpec {
+        base: crate::load::Base::Trace(parsed),
+        scale: 1.0,
+        diurnal: None,
+        daily: Vec::new(),
+        growth: None,
+        bursts: Vec::new(),
+        noise: None,
+        start_second_of_day: scenario.load.start_second_of_day,
+    };
+    Ok((label, std::sync::Arc::new(load)))
 }
 
 /// The stats of a grid from a `sweep.csv` (or merged shards): its columns must be the grid's

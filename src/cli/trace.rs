@@ -11,7 +11,7 @@ use crate::time::{Clock, parse_duration};
 use chrono::{DateTime, FixedOffset, SecondsFormat};
 use chrono_tz::Tz;
 use clap::{Args, Subcommand, ValueEnum};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -179,7 +179,7 @@ impl TraceInput {
                 "--skip-bad-lines applies to access logs: add --format access-log".into(),
             ));
         }
-        let (label, input) = open_input(&self.file, "trace")?;
+        let (label, input) = super::open_input(&self.file, "trace")?;
         let mut parsed = trace::parse(&label, input, &format, &epoch())
             .map_err(|diagnostic| Failure::from(in_flags(diagnostic)))?;
         // Outside a scenario there is no run start to lay offsets at.
@@ -206,28 +206,6 @@ fn parse_zone(name: &str) -> Result<Tz, Failure> {
             ),
         })
     })
-}
-
-/// The file at `path`, or standard input for `-`, with the label errors name it by.
-fn open_input(path: &Path, what: &str) -> Result<(String, Box<dyn Read>), Failure> {
-    if path == Path::new("-") {
-        return Ok(("<stdin>".to_string(), Box::new(std::io::stdin().lock())));
-    }
-    let label = path.display().to_string();
-    if path.is_dir() {
-        return Err(
-            Diagnostic::file(&label, format!("the {what} path is a directory"))
-                .with_hint("name a file, or `-` for standard input")
-                .into(),
-        );
-    }
-    let file = std::fs::File::open(path).map_err(|error| {
-        Failure::from(Diagnostic::file(
-            &label,
-            format!("cannot read {what}: {error}"),
-        ))
-    })?;
-    Ok((label, Box::new(file)))
 }
 
 /// The trace settings a reader's hints name, and the `trace` flags that set them: at the
@@ -406,7 +384,7 @@ fn from_log(
     let mut counter = LogCounter::new(bucket, skip_bad_lines);
     let mut labels = Vec::new();
     for log in logs {
-        let (label, input) = open_input(log, "log")?;
+        let (label, input) = super::open_input(log, "log")?;
         counter
             .read(&label, input)
             .map_err(|diagnostic| Failure::from(in_flags(diagnostic)))?;

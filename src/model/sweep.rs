@@ -62,16 +62,30 @@ impl Sweep {
             .product()
     }
 
-    /// The parameter values at `point`.
-    pub fn values_at(&self, point: u64) -> Vec<Value> {
+    /// Each parameter's value index at `point` (mixed radix, the last fastest).
+    pub fn indices(&self, point: u64) -> Vec<usize> {
         let mut rest = point;
-        let mut values = vec![Value::Number(0.0); self.parameters.len()];
+        let mut indices = vec![0; self.parameters.len()];
         for (index, parameter) in self.parameters.iter().enumerate().rev() {
             let size = parameter.values.len() as u64;
-            values[index] = parameter.values[(rest % size) as usize].clone();
+            indices[index] = (rest % size) as usize;
             rest /= size;
         }
-        values
+        indices
+    }
+
+    /// The point whose value indices are `indices` (the inverse of [`Sweep::indices`]).
+    pub fn point_of(&self, indices: &[usize]) -> u64 {
+        (self.parameters.iter().zip(indices)).fold(0u64, |point, (parameter, index)| {
+            point * parameter.values.len() as u64 + *index as u64
+        })
+    }
+
+    /// The parameter values at `point`.
+    pub fn values_at(&self, point: u64) -> Vec<Value> {
+        (self.parameters.iter().zip(self.indices(point)))
+            .map(|(parameter, index)| parameter.values[index].clone())
+            .collect()
     }
 
     /// The scenario at `point`.

@@ -8,6 +8,7 @@
 //! flat however large the grid and the output is identical for any thread count.
 
 pub mod plan;
+pub mod search;
 mod snippet;
 
 use crate::engine::{self, GroupSummary, RunOptions};
@@ -42,35 +43,66 @@ pub fn run<E>(
     mut sink: impl FnMut(&[PointRow]) -> Result<(), E>,
     progress: impl Fn(u64) + Sync,
 ) -> Result<(), E> {
-    let ticks = base.ticks();
-    let generate = |scenario: &Scenario, seed: u64| {
-        scenario.load.generate(scenario.metric_period, ticks, seed)
-    };
-    // Loads shared by every point: one per replication seed, unless the load itself varies.
-    let random = base.load.noise.is_some();
-    let shared: Vec<LoadSeries> =
-        if sweep.varies_load() || (random && sweep.seeds == SeedMode::Independent) {
-            Vec::new()
-        } else {
-            (0..sweep.replications)
-                .map(|replication| generate(base, sweep.seed(base.seed, 0, replication)))
-                .collect()
-        };
+    let runner = Runner::new(base, sweep);
     let mut start = points.start;
     while start < points.end {
         let end = (start + CHUNK_POINTS).min(points.end);
-        let rows: Vec<PointRow> = (start..end)
-            .into_par_iter()
-            .flat_map_iter(|point| {
+        sink(&runner.rows(&(start..end).collect::<Vec<_>>()))?;
+        progress(end - start);
+        start = end;
+    }
+    Ok(())
+}
+
+/// Runs the points of a sweep, any set of them in parallel, with the loads they share built
+/// once.
+pub struct Runner<'a> {
+    base: &'a Scenario,
+    sweep: &'a Sweep,
+    /// Loads shared by every point: one per replication seed, unless the load itself varies.
+    shared: Vec<LoadSeries>,
+}
+
+impl<'a> Runner<'a> {
+    /// A runner of `sweep`'s points over `base`.
+    pub fn new(base: &'a Scenario, sweep: &'a Sweep) -> Self {
+        let random = base.load.noise.is_some();
+        let shared: Vec<LoadSeries> =
+            if sweep.varies_load() || (random && sweep.seeds == SeedMode::Independent) {
+                Vec::new()
+            } else {
+                (0..sweep.replications)
+                    .map(|replication| Self::generate(base, sweep.seed(base.seed, 0, replication)))
+                    .collect()
+            };
+        Runner {
+            base,
+            sweep,
+            shared,
+        }
+    }
+
+    fn generate(scenario: &Scenario, seed: u64) -> LoadSeries {
+        scenario
+            .load
+            .generate(scenario.metric_period, scenario.ticks(), seed)
+    }
+
+    /// Every replication of each of `points`, in the order given, run on rayon's threads.
+    pub fn rows(&self, points: &[u64]) -> Vec<PointRow> {
+        let (base, sweep) = (self.base, self.sweep);
+        points
+            .par_iter()
+            .flat_map_iter(|&point| {
                 let mut scenario = sweep.scenario_at(base, point);
                 let rows: Vec<PointRow> = (0..sweep.replications)
                     .map(|replication| {
                         let seed = sweep.seed(base.seed, point, replication);
                         let own;
-                        let load = match shared.get(replication as usize) {
+                        let load = match self.shared.get(replication as usize) {
                             Some(load) => load,
                             None => {
-                                own = generate(&scenario, seed);
+                                own = Self::generate(&scenario, seed);
                                 &own
                             }
                         };
@@ -86,12 +118,8 @@ pub fn run<E>(
                     .collect();
                 rows
             })
-            .collect();
-        sink(&rows)?;
-        progress(end - start);
-        start = end;
+            .collect()
     }
-    Ok(())
 }
 
 /// The CSV header: grid position, parameters, then every summary metric.

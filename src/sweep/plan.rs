@@ -178,17 +178,35 @@ pub struct Constraints {
 impl Constraints {
     /// Whether `stats` meets every limit.
     pub fn meets(&self, stats: &PointStats) -> bool {
-        self.max_violation_share
-            .is_none_or(|limit| stats.violation_share.high <= limit)
-            && self.max_unserved.is_none_or(|limit| match limit {
-                Unserved::Requests(requests) => stats.unserved.high <= requests,
-                Unserved::Share(share) => stats.unserved_share.high <= share,
-            })
-            && self.max_p99_latency.is_none_or(|limit| {
-                stats
-                    .p99_latency
-                    .is_some_and(|latency| latency.high <= limit)
-            })
+        self.excess(stats) == 0.0
+    }
+
+    /// How far `stats` is from meeting every limit: 0 when it meets them, else the sum of
+    /// each limit's relative excess (infinite for an unbounded latency), for ranking
+    /// infeasible points by closeness.
+    pub fn excess(&self, stats: &PointStats) -> f64 {
+        let over = |value: f64, limit: f64| {
+            if value <= limit {
+                0.0
+            } else {
+                (value - limit) / limit.max(1e-12)
+            }
+        };
+        let mut total = 0.0;
+        if let Some(limit) = self.max_violation_share {
+            total += over(stats.violation_share.high, limit);
+        }
+        match self.max_unserved {
+            Some(Unserved::Requests(limit)) => total += over(stats.unserved.high, limit),
+            Some(Unserved::Share(limit)) => total += over(stats.unserved_share.high, limit),
+            None => {}
+        }
+        if let Some(limit) = self.max_p99_latency {
+            total += stats
+                .p99_latency
+                .map_or(f64::INFINITY, |latency| over(latency.high, limit));
+        }
+        total
     }
 
     /// `SLA violation at most 0.1% of the run, p99 latency at most 250ms`.
@@ -243,8 +261,8 @@ pub struct Chosen {
 pub struct CandidateResult {
     /// Its cheapest feasible point.
     pub best: Option<PointStats>,
-    /// Without one: its point with the least SLA violation (then the cheapest), to say how
-    /// far it is from the target.
+    /// Without one: its point nearest to meeting the constraints (the least relative excess,
+    /// then the cheapest), to say how far it is from them.
     pub closest: Option<PointStats>,
     /// How many of its points are feasible.
     pub feasible: usize,
@@ -300,7 +318,7 @@ pub fn choose(candidates: &[Vec<PointStats>], constraints: &Constraints) -> Plan
                 best: (feasible.iter().find(|chosen| chosen.candidate == index))
                     .map(|chosen| chosen.stats),
                 closest: stats.iter().copied().min_by(|a, b| {
-                    (a.violation_share.high.total_cmp(&b.violation_share.high))
+                    (constraints.excess(a).total_cmp(&constraints.excess(b)))
                         .then(a.cost.mean.total_cmp(&b.cost.mean))
                 }),
                 feasible: feasible
@@ -327,6 +345,8 @@ pub struct Weighed<'a> {
     pub constraints: Constraints,
     /// The loads it ran on, by label (empty: the scenario's own).
     pub loads: Vec<String>,
+    /// Points in the grids: more than were run after an adaptive search.
+    pub grid_points: u64,
 }
 
 impl Weighed<'_> {
@@ -358,7 +378,14 @@ pub fn describe(plan: &Plan, weighed: &Weighed) -> String {
         weighed.names.len(),
         if weighed.names.len() == 1 { "y" } else { "ies" },
         weighed.names.join(", "),
-        plan.points,
+        if plan.points as u64 == weighed.grid_points {
+            plan.points.to_string()
+        } else {
+            format!(
+                "{} of {} (adaptive search)",
+                plan.points, weighed.grid_points
+            )
+        },
         replications,
         if weighed.loads.is_empty() {
             String::new()
@@ -418,6 +445,17 @@ pub fn describe(plan: &Plan, weighed: &Weighed) -> String {
                 "no point meets the target ({} checked); widen the grids or relax the target",
                 plan.points
             );
+            let closest = (plan.candidates.iter().enumerate())
+                .filter_map(|(candidate, result)| {
+                    result.closest.map(|stats| Chosen { candidate, stats })
+                })
+                .min_by(|a, b| {
+                    let excess = |chosen: &Chosen| weighed.constraints.excess(&chosen.stats);
+                    excess(a).total_cmp(&excess(b))
+                });
+            if let Some(closest) = &closest {
+                out.push_str(&line("closest", closest));
+            }
         }
         Some(best) => {
             out.push_str(&line("cheapest", best));
@@ -450,10 +488,16 @@ pub fn describe(plan: &Plan, weighed: &Weighed) -> String {
                 ),
                 None => match &result.closest {
                     Some(stats) => format!(
-                        "closest: SLA violation {:.4}% at {:.2} {}: {}",
-                        100.0 * stats.violation_share.high,
+                        "closest: {:.2} {}, SLA violation {:.4}%, unserved requests {:.0}{}: {}",
                         stats.cost.mean,
                         base.currency,
+                        100.0 * stats.violation_share.high,
+                        stats.unserved.high,
+                        stats
+                            .p99_latency
+                            .filter(|_| weighed.constraints.max_p99_latency.is_some())
+                            .map(|latency| format!(", p99 latency {}", self::latency(latency.high)))
+                            .unwrap_or_default(),
                         weighed.settings(&Chosen {
                             candidate: index,
                             stats: *stats
@@ -502,6 +546,7 @@ pub fn plan_json(plan: &Plan, weighed: &Weighed) -> String {
         loads: &'a [String],
         replications: u32,
         points: usize,
+        grid_points: u64,
         feasible: usize,
         best: Option<Point<'a>>,
         runner_up: Option<Point<'a>>,
@@ -519,6 +564,7 @@ pub fn plan_json(plan: &Plan, weighed: &Weighed) -> String {
         loads: &weighed.loads,
         replications: weighed.replications(),
         points: plan.points,
+        grid_points: weighed.grid_points,
         feasible: plan.feasible,
         best: plan.best.as_ref().map(point),
         runner_up: plan.runner_up.as_ref().map(point),

@@ -828,3 +828,76 @@ values = [50, 200]
         "{stderr}"
     );
 }
+
+// Robust plans: feasible on every load given (last week, and the week of an attack), each
+// moved by whole days to start with the run; a load shorter than the run is refused.
+#[test]
+fn plan_over_several_loads_is_feasible_on_each() {
+    let directory = tempfile::tempdir().unwrap();
+    let scenario = directory.path().join("sized.toml");
+    fs::write(&scenario, SIZED).unwrap();
+    let trace = |name: &str, day: u32, rate: u32, minutes: u32| {
+        let mut text = String::from("time,rps\n");
+        for minute in 0..minutes {
+            text.push_str(&format!(
+                "2026-02-{day:02}T{:02}:{:02}:00Z,{rate}\n",
+                minute / 60,
+                minute % 60
+            ));
+        }
+        let path = directory.path().join(name);
+        fs::write(&path, text).unwrap();
+        path
+    };
+    let (last_week, attack) = (
+        trace("last-week.csv", 23, 500, 90),
+        trace("attack.csv", 25, 800, 90),
+    );
+    let plan = |loads: &[&Path]| {
+        let mut command = scaleplan();
+        command
+            .args(["plan", "--quiet", "--max-unserved", "0"])
+            .arg(&scenario);
+        for load in loads {
+            command.arg("--load").arg(load);
+        }
+        command.output().unwrap()
+    };
+    let alone = plan(&[&last_week]);
+    assert!(
+        String::from_utf8_lossy(&alone.stdout)
+            .contains("cheapest: policy as-written, point 4: group.web.desired = 5"),
+        "{}",
+        String::from_utf8_lossy(&alone.stdout)
+    );
+    let both = plan(&[&last_week, &attack]);
+    let (stdout, stderr) = (
+        String::from_utf8(both.stdout).unwrap(),
+        String::from_utf8(both.stderr).unwrap(),
+    );
+    assert!(
+        stdout.contains("x 1 replication(s) on each of 2 loads ("),
+        "{stdout}"
+    );
+    // 800 rps needs 8 instances of 100.
+    assert!(
+        stdout.contains(
+            "cheapest: policy as-written, point 7: group.web.desired = 8\n  cost 8.00 USD"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains(
+            "attack.csv: moved by -5 day(s): its 2026-02-25T00:00:00Z is the run's start"
+        ),
+        "{stderr}"
+    );
+    let short = trace("short.csv", 23, 500, 30);
+    let refused = plan(&[&short]);
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = String::from_utf8(refused.stderr).unwrap();
+    assert!(
+        stderr.contains("the load covers 30m from 2026-02-23T00:00:00Z (moved -7 day(s) to start with the run), but the run needs 1h"),
+        "{stderr}"
+    );
+}
