@@ -37,10 +37,12 @@ chown -R munge:munge /etc/munge /run/munge /var/lib/munge /var/log/munge
 chmod 700 /etc/munge /var/lib/munge /var/log/munge
 chmod 755 /run/munge
 chmod 400 /etc/munge/munge.key
-socket="$work/munge.socket"
-runuser -u munge -- munged --socket="$socket" --pid-file="$work/munged.pid" --force
-for _ in $(seq 50); do [ -s "$work/munged.pid" ] && break; sleep 0.1; done
-pids+=("$(cat "$work/munged.pid")")
+mkdir "$work/munge"
+chown munge:munge "$work/munge"
+socket="$work/munge/munge.socket"
+runuser -u munge -- munged --socket="$socket" --pid-file="$work/munge/munged.pid" --force
+for _ in $(seq 50); do [ -s "$work/munge/munged.pid" ] && break; sleep 0.1; done
+pids+=("$(cat "$work/munge/munged.pid")")
 
 # A one-node cluster on this host, its state under $work.
 host=$(hostname -s)
@@ -108,4 +110,17 @@ cmp "$work/merged.csv" "$work/single/sweep.csv" \
 "$binary" plan scenarios/cc-attack.toml --max-violation 0.1% --quiet > "$work/plan.txt"
 grep -q "^cheapest: policy alarm, point 44:" "$work/plan-from.txt" \
     || { say "plan --from the merged shards chose otherwise:"; cat "$work/plan-from.txt"; exit 1; }
-say "4 shards merged byte-identical to the unsharded sweep ($(wc -l < "$work/merged.csv") lines); plan --from agrees"
+# Failing loudly: no binary, a gapped array.
+expect_failure() {
+    local why=$1; shift
+    if "$@" > /dev/null 2>&1; then say "expected a failure: $why"; exit 1; fi
+    grep -q "$why" "$work"/fail-*.out || { say "no message '$why':"; cat "$work"/fail-*.out; exit 1; }
+    rm -f "$work"/fail-*.out
+}
+expect_failure "no scaleplan binary" env SCALEPLAN=/nonexistent PATH=/usr/bin:/bin \
+    sbatch --wait --quiet --array=1-2 --output="$work/fail-%a.out" \
+    "$repo/deploy/slurm/sweep.sbatch" scenarios/cc-attack.toml failed alarm
+expect_failure "the array must be 1-N with no gaps" env SCALEPLAN="$binary" \
+    sbatch --wait --quiet --array=1,3 --output="$work/fail-%a.out" \
+    "$repo/deploy/slurm/sweep.sbatch" scenarios/cc-attack.toml failed alarm
+say "4 shards merged byte-identical to the unsharded sweep ($(wc -l < "$work/merged.csv") lines); plan --from agrees; a missing binary and a gapped array fail loudly"
