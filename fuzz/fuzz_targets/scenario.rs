@@ -9,8 +9,24 @@ use std::path::Path;
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
     if let Ok(loaded) = scaleplan::scenario::load_str("fuzz.toml", text, Path::new("/nonexistent")) {
-        if loaded.scenario.ticks() <= 20_000 && loaded.scenario.groups.iter().all(|group| group.max <= 200) {
+        let small = |scenario: &scaleplan::model::Scenario| {
+            scenario.ticks() <= 20_000 && scenario.groups.iter().all(|group| group.max <= 200)
+        };
+        if small(&loaded.scenario) {
             let _ = engine::simulate(&loaded.scenario, &loaded.load, RunOptions::FULL);
+        }
+        // Every grid's first and last points: setting each swept path must hold the model's
+        // invariants (validation checked them) and replay.
+        for candidate in loaded.candidates() {
+            let points = candidate.sweep.points();
+            for point in [0, points / 2, points - 1] {
+                let scenario = candidate.sweep.scenario_at(candidate.scenario, point);
+                assert!(scenario.check_invariants().is_ok(), "point {point} breaks an invariant");
+                if small(&scenario) {
+                    let load = scenario.load.generate(scenario.metric_period, scenario.ticks(), scenario.seed);
+                    let _ = engine::simulate(&scenario, &load, RunOptions::SUMMARY);
+                }
+            }
         }
     }
 });

@@ -43,6 +43,27 @@ pub struct Sweep {
 }
 
 impl Sweep {
+    /// A grid of `sizes[i]` values 0, 1, ... per parameter (over `load.scale`), for tests of
+    /// grid arithmetic and search.
+    #[cfg(test)]
+    pub(crate) fn of_sizes(sizes: &[usize]) -> Sweep {
+        Sweep {
+            policy: None,
+            parameters: (sizes.iter().enumerate())
+                .map(|(index, size)| Parameter {
+                    path: format!("p{index}"),
+                    target: Target::Load(LoadField::Scale),
+                    values: (0..*size)
+                        .map(|value| Value::Number(value as f64))
+                        .collect(),
+                })
+                .collect(),
+            replications: 1,
+            seeds: SeedMode::Common,
+            max_points: crate::model::limits::DEFAULT_MAX_POINTS,
+        }
+    }
+
     /// A grid of one point: the scenario as it is, run `replications` times.
     pub fn single(policy: Option<&str>, replications: u32) -> Sweep {
         Sweep {
@@ -194,23 +215,7 @@ mod tests {
     use super::*;
 
     fn sweep(sizes: &[usize]) -> Sweep {
-        Sweep {
-            policy: None,
-            parameters: sizes
-                .iter()
-                .enumerate()
-                .map(|(index, size)| Parameter {
-                    path: format!("p{index}"),
-                    target: Target::Load(LoadField::Scale),
-                    values: (0..*size)
-                        .map(|value| Value::Number(value as f64))
-                        .collect(),
-                })
-                .collect(),
-            replications: 1,
-            seeds: SeedMode::Common,
-            max_points: crate::model::limits::DEFAULT_MAX_POINTS,
-        }
+        Sweep::of_sizes(sizes)
     }
 
     #[test]

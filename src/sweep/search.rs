@@ -200,25 +200,10 @@ fn pairs(at: &[usize], sizes: &[usize]) -> Vec<Vec<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{LoadField, Parameter, SeedMode, Target, Value};
     use crate::sweep::plan::Estimate;
 
     fn grid(sizes: &[usize]) -> Sweep {
-        Sweep {
-            policy: None,
-            parameters: (sizes.iter())
-                .map(|size| Parameter {
-                    path: "load.scale".into(),
-                    target: Target::Load(LoadField::Scale),
-                    values: (0..*size)
-                        .map(|value| Value::Number(value as f64))
-                        .collect(),
-                })
-                .collect(),
-            replications: 1,
-            seeds: SeedMode::Common,
-            max_points: u64::MAX,
-        }
+        Sweep::of_sizes(sizes)
     }
 
     fn exact(value: f64) -> Estimate {

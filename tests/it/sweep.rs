@@ -901,3 +901,113 @@ fn plan_over_several_loads_is_feasible_on_each() {
         "{stderr}"
     );
 }
+
+// The which-policy question, on every bundled scenario: every policy is weighed and listed.
+#[test]
+fn plan_weighs_every_policy_of_every_bundled_scenario() {
+    for entry in fs::read_dir("scenarios").unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|extension| extension != "toml") {
+            continue;
+        }
+        let loaded = scaleplan::scenario::load(&path).unwrap();
+        let output = scaleplan()
+            .args(["plan", "--quiet", "--max-violation", "1%"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        assert!(
+            matches!(output.status.code(), Some(0 | 1)),
+            "{}: {stdout}",
+            path.display()
+        );
+        assert!(
+            stdout.contains("best of each policy:\n"),
+            "{}: {stdout}",
+            path.display()
+        );
+        for policy in &loaded.policies {
+            assert!(
+                stdout.contains(&format!("\n  {} ", policy.name)),
+                "{}: {} missing\n{stdout}",
+                path.display(),
+                policy.name
+            );
+        }
+        assert!(
+            loaded.policies.iter().any(|policy| policy.sweep.is_some()),
+            "{}: no policy has a grid",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn adaptive_search_runs_within_its_budget_or_is_refused() {
+    let (code, stdout, _) = plan_sized(
+        SIZED,
+        &[
+            "--max-unserved",
+            "0",
+            "--search",
+            "adaptive",
+            "--budget",
+            "6",
+        ],
+    );
+    assert_eq!(code, 0, "{stdout}");
+    assert!(
+        stdout.contains(", 6 of 10 (adaptive search) point(s) x 1 replication(s)"),
+        "{stdout}"
+    );
+    // A 10-point grid within a 100% budget is the exhaustive answer.
+    let (_, whole, _) = plan_sized(
+        SIZED,
+        &[
+            "--max-unserved",
+            "0",
+            "--search",
+            "adaptive",
+            "--budget",
+            "100%",
+        ],
+    );
+    let (_, grid, _) = plan_sized(SIZED, &["--max-unserved", "0"]);
+    assert_eq!(whole, grid);
+    for (args, message) in [
+        (
+            vec!["--max-unserved", "0", "--budget", "5"],
+            "error: --budget limits an adaptive search: add --search adaptive\n",
+        ),
+        (
+            vec![
+                "--max-unserved",
+                "0",
+                "--search",
+                "adaptive",
+                "--budget",
+                "0",
+            ],
+            "error: bad --budget `0`: write a number of points (200) or a share of the grid (5%)\n",
+        ),
+        (
+            vec![
+                "--max-unserved",
+                "0",
+                "--search",
+                "adaptive",
+                "--budget",
+                "150%",
+            ],
+            "error: bad --budget `150%`: write a number of points (200) or a share of the grid (5%)\n",
+        ),
+        (
+            vec!["--max-unserved", "0", "--load", "-"],
+            "error: --load reads a file (it is read twice, to find the shift): not standard input\n",
+        ),
+    ] {
+        let (code, _, stderr) = plan_sized(SIZED, &args);
+        assert_eq!((code, stderr.as_str()), (2, message), "{args:?}");
+    }
+}
