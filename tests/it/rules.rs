@@ -459,3 +459,46 @@ steps = [{ lower = 0, change = 1 }]
         .to_string();
     assert!(errors.contains("steps overlap or leave a gap"), "{errors}");
 }
+
+// Issue 16: booting pods are not ready, and Kubernetes sets not-ready pods aside on a CPU
+// scale-down (replica_calculator.go, groupPods / unreadyPods): 3 ready pods at 30% plus 2
+// booting, target 50%, go to ceil(0.6 x 3) = 2 at the first sync; counting the booting pods as
+// pods with a missing metric (100% on a scale-down) would reverse the direction and hold 5
+// until the boots finish.
+#[test]
+fn hpa_sets_booting_pods_aside_when_scaling_down() {
+    let text = header("20m", "10m")
+        + r#"
+[[group]]
+name = "pods"
+instance_type = "small"
+min = 1
+max = 10
+desired = 3
+
+[[group.rule]]
+name = "hpa"
+type = "hpa"
+metric = "cpu"
+target = 50
+stabilization_window = "0s"
+"#;
+    // 240 rps on 3 x 100 (80%) wants 5; from minute 1, 90 rps: the 3 ready pods at 30%.
+    let load = pieces(&[(1, 240.0), (20, 90.0)]);
+    let (loaded, _directory) = load_with_trace(&text, &load);
+    let outcome = run(&loaded);
+    let moves: Vec<(u64, u32, u32)> = outcome
+        .activities
+        .iter()
+        .filter(|activity| activity.status.is_activity())
+        .map(|activity| (activity.start, activity.from, activity.to))
+        .collect();
+    assert_eq!(moves[0].1..=moves[0].2, 3..=5, "{moves:?}");
+    assert!(moves[0].0 < 60, "{moves:?}");
+    assert_eq!((moves[1].1, moves[1].2), (5, 2), "{moves:?}");
+    assert!(
+        (60..=75).contains(&moves[1].0),
+        "scaled down at {} s, not at the first sync after the drop: {moves:?}",
+        moves[1].0
+    );
+}

@@ -5,7 +5,7 @@ use crate::scaling::hpa;
 
 impl Simulation<'_> {
     /// One HPA sync (Kubernetes `horizontal-pod-autoscaler-sync-period`): the replica
-    /// calculation over in-service (ready) and booting (not ready, no metrics yet) instances,
+    /// calculation over in-service (ready) and booting (not ready) instances,
     /// the scale-down stabilization window (highest recommendation), the scaling policies
     /// (scale-up: the larger of +percent and +instances per period; scale-down: -percent per
     /// period), then min / max.
@@ -41,10 +41,17 @@ impl Simulation<'_> {
                 value: Some(value_per_ready),
                 request,
             })
+            // Booting instances are pods that are not ready yet (Kubernetes: running, not
+            // passed readiness): for CPU they report usage (none: they serve nothing) and the
+            // calculator sets them aside, counting them at 0% only when scaling up; a
+            // per-pod custom metric has no readiness rule, and a booting pod reports none.
             .chain((0..state.fleet.pending).map(|_| hpa::Pod {
                 phase: hpa::Phase::Running,
                 ready: false,
-                value: None,
+                value: match rule.metric {
+                    Metric::Cpu => Some(0.0),
+                    _ => None,
+                },
                 request,
             }))
             .collect();
