@@ -21,3 +21,52 @@ pub fn trim_float(value: f64) -> String {
         text.into()
     }
 }
+
+/// Relative difference within which a measured value and a threshold are equal. A file's
+/// decimals are not exact in binary (0.57 x 40 is 22.799999999999997, not 22.8; 45.1% of a
+/// capacity comes back as 45.10000000000001), so an exact comparison would put a documented
+/// tie on the wrong side at random. One part in 10^9 is far below any difference a threshold
+/// can mean, and far above the rounding of a few float operations (docs/semantics.md, "Ties").
+pub const TIE: f64 = 1e-9;
+
+/// `value > threshold`, a tie (within [`TIE`]) being equal.
+#[inline]
+pub fn above(value: f64, threshold: f64) -> bool {
+    value - threshold > TIE * value.abs().max(threshold.abs())
+}
+
+/// `value < threshold`, a tie being equal.
+#[inline]
+pub fn below(value: f64, threshold: f64) -> bool {
+    above(threshold, value)
+}
+
+/// The smallest whole number at or above `value`, a value within [`TIE`] of a whole number
+/// being that number: 4 x 50% / 50% needs 4 instances, not 5.
+#[inline]
+pub fn ceil(value: f64) -> f64 {
+    let nearest = value.round();
+    if (value - nearest).abs() <= TIE * value.abs().max(1.0) {
+        nearest
+    } else {
+        value.ceil()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ties_land_on_the_equal_side_and_differences_do_not() {
+        // The differential test's two cases.
+        assert!(!above(22.8, 0.57 * 40.0) && !below(22.8, 0.57 * 40.0));
+        assert!(!above(45.10000000000001, 45.1));
+        assert!(above(22.81, 22.8) && below(22.79, 22.8));
+        assert!(!above(0.0, 0.0) && above(1e-12, 0.0) && below(-1e-12, 0.0));
+        assert_eq!(ceil(4.000000000000001), 4.0);
+        assert_eq!(ceil(4.0001), 5.0);
+        assert_eq!(ceil(0.3 / 0.1), 3.0);
+        assert_eq!(ceil(0.0), 0.0);
+    }
+}

@@ -396,7 +396,7 @@ impl<'a> Simulation<'a> {
                 }
                 state.period.data_seconds += seconds;
                 match sla.latency_model {
-                    None => load > sla.max_utilization * capacity,
+                    None => crate::number::above(load, sla.max_utilization * capacity),
                     Some(model) => state.queue_latency(model, sla, served * dt),
                 }
             } else {

@@ -170,7 +170,7 @@ impl GroupState {
         self.run.latency.add(regime, served);
         match sla.latency {
             Some(target) => self.run.latency.breaches(regime, target),
-            None => self.load > sla.max_utilization * self.fleet.capacity,
+            None => crate::number::above(self.load, sla.max_utilization * self.fleet.capacity),
         }
     }
 }

@@ -140,13 +140,16 @@ pub enum Comparison {
 }
 
 impl Comparison {
-    /// Whether `value <op> threshold` holds.
+    /// Whether `value <op> threshold` holds, a value within one part in 10^9 of the
+    /// threshold being equal to it (`crate::number::TIE`): CPU at exactly 45.1% meets
+    /// `at_or_below = 45.1` and does not breach `below = 45.1`.
     pub fn holds(self, value: f64, threshold: f64) -> bool {
+        use crate::number::{above, below};
         match self {
-            Comparison::Greater => value > threshold,
-            Comparison::GreaterOrEqual => value >= threshold,
-            Comparison::Less => value < threshold,
-            Comparison::LessOrEqual => value <= threshold,
+            Comparison::Greater => above(value, threshold),
+            Comparison::GreaterOrEqual => !below(value, threshold),
+            Comparison::Less => below(value, threshold),
+            Comparison::LessOrEqual => !above(value, threshold),
         }
     }
 

@@ -471,3 +471,61 @@ desired = 2
     // One instance all hour, one from 00:10: 110 instance-minutes.
     assert_eq!(outcome.total.instance_hours, 110.0 * 60.0 / 3600.0);
 }
+
+// Issue 16: ties land on the documented side. A fleet of 4 x 10 rps at exactly 22.8 rps with
+// max_utilization = 0.57 is at the limit, not above it (0.57 x 40 = 22.799999999999997 in
+// binary); 22.81 rps is above it all run.
+#[test]
+fn a_load_exactly_at_the_sla_limit_is_no_violation() {
+    let text = |rps: &str| {
+        common::scenario_text(
+            "name = \"tie\"\nstart = \"2026-01-05T00:00:00+00:00\"\nduration = \"1h\"\nsla = { max_utilization = 0.57 }",
+            "[instance_types.small]\ncapacity_rps = 10\nprice_per_hour = 1.0",
+            &format!("[load]\nbase_rps = {rps}"),
+            "name = \"web\"\ninstance_type = \"small\"\nmin = 4\nmax = 4",
+        )
+    };
+    let (_, tie) = run(&text("22.8"));
+    assert_eq!(tie.total.sla_violation_seconds, 0);
+    let (_, over) = run(&text("22.81"));
+    assert_eq!(over.total.sla_violation_seconds, 3600);
+    let (_, under) = run(&text("22.79"));
+    assert_eq!(under.total.sla_violation_seconds, 0);
+}
+
+// Each comparison operator at an exact tie: CPU at exactly 45.18% and 45.19% (that many rps
+// on one instance of 100; 45.18000000000001 and 45.18999999999999 in binary, one each side)
+// meets `at_or_above` and `at_or_below` and breaches neither `above` nor `below`; a
+// hundredth off the tie, the strict ones decide.
+#[test]
+fn every_comparison_operator_decides_an_exact_tie_as_documented() {
+    let fires = |rps: &str, operator: &str, threshold: &str| {
+        let group = format!(
+            "min = 1\nmax = 5\ndesired = 1\n\n[[group.rule]]\nname = \"add-one\"\nchange = 1\n\n[[group.alarm]]\nname = \"cpu\"\nmetric = \"cpu\"\nperiod = \"60s\"\nperiods = 1\n{operator} = {threshold}\nrun = \"add-one\""
+        );
+        let (_, outcome) = run(&scenario("10m", &format!("base_rps = {rps}"), &group));
+        !outcome.activities.is_empty()
+    };
+    for tie in ["45.18", "45.19"] {
+        for (operator, at_tie) in [
+            ("above", false),
+            ("at_or_above", true),
+            ("below", false),
+            ("at_or_below", true),
+        ] {
+            assert_eq!(fires(tie, operator, tie), at_tie, "{operator} at {tie}%");
+        }
+    }
+    assert!(fires("45.19", "above", "45.18") && !fires("45.19", "at_or_below", "45.18"));
+    assert!(fires("45.18", "below", "45.19") && !fires("45.18", "at_or_above", "45.19"));
+}
+
+// Target tracking at its target exactly neither scales out nor in, and the capacity it
+// computes at a tie is the whole number, not one more: 3 instances at exactly 45.05% CPU
+// (135.15 rps; 45.050000000000004 in binary) against a 45.05% target stay 3.
+#[test]
+fn target_tracking_at_its_target_holds() {
+    let group = "min = 1\nmax = 10\ndesired = 3\n\n[[group.rule]]\nname = \"track\"\ntype = \"target_tracking\"\ntarget = 45.05\nscale_out_periods = 1\nscale_in_periods = 1\nscale_in_ratio = 1.0";
+    let (_, outcome) = run(&scenario("30m", "base_rps = 135.15", group));
+    assert!(outcome.activities.is_empty(), "{:?}", statuses(&outcome));
+}

@@ -54,7 +54,7 @@ impl Simulation<'_> {
                 continue;
             };
             let load = peak;
-            let capacity = (load / per_instance).ceil() as u32;
+            let capacity = crate::number::ceil(load / per_instance) as u32;
             let new_hour = slot.is_none();
             *slot = Some((load, capacity));
             let prepare = (hour as u64 * 3600).saturating_sub(rule.buffer);

@@ -25,18 +25,19 @@ impl Simulation<'_> {
                 *counts = Streaks::default();
                 continue;
             };
-            counts.above = if value > rule.target {
+            counts.above = if crate::number::above(value, rule.target) {
                 counts.above + 1
             } else {
                 0
             };
-            counts.below = if value < rule.scale_in_ratio * rule.target {
+            counts.below = if crate::number::below(value, rule.scale_in_ratio * rule.target) {
                 counts.below + 1
             } else {
                 0
             };
             // AWS rounds conservatively: ceil of the capacity needed, out or in.
-            let needed = (state.fleet.in_service as f64 * value / rule.target).ceil() as u32;
+            let needed =
+                crate::number::ceil(state.fleet.in_service as f64 * value / rule.target) as u32;
             if counts.above >= rule.scale_out_periods {
                 self.tracking_triggers.push(TrackingTrigger {
                     group: group_index,
