@@ -862,7 +862,12 @@ pub fn plan(args: &PlanArgs) -> Result<ExitCode, Failure> {
     let mut text = plan::describe(&choice, &weighed);
     let snippet = choice.best.as_ref().map(|best| {
         let candidate = &candidates[best.candidate];
-        plan::snippet(candidate.scenario, &candidate.sweep, best.stats.point)
+        plan::snippet(
+            &loaded.scenario,
+            candidate.scenario,
+            &candidate.sweep,
+            best.stats.point,
+        )
     });
     if let Some(snippet) = &snippet {
         text.push_str("\nPaste into the scenario to keep it:\n\n");

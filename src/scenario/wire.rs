@@ -232,9 +232,15 @@ pub struct GroupOverride {
     pub default_cooldown: Option<Duration>,
     pub load_share: Option<Spanned<f64>>,
     pub registration_delay: Option<Duration>,
-    pub rule: Option<Vec<Rule>>,
+    pub rule: Option<Spanned<Vec<Rule>>>,
     pub scheduled: Option<Vec<Scheduled>>,
     pub alarm: Option<Vec<Alarm>>,
+    /// Rules of the group the policy drops, by name.
+    #[serde(default)]
+    pub remove_rules: Vec<Spanned<String>>,
+    /// Scheduled and alarm tasks of the group the policy drops, by name.
+    #[serde(default)]
+    pub remove_tasks: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -9,16 +9,23 @@ use crate::number::exact;
 use crate::time::format_duration;
 use std::fmt::Write as _;
 
-/// The `[[policy]]` block named `planned` that reproduces `point` of `sweep` over `base`.
-pub fn snippet(base: &Scenario, sweep: &Sweep, point: u64) -> String {
+/// The `[[policy]]` block named `planned` that reproduces `point` of `sweep` over `base` (a
+/// policy's scenario, or the file's) when pasted into the file as `written`: rules of the file
+/// that `base` does not have are removed by name.
+pub fn snippet(written: &Scenario, base: &Scenario, sweep: &Sweep, point: u64) -> String {
     let scenario = sweep.scenario_at(base, point);
     let settings = sweep.describe(point);
     let mut out = format!(
         "# scaleplan plan: point {point} ({settings})\n[[policy]]\nname = \"planned\"\ndescription = \"{}\"\n",
         settings.replace('"', "'")
     );
-    for group in &scenario.groups {
-        write_group(&mut out, &scenario, group);
+    for (group, file_group) in scenario.groups.iter().zip(&written.groups) {
+        write_group(
+            &mut out,
+            &scenario,
+            group,
+            &removed_rules(file_group, group),
+        );
     }
     let outside: Vec<String> = (sweep.parameters.iter())
         .zip(sweep.values_at(point))
@@ -43,7 +50,25 @@ fn duration(seconds: u64) -> String {
     format!("\"{}\"", format_duration(seconds))
 }
 
-fn write_group(out: &mut String, scenario: &Scenario, group: &ScalingGroup) {
+/// Every rule's name in a group, whatever its type.
+fn rule_names(group: &ScalingGroup) -> Vec<&str> {
+    (group.rules.iter().map(|rule| rule.name.as_str()))
+        .chain(group.target_tracking.iter().map(|rule| rule.name.as_str()))
+        .chain(group.predictive.iter().map(|rule| rule.name.as_str()))
+        .chain(group.hpa.iter().map(|rule| rule.name.as_str()))
+        .collect()
+}
+
+/// The rules of the file's group that the point's group has not: a pasted policy merges
+/// rules by name, so these must be removed by name.
+fn removed_rules<'a>(file: &'a ScalingGroup, point: &ScalingGroup) -> Vec<&'a str> {
+    let kept = rule_names(point);
+    (rule_names(file).into_iter())
+        .filter(|name| !kept.contains(name))
+        .collect()
+}
+
+fn write_group(out: &mut String, scenario: &Scenario, group: &ScalingGroup, removed: &[&str]) {
     let _ = write!(
         out,
         "\n[[policy.group]]\nname = \"{}\"\nmin = {}\nmax = {}\ndesired = {}\nremoval_policy = \"{}\"\ndefault_cooldown = {}\nregistration_delay = {}\n",
@@ -88,6 +113,10 @@ fn write_group(out: &mut String, scenario: &Scenario, group: &ScalingGroup) {
             duration(health.grace),
             duration(health.detection)
         );
+    }
+    if !removed.is_empty() {
+        let names: Vec<String> = removed.iter().map(|name| format!("\"{name}\"")).collect();
+        let _ = writeln!(out, "remove_rules = [{}]", names.join(", "));
     }
     if group.scheduled.is_empty() {
         out.push_str("scheduled = []\n");

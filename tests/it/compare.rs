@@ -532,3 +532,135 @@ fn committed_charts(prefixes: &[&str]) -> Vec<std::path::PathBuf> {
     charts.sort();
     charts
 }
+
+/// A group with an alarm pair, for the policy-removal tests below.
+const PAIR: &str = r#"
+[scenario]
+name = "pair"
+start = "2026-01-05T00:00:00+00:00"
+duration = "1h"
+
+[instance_types.small]
+capacity_rps = 100
+price_per_hour = 1.0
+
+[load]
+base_rps = 150
+
+[[group]]
+name = "web"
+instance_type = "small"
+min = 1
+max = 5
+
+[[group.rule]]
+name = "add-one"
+change = 1
+
+[[group.rule]]
+name = "remove-one"
+change = -1
+
+[[group.rule]]
+name = "track"
+type = "target_tracking"
+target = 50
+
+[[group.alarm]]
+name = "cpu-high"
+metric = "cpu"
+above = 70
+run = "add-one"
+
+[[group.alarm]]
+name = "cpu-low"
+metric = "cpu"
+below = 30
+run = "remove-one"
+"#;
+
+fn policy_errors(policy: &str) -> String {
+    scaleplan::scenario::load_str(
+        "pair.toml",
+        &format!("{PAIR}\n{policy}"),
+        std::path::Path::new("."),
+    )
+    .map(|_| ())
+    .expect_err("refused")
+    .to_string()
+}
+
+// Issue 16: a policy drops rules and tasks by name; a policy table that changes nothing, or an
+// empty rule list (which used to keep every base rule silently), is refused with a hint.
+#[test]
+fn policies_remove_rules_and_tasks_by_name() {
+    let loaded = common::load(&format!(
+        "{PAIR}\n[[policy]]\nname = \"alarms-only\"\n[[policy.group]]\nname = \"web\"\nremove_rules = [\"track\", \"remove-one\"]\nremove_tasks = [\"cpu-low\"]\n"
+    ));
+    let group = &loaded.policy("alarms-only").unwrap().groups[0];
+    let rules: Vec<&str> = group.rules.iter().map(|rule| rule.name.as_str()).collect();
+    assert_eq!(rules, ["add-one"]);
+    assert!(group.target_tracking.is_empty());
+    let alarms: Vec<&str> = group
+        .alarms
+        .iter()
+        .map(|alarm| alarm.name.as_str())
+        .collect();
+    assert_eq!(alarms, ["cpu-high"]);
+    // The file itself keeps everything.
+    assert_eq!(loaded.scenario.groups[0].target_tracking.len(), 1);
+    for (policy, expected) in [
+        (
+            "remove_rules = [\"remove-one\"]",
+            "rule `remove-one` is still run by alarm `cpu-low`",
+        ),
+        ("remove_rules = [\"remove-on\"]", "unknown rule `remove-on`"),
+        (
+            "remove_tasks = [\"cpu-lo\"]",
+            "unknown scheduled or alarm task `cpu-lo`",
+        ),
+        (
+            "remove_rules = [\"add-one\"]\nremove_tasks = [\"cpu-high\"]\n[[policy.group.rule]]\nname = \"add-one\"\nchange = 2",
+            "rule `add-one` is both removed and given",
+        ),
+        (
+            "rule = []",
+            "an empty `rule` list changes nothing: a policy's rules replace same-named rules or are added",
+        ),
+        ("", "this [[policy.group]] changes nothing in group `web`"),
+    ] {
+        let errors = policy_errors(&format!(
+            "[[policy]]\nname = \"p\"\n[[policy.group]]\nname = \"web\"\n{policy}\n"
+        ));
+        assert!(errors.contains(expected), "{policy}:\n{errors}");
+    }
+    assert!(policy_errors("[[policy]]\nname = \"p\"\n[[policy.group]]\nname = \"web\"\nremove_rules = [\"remove-on\"]\n").contains("did you mean `remove-one`?"));
+}
+
+// The plan's pasted block of a point of a policy that removed rules removes them too: pasted
+// into the file, it runs exactly that point.
+#[test]
+fn a_pasted_plan_of_a_policy_that_removed_rules_runs_the_same() {
+    use scaleplan::engine::{RunOptions, simulate};
+    let text = format!(
+        "{PAIR}\n[[policy]]\nname = \"alarms-only\"\n[[policy.group]]\nname = \"web\"\nremove_rules = [\"track\"]\n[policy.sweep]\n[[policy.sweep.parameter]]\npath = \"group.web.alarm.cpu-high.threshold\"\nvalues = [60]\n"
+    );
+    let loaded = common::load(&text);
+    let policy = &loaded.policies[0];
+    let sweep = policy.sweep.as_ref().unwrap();
+    let snippet = scaleplan::sweep::plan::snippet(&loaded.scenario, &policy.scenario, sweep, 0);
+    assert!(
+        snippet.contains("\nremove_rules = [\"track\"]\n"),
+        "{snippet}"
+    );
+    let point = sweep.scenario_at(&policy.scenario, 0);
+    let expected = simulate(&point, &loaded.load, RunOptions::SUMMARY);
+    let pasted = common::load(&format!("{text}\n{snippet}"));
+    let planned = pasted.policy("planned").unwrap();
+    assert!(planned.groups[0].target_tracking.is_empty());
+    let run = simulate(planned, &pasted.load, RunOptions::SUMMARY);
+    assert_eq!(
+        format!("{:?}", run.groups),
+        format!("{:?}", expected.groups)
+    );
+}

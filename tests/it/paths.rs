@@ -246,7 +246,7 @@ fn the_pasted_policy_runs_the_swept_point_exactly() {
     for (path, value) in IN_POLICY {
         let (loaded, swept_run, _) = swept(path, value);
         let sweep = loaded.sweep.as_ref().unwrap();
-        let snippet = scaleplan::sweep::plan::snippet(&loaded.scenario, sweep, 0);
+        let snippet = scaleplan::sweep::plan::snippet(&loaded.scenario, &loaded.scenario, sweep, 0);
         assert!(!snippet.contains("set outside"), "{path}: {snippet}");
         let pasted = common::load(&format!("{SCENARIO}\n{snippet}"));
         let policy = pasted.policy("planned").expect("the planned policy");
@@ -263,8 +263,12 @@ fn the_pasted_policy_runs_the_swept_point_exactly() {
 fn settings_a_policy_cannot_carry_are_named_in_comments() {
     for (path, value) in OUTSIDE {
         let loaded = common::load(&with_sweep(path, value));
-        let snippet =
-            scaleplan::sweep::plan::snippet(&loaded.scenario, loaded.sweep.as_ref().unwrap(), 0);
+        let snippet = scaleplan::sweep::plan::snippet(
+            &loaded.scenario,
+            &loaded.scenario,
+            loaded.sweep.as_ref().unwrap(),
+            0,
+        );
         assert!(
             snippet.contains(&format!("# set outside the policy: {path} = {value}\n")),
             "{snippet}"
