@@ -8,9 +8,13 @@ use crate::time::Seconds;
 
 /// Seconds billed for an instance that lived `life` seconds inside the run.
 ///
-/// The life is rounded up to a multiple of `granularity`; `minimum` applies only when
-/// `launched_in_run` — an instance already running at the start has paid its minimum before
-/// the simulated window, so only its time inside the window is charged.
+/// The life is rounded up to a multiple of `granularity`; an instance launched in the run
+/// is billed at least one such unit and at least `minimum`: hourly billing charges every
+/// started hour, so one launched and removed in the same instant costs an hour (AWS EC2
+/// pricing: per-hour instances are billed "for each hour or partial hour"), and per-second
+/// billing charges its 60 s minimum (AWS Linux on-demand). An instance already running at the
+/// start has paid its unit and minimum before the simulated window, so only its time inside
+/// the window is charged.
 pub fn billed_seconds(
     life: Seconds,
     granularity: Seconds,
@@ -18,11 +22,11 @@ pub fn billed_seconds(
     launched_in_run: bool,
 ) -> Seconds {
     let granularity = granularity.max(1);
-    let rounded = life.div_ceil(granularity) * granularity;
+    let units = life.div_ceil(granularity);
     if launched_in_run {
-        rounded.max(minimum)
+        (units.max(1) * granularity).max(minimum)
     } else {
-        rounded
+        units * granularity
     }
 }
 
@@ -48,6 +52,12 @@ mod tests {
         assert_eq!(billed_seconds(3600, 3600, 0, true), 3600);
         assert_eq!(billed_seconds(3601, 3600, 0, true), 7200);
         assert_eq!(billed_seconds(0, 3600, 0, false), 0);
+        // Launched and removed in the same instant: one started hour (AWS per-hour billing),
+        // and the per-second minimum under per-second billing.
+        assert_eq!(billed_seconds(0, 3600, 0, true), 3600);
+        assert_eq!(billed_seconds(0, 3600, 60, true), 3600);
+        assert_eq!(billed_seconds(0, 1, 60, true), 60);
+        assert_eq!(billed_seconds(0, 1, 0, true), 1);
     }
 
     #[test]

@@ -1,9 +1,13 @@
-//! The event queue: a binary heap ordered by (time, class, sequence).
+//! The event queue: a binary heap ordered by (time, class, rank, sequence).
 //!
 //! Sequence numbers make ties deterministic (first scheduled, first run), and the class puts
 //! instance lifecycle changes before tasks at the same instant, so a task firing at 11:00
 //! sees the instance that finished booting at 11:00 (nexosim orders its scheduler the same
-//! way: time first, then insertion order).
+//! way: time first, then insertion order). Scheduled tasks that fire at the same instant run
+//! in file order (group, then task), whenever each was queued: Alibaba ESS runs tasks of the
+//! same minute one after the other, the earliest first (CreateScheduledTask), AWS refuses two
+//! scheduled actions of a group at one start time, and insertion order would put a daily task
+//! before the hourly task it meets only because it was queued a day earlier.
 
 use crate::time::SimTime;
 use std::cmp::Reverse;
@@ -89,6 +93,15 @@ pub enum Event {
 }
 
 impl Event {
+    /// Order among same-time events of one class: scheduled firings by (group, task), the
+    /// rest by insertion alone.
+    fn rank(&self) -> u64 {
+        match self {
+            Event::ScheduledFire { group, task } => ((*group as u64) << 32) | *task as u64,
+            _ => 0,
+        }
+    }
+
     /// Lifecycle first, then tasks.
     fn class(&self) -> u8 {
         match self {
@@ -110,7 +123,7 @@ impl Event {
 /// A min-heap of timed events with deterministic tie order.
 #[derive(Debug, Default)]
 pub struct EventQueue {
-    heap: BinaryHeap<Reverse<(SimTime, u8, u64, Event)>>,
+    heap: BinaryHeap<Reverse<(SimTime, u8, u64, u64, Event)>>,
     sequence: u64,
 }
 
@@ -118,8 +131,13 @@ impl EventQueue {
     /// Schedules `event` at `time`.
     pub fn push(&mut self, time: SimTime, event: Event) {
         self.sequence += 1;
-        self.heap
-            .push(Reverse((time, event.class(), self.sequence, event)));
+        self.heap.push(Reverse((
+            time,
+            event.class(),
+            event.rank(),
+            self.sequence,
+            event,
+        )));
     }
 
     /// Time of the earliest event.
@@ -134,7 +152,7 @@ impl EventQueue {
         }
         self.heap
             .pop()
-            .map(|Reverse((at, _, _, event))| (at, event))
+            .map(|Reverse((at, _, _, _, event))| (at, event))
     }
 }
 
@@ -143,7 +161,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ties_run_lifecycle_first_then_in_insertion_order() {
+    fn ties_run_lifecycle_first_then_scheduled_tasks_in_file_order() {
         let mut queue = EventQueue::default();
         queue.push(60, Event::ScheduledFire { group: 0, task: 1 });
         queue.push(60, Event::ScheduledFire { group: 0, task: 0 });
@@ -165,8 +183,8 @@ mod tests {
                     group: 0,
                     instance: 9
                 },
-                Event::ScheduledFire { group: 0, task: 1 },
                 Event::ScheduledFire { group: 0, task: 0 },
+                Event::ScheduledFire { group: 0, task: 1 },
             ]
         );
     }

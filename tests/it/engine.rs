@@ -529,3 +529,43 @@ fn target_tracking_at_its_target_holds() {
     let (_, outcome) = run(&scenario("30m", "base_rps = 135.15", group));
     assert!(outcome.activities.is_empty(), "{:?}", statuses(&outcome));
 }
+
+// Issue 16: scheduled tasks firing at the same instant run in file order (ESS runs tasks of
+// the same minute one after the other, the earliest first, the next waiting for the
+// activity in progress), not in the order they happened to be queued: an hourly task listed
+// before a daily one runs first at midnight, so the daily one's capacity stands, on every
+// day, and swapping them in the file swaps the result.
+#[test]
+fn scheduled_tasks_at_the_same_instant_run_in_file_order() {
+    let tasks = |first: (&str, &str, u32), second: (&str, &str, u32)| {
+        let task = |(name, cron, desired): (&str, &str, u32)| {
+            format!(
+                "\n[[group.scheduled]]\nname = \"{name}\"\ncron = \"{cron}\"\nmin = {desired}\ndesired = {desired}\n"
+            )
+        };
+        format!(
+            "min = 1\nmax = 9\ndesired = 1\n{}{}",
+            task(first),
+            task(second)
+        )
+    };
+    let hourly = ("hourly", "0 * * * *", 2);
+    let daily = ("daily", "0 0 * * *", 5);
+    let at_midnight = |group: &str| {
+        let (_, outcome) = run(&scenario("3d", "base_rps = 50", group));
+        // The capacity the midnight tasks leave (a task that meets the other's activity in
+        // progress waits for it, within its launch expiration), on each day after the first.
+        [86_400u64, 2 * 86_400].map(|midnight| {
+            outcome
+                .activities
+                .iter()
+                .filter(|activity| (midnight..midnight + 600).contains(&activity.start))
+                .filter(|activity| activity.status.is_activity())
+                .map(|activity| activity.to)
+                .last()
+                .unwrap()
+        })
+    };
+    assert_eq!(at_midnight(&tasks(hourly, daily)), [5, 5]);
+    assert_eq!(at_midnight(&tasks(daily, hourly)), [2, 2]);
+}
