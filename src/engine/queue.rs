@@ -120,10 +120,13 @@ impl Event {
     }
 }
 
+/// A queued event's place: time, class, rank, then insertion sequence.
+type Key = (SimTime, u8, u64, u64, Event);
+
 /// A min-heap of timed events with deterministic tie order.
 #[derive(Debug, Default)]
 pub struct EventQueue {
-    heap: BinaryHeap<Reverse<(SimTime, u8, u64, u64, Event)>>,
+    heap: BinaryHeap<Reverse<Key>>,
     sequence: u64,
 }
 
