@@ -559,10 +559,10 @@ fn scheduled_tasks_at_the_same_instant_run_in_file_order() {
             outcome
                 .activities
                 .iter()
+                .rev()
                 .filter(|activity| (midnight..midnight + 600).contains(&activity.start))
-                .filter(|activity| activity.status.is_activity())
+                .find(|activity| activity.status.is_activity())
                 .map(|activity| activity.to)
-                .last()
                 .unwrap()
         })
     };
