@@ -227,8 +227,11 @@ pub struct ScalingActivity {
     pub decision: Option<Decision>,
     /// How long a scheduled firing waited for the group.
     pub waited: Seconds,
-    /// Protected instances kept although desired dropped below them.
+    /// Capacity units of protected instances kept although desired dropped below them.
     pub protected_kept: u32,
+    /// Units kept above desired because removing any instance left would undershoot it, and
+    /// the weight of the instance that would have gone.
+    pub weight_kept: Option<(u32, u32)>,
     /// The gate or other circumstance.
     pub note: Note,
     /// How a self-driven rule (target tracking, HPA, predictive) computed its capacity;
@@ -267,6 +270,7 @@ impl ScalingActivity {
             decision: None,
             waited: 0,
             protected_kept: 0,
+            weight_kept: None,
             note: Note::None,
             reason: String::new(),
             launched: Vec::new(),
@@ -391,8 +395,15 @@ impl ScalingActivity {
         }
         if self.protected_kept > 0 {
             parts.push(format!(
-                "{} protected instance(s) kept, group stays above desired",
+                "{} protected unit(s) kept, group stays above desired",
                 self.protected_kept
+            ));
+        }
+        if let Some((units, weight)) = self.weight_kept
+            && units > 0
+        {
+            parts.push(format!(
+                "{units} unit(s) above desired kept: removing an instance of weight {weight} would go below it"
             ));
         }
         parts.join("; ")

@@ -39,19 +39,26 @@ impl Simulation<'_> {
             }
         } else if target < live {
             let mut units = live;
+            let mut skipped_weight = None;
             for index in fleet::removal_order(state, policy) {
                 let weight = self.groups[group_index].fleet.instances[index].weight;
                 if units == target {
                     break;
                 }
                 if units - weight < target {
+                    skipped_weight = skipped_weight.or(Some(weight));
                     continue;
                 }
                 units -= weight;
                 self.terminate(group_index, index, now, EndReason::ScaleIn);
                 activity.terminated.push(index as u32);
             }
-            activity.protected_kept = units - target;
+            // Units above desired stay either because removing any instance left would go
+            // below desired (weights), or because only protected instances remain.
+            match skipped_weight {
+                Some(weight) => activity.weight_kept = Some((units - target, weight)),
+                None => activity.protected_kept = units - target,
+            }
         }
         let state = &mut self.groups[group_index];
         if activity.launched.is_empty() {

@@ -156,10 +156,14 @@ impl Simulation<'_> {
             }
             total.latency = Some(all.percentiles());
         }
+        // Activities by start (a failed firing is recorded when it gives up, but it started
+        // when it fired); a stable sort keeps the order they happened in at equal starts.
+        let mut activities = self.activities;
+        activities.sort_by_key(|activity| activity.start);
         Outcome {
             groups: summaries,
             total,
-            activities: self.activities,
+            activities,
             forecasts: self.forecasts,
             timeline: self.timeline,
             instances,

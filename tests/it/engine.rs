@@ -265,7 +265,7 @@ fn scale_in_stops_at_protected_instances() {
         .unwrap();
     assert_eq!(
         kept.detail(&loaded.scenario),
-        "cpu average 5 < 30 for 1 period(s) of 1m; change -1: 2 -> 1; 1 protected instance(s) kept, group stays above desired"
+        "cpu average 5 < 30 for 1 period(s) of 1m; change -1: 2 -> 1; 1 protected unit(s) kept, group stays above desired"
     );
 }
 
@@ -568,4 +568,119 @@ fn scheduled_tasks_at_the_same_instant_run_in_file_order() {
     };
     assert_eq!(at_midnight(&tasks(hourly, daily)), [5, 5]);
     assert_eq!(at_midnight(&tasks(daily, hourly)), [2, 2]);
+}
+
+// Issue 16: activities are listed by start, whatever order they were recorded in (a failed
+// firing is recorded when it gives up, after activities that started later).
+#[test]
+fn activities_are_listed_by_start_on_every_bundled_scenario() {
+    for entry in std::fs::read_dir("scenarios").unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|extension| extension != "toml") {
+            continue;
+        }
+        let loaded = scenario::load(&path).unwrap();
+        for (name, variant) in loaded.variants() {
+            let outcome = engine::simulate(variant, &loaded.load, RunOptions::FULL);
+            assert!(
+                outcome
+                    .activities
+                    .windows(2)
+                    .all(|pair| pair[0].start <= pair[1].start),
+                "{}: {name}",
+                path.display()
+            );
+        }
+    }
+}
+
+// Details say what happened: with weight-4 instances, desired 30 and a -1 rule, desired drops
+// to 29 and nothing is terminated because any removal would undershoot it, not because an
+// instance is protected; target tracking's scale-in names its threshold, not the target.
+#[test]
+fn details_name_the_real_reason() {
+    let text = common::scenario_text(
+        "name = \"w\"\nstart = \"2026-01-05T00:00:00+00:00\"\nduration = \"10m\"",
+        "[instance_types.big]\ncapacity_rps = 400\nprice_per_hour = 1.0\nweight = 4",
+        "[load]\nbase_rps = 100",
+        "name = \"web\"\ninstance_type = \"big\"\nmin = 1\nmax = 40\ndesired = 32\n\n[[group.rule]]\nname = \"minus-one\"\nchange = -1\n\n[[group.scheduled]]\nname = \"trim\"\nat = \"1m\"\nrun = \"minus-one\"",
+    );
+    let (_, outcome) = run(&text);
+    let trim = &outcome.activities[0];
+    assert_eq!((trim.from, trim.to), (32, 31));
+    assert!(trim.terminated.is_empty());
+    let detail = trim.detail(
+        &scenario::load_str("w.toml", &text, Path::new("."))
+            .unwrap()
+            .scenario,
+    );
+    assert!(
+        detail.contains(
+            "1 unit(s) above desired kept: removing an instance of weight 4 would go below it"
+        ),
+        "{detail}"
+    );
+    assert!(!detail.contains("protected"), "{detail}");
+    let tracking = "min = 1\nmax = 10\ndesired = 4\n\n[[group.rule]]\nname = \"track\"\ntype = \"target_tracking\"\ntarget = 50\nscale_in_periods = 1";
+    let text = scenario("10m", "base_rps = 40", tracking);
+    let (loaded, outcome) = run(&text);
+    let scale_in = outcome
+        .activities
+        .iter()
+        .find(|activity| activity.to < activity.from)
+        .unwrap();
+    let detail = scale_in.detail(&loaded.scenario);
+    assert!(
+        detail.contains("cpu 10 < scale-in threshold 45 (0.9 x target) for 1 period(s): ceil(4 x 10 / 50) = 1: 4 -> 1"),
+        "{detail}"
+    );
+}
+
+// A firing that waits and fails is recorded when it gives up (12:30 here) but started when it
+// fired (10:30): it is listed before the alarm triggers rejected at 11:00 and 12:00.
+#[test]
+fn a_failed_firing_is_listed_at_its_start() {
+    let text = scenario(
+        "20m",
+        "base_rps = 10",
+        r#"min = 1
+max = 10
+desired = 2
+[[group.rule]]
+name = "add-one"
+change = 1
+[[group.alarm]]
+name = "always"
+metric = "cpu"
+period = "60s"
+periods = 1
+below = 100
+run = "add-one"
+[[group.scheduled]]
+name = "first"
+at = "10m"
+desired = 4
+[[group.scheduled]]
+name = "second"
+at = "10m30s"
+desired = 6
+launch_expiration = "2m"
+"#,
+    )
+    .replace("boot_time = \"60s\"", "boot_time = \"5m\"");
+    let (_, outcome) = run(&text);
+    let failed = (outcome.activities.iter())
+        .position(|activity| activity.status == ActivityStatus::Failed)
+        .unwrap();
+    assert_eq!(outcome.activities[failed].start, 10 * 60 + 30);
+    assert_eq!(outcome.activities[failed].end, Some(12 * 60 + 30));
+    assert!(outcome.activities[failed + 1].start >= 11 * 60);
+    assert!(
+        outcome
+            .activities
+            .windows(2)
+            .all(|pair| pair[0].start <= pair[1].start),
+        "{:?}",
+        statuses(&outcome)
+    );
 }

@@ -115,14 +115,19 @@ impl Simulation<'_> {
                 ActivityStatus::NoChange,
             );
             activity.reason = format!(
-                "{metric} {} {} target {} for {} period(s): ceil({} x {} / {}) = {}: {} -> {target}",
+                "{metric} {} {} {} for {} period(s): ceil({} x {} / {}) = {}: {} -> {target}",
                 crate::number::trim_float(chosen.value),
                 if scale_out { ">" } else { "<" },
-                crate::number::trim_float(if scale_out {
-                    rule.target
+                if scale_out {
+                    format!("target {}", crate::number::trim_float(rule.target))
                 } else {
-                    rule.scale_in_ratio * rule.target
-                }),
+                    // The low alarm's threshold, which is not the target.
+                    format!(
+                        "scale-in threshold {} ({} x target)",
+                        crate::number::trim_float(rule.scale_in_ratio * rule.target),
+                        crate::number::trim_float(rule.scale_in_ratio)
+                    )
+                },
                 if scale_out {
                     rule.scale_out_periods
                 } else {
