@@ -35,6 +35,11 @@ pub fn above(value: f64, threshold: f64) -> bool {
     value - threshold > TIE * value.abs().max(threshold.abs())
 }
 
+/// For values and thresholds that are never negative, `above(value, threshold)` is
+/// `value > threshold x ABOVE`: one multiplication the hot loop can fold into a constant
+/// (the SLA's `max_utilization x ABOVE`), the same answer as [`above`].
+pub const ABOVE: f64 = 1.0 / (1.0 - TIE);
+
 /// `value < threshold`, a tie being equal.
 #[inline]
 pub fn below(value: f64, threshold: f64) -> bool {
@@ -64,6 +69,27 @@ mod tests {
         assert!(!above(45.10000000000001, 45.1));
         assert!(above(22.81, 22.8) && below(22.79, 22.8));
         assert!(!above(0.0, 0.0) && above(1e-12, 0.0) && below(-1e-12, 0.0));
+        // The folded form agrees on non-negative values, ties included.
+        for (value, threshold) in [
+            (22.8, 0.57 * 40.0),
+            (22.81, 22.8),
+            (22.8, 22.81),
+            (45.18000000000001, 45.18),
+            (45.18999999999999, 45.19),
+            (0.0, 0.0),
+            (5.0, 0.0),
+        ] {
+            assert_eq!(
+                value > threshold * ABOVE,
+                above(value, threshold),
+                "{value} {threshold}"
+            );
+            assert_eq!(
+                value < threshold / ABOVE,
+                below(value, threshold),
+                "{value} {threshold}"
+            );
+        }
         assert_eq!(ceil(4.000000000000001), 4.0);
         assert_eq!(ceil(4.0001), 5.0);
         assert_eq!(ceil(0.3 / 0.1), 3.0);

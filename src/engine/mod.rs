@@ -381,6 +381,8 @@ impl<'a> Simulation<'a> {
         let seconds = to - from;
         let dt = seconds as f64;
         let sla = &self.scenario.sla;
+        // `number::above(load, max_utilization x capacity)` with its factor folded in.
+        let utilization_limit = sla.max_utilization * crate::number::ABOVE;
         let mut total_in_service = 0;
         let mut total_serving = 0;
         let mut any_violation = false;
@@ -396,7 +398,7 @@ impl<'a> Simulation<'a> {
                 }
                 state.period.data_seconds += seconds;
                 match sla.latency_model {
-                    None => crate::number::above(load, sla.max_utilization * capacity),
+                    None => load > utilization_limit * capacity,
                     Some(model) => state.queue_latency(model, sla, served * dt),
                 }
             } else {

@@ -143,13 +143,18 @@ impl Comparison {
     /// Whether `value <op> threshold` holds, a value within one part in 10^9 of the
     /// threshold being equal to it (`crate::number::TIE`): CPU at exactly 45.1% meets
     /// `at_or_below = 45.1` and does not breach `below = 45.1`.
+    ///
+    /// Metrics are never negative, so the tie is folded into the threshold (one
+    /// multiplication, as the comparison runs every alarm period): `number::above(v, t)` is
+    /// `v > t x ABOVE` and `number::below(v, t)` is `v < t / ABOVE` for `v, t >= 0`.
+    #[inline]
     pub fn holds(self, value: f64, threshold: f64) -> bool {
-        use crate::number::{above, below};
+        use crate::number::ABOVE;
         match self {
-            Comparison::Greater => above(value, threshold),
-            Comparison::GreaterOrEqual => !below(value, threshold),
-            Comparison::Less => below(value, threshold),
-            Comparison::LessOrEqual => !above(value, threshold),
+            Comparison::Greater => value > threshold * ABOVE,
+            Comparison::GreaterOrEqual => value >= threshold / ABOVE,
+            Comparison::Less => value < threshold / ABOVE,
+            Comparison::LessOrEqual => value <= threshold * ABOVE,
         }
     }
 
