@@ -464,8 +464,16 @@ fn alarm_block(alarm: &Value, index: usize, rule: &str) -> Result<String, String
     let period = number(alarm, "Period").unwrap_or(300.0) as u64;
     let periods = number(alarm, "EvaluationPeriods").unwrap_or(1.0) as u64;
     let threshold = number(alarm, "Threshold").ok_or("no threshold")?;
+    // CloudWatch "M out of N": DatapointsToAlarm breaching datapoints among the last
+    // EvaluationPeriods (absent or equal: all of them).
+    let datapoints = number(alarm, "DatapointsToAlarm")
+        .map(|value| value as u64)
+        .filter(|datapoints| *datapoints < periods)
+        .map_or(String::new(), |datapoints| {
+            format!("\ndatapoints = {datapoints}{}", source("DatapointsToAlarm"))
+        });
     Ok(format!(
-        "\n[[group.alarm]]\nname = {}\nmetric = \"{metric}\"\nstatistic = \"{statistic}\"\nperiod = \"{period}s\"{}\nperiods = {periods}{}\n{comparison} = {threshold}{}\nrun = {}\n",
+        "\n[[group.alarm]]\nname = {}\nmetric = \"{metric}\"\nstatistic = \"{statistic}\"\nperiod = \"{period}s\"{}\nperiods = {periods}{}{datapoints}\n{comparison} = {threshold}{}\nrun = {}\n",
         quoted(text(alarm, "AlarmName").unwrap_or("alarm")),
         source("Period"),
         source("EvaluationPeriods"),

@@ -296,12 +296,15 @@ impl ScalingActivity {
             Cause::Alarm { alarm, .. } => {
                 let alarm = &group.alarms[alarm];
                 let (metric, statistic) = (alarm.metric.as_str(), alarm.statistic.as_str());
+                let held = match alarm.datapoints.filter(|m| *m < alarm.periods) {
+                    Some(datapoints) => format!("in {datapoints} of {}", alarm.periods),
+                    None => format!("for {}", alarm.periods),
+                };
                 parts.push(format!(
-                    "{metric} {statistic} {} {} {} for {} period(s) of {}",
+                    "{metric} {statistic} {} {} {} {held} period(s) of {}",
                     self.datapoint.map_or("n/a".into(), trim_float),
                     alarm.comparison.symbol(),
                     trim_float(alarm.threshold),
-                    alarm.periods,
                     format_duration(alarm.period)
                 ));
             }

@@ -21,6 +21,10 @@ pub(super) struct AlarmState {
     pub(super) max: f64,
     pub(super) samples: u32,
     pub(super) consecutive: u32,
+    /// M out of N: whether each of the last `periods` datapoints breached, oldest first, and
+    /// how many did (kept only when `datapoints < periods`).
+    pub(super) window: std::collections::VecDeque<bool>,
+    pub(super) breaching_in_window: u32,
     /// End of the current alarm period (a running counter: no division on the hot path).
     pub(super) due: SimTime,
     /// The last firing changed nothing: further no-change firings are not recorded again.
@@ -28,6 +32,22 @@ pub(super) struct AlarmState {
 }
 
 impl AlarmState {
+    /// Counts one closed datapoint; whether the alarm is in alarm: `periods` consecutive
+    /// breaches, or `datapoints` among the last `periods` (CloudWatch "M out of N").
+    pub(super) fn close(&mut self, alarm: &AlarmTask, breaching: bool) -> bool {
+        self.consecutive = if breaching { self.consecutive + 1 } else { 0 };
+        let Some(datapoints) = alarm.datapoints.filter(|m| *m < alarm.periods) else {
+            return self.consecutive >= alarm.periods;
+        };
+        self.window.push_back(breaching);
+        self.breaching_in_window += u32::from(breaching);
+        if self.window.len() > alarm.periods as usize {
+            let oldest = self.window.pop_front().unwrap_or(false);
+            self.breaching_in_window -= u32::from(oldest);
+        }
+        self.breaching_in_window >= datapoints
+    }
+
     pub(super) fn add(&mut self, value: f64) {
         // Branch-free: the first sample of a period resets the extremes.
         let first = self.samples == 0;

@@ -464,13 +464,8 @@ impl<'a> Simulation<'a> {
                 alarm_state.due += alarm.period;
                 // Missing data is not breaching (CloudWatch's default treatment).
                 let breaching = alarm_state.breaches(alarm) == Some(true);
-                alarm_state.consecutive = if breaching {
-                    alarm_state.consecutive + 1
-                } else {
-                    0
-                };
                 // A sustained alarm re-invokes its action every period (CloudWatch).
-                if alarm_state.consecutive >= alarm.periods {
+                if alarm_state.close(alarm, breaching) {
                     self.triggers.push(AlarmTrigger {
                         group: index,
                         alarm: alarm_index,

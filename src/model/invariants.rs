@@ -23,6 +23,8 @@ pub enum Place {
     AlarmPeriod(usize, usize),
     /// `group.alarm.periods`.
     AlarmPeriods(usize, usize),
+    /// `group.alarm.datapoints`.
+    AlarmDatapoints(usize, usize),
     /// `group.scheduled.min` of task `.1`.
     TaskMin(usize, usize),
     /// `group.rule.steps` of rule `.1` (a swept boundary passed its neighbour's).
@@ -39,6 +41,7 @@ impl Place {
             | Place::ExistingCount(group)
             | Place::AlarmPeriod(group, _)
             | Place::AlarmPeriods(group, _)
+            | Place::AlarmDatapoints(group, _)
             | Place::TaskMin(group, _)
             | Place::Steps(group, _) => group,
         }
@@ -53,6 +56,7 @@ impl Place {
             Place::ExistingCount(_) => "group.existing.count",
             Place::AlarmPeriod(..) => "group.alarm.period",
             Place::AlarmPeriods(..) => "group.alarm.periods",
+            Place::AlarmDatapoints(..) => "group.alarm.datapoints",
             Place::TaskMin(..) => "group.scheduled.min",
             Place::Steps(..) => "group.rule.steps",
         }
@@ -155,6 +159,18 @@ impl ScalingGroup {
                         Place::AlarmPeriods(index, alarm_index),
                         "an alarm needs at least 1 consecutive period".into(),
                         "ESS defaults to 3, Tencent allows 1 to 10",
+                    );
+                }
+                if let Some(datapoints) = alarm.datapoints
+                    && (datapoints == 0 || datapoints > alarm.periods)
+                {
+                    broken(
+                        Place::AlarmDatapoints(index, alarm_index),
+                        format!(
+                            "alarm `{}` counts {datapoints} breaching datapoints out of {} period(s)",
+                            alarm.name, alarm.periods
+                        ),
+                        "datapoints lies in 1..=periods (CloudWatch DatapointsToAlarm <= EvaluationPeriods)",
                     );
                 }
             }

@@ -159,6 +159,8 @@ pub enum AlarmField {
     Period,
     /// `periods`
     Periods,
+    /// `datapoints` (M of the N `periods`)
+    Datapoints,
     /// `statistic`
     Statistic,
     /// `metric`
@@ -365,7 +367,11 @@ impl Target {
         matches!(
             self,
             Target::Group(_, GroupField::Min | GroupField::Max | GroupField::Desired)
-                | Target::Alarm(_, _, AlarmField::Period | AlarmField::Periods)
+                | Target::Alarm(
+                    _,
+                    _,
+                    AlarmField::Period | AlarmField::Periods | AlarmField::Datapoints
+                )
                 | Target::Task(_, _, TaskField::Capacity(_))
                 | Target::Rule(_, _, RuleField::Boundary(_))
         )
@@ -438,7 +444,7 @@ impl Target {
             Target::Alarm(_, _, field) => match field {
                 AlarmField::Threshold => Number,
                 AlarmField::Period => Duration,
-                AlarmField::Periods => Integer,
+                AlarmField::Periods | AlarmField::Datapoints => Integer,
                 AlarmField::Statistic => Choice(Statistic::NAMES),
                 AlarmField::Metric => Choice(Metric::NAMES),
             },
@@ -627,6 +633,7 @@ impl Target {
                     AlarmField::Threshold => alarm.threshold = value.number(),
                     AlarmField::Period => alarm.period = value.seconds(),
                     AlarmField::Periods => alarm.periods = value.whole(),
+                    AlarmField::Datapoints => alarm.datapoints = Some(value.whole()),
                     AlarmField::Statistic => {
                         alarm.statistic =
                             Statistic::from_name(value.word()).unwrap_or(alarm.statistic)
@@ -770,7 +777,11 @@ impl Target {
                 _,
                 TrackingField::ScaleOutPeriods | TrackingField::ScaleInPeriods,
             )
-            | Target::Alarm(_, _, AlarmField::Periods | AlarmField::Period) => positive(),
+            | Target::Alarm(
+                _,
+                _,
+                AlarmField::Periods | AlarmField::Period | AlarmField::Datapoints,
+            ) => positive(),
             Target::Predictive(_, PredictiveField::Buffer) => (number >= 3600.0)
                 .then(|| "the buffer must be under an hour (AWS SchedulingBufferTime)".into()),
             Target::Predictive(_, PredictiveField::History) => {
@@ -877,6 +888,7 @@ fn resolve_group(rest: &str, scenario: &Scenario) -> Result<Target, String> {
                 ("at_or_below", threshold),
                 ("period", AlarmField::Period),
                 ("periods", AlarmField::Periods),
+                ("datapoints", AlarmField::Datapoints),
                 ("statistic", AlarmField::Statistic),
                 ("metric", AlarmField::Metric),
             ],

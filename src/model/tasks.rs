@@ -180,8 +180,14 @@ pub struct AlarmTask {
     pub statistic: Statistic,
     /// Length of one datapoint; a multiple of the metric period, aligned to the start.
     pub period: Seconds,
-    /// Consecutive breaching datapoints before it fires (ESS `EvaluationCount`, >= 1).
+    /// Datapoints it evaluates: consecutive breaching ones before it fires (ESS
+    /// `EvaluationCount`, >= 1), or the window `datapoints` are counted in (CloudWatch
+    /// `EvaluationPeriods`).
     pub periods: u32,
+    /// Breaching datapoints among the last `periods` that fire it (CloudWatch
+    /// `DatapointsToAlarm`, "M out of N"; 1 to `periods`); `None`: all of them, the
+    /// consecutive rule of ESS and Tencent.
+    pub datapoints: Option<u32>,
     /// Comparison with the threshold.
     pub comparison: Comparison,
     /// Threshold in the metric's unit.

@@ -640,6 +640,9 @@ pub struct Alarm {
     pub statistic: StatisticWire,
     pub period: Option<Spanned<Duration>>,
     pub periods: Option<Spanned<u32>>,
+    /// Breaching datapoints among the last `periods` that fire it (CloudWatch
+    /// `DatapointsToAlarm`); all of them when absent.
+    pub datapoints: Option<Spanned<u32>>,
     pub above: Option<f64>,
     pub at_or_above: Option<f64>,
     pub below: Option<f64>,

@@ -252,12 +252,15 @@ fn write_group(out: &mut String, scenario: &Scenario, group: &ScalingGroup, remo
         };
         let _ = write!(
             out,
-            "\n[[policy.group.alarm]]\nname = \"{}\"\nmetric = \"{}\"\nstatistic = \"{}\"\nperiod = {}\nperiods = {}\n{comparison} = {}\nrun = \"{}\"\n",
+            "\n[[policy.group.alarm]]\nname = \"{}\"\nmetric = \"{}\"\nstatistic = \"{}\"\nperiod = {}\nperiods = {}\n{}{comparison} = {}\nrun = \"{}\"\n",
             alarm.name,
             alarm.metric.as_str(),
             alarm.statistic.as_str(),
             duration(alarm.period),
             alarm.periods,
+            alarm.datapoints.map_or(String::new(), |datapoints| format!(
+                "datapoints = {datapoints}\n"
+            )),
             exact(alarm.threshold),
             group.rules[alarm.rule].name
         );

@@ -684,3 +684,50 @@ launch_expiration = "2m"
         statuses(&outcome)
     );
 }
+
+// CloudWatch "M out of N" (DatapointsToAlarm): 2 breaching datapoints among the last 3 fire
+// the alarm where 3 consecutive ones are needed without it. CPU is 90% in minutes 0 and 2 and
+// 50% in minute 1: datapoints close at 1:00 (breach), 2:00 (not), 3:00 (breach).
+#[test]
+fn m_out_of_n_datapoints_fire_an_alarm() {
+    let load = "base_rps = 50\nbursts = [{ at = \"0m\", duration = \"1m\", add_rps = 40 }, { at = \"2m\", duration = \"1m\", add_rps = 40 }]";
+    let group = |datapoints: &str| {
+        format!(
+            "min = 1\nmax = 5\ndesired = 1\n\n[[group.rule]]\nname = \"add-one\"\nchange = 1\n\n[[group.alarm]]\nname = \"cpu\"\nmetric = \"cpu\"\nperiod = \"60s\"\nperiods = 3\n{datapoints}above = 70\nrun = \"add-one\""
+        )
+    };
+    let (loaded, two_of_three) = run(&scenario("10m", load, &group("datapoints = 2\n")));
+    assert_eq!(
+        statuses(&two_of_three),
+        vec![(180, ActivityStatus::Successful, 1, 2)]
+    );
+    assert!(
+        two_of_three.activities[0]
+            .detail(&loaded.scenario)
+            .starts_with("cpu average 90 > 70 in 2 of 3 period(s) of 1m"),
+        "{}",
+        two_of_three.activities[0].detail(&loaded.scenario)
+    );
+    let (_, consecutive) = run(&scenario("10m", load, &group("")));
+    assert!(
+        consecutive.activities.is_empty(),
+        "{:?}",
+        statuses(&consecutive)
+    );
+    // 3 of 3 is the consecutive rule; more than `periods` is refused at its line.
+    let (_, all) = run(&scenario("10m", load, &group("datapoints = 3\n")));
+    assert!(all.activities.is_empty());
+    let refused = scenario::load_str(
+        "m.toml",
+        &scenario("10m", load, &group("datapoints = 4\n")),
+        Path::new("."),
+    )
+    .map(|_| ())
+    .expect_err("refused")
+    .to_string();
+    assert!(
+        refused.contains("alarm `cpu` counts 4 breaching datapoints out of 3 period(s)")
+            && refused.contains("group.alarm.datapoints"),
+        "{refused}"
+    );
+}

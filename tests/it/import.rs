@@ -169,3 +169,37 @@ fn errors_name_the_json_path_and_a_bom_is_accepted() {
         .assert()
         .success();
 }
+
+// CloudWatch DatapointsToAlarm ("M out of N") imports as `datapoints`, commented with its
+// source; equal to EvaluationPeriods it is the consecutive rule and is left out.
+#[test]
+fn datapoints_to_alarm_imports_as_m_out_of_n() {
+    let directory = tempfile::tempdir().unwrap();
+    let alarms = fs::read_to_string(format!("{FIXTURES}/alarms.json"))
+        .unwrap()
+        .replace(
+            "\"EvaluationPeriods\": 2,",
+            "\"EvaluationPeriods\": 3,\n            \"DatapointsToAlarm\": 2,",
+        );
+    let alarms_path = directory.path().join("alarms.json");
+    fs::write(&alarms_path, alarms).unwrap();
+    let out = directory.path().join("imported.toml");
+    cargo_bin_cmd!("scaleplan")
+        .args(["import", "aws"])
+        .args(["--groups", &format!("{FIXTURES}/groups.json")])
+        .args(["--policies", &format!("{FIXTURES}/policies.json")])
+        .arg("--alarms")
+        .arg(&alarms_path)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let text = fs::read_to_string(&out).unwrap();
+    assert!(
+        text.contains("periods = 3    # MetricAlarms[0].EvaluationPeriods\ndatapoints = 2    # MetricAlarms[0].DatapointsToAlarm\n"),
+        "{text}"
+    );
+    let loaded = scenario::load_str("imported.toml", &text, Path::new(".")).unwrap();
+    let alarm = &loaded.scenario.groups[0].alarms[0];
+    assert_eq!((alarm.periods, alarm.datapoints), (3, Some(2)));
+}

@@ -219,6 +219,13 @@ fn report_violations(
                     .as_ref()
                     .map_or(alarm.name.span(), Spanned::span)
             }
+            Place::AlarmDatapoints(_, index) => {
+                let alarm = &group.alarm[index];
+                alarm
+                    .datapoints
+                    .as_ref()
+                    .map_or(alarm.name.span(), Spanned::span)
+            }
             Place::TaskMin(_, index) => {
                 let task = &group.scheduled[index];
                 task.min.as_ref().map_or(task.name.span(), Spanned::span)

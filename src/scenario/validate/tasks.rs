@@ -191,6 +191,7 @@ pub(super) fn alarm_task(
             "e.g. above = 80",
         );
     }
+    let datapoints = alarm.datapoints.as_ref().map(|value| *value.get_ref());
     let (threshold, comparison) = given.first().copied().unwrap_or((0.0, Comparison::Greater));
     checker.finite(
         threshold,
@@ -212,6 +213,7 @@ pub(super) fn alarm_task(
         },
         period,
         periods,
+        datapoints,
         comparison,
         threshold,
         rule: checker
