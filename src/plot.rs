@@ -914,6 +914,9 @@ pub struct Heatmap {
 pub struct Pareto {
     /// (cost, SLA violation in % of the run) per point.
     pub points: Vec<(f64, f64)>,
+    /// The policy of each point, when the points come from several (a plan across
+    /// policies): each gets its own colour and legend entry. Empty: one series.
+    pub series: Vec<String>,
     /// The currency of the cost axis.
     pub currency: String,
     /// The SLA budget in % of the run (the scenario's `expect.max_sla_violation`), drawn as a
@@ -1112,16 +1115,32 @@ fn draw_pareto<DB: DrawingBackend>(
         .fold(f64::INFINITY, f64::min)
         .min(max_cost)
         * 0.92;
+    let names: Vec<&str> = {
+        let mut names: Vec<&str> = Vec::new();
+        for name in &pareto.series {
+            if !names.contains(&name.as_str()) {
+                names.push(name);
+            }
+        }
+        names
+    };
     let max_violation = pareto
         .points
         .iter()
         .map(|point| point.1)
         .chain(pareto.budget)
         .fold(1e-9, f64::max)
-        // Headroom above every point and the budget line for the legend.
-        * 1.45;
+        // Headroom above every point and the budget line for the legend, a row per policy.
+        * (1.45 + 0.08 * names.len().saturating_sub(1) as f64);
     let mut chart = ChartBuilder::on(root)
-        .caption("cost against SLA violation, every sweep point", (FONT, 22))
+        .caption(
+            if names.len() > 1 {
+                "cost against SLA violation, every point of every policy"
+            } else {
+                "cost against SLA violation, every sweep point"
+            },
+            (FONT, 22),
+        )
         .margin(16)
         .x_label_area_size(48)
         .y_label_area_size(80)
@@ -1142,24 +1161,43 @@ fn draw_pareto<DB: DrawingBackend>(
     // as a few thousand dots, and every outlier still shows.
     let (width, height) = root.dim_in_pixel();
     let mut seen = std::collections::BTreeSet::new();
-    let dots: Vec<(f64, f64)> = pareto
-        .points
-        .iter()
-        .copied()
-        .filter(|(cost, violation)| {
-            let cell_x = ((cost - min_cost) / (max_cost - min_cost) * width as f64 / 5.0) as i64;
-            let cell_y = (violation / max_violation * height as f64 / 5.0) as i64;
-            seen.insert((cell_x, cell_y))
-        })
-        .collect();
-    chart
-        .draw_series(
-            dots.iter()
-                .map(|point| Circle::new(*point, 3, PALETTE[5].mix(0.6).filled())),
-        )
-        .map_err(text)?
-        .label("sweep point")
-        .legend(|(x, y)| Circle::new((x + 8, y), 3, PALETTE[5].filled()));
+    // Per policy, so that no policy's dots hide under another's.
+    let mut cell = |group: usize, (cost, violation): (f64, f64)| {
+        let cell_x = ((cost - min_cost) / (max_cost - min_cost) * width as f64 / 5.0) as i64;
+        let cell_y = (violation / max_violation * height as f64 / 5.0) as i64;
+        seen.insert((group, cell_x, cell_y))
+    };
+    // One colour per policy, in first-seen order: the palette without the frontier's
+    // vermillion and the yellow that vanishes on white, then grey.
+    let colours = [
+        PALETTE[0], PALETTE[2], PALETTE[3], PALETTE[4], PALETTE[5], LOAD_COLOR, PALETTE[7],
+    ];
+    let groups: Vec<(String, RGBColor)> = if names.len() > 1 {
+        (names.iter().enumerate())
+            .map(|(index, name)| (name.to_string(), colours[index % colours.len()]))
+            .collect()
+    } else {
+        vec![("sweep point".to_string(), PALETTE[5])]
+    };
+    for (group, (label, colour)) in groups.iter().enumerate() {
+        let dots: Vec<(f64, f64)> = (pareto.points.iter().enumerate())
+            .filter(|(index, _)| {
+                groups.len() == 1
+                    || pareto.series.get(*index).map(String::as_str) == Some(names[group])
+            })
+            .map(|(_, point)| *point)
+            .filter(|point| cell(group, *point))
+            .collect();
+        let colour = *colour;
+        chart
+            .draw_series(
+                dots.iter()
+                    .map(|point| Circle::new(*point, 3, colour.mix(0.6).filled())),
+            )
+            .map_err(text)?
+            .label(label.clone())
+            .legend(move |(x, y)| Circle::new((x + 8, y), 3, colour.filled()));
+    }
     let frontier = pareto.frontier();
     chart
         .draw_series(LineSeries::new(

@@ -414,6 +414,7 @@ fn sweep_charts(
     let mut charts: Vec<(String, Chart)> = Vec::new();
     let pareto = Pareto {
         points: means.clone(),
+        series: Vec::new(),
         currency: base.currency.clone(),
         // The scenario's own SLA budget, if it sets one, as a share of the run.
         budget: base
@@ -870,7 +871,13 @@ pub fn plan(args: &PlanArgs) -> Result<ExitCode, Failure> {
         )
     });
     if let Some(snippet) = &snippet {
-        text.push_str("\nPaste into the scenario to keep it:\n\n");
+        text.push_str(if snippet.contains("\n# set outside the policy: ") {
+            // A policy cannot carry instance-type, SLA or load settings: the block alone
+            // would run differently, and says which to set by hand.
+            "\nPaste into the scenario to keep it, and set the values named at its end outside the policy (a policy cannot carry them):\n\n"
+        } else {
+            "\nPaste into the scenario to keep it:\n\n"
+        });
         text.push_str(snippet);
     }
     if let Some(directory) = &args.out {
@@ -940,6 +947,38 @@ fn planning_load(
             "moved by {days} day(s): its {} is the run's start",
             clock.format(0)
         ));
+    }
+    // Nothing of the scenario's own load stays: say what is set aside.
+    let own = &scenario.load;
+    let mut dropped: Vec<&str> = Vec::new();
+    if own.diurnal.is_some() {
+        dropped.push("diurnal");
+    }
+    if !own.daily.is_empty() {
+        dropped.push("daily windows");
+    }
+    if own.growth.is_some() {
+        dropped.push("growth");
+    }
+    if !own.bursts.is_empty() {
+        dropped.push("bursts");
+    }
+    if own.noise.is_some() {
+        dropped.push("noise");
+    }
+    if own.scale != 1.0 {
+        dropped.push("scale");
+    }
+    if !dropped.is_empty() {
+        parsed.notes.push(format!(
+            "replaces the scenario's whole load: its {} not applied",
+            dropped.join(", ")
+        ));
+    }
+    if scenario.groups.iter().any(|group| group.load.is_some()) {
+        parsed.notes.push(
+            "groups with their own [group.load] keep it; only the scenario load is replaced".into(),
+        );
     }
     for note in &parsed.notes {
         eprintln!("note: load {label}: {note}");
@@ -1077,6 +1116,9 @@ fn write_plan(
     let pareto = Pareto {
         points: (stats.iter().flatten())
             .map(|point| (point.cost.mean, 100.0 * point.violation_share.mean))
+            .collect(),
+        series: (stats.iter().zip(&weighed.names))
+            .flat_map(|(points, name)| std::iter::repeat_n(name.to_string(), points.len()))
             .collect(),
         currency: base.currency.clone(),
         budget: weighed

@@ -390,11 +390,10 @@ pub fn describe(plan: &Plan, weighed: &Weighed) -> String {
         if weighed.loads.is_empty() {
             String::new()
         } else {
-            format!(
-                " on each of {} loads ({})",
-                weighed.loads.len(),
-                weighed.loads.join(", ")
-            )
+            match weighed.loads.as_slice() {
+                [one] => format!(" on the load {one}"),
+                loads => format!(" on each of {} loads ({})", loads.len(), loads.join(", ")),
+            }
         },
         weighed.constraints.describe(),
         if replications > 1 {

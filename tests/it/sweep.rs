@@ -477,6 +477,21 @@ fn plan_out_writes_the_plan_the_frontier_and_the_chart() {
         texts.contains(&"SLA budget (0.1% of the run)".to_string()),
         "{texts:?}"
     );
+    // Points of several policies: one legend entry (and colour) per policy.
+    for policy in [
+        "fixed",
+        "scheduled",
+        "alarm",
+        "alarm-fast",
+        "step",
+        "target-tracking",
+    ] {
+        assert!(
+            texts.contains(&policy.to_string()),
+            "{policy} missing: {texts:?}"
+        );
+    }
+    assert!(!texts.contains(&"sweep point".to_string()), "{texts:?}");
     assert!(
         texts
             .iter()
@@ -1010,4 +1025,27 @@ fn adaptive_search_runs_within_its_budget_or_is_refused() {
         let (code, _, stderr) = plan_sized(SIZED, &args);
         assert_eq!((code, stderr.as_str()), (2, message), "{args:?}");
     }
+}
+
+// A plan across policies, adaptive search included, is the same on one thread or two.
+#[test]
+fn plan_is_identical_on_one_or_two_threads() {
+    let plan = |threads: &str| {
+        scaleplan()
+            .env("RAYON_NUM_THREADS", threads)
+            .args([
+                "plan",
+                "scenarios/cc-attack.toml",
+                "--quiet",
+                "--max-violation",
+                "0.1%",
+            ])
+            .args(["--search", "adaptive", "--budget", "50%"])
+            .output()
+            .unwrap()
+            .stdout
+    };
+    let one = plan("1");
+    assert!(String::from_utf8_lossy(&one).contains("32 of 60 (adaptive search) point(s)"));
+    assert!(one == plan("2"), "thread count changed the plan");
 }
