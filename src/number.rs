@@ -40,6 +40,10 @@ pub fn above(value: f64, threshold: f64) -> bool {
 /// (the SLA's `max_utilization x ABOVE`), the same answer as [`above`].
 pub const ABOVE: f64 = 1.0 / (1.0 - TIE);
 
+/// Likewise `below(value, threshold)` is `value < threshold x BELOW` for non-negative values
+/// (`threshold - value > TIE x threshold`).
+pub const BELOW: f64 = 1.0 - TIE;
+
 /// `value < threshold`, a tie being equal.
 #[inline]
 pub fn below(value: f64, threshold: f64) -> bool {

@@ -145,15 +145,15 @@ impl Comparison {
     /// `at_or_below = 45.1` and does not breach `below = 45.1`.
     ///
     /// Metrics are never negative, so the tie is folded into the threshold (one
-    /// multiplication, as the comparison runs every alarm period): `number::above(v, t)` is
-    /// `v > t x ABOVE` and `number::below(v, t)` is `v < t / ABOVE` for `v, t >= 0`.
+    /// multiplication, never a division: this runs every alarm period): `number::above(v, t)`
+    /// is `v > t x ABOVE` and `number::below(v, t)` is `v < t x BELOW` for `v, t >= 0`.
     #[inline]
     pub fn holds(self, value: f64, threshold: f64) -> bool {
-        use crate::number::ABOVE;
+        use crate::number::{ABOVE, BELOW};
         match self {
             Comparison::Greater => value > threshold * ABOVE,
-            Comparison::GreaterOrEqual => value >= threshold / ABOVE,
-            Comparison::Less => value < threshold / ABOVE,
+            Comparison::GreaterOrEqual => value >= threshold * BELOW,
+            Comparison::Less => value < threshold * BELOW,
             Comparison::LessOrEqual => value <= threshold * ABOVE,
         }
     }
