@@ -1,10 +1,11 @@
-//! `scaleplan import aws`: a scenario from an existing AWS Auto Scaling group.
+//! `scaleplan import aws|tencent|alibaba`: a scenario from an existing scaling group.
 
 use super::{Failure, print_stdout, write_atomic};
-use crate::error::Diagnostic;
-use crate::import::{self, ImportSettings};
+use crate::error::{Diagnostic, Diagnostics};
+use crate::import::{self, ImportSettings, Imported};
 use clap::{Args, Subcommand};
-use std::path::{Path, PathBuf};
+use serde_json::Value;
+use std::path::{Component, Path, PathBuf};
 use std::process::ExitCode;
 
 /// `scaleplan import ...`
@@ -13,6 +14,14 @@ pub enum ImportCommand {
     /// From `aws autoscaling describe-auto-scaling-groups` (+ `describe-policies`,
     /// `describe-scheduled-actions`, `aws cloudwatch describe-alarms`) JSON.
     Aws(AwsArgs),
+    /// From `tccli as DescribeAutoScalingGroups` (+ `DescribeLaunchConfigurations`,
+    /// `DescribeScalingPolicies`, `DescribeScheduledActions`) JSON, with or without the API's
+    /// `Response` wrapper.
+    Tencent(TencentArgs),
+    /// From `aliyun ess DescribeScalingGroups` (+ `DescribeScalingConfigurations`,
+    /// `DescribeScalingRules`, `DescribeScheduledTasks`, `DescribeAlarms`) JSON, API version
+    /// 2014-08-28 or 2022-02-22.
+    Alibaba(AlibabaArgs),
 }
 
 /// Arguments of `scaleplan import aws`.
@@ -30,6 +39,60 @@ pub struct AwsArgs {
     /// `aws cloudwatch describe-alarms` output, for the alarms that run simple and step policies.
     #[arg(long, value_name = "FILE")]
     alarms: Option<PathBuf>,
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+/// Arguments of `scaleplan import tencent`.
+#[derive(Debug, Args)]
+pub struct TencentArgs {
+    /// `tccli as DescribeAutoScalingGroups` output.
+    #[arg(long, value_name = "FILE")]
+    groups: PathBuf,
+    /// `tccli as DescribeLaunchConfigurations` output (instance types and billing).
+    #[arg(long, value_name = "FILE")]
+    configurations: Option<PathBuf>,
+    /// `tccli as DescribeScalingPolicies` output (each alarm policy embeds its alarm).
+    #[arg(long, value_name = "FILE")]
+    policies: Option<PathBuf>,
+    /// `tccli as DescribeScheduledActions` output.
+    #[arg(long, value_name = "FILE")]
+    scheduled: Option<PathBuf>,
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+/// Arguments of `scaleplan import alibaba`.
+#[derive(Debug, Args)]
+pub struct AlibabaArgs {
+    /// `aliyun ess DescribeScalingGroups` output.
+    #[arg(long, value_name = "FILE")]
+    groups: PathBuf,
+    /// `aliyun ess DescribeScalingConfigurations` output (instance types and billing).
+    #[arg(long, value_name = "FILE")]
+    configurations: Option<PathBuf>,
+    /// `aliyun ess DescribeScalingRules` output.
+    #[arg(long, value_name = "FILE")]
+    rules: Option<PathBuf>,
+    /// `aliyun ess DescribeScheduledTasks` output.
+    #[arg(long, value_name = "FILE")]
+    scheduled: Option<PathBuf>,
+    /// `aliyun ess DescribeAlarms` output, for the alarm tasks that run rules.
+    #[arg(long, value_name = "FILE")]
+    alarms: Option<PathBuf>,
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+/// What every import takes besides its documents.
+#[derive(Debug, Args)]
+struct CommonArgs {
+    /// Import only this group, by name (repeatable; default: every group).
+    #[arg(long = "group", id = "group", value_name = "NAME")]
+    group: Vec<String>,
+    /// A CSV load trace (time, requests) for the scenario's `[load.trace]`.
+    #[arg(long, value_name = "FILE")]
+    trace: Option<PathBuf>,
     /// Write the scenario here instead of standard output.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
@@ -39,77 +102,154 @@ pub struct AwsArgs {
     /// Simulated span.
     #[arg(long, default_value = "7d")]
     duration: String,
-    /// Requests per second one instance serves at 100% CPU (not in AWS's output).
+    /// Requests per second one instance serves at 100% CPU (not in any cloud's output).
     #[arg(long, default_value_t = 100.0)]
     capacity_rps: f64,
-    /// Price per instance-hour (not in AWS's output).
+    /// Price per instance-hour (not in any cloud's output).
     #[arg(long, default_value_t = 0.1)]
     price_per_hour: f64,
-    /// A constant load to start from, requests per second.
+    /// A constant load to start from, requests per second (without --trace).
     #[arg(long, default_value_t = 100.0)]
     base_rps: f64,
 }
 
-fn read_json(path: &Path) -> Result<serde_json::Value, Failure> {
+fn read_json(path: &Path, cli: &str) -> Result<Value, Failure> {
     let label = path.display().to_string();
     let text = crate::input::read_text(path, &label, "JSON", crate::input::MAX_JSON_BYTES)?;
     serde_json::from_str(&text).map_err(|error| {
         let mut diagnostic = Diagnostic::file(&label, format!("invalid JSON: {error}"))
-            .with_hint("pass the JSON the AWS CLI prints (--output json)");
+            .with_hint(format!("pass the JSON {cli} prints"));
         diagnostic.line = error.line();
         diagnostic.column = error.column();
         Failure::from(diagnostic)
     })
 }
 
+/// The documents given: (the list key their paths start with, file, JSON).
+type Documents = Vec<(&'static str, PathBuf, Value)>;
+
+fn read_all(files: &[(&'static str, Option<&PathBuf>)], cli: &str) -> Result<Documents, Failure> {
+    files
+        .iter()
+        .filter_map(|(root, path)| path.map(|path| (*root, path)))
+        .map(|(root, path)| Ok((root, path.clone(), read_json(path, cli)?)))
+        .collect()
+}
+
+fn find<'a>(documents: &'a Documents, root: &str) -> Option<&'a Value> {
+    documents
+        .iter()
+        .find(|(key, _, _)| *key == root)
+        .map(|(_, _, value)| value)
+}
+
 pub fn run(command: &ImportCommand) -> Result<ExitCode, Failure> {
-    let ImportCommand::Aws(args) = command;
-    let groups = read_json(&args.groups)?;
-    let optional = |path: &Option<PathBuf>| path.as_deref().map(read_json).transpose();
-    let (policies, scheduled, alarms) = (
-        optional(&args.policies)?,
-        optional(&args.scheduled)?,
-        optional(&args.alarms)?,
-    );
-    let settings = ImportSettings {
-        start: args.start.clone(),
-        duration: args.duration.clone(),
-        capacity_rps: args.capacity_rps,
-        price_per_hour: args.price_per_hour,
-        base_rps: args.base_rps,
+    let (common, groups_file, documents) = match command {
+        ImportCommand::Aws(args) => (
+            &args.common,
+            &args.groups,
+            read_all(
+                &[
+                    ("AutoScalingGroups", Some(&args.groups)),
+                    ("ScalingPolicies", args.policies.as_ref()),
+                    ("ScheduledUpdateGroupActions", args.scheduled.as_ref()),
+                    ("MetricAlarms", args.alarms.as_ref()),
+                ],
+                "the AWS CLI (--output json)",
+            )?,
+        ),
+        ImportCommand::Tencent(args) => (
+            &args.common,
+            &args.groups,
+            read_all(
+                &[
+                    ("AutoScalingGroupSet", Some(&args.groups)),
+                    ("LaunchConfigurationSet", args.configurations.as_ref()),
+                    ("ScalingPolicySet", args.policies.as_ref()),
+                    ("ScheduledActionSet", args.scheduled.as_ref()),
+                ],
+                "tccli",
+            )?,
+        ),
+        ImportCommand::Alibaba(args) => (
+            &args.common,
+            &args.groups,
+            read_all(
+                &[
+                    ("ScalingGroups", Some(&args.groups)),
+                    ("ScalingConfigurations", args.configurations.as_ref()),
+                    ("ScalingRules", args.rules.as_ref()),
+                    ("ScheduledTasks", args.scheduled.as_ref()),
+                    ("AlarmList", args.alarms.as_ref()),
+                ],
+                "the aliyun CLI",
+            )?,
+        ),
     };
-    let imported = import::aws(
-        &groups,
-        policies.as_ref(),
-        scheduled.as_ref(),
-        alarms.as_ref(),
-        &settings,
-    )
-    .map_err(|message| {
-        Failure::from(Diagnostic::file(
-            &args.groups.display().to_string(),
-            message,
-        ))
-    })?;
-    // The result must be a valid scenario: check it as `validate` would.
-    let label = args
+    let base = common
         .out
         .as_ref()
-        .map_or("imported.toml".to_string(), |path| {
-            path.display().to_string()
-        });
-    crate::scenario::load_str(&label, &imported.toml, Path::new("."))
-        .map_err(|diagnostics| Failure::Input(to_json_places(diagnostics, &imported.toml, args)))?;
-    for line in &imported.unmapped {
-        eprintln!("note: not imported: {line}");
+        .and_then(|out| out.parent())
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let settings = ImportSettings {
+        start: common.start.clone(),
+        duration: common.duration.clone(),
+        capacity_rps: common.capacity_rps,
+        price_per_hour: common.price_per_hour,
+        base_rps: common.base_rps,
+        groups: common.group.clone(),
+        trace: common.trace.as_ref().map(|trace| relative_to(trace, &base)),
+    };
+    let imported: Result<Imported, String> = match command {
+        ImportCommand::Aws(_) => import::aws::import(
+            import::aws::Documents {
+                groups: find(&documents, "AutoScalingGroups").unwrap(),
+                policies: find(&documents, "ScalingPolicies"),
+                scheduled: find(&documents, "ScheduledUpdateGroupActions"),
+                alarms: find(&documents, "MetricAlarms"),
+            },
+            &settings,
+        ),
+        ImportCommand::Tencent(_) => import::tencent::import(
+            import::tencent::Documents {
+                groups: find(&documents, "AutoScalingGroupSet").unwrap(),
+                configurations: find(&documents, "LaunchConfigurationSet"),
+                policies: find(&documents, "ScalingPolicySet"),
+                scheduled: find(&documents, "ScheduledActionSet"),
+            },
+            &settings,
+        ),
+        ImportCommand::Alibaba(_) => import::alibaba::import(
+            import::alibaba::Documents {
+                groups: find(&documents, "ScalingGroups").unwrap(),
+                configurations: find(&documents, "ScalingConfigurations"),
+                rules: find(&documents, "ScalingRules"),
+                scheduled: find(&documents, "ScheduledTasks"),
+                alarms: find(&documents, "AlarmList"),
+            },
+            &settings,
+        ),
+    };
+    let imported = imported
+        .map_err(|message| Failure::from(Diagnostic::file(&groups_file.display().to_string(), message)))?;
+    // The result must be a valid scenario: check it as `validate` would.
+    let label = common
+        .out
+        .as_ref()
+        .map_or("imported.toml".to_string(), |path| path.display().to_string());
+    crate::scenario::load_str(&label, &imported.toml, &base)
+        .map_err(|diagnostics| Failure::Input(to_json_places(diagnostics, &imported.toml, &documents)))?;
+    let listed = imported.listed();
+    for line in &listed {
+        eprintln!("note: {line}");
     }
-    match &args.out {
+    match &common.out {
         Some(path) => {
             write_atomic(path, imported.toml.as_bytes())?;
             print_stdout(&format!(
-                "wrote {} ({} setting(s) not imported, listed in the file)\n",
+                "wrote {} ({} item(s) not imported exactly, listed in the file)\n",
                 path.display(),
-                imported.unmapped.len()
+                listed.len()
             ));
         }
         None => print_stdout(&imported.toml),
@@ -117,15 +257,36 @@ pub fn run(command: &ImportCommand) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `path` as the scenario in `base` should name it: relative when `path` is under `base`
+/// (or both are relative), else absolute.
+fn relative_to(path: &Path, base: &Path) -> String {
+    let absolute = |path: &Path| std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let (path, base) = (absolute(path), absolute(base));
+    fn normal(path: &Path) -> Vec<Component<'_>> {
+        path.components()
+            .filter(|part| *part != Component::CurDir)
+            .collect()
+    }
+    let (parts, base_parts) = (normal(&path), normal(&base));
+    let common = parts.iter().zip(&base_parts).take_while(|(a, b)| a == b).count();
+    if common == 0 {
+        return path.display().to_string();
+    }
+    let mut relative = PathBuf::new();
+    for _ in common..base_parts.len() {
+        relative.push("..");
+    }
+    for part in &parts[common..] {
+        relative.push(part.as_os_str());
+    }
+    relative.display().to_string()
+}
+
 /// Points the diagnostics of the generated scenario back at the JSON the user gave: each
 /// converted line ends with a `# AutoScalingGroups[0].MinSize` comment naming its source.
-fn to_json_places(
-    diagnostics: crate::error::Diagnostics,
-    generated: &str,
-    args: &AwsArgs,
-) -> crate::error::Diagnostics {
+fn to_json_places(diagnostics: Diagnostics, generated: &str, documents: &Documents) -> Diagnostics {
     let lines: Vec<&str> = generated.lines().collect();
-    crate::error::Diagnostics(
+    Diagnostics(
         diagnostics
             .0
             .into_iter()
@@ -136,14 +297,11 @@ fn to_json_places(
                     .and_then(|line| line.rsplit_once("    # "))
                     .map(|(_, path)| path.trim().to_string());
                 let file = source.as_deref().and_then(|path| {
-                    let root = path.split('[').next().unwrap_or("");
-                    match root {
-                        "AutoScalingGroups" => Some(&args.groups),
-                        "ScheduledUpdateGroupActions" => args.scheduled.as_ref(),
-                        "MetricAlarms" => args.alarms.as_ref(),
-                        "ScalingPolicies" => args.policies.as_ref(),
-                        _ => None,
-                    }
+                    let root = path.split(['[', '.']).next().unwrap_or("");
+                    documents
+                        .iter()
+                        .find(|(key, _, _)| *key == root)
+                        .map(|(_, file, _)| file)
                 });
                 match (source, file) {
                     (Some(path), Some(file)) => {

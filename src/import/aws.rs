@@ -1,0 +1,691 @@
+//! AWS EC2 Auto Scaling: `aws autoscaling describe-auto-scaling-groups`, `describe-policies`,
+//! `describe-scheduled-actions` and `aws cloudwatch describe-alarms` JSON.
+//!
+//! Field meanings follow the EC2 Auto Scaling API reference (AutoScalingGroup, ScalingPolicy,
+//! ScheduledUpdateGroupAction, MixedInstancesPolicy, InstancesDistribution) and the CloudWatch
+//! API reference (MetricAlarm); the ALB metrics follow "CloudWatch metrics for your
+//! Application Load Balancer" (RequestCount and RequestCountPerTarget: counts per period,
+//! statistic Sum).
+
+use super::ledger::{Ledger, Node};
+use super::{
+    Draft, GroupDraft, ImportSettings, Imported, Table, check_selection, ignored_everywhere,
+    number, quoted, seconds,
+};
+use serde_json::Value;
+
+/// The documents of one AWS import.
+#[derive(Debug, Clone, Copy)]
+pub struct Documents<'a> {
+    pub groups: &'a Value,
+    pub policies: Option<&'a Value>,
+    pub scheduled: Option<&'a Value>,
+    pub alarms: Option<&'a Value>,
+}
+
+/// Builds a scenario from the documents.
+pub fn import(documents: Documents<'_>, settings: &ImportSettings) -> Result<Imported, String> {
+    let ledger = Ledger::default();
+    let groups_root = ledger.root(documents.groups);
+    if groups_root.get("AutoScalingGroups").is_none_or(|node| !node.value.is_array()) {
+        return Err("the groups file has no `AutoScalingGroups` array (use `aws autoscaling describe-auto-scaling-groups` output)".into());
+    }
+    let policies_root = document(&ledger, documents.policies, "ScalingPolicies", "autoscaling describe-policies")?;
+    let scheduled_root = document(&ledger, documents.scheduled, "ScheduledUpdateGroupActions", "autoscaling describe-scheduled-actions")?;
+    let alarms_root = document(&ledger, documents.alarms, "MetricAlarms", "cloudwatch describe-alarms")?;
+
+    let groups = groups_root.items("AutoScalingGroups", None);
+    let names: Vec<String> = groups
+        .iter()
+        .filter_map(|group| group.value.get("AutoScalingGroupName")?.as_str().map(str::to_string))
+        .collect();
+    check_selection(settings, &names)?;
+    let policies = policies_root.as_ref().map_or_else(Vec::new, |root| root.items("ScalingPolicies", None));
+    let actions = scheduled_root.as_ref().map_or_else(Vec::new, |root| root.items("ScheduledUpdateGroupActions", None));
+    let alarms = alarms_root.as_ref().map_or_else(Vec::new, |root| root.items("MetricAlarms", None));
+    if let Some(root) = alarms_root.as_ref() {
+        root.skip("CompositeAlarms", "composite alarms are not modelled");
+    }
+
+    let mut draft = Draft::new("AWS Auto Scaling");
+    let mut alarm_used = vec![false; alarms.len()];
+    for group in &groups {
+        let name = group.text("AutoScalingGroupName").unwrap_or("group").to_string();
+        if !settings.selects(&name) {
+            group.not_mapped("group not selected with --group");
+            for item in policies.iter().chain(&actions) {
+                if item.value.get("AutoScalingGroupName").and_then(Value::as_str) == Some(name.as_str()) {
+                    item.not_mapped(format!("belongs to group {name}, not selected with --group"));
+                }
+            }
+            continue;
+        }
+        let mut imported = import_group(group, &name, &mut draft);
+        for policy in policies
+            .iter()
+            .filter(|policy| policy.value.get("AutoScalingGroupName").and_then(Value::as_str) == Some(name.as_str()))
+        {
+            policy.read("AutoScalingGroupName");
+            import_policy(policy, group, &alarms, &mut alarm_used, &mut imported);
+        }
+        for action in actions
+            .iter()
+            .filter(|action| action.value.get("AutoScalingGroupName").and_then(Value::as_str) == Some(name.as_str()))
+        {
+            action.read("AutoScalingGroupName");
+            if let Some(table) = import_action(action, settings) {
+                imported.children.push(table);
+            }
+        }
+        if !group.has("DefaultInstanceWarmup") {
+        } else if !imported.children.iter().any(|table| table.lines.iter().any(|line| line.key == "warmup")) {
+            group.skip("DefaultInstanceWarmup", "no step or target tracking policy of the group uses it");
+        }
+        draft.groups.push(imported);
+    }
+    for (alarm, used) in alarms.iter().zip(&alarm_used) {
+        if !used {
+            alarm.not_mapped("runs no imported simple or step policy (neither a policy's `Alarms` nor its own `AlarmActions` name one)");
+        }
+    }
+    for policy in &policies {
+        let group = policy.value.get("AutoScalingGroupName").and_then(Value::as_str).unwrap_or("");
+        if !names.iter().any(|name| name == group) {
+            policy.not_mapped(format!("its group `{group}` is not in the groups file"));
+        }
+    }
+    for action in &actions {
+        let group = action.value.get("AutoScalingGroupName").and_then(Value::as_str).unwrap_or("");
+        if !names.iter().any(|name| name == group) {
+            action.not_mapped(format!("its group `{group}` is not in the groups file"));
+        }
+    }
+    let documents: Vec<Node<'_>> = [Some(groups_root), policies_root, scheduled_root, alarms_root]
+        .into_iter()
+        .flatten()
+        .collect();
+    let items = ledger.finish(&documents, &ignored);
+    Ok(Imported {
+        toml: draft.render(settings, &items),
+        items,
+    })
+}
+
+/// An optional document, which must hold the list `key`.
+fn document<'a>(
+    ledger: &'a Ledger,
+    value: Option<&'a Value>,
+    key: &str,
+    command: &str,
+) -> Result<Option<Node<'a>>, String> {
+    match value {
+        None => Ok(None),
+        Some(value) if value.get(key).is_some_and(Value::is_array) => Ok(Some(ledger.root(value))),
+        Some(_) => Err(format!(
+            "the {command} file has no `{key}` array (use `aws {command}` output)"
+        )),
+    }
+}
+
+/// Fields of AWS's output with no effect on a simulation.
+fn ignored(key: &str) -> Option<&'static str> {
+    match key {
+        "LifecycleState" | "HealthStatus" | "AvailabilityZone" | "StateValue" | "StateReason"
+        | "StateReasonData" | "StateTransitionedTimestamp" | "StateUpdatedTimestamp"
+        | "AlarmConfigurationUpdatedTimestamp" | "Status" | "EvaluationState" => {
+            Some("current state")
+        }
+        "LaunchTemplate" | "LaunchConfigurationName" | "LaunchTemplateSpecification"
+        | "VPCZoneIdentifier" | "PlacementGroup" | "Context" | "ResourceLabel" | "Unit"
+        | "EnabledMetrics" | "AlarmDescription" | "Version" => {
+            Some("launch, network and monitoring settings")
+        }
+        _ => ignored_everywhere(key),
+    }
+}
+
+/// The group's own table and its instance types.
+fn import_group(group: &Node<'_>, name: &str, draft: &mut Draft) -> GroupDraft {
+    let mut table = Table::new("[[group]]");
+    table.set("name", quoted(name), group.get("AutoScalingGroupName").as_ref());
+    let instances = group.get("Instances").map(|node| node.elements()).unwrap_or_default();
+    let mixed = group.get("MixedInstancesPolicy");
+    match &mixed {
+        Some(mixed) => import_mix(mixed, &mut table, draft),
+        None => {
+            let kind = instances
+                .iter()
+                .find_map(|instance| instance.text("InstanceType"))
+                .unwrap_or("imported");
+            for instance in &instances {
+                instance.read("InstanceType");
+            }
+            draft.instance_type(kind, None, false);
+            let source = instances.first().and_then(|instance| instance.get("InstanceType"));
+            table.set("instance_type", quoted(kind), source.as_ref());
+            if source.is_none() {
+                table.note("the group has no instances to show its type (a launch template names it): rename it");
+            }
+        }
+    }
+    let min = group.number("MinSize").unwrap_or(0.0).max(0.0);
+    let max = group.number("MaxSize").unwrap_or(min).max(0.0);
+    table.from("min", number(min), group, "MinSize");
+    table.from("max", number(max), group, "MaxSize");
+    let desired = group.number("DesiredCapacity").unwrap_or(min);
+    let protected: Vec<&Node<'_>> = instances
+        .iter()
+        .filter(|instance| instance.boolean("ProtectedFromScaleIn") == Some(true))
+        .collect();
+    for instance in &instances {
+        instance.read("ProtectedFromScaleIn");
+        instance.read("WeightedCapacity");
+    }
+    table.from("desired", number(desired.max(protected.len() as f64).min(max)), group, "DesiredCapacity");
+    if let Some(first) = protected.first() {
+        table.set(
+            "existing",
+            format!("{{ count = {}, protected = true }}", (protected.len() as f64).min(max)),
+            first.get("ProtectedFromScaleIn").as_ref(),
+        );
+        table.note("instances protected from scale-in (ProtectedFromScaleIn)");
+    }
+    if let Some(cooldown) = group.number("DefaultCooldown") {
+        table.from("default_cooldown", seconds(cooldown), group, "DefaultCooldown");
+    }
+    import_termination(group, &mut table);
+    match group.text("DesiredCapacityType") {
+        None | Some("units") => {}
+        Some(other) => group
+            .get("DesiredCapacityType")
+            .unwrap()
+            .not_mapped(format!("desired capacity in {other}: scaleplan counts units (instance weights)")),
+    }
+    match group.text("HealthCheckType") {
+        Some("ELB" | "VPC_LATTICE") => group.get("HealthCheckType").unwrap().not_mapped(
+            "load balancer health checks: failures are modelled only with [group.health], whose failure rate is not in AWS's output",
+        ),
+        _ => {}
+    }
+    group.skip("HealthCheckGracePeriod", "health checks are modelled only with [group.health] (its `grace`), whose failure rate is not in AWS's output");
+    if let Some(zones) = group.get("AvailabilityZones") {
+        match zones.value.as_array().map_or(0, Vec::len) {
+            0 | 1 => zones.mapped(),
+            count => zones.not_mapped(format!("{count} availability zones: zone balancing and per-zone stock are not modelled (one pool)")),
+        }
+    }
+    for key in ["TargetGroupARNs", "LoadBalancerNames", "TrafficSources"] {
+        group.skip(key, "load balancing is modelled as even spreading over in-service instances; set `registration_delay` for the registration time");
+    }
+    group.skip("WarmPoolConfiguration", "warm pools are not modelled");
+    group.skip("WarmPoolSize", "warm pools are not modelled");
+    group.skip("LifecycleHooks", "lifecycle hooks are not modelled");
+    group.skip("SuspendedProcesses", "suspended processes: the scenario runs every process");
+    group.skip("NewInstancesProtectedFromScaleIn", "new instances protected from scale-in are not modelled");
+    group.skip("CapacityRebalance", "capacity rebalancing is not modelled (reclaims happen at the notice's end)");
+    group.skip("MaxInstanceLifetime", "maximum instance lifetime is not modelled");
+    group.skip("InstanceMaintenancePolicy", "instance maintenance policy is not modelled");
+    for key in ["AvailabilityZoneDistribution", "AvailabilityZoneImpairmentPolicy", "CapacityReservationSpecification"] {
+        group.skip(key, "zones and capacity reservations are not modelled");
+    }
+    GroupDraft {
+        name: name.to_string(),
+        units: desired,
+        table,
+        children: Vec::new(),
+    }
+}
+
+/// `TerminationPolicies`: the first is modelled.
+fn import_termination(group: &Node<'_>, table: &mut Table) {
+    let Some(list) = group.get("TerminationPolicies") else {
+        return;
+    };
+    let policies = list.elements();
+    let Some(first) = policies.first() else {
+        return;
+    };
+    let value = first.value.as_str().unwrap_or("");
+    let (removal, fate) = match value {
+        "OldestInstance" => ("oldest_instance", None),
+        "NewestInstance" => ("newest_instance", None),
+        "OldestLaunchTemplate" | "OldestLaunchConfiguration" => ("oldest_scaling_configuration", None),
+        "Default" => ("oldest_scaling_configuration", Some("AWS Default also balances zones and then prefers the instance closest to its next billing hour; modelled as the oldest scaling configuration, then the oldest instance")),
+        _ => ("oldest_scaling_configuration", Some("not modelled: approximated by the oldest scaling configuration, then the oldest instance")),
+    };
+    match fate {
+        None => first.mapped(),
+        Some(why) => first.approximated(format!("termination policy {value}: {why}")),
+    }
+    table.set("removal_policy", quoted(removal), Some(first));
+    for rest in &policies[1..] {
+        rest.not_mapped("only the first termination policy is modelled");
+    }
+}
+
+/// `MixedInstancesPolicy`: override types in priority order with their weights, and the
+/// on-demand base and share above it as `mix`.
+fn import_mix(mixed: &Node<'_>, table: &mut Table, draft: &mut Draft) {
+    let overrides = mixed
+        .get("LaunchTemplate")
+        .map(|template| template.items("Overrides", None))
+        .unwrap_or_default();
+    let distribution = mixed.get("InstancesDistribution");
+    let number_of = |key: &str| distribution.as_ref().and_then(|node| node.number(key));
+    let base = number_of("OnDemandBaseCapacity").unwrap_or(0.0);
+    let above = number_of("OnDemandPercentageAboveBaseCapacity").unwrap_or(100.0);
+    let spot = above < 100.0;
+    let mut names = Vec::new();
+    for item in &overrides {
+        let Some(kind) = item.text("InstanceType") else {
+            item.not_mapped("an override without an instance type (instance requirements are not modelled)");
+            continue;
+        };
+        let weight = item.number("WeightedCapacity");
+        draft.instance_type(kind, weight.zip(item.get("WeightedCapacity")).as_ref().map(|(w, n)| (*w, n)), spot);
+        item.skip("InstanceRequirements", "instance requirements are not modelled");
+        names.push(quoted(kind));
+    }
+    if names.is_empty() {
+        mixed.not_mapped("a mixed instances policy without instance type overrides");
+        draft.instance_type("imported", None, spot);
+        table.set("instance_type", quoted("imported"), None);
+    } else {
+        let source = mixed.get("LaunchTemplate").and_then(|template| template.get("Overrides"));
+        table.set("instance_types", format!("[{}]", names.join(", ")), source.as_ref());
+        table.note("MixedInstancesPolicy overrides in priority order");
+    }
+    if let Some(distribution) = &distribution {
+        match distribution.text("OnDemandAllocationStrategy") {
+            None | Some("prioritized") => {}
+            Some(other) => distribution.get("OnDemandAllocationStrategy").unwrap().approximated(format!(
+                "on-demand allocation {other}: scaleplan launches in the overrides' order (prioritized)"
+            )),
+        }
+        if spot {
+            if let Some(strategy) = distribution.get("SpotAllocationStrategy") {
+                strategy.approximated("scaleplan launches preemptible instances in the overrides' order");
+            }
+            distribution.skip("SpotInstancePools", "spot pools are not modelled: types are tried in order");
+        } else {
+            distribution.read("SpotAllocationStrategy");
+            distribution.read("SpotInstancePools");
+        }
+        distribution.skip("SpotMaxPrice", "a spot bid needs a price trace (instance_types.*.preemptible.price_trace)");
+        if base > 0.0 || spot {
+            table.set(
+                "mix",
+                format!("{{ on_demand_base = {}, on_demand_above_base = {} }}", number(base), number(above / 100.0)),
+                distribution.get("OnDemandPercentageAboveBaseCapacity").or_else(|| distribution.get("OnDemandBaseCapacity")).as_ref(),
+            );
+            table.note(format!(
+                "OnDemandBaseCapacity {} and OnDemandPercentageAboveBaseCapacity {}% as a share",
+                number(base),
+                number(above)
+            ));
+        }
+    }
+}
+
+/// A scaling policy as a rule, with the alarms that run it.
+fn import_policy(
+    policy: &Node<'_>,
+    group: &Node<'_>,
+    alarms: &[Node<'_>],
+    alarm_used: &mut [bool],
+    imported: &mut GroupDraft,
+) {
+    let name = policy.text("PolicyName").unwrap_or("policy").to_string();
+    if policy.boolean("Enabled") == Some(false) {
+        policy.not_mapped("a disabled policy never runs");
+        return;
+    }
+    let kind = policy.text("PolicyType").unwrap_or("SimpleScaling");
+    let mut rule = Table::new("[[group.rule]]");
+    rule.set("name", quoted(&name), policy.get("PolicyName").as_ref());
+    let arn = policy.text("PolicyARN");
+    // The alarms that run it: named by the policy, or naming the policy in their actions.
+    let listed: Vec<String> = policy
+        .items("Alarms", None)
+        .iter()
+        .filter_map(|alarm| {
+            alarm.read("AlarmARN");
+            alarm.text("AlarmName").map(str::to_string)
+        })
+        .collect();
+    let group_name = imported.name.clone();
+    let runs: Vec<usize> = alarms
+        .iter()
+        .enumerate()
+        .filter(|(_, alarm)| {
+            let alarm_name = alarm.value.get("AlarmName").and_then(Value::as_str).unwrap_or("");
+            listed.iter().any(|listed| listed == alarm_name)
+                || alarm
+                    .value
+                    .get("AlarmActions")
+                    .and_then(Value::as_array)
+                    .is_some_and(|actions| {
+                        actions.iter().filter_map(Value::as_str).any(|action| {
+                            Some(action) == arn
+                                || (action.contains(&format!("autoScalingGroupName/{group_name}:"))
+                                    && action.ends_with(&format!("policyName/{name}")))
+                        })
+                    })
+        })
+        .map(|(index, _)| index)
+        .collect();
+    match kind {
+        "SimpleScaling" | "StepScaling" => {
+            let step = kind == "StepScaling";
+            let (key, whole) = match policy.text("AdjustmentType").unwrap_or("ChangeInCapacity") {
+                "PercentChangeInCapacity" => ("change_percent", false),
+                "ExactCapacity" => ("set", true),
+                _ => ("change", true),
+            };
+            let format = |value: f64| if whole { format!("{}", value as i64) } else { number(value) };
+            if step {
+                let steps: Vec<String> = policy
+                    .items("StepAdjustments", None)
+                    .iter()
+                    .map(|adjustment| {
+                        let mut parts = Vec::new();
+                        if let Some(lower) = adjustment.number("MetricIntervalLowerBound") {
+                            parts.push(format!("lower = {}", number(lower)));
+                        }
+                        if let Some(upper) = adjustment.number("MetricIntervalUpperBound") {
+                            parts.push(format!("upper = {}", number(upper)));
+                        }
+                        parts.push(format!("{key} = {}", format(adjustment.number("ScalingAdjustment").unwrap_or(0.0))));
+                        format!("{{ {} }}", parts.join(", "))
+                    })
+                    .collect();
+                rule.set("type", quoted("step"), policy.get("PolicyType").as_ref());
+                rule.set("steps", format!("[{}]", steps.join(", ")), policy.get("StepAdjustments").as_ref());
+                let warmup = policy
+                    .get("EstimatedInstanceWarmup")
+                    .or_else(|| group.get("DefaultInstanceWarmup"));
+                if let Some(node) = warmup {
+                    node.mapped();
+                    rule.set("warmup", seconds(node.value.as_f64().unwrap_or(0.0)), Some(&node));
+                }
+                policy.skip("Cooldown", "step policies have no cooldown (AWS ignores it)");
+            } else {
+                policy.read("PolicyType");
+                let value = policy.number("ScalingAdjustment").unwrap_or(0.0);
+                rule.from(key, format(value), policy, "ScalingAdjustment");
+                if let Some(cooldown) = policy.number("Cooldown") {
+                    rule.from("cooldown", seconds(cooldown), policy, "Cooldown");
+                }
+                policy.skip("EstimatedInstanceWarmup", "simple policies have no warmup");
+            }
+            policy.read("AdjustmentType");
+            if key == "change_percent" {
+                let magnitude = policy.get("MinAdjustmentMagnitude").or_else(|| policy.get("MinAdjustmentStep"));
+                if let Some(node) = magnitude {
+                    node.mapped();
+                    rule.set("min_adjustment", number(node.value.as_f64().unwrap_or(0.0)), Some(&node));
+                }
+            }
+            policy.skip("MetricAggregationType", "the alarm's own Statistic decides (imported with the alarm)");
+            imported.children.push(rule);
+            if runs.is_empty() {
+                policy.approximated("imported as a rule, but no alarm runs it (none in its `Alarms` nor in an alarm's `AlarmActions`; pass --alarms): it never fires");
+            }
+            for index in runs {
+                let again = alarm_used[index];
+                alarm_used[index] = true;
+                let alarm = &alarms[index];
+                match alarm_task(alarm, &name, &group_name, again) {
+                    Ok(table) => imported.children.push(table),
+                    Err(why) => alarm.not_mapped(why),
+                }
+            }
+        }
+        "TargetTrackingScaling" => {
+            policy.read("PolicyType");
+            for index in runs {
+                alarm_used[index] = true;
+                alarms[index].mapped();
+            }
+            let Some(configuration) = policy.get("TargetTrackingConfiguration") else {
+                policy.not_mapped("a target tracking policy without its configuration");
+                return;
+            };
+            let predefined = configuration.get("PredefinedMetricSpecification");
+            let metric = predefined.as_ref().and_then(|node| node.text("PredefinedMetricType"));
+            let target = configuration.number("TargetValue").unwrap_or(50.0);
+            let (metric, value, note) = match metric {
+                Some("ASGAverageCPUUtilization") => ("cpu", target, None),
+                Some("ALBRequestCountPerTarget") => (
+                    "requests_per_instance",
+                    target / 60.0,
+                    Some(format!("ALBRequestCountPerTarget {} requests per target per minute = {} / 60 per second", number(target), number(target))),
+                ),
+                Some(other) => {
+                    policy.not_mapped(format!("target tracking on {other}: only ASGAverageCPUUtilization and ALBRequestCountPerTarget are modelled"));
+                    return;
+                }
+                None => {
+                    policy.not_mapped("target tracking on a customized metric: only CPU and ALB request count per target are modelled");
+                    return;
+                }
+            };
+            rule.set("type", quoted("target_tracking"), policy.get("PolicyType").as_ref());
+            rule.set("metric", quoted(metric), predefined.as_ref().and_then(|node| node.get("PredefinedMetricType")).as_ref());
+            rule.set("target", number(value), configuration.get("TargetValue").as_ref());
+            if let Some(note) = note {
+                rule.note(note);
+            }
+            if let Some(flag) = configuration.boolean("DisableScaleIn") {
+                rule.set("disable_scale_in", flag.to_string(), configuration.get("DisableScaleIn").as_ref());
+            }
+            let warmup = policy
+                .get("EstimatedInstanceWarmup")
+                .or_else(|| group.get("DefaultInstanceWarmup"));
+            if let Some(node) = warmup {
+                node.mapped();
+                rule.set("warmup", seconds(node.value.as_f64().unwrap_or(0.0)), Some(&node));
+            }
+            imported.children.push(rule);
+        }
+        "PredictiveScaling" => {
+            policy.read("PolicyType");
+            let Some(configuration) = policy.get("PredictiveScalingConfiguration") else {
+                policy.not_mapped("a predictive policy without its configuration");
+                return;
+            };
+            let specifications = configuration.items("MetricSpecifications", None);
+            let Some(specification) = specifications.first() else {
+                policy.not_mapped("a predictive policy without a metric specification");
+                return;
+            };
+            let pair = specification
+                .get("PredefinedMetricPairSpecification")
+                .and_then(|pair| pair.text("PredefinedMetricType"));
+            if pair != Some("ASGCPUUtilization") {
+                policy.not_mapped(format!(
+                    "predictive scaling on {}: only the ASGCPUUtilization metric pair is modelled",
+                    pair.unwrap_or("a customized metric")
+                ));
+                return;
+            }
+            for extra in &specifications[1..] {
+                extra.not_mapped("only the first metric specification is modelled");
+            }
+            let target = specification.number("TargetValue").unwrap_or(50.0);
+            let mode = match configuration.text("Mode") {
+                Some("ForecastAndScale") => "forecast_and_scale",
+                _ => "forecast_only",
+            };
+            let buffer = configuration.number("SchedulingBufferTime").unwrap_or(300.0);
+            rule.set("type", quoted("predictive"), policy.get("PolicyType").as_ref());
+            rule.set("target", number(target), specification.get("TargetValue").as_ref());
+            rule.set("mode", quoted(mode), configuration.get("Mode").as_ref());
+            if configuration.get("Mode").is_none() {
+                rule.note("AWS's default mode is ForecastOnly");
+            }
+            rule.set("buffer", seconds(buffer), configuration.get("SchedulingBufferTime").as_ref());
+            match configuration.text("MaxCapacityBreachBehavior") {
+                None | Some("HonorMaxCapacity") => {}
+                Some(other) => configuration.get("MaxCapacityBreachBehavior").unwrap().approximated(format!(
+                    "{other}: scaleplan honours max capacity (HonorMaxCapacity)"
+                )),
+            }
+            configuration.skip("MaxCapacityBuffer", "scaleplan honours max capacity (HonorMaxCapacity)");
+            imported.children.push(rule);
+        }
+        other => policy.not_mapped(format!("policy type {other} is not modelled")),
+    }
+}
+
+/// A CloudWatch alarm as an alarm task running `rule`.
+/// `again`: the alarm already runs another policy, so this task's name adds the rule's.
+fn alarm_task(alarm: &Node<'_>, rule: &str, group: &str, again: bool) -> Result<Table, String> {
+    if alarm.boolean("ActionsEnabled") == Some(false) {
+        return Err("its actions are disabled: it never runs a policy".into());
+    }
+    alarm.read("AlarmActions");
+    alarm.skip("OKActions", "OK actions are not modelled");
+    alarm.skip("InsufficientDataActions", "insufficient-data actions are not modelled");
+    if alarm.has("Metrics") {
+        return Err("a metric math alarm: not modelled".into());
+    }
+    if alarm.has("ExtendedStatistic") {
+        return Err("a percentile statistic (ExtendedStatistic): not modelled".into());
+    }
+    let namespace = alarm.value.get("Namespace").and_then(Value::as_str).unwrap_or("AWS/EC2");
+    let metric_name = alarm.value.get("MetricName").and_then(Value::as_str).unwrap_or("");
+    let statistic = alarm.value.get("Statistic").and_then(Value::as_str).unwrap_or("Average");
+    let period = alarm.value.get("Period").and_then(Value::as_f64).unwrap_or(300.0);
+    // The dimensions must be the group's own (CPU) or a load balancer's (request counts).
+    let dimensions: Vec<(String, String)> = alarm
+        .value
+        .get("Dimensions")
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .map(|dimension| {
+                    let text = |key| dimension.get(key).and_then(Value::as_str).unwrap_or("").to_string();
+                    (text("Name"), text("Value"))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let (metric, scale, note) = match (namespace, metric_name) {
+        ("AWS/EC2", "CPUUtilization") => {
+            if dimensions.iter().any(|(key, value)| key != "AutoScalingGroupName" || value != group) {
+                return Err(format!("CPUUtilization of something other than the group {group} (its Dimensions)"));
+            }
+            let statistic = match statistic {
+                "Average" => "average",
+                "Maximum" => "maximum",
+                "Minimum" => "minimum",
+                other => return Err(format!("statistic {other} of CPUUtilization: not modelled")),
+            };
+            ((quoted("cpu"), quoted(statistic)), 1.0, None)
+        }
+        ("AWS/ApplicationELB", "RequestCount" | "RequestCountPerTarget") => {
+            if statistic != "Sum" {
+                return Err(format!("statistic {statistic} of {metric_name}: only Sum (requests per period) converts exactly to a rate"));
+            }
+            let metric = if metric_name == "RequestCount" { "request_rate" } else { "requests_per_instance" };
+            (
+                (quoted(metric), quoted("average")),
+                1.0 / period,
+                Some(format!("{metric_name} Sum per {} s period / {} = requests per second", number(period), number(period))),
+            )
+        }
+        (namespace, "") => return Err(format!("no metric name (namespace {namespace})")),
+        (namespace, other) => return Err(format!("metric {namespace} {other}: only AWS/EC2 CPUUtilization and AWS/ApplicationELB RequestCount / RequestCountPerTarget are modelled")),
+    };
+    let comparison = match alarm.value.get("ComparisonOperator").and_then(Value::as_str).unwrap_or("") {
+        "GreaterThanThreshold" => "above",
+        "GreaterThanOrEqualToThreshold" => "at_or_above",
+        "LessThanThreshold" => "below",
+        "LessThanOrEqualToThreshold" => "at_or_below",
+        other => return Err(format!("comparison {other}: not modelled")),
+    };
+    let threshold = alarm.value.get("Threshold").and_then(Value::as_f64).ok_or("no threshold")?;
+    let periods = alarm.value.get("EvaluationPeriods").and_then(Value::as_f64).unwrap_or(1.0);
+    // Read everything now that it maps.
+    for key in ["Namespace", "MetricName", "Statistic", "Dimensions", "ComparisonOperator"] {
+        alarm.read(key);
+    }
+    let alarm_name = alarm.text("AlarmName").unwrap_or("alarm");
+    let mut table = Table::new("[[group.alarm]]");
+    let task = if again { format!("{alarm_name}-{rule}") } else { alarm_name.to_string() };
+    table.set("name", quoted(&task), alarm.get("AlarmName").as_ref());
+    if again {
+        table.note(format!("the alarm also runs another policy: one task per policy"));
+    }
+    table.set("metric", metric.0, alarm.get("MetricName").as_ref());
+    table.set("statistic", metric.1, alarm.get("Statistic").as_ref());
+    table.from("period", seconds(period), alarm, "Period");
+    table.from("periods", number(periods), alarm, "EvaluationPeriods");
+    // CloudWatch "M out of N": DatapointsToAlarm breaching datapoints among the last
+    // EvaluationPeriods (absent or equal: all of them).
+    if let Some(datapoints) = alarm.number("DatapointsToAlarm")
+        && datapoints < periods
+    {
+        table.from("datapoints", number(datapoints), alarm, "DatapointsToAlarm");
+    }
+    table.from(comparison, number(threshold * scale), alarm, "Threshold");
+    if let Some(note) = note {
+        table.note(note);
+    }
+    table.set("run", quoted(rule), alarm.get("AlarmActions").as_ref());
+    match alarm.text("TreatMissingData") {
+        None | Some("notBreaching") => {}
+        Some(other) => alarm.get("TreatMissingData").unwrap().approximated(format!(
+            "TreatMissingData {other}: scaleplan treats a missing datapoint (nothing in service) as not breaching"
+        )),
+    }
+    alarm.skip("EvaluateLowSampleCountPercentile", "percentile alarms are not modelled");
+    alarm.skip("ThresholdMetricId", "metric math alarms are not modelled");
+    Ok(table)
+}
+
+/// A scheduled action as a scheduled task setting the group's sizes.
+fn import_action(action: &Node<'_>, settings: &ImportSettings) -> Option<Table> {
+    let name = action.text("ScheduledActionName").unwrap_or("scheduled");
+    let mut table = Table::new("[[group.scheduled]]");
+    table.set("name", quoted(name), action.get("ScheduledActionName").as_ref());
+    match action.text("Recurrence") {
+        Some(cron) => {
+            table.from("cron", quoted(cron), action, "Recurrence");
+            let zone = action.text("TimeZone").unwrap_or("UTC");
+            table.set("timezone", quoted(zone), action.get("TimeZone").as_ref());
+            if action.get("TimeZone").is_none() {
+                table.note("no TimeZone: AWS runs the recurrence in UTC");
+            }
+            if let Some(start) = action.text("StartTime")
+                && super::fires_before(cron, zone, start, settings)
+            {
+                action.get("StartTime").unwrap().approximated("the recurrence begins at StartTime, after the run's start; scaleplan also runs its firings before then");
+            }
+            if let Some(end) = action.text("EndTime") {
+                table.from("end", quoted(end), action, "EndTime");
+            }
+        }
+        None => {
+            let at = action.text("StartTime").or_else(|| action.text("Time"))?;
+            if !super::within_run(at, settings) {
+                action.not_mapped(format!("a one-time action at {at}, outside the simulated run"));
+                return None;
+            }
+            table.from("at", quoted(at), action, "StartTime");
+        }
+    }
+    let mut any = false;
+    for (key, field) in [("min", "MinSize"), ("max", "MaxSize"), ("desired", "DesiredCapacity")] {
+        if let Some(value) = action.number(field) {
+            table.from(key, number(value.max(0.0)), action, field);
+            any = true;
+        }
+    }
+    if !any {
+        action.not_mapped("a scheduled action that sets no size");
+        return None;
+    }
+    Some(table)
+}

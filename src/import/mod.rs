@@ -1,0 +1,451 @@
+//! Import an existing scaling group as a scenario: the JSON of AWS Auto Scaling
+//! (`aws autoscaling describe-*`, `aws cloudwatch describe-alarms`), Tencent Cloud AS (`tccli as
+//! Describe*`) or Alibaba Cloud ESS (`aliyun ess Describe*`).
+//!
+//! Each cloud's module reads its documents through a [`ledger::Node`] and fills a [`Draft`]:
+//! scenario tables whose every line names the JSON path it came from. Every input item is
+//! mapped, approximated (with why) or listed as not mapped (with why); the list goes to stderr
+//! and into a comment block of the scenario. Instance capacity, price and the load are not in
+//! any cloud's output: the scenario gets the values given (or placeholders) and says so.
+
+pub mod alibaba;
+pub mod aws;
+mod ledger;
+pub mod tencent;
+
+pub use ledger::{Fate, Item};
+use ledger::Node;
+use std::fmt::Write as _;
+
+/// What an import needs besides the JSON documents.
+#[derive(Debug, Clone)]
+pub struct ImportSettings {
+    /// Start of the simulated run (RFC 3339).
+    pub start: String,
+    /// Simulated span, e.g. "7d".
+    pub duration: String,
+    /// Requests per second one instance serves at 100% CPU.
+    pub capacity_rps: f64,
+    /// Price per instance-hour.
+    pub price_per_hour: f64,
+    /// Constant load placeholder, requests per second (unless `trace`).
+    pub base_rps: f64,
+    /// Import only these groups (all when empty).
+    pub groups: Vec<String>,
+    /// A CSV load trace for `[load.trace]`, as the scenario should name it.
+    pub trace: Option<String>,
+}
+
+impl ImportSettings {
+    fn selects(&self, name: &str) -> bool {
+        self.groups.is_empty() || self.groups.iter().any(|wanted| wanted == name)
+    }
+}
+
+/// The imported scenario and the fate of every input item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Imported {
+    /// Scenario TOML.
+    pub toml: String,
+    /// Every input item that was read or listed, by JSON path.
+    pub items: Vec<Item>,
+}
+
+impl Imported {
+    /// One line per item not mapped exactly (ignored items grouped by kind), as listed in the
+    /// scenario's comment block.
+    pub fn listed(&self) -> Vec<String> {
+        listed(&self.items)
+    }
+}
+
+fn listed(items: &[Item]) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut ignored: Vec<(&str, Vec<&str>)> = Vec::new();
+    for item in items {
+        match &item.fate {
+            Fate::Mapped => {}
+            Fate::Approximated(why) => lines.push(format!("approximated: {}: {why}", item.path)),
+            Fate::NotMapped(why) => lines.push(format!("not imported: {}: {why}", item.path)),
+            Fate::Ignored(kind) => match ignored.iter_mut().find(|(seen, _)| seen == kind) {
+                Some((_, paths)) => paths.push(&item.path),
+                None => ignored.push((kind, vec![&item.path])),
+            },
+        }
+    }
+    for (kind, paths) in ignored {
+        lines.push(format!(
+            "ignored ({kind}, no effect on a simulation): {}",
+            paths.join(", ")
+        ));
+    }
+    lines
+}
+
+/// A TOML string literal.
+pub fn quoted(value: &str) -> String {
+    format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// A duration literal in seconds.
+fn seconds(value: f64) -> String {
+    format!("\"{}s\"", value.max(0.0) as u64)
+}
+
+/// A number as TOML writes it, exactly.
+fn number(value: f64) -> String {
+    crate::number::exact(value)
+}
+
+/// One `key = value` line, with the JSON path it came from and a note on a conversion.
+#[derive(Debug, Clone)]
+struct Line {
+    key: String,
+    value: String,
+    source: Option<String>,
+    note: Option<String>,
+}
+
+/// One scenario table (`[[group.rule]]`, ...) as lines.
+#[derive(Debug, Clone)]
+pub struct Table {
+    header: String,
+    lines: Vec<Line>,
+}
+
+impl Table {
+    fn new(header: &str) -> Self {
+        Table {
+            header: header.to_string(),
+            lines: Vec::new(),
+        }
+    }
+
+    /// Adds `key = value`, commented with the path of `source` (which the caller has read).
+    fn set(&mut self, key: &str, value: String, source: Option<&Node<'_>>) -> &mut Self {
+        self.lines.push(Line {
+            key: key.to_string(),
+            value,
+            source: source.map(|node| node.path.clone()),
+            note: None,
+        });
+        self
+    }
+
+    /// Adds `key = value` from the member `field` of `node`, commented with its path (recorded
+    /// as mapped).
+    fn from(&mut self, key: &str, value: String, node: &Node<'_>, field: &str) -> &mut Self {
+        match node.get(field) {
+            Some(source) => {
+                source.mapped();
+                self.set(key, value, Some(&source))
+            }
+            // A default: cite the object it belongs to, which is not read as a whole.
+            None => self.set(key, value, Some(node)),
+        }
+    }
+
+    /// A comment line above the last line added, saying how a value was converted.
+    fn note(&mut self, note: impl Into<String>) -> &mut Self {
+        if let Some(line) = self.lines.last_mut() {
+            line.note = Some(note.into());
+        }
+        self
+    }
+
+    fn render(&self, out: &mut String) {
+        let _ = writeln!(out, "\n{}", self.header);
+        for line in &self.lines {
+            if let Some(note) = &line.note {
+                let _ = writeln!(out, "# {note}");
+            }
+            let _ = write!(out, "{} = {}", line.key, line.value);
+            match &line.source {
+                Some(source) => {
+                    let _ = writeln!(out, "    # {source}");
+                }
+                None => out.push('\n'),
+            }
+        }
+    }
+}
+
+/// One imported group: its table, its rules, tasks and alarms, and its desired capacity in
+/// units (for the share of the load).
+#[derive(Debug, Clone)]
+struct GroupDraft {
+    name: String,
+    units: f64,
+    table: Table,
+    children: Vec<Table>,
+}
+
+/// An instance type: the cloud's name, its weight and whether it has a preemptible offer.
+#[derive(Debug, Clone)]
+struct TypeDraft {
+    name: String,
+    table: Table,
+    preemptible: bool,
+}
+
+/// A scenario being built from a cloud's documents.
+#[derive(Debug, Clone)]
+struct Draft {
+    /// "AWS Auto Scaling", ...
+    cloud: &'static str,
+    /// Lines of `[scenario]` the cloud decides (`rounding`, `cooldown_blocks`).
+    scenario: Table,
+    types: Vec<TypeDraft>,
+    groups: Vec<GroupDraft>,
+}
+
+impl Draft {
+    fn new(cloud: &'static str) -> Self {
+        Draft {
+            cloud,
+            scenario: Table::new("[scenario]"),
+            types: Vec::new(),
+            groups: Vec::new(),
+        }
+    }
+
+    /// Declares an instance type (once; a weight given later is added if none was).
+    fn instance_type(&mut self, name: &str, weight: Option<(f64, &Node<'_>)>, preemptible: bool) {
+        let index = match self.types.iter().position(|kind| kind.name == name) {
+            Some(index) => index,
+            None => {
+                let mut table = Table::new(&format!("[instance_types.{}]", quoted(name)));
+                table
+                    .set("capacity_rps", "CAPACITY".into(), None)
+                    .set("price_per_hour", "PRICE".into(), None);
+                self.types.push(TypeDraft {
+                    name: name.to_string(),
+                    table,
+                    preemptible: false,
+                });
+                self.types.len() - 1
+            }
+        };
+        let kind = &mut self.types[index];
+        if let Some((weight, source)) = weight
+            && !kind.table.lines.iter().any(|line| line.key == "weight")
+        {
+            kind.table.set("weight", number(weight), Some(source));
+        }
+        kind.preemptible |= preemptible;
+    }
+
+    fn render(mut self, settings: &ImportSettings, items: &[Item]) -> String {
+        let names: Vec<&str> = self.groups.iter().map(|group| group.name.as_str()).collect();
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "# Imported from {}: {}.\n# Each converted value names the JSON path it came from. Set the instance types'\n# capacity and price and the load before trusting the numbers.",
+            self.cloud,
+            names.join(", ")
+        );
+        let mut scenario = Table::new("[scenario]");
+        scenario
+            .set(
+                "name",
+                quoted(&format!("imported-{}", names.first().unwrap_or(&"group"))),
+                None,
+            )
+            .set("start", quoted(&settings.start), None)
+            .set("duration", quoted(&settings.duration), None);
+        scenario.lines.append(&mut self.scenario.lines);
+        scenario.render(&mut out);
+        for kind in &mut self.types {
+            for line in &mut kind.table.lines {
+                match line.value.as_str() {
+                    "CAPACITY" => {
+                        line.value = number(settings.capacity_rps);
+                        line.note = Some("not in the cloud's output: measure it".into());
+                    }
+                    "PRICE" => {
+                        line.value = number(settings.price_per_hour);
+                        line.note =
+                            Some("not in the cloud's output: your pay-as-you-go price".into());
+                    }
+                    _ => {}
+                }
+            }
+            if kind.preemptible {
+                kind.table.set(
+                    "preemptible",
+                    "{ discount = 0.7, reclaim_rate = 0.05 }".into(),
+                    None,
+                );
+                kind.table.note("placeholder, not in the cloud's output: the spot discount and reclaim rate you see");
+            }
+            kind.table.render(&mut out);
+        }
+        let mut load = Table::new("[load]");
+        match &settings.trace {
+            Some(path) => {
+                load.header = "[load.trace]".into();
+                load.set("path", quoted(path), None);
+                load.note("the trace given with --trace: each group gets its load_share of it");
+            }
+            None => {
+                load.set("base_rps", number(settings.base_rps), None);
+                load.note("placeholder: replay a trace with --trace or [load.trace]");
+            }
+        }
+        load.render(&mut out);
+        let shares = shares(&self.groups);
+        for (group, share) in self.groups.iter_mut().zip(shares) {
+            if let Some((share, why)) = share {
+                group.table.set("load_share", share, None).note(why);
+            }
+            group.table.render(&mut out);
+            for child in &group.children {
+                child.render(&mut out);
+            }
+        }
+        let lines = listed(items);
+        if !lines.is_empty() {
+            let _ = writeln!(
+                out,
+                "\n# Not imported exactly ({} line(s)): scaleplan does not model these, models them\n# approximately, or they have no effect on a simulation.",
+                lines.len()
+            );
+            for line in lines {
+                let _ = writeln!(out, "# - {line}");
+            }
+        }
+        out
+    }
+}
+
+/// Each group's share of the load when there are several: in proportion to its desired
+/// capacity (the traffic each serves today, if each is sized for its own), written in
+/// ten-thousandths so the written shares add up to exactly 1.
+fn shares(groups: &[GroupDraft]) -> Vec<Option<(String, String)>> {
+    if groups.len() < 2 {
+        return vec![None; groups.len()];
+    }
+    let total: f64 = groups.iter().map(|group| group.units.max(0.0)).sum();
+    let weight = |group: &GroupDraft| {
+        if total > 0.0 {
+            group.units.max(0.0) / total
+        } else {
+            1.0 / groups.len() as f64
+        }
+    };
+    let mut left = 10_000_i64;
+    groups
+        .iter()
+        .enumerate()
+        .map(|(index, group)| {
+            let part = if index + 1 == groups.len() {
+                left
+            } else {
+                ((weight(group) * 10_000.0).round() as i64).min(left)
+            };
+            left -= part;
+            let why = if total > 0.0 {
+                format!(
+                    "share of the load: desired capacity {} of {} across the imported groups; set the real split",
+                    number(group.units),
+                    number(total)
+                )
+            } else {
+                "share of the load: an equal split (no group has a desired capacity); set the real split".to_string()
+            };
+            Some((number(part as f64 / 10_000.0), why))
+        })
+        .collect()
+}
+
+/// The run's start and end, when the settings parse (validation reports them otherwise).
+fn run_bounds(
+    settings: &ImportSettings,
+) -> Option<(chrono::DateTime<chrono::FixedOffset>, chrono::DateTime<chrono::FixedOffset>)> {
+    let start = chrono::DateTime::parse_from_rfc3339(&settings.start).ok()?;
+    let span = crate::time::parse_duration(&settings.duration).ok()?;
+    Some((start, start + chrono::Duration::seconds(i64::try_from(span).ok()?)))
+}
+
+/// Whether the date-time `at` falls in the simulated run (true when either does not parse:
+/// validation then names the bad value).
+fn within_run(at: &str, settings: &ImportSettings) -> bool {
+    match (chrono::DateTime::parse_from_rfc3339(at), run_bounds(settings)) {
+        (Ok(at), Some((start, end))) => start <= at && at < end,
+        _ => true,
+    }
+}
+
+/// Whether a recurrence that the cloud starts at `begins` would fire in the run before then:
+/// scaleplan runs a recurrence from the start of the run, so such firings are extra. True when
+/// anything does not parse (the caller then says it is approximated).
+fn fires_before(pattern: &str, zone: &str, begins: &str, settings: &ImportSettings) -> bool {
+    let Ok(begins) = chrono::DateTime::parse_from_rfc3339(begins) else {
+        return true;
+    };
+    let Some((start, _)) = run_bounds(settings) else {
+        return true;
+    };
+    if begins <= start {
+        return false;
+    }
+    let parsed = croner::parser::CronParser::builder()
+        .seconds(croner::parser::Seconds::Disallowed)
+        .year(croner::parser::Year::Disallowed)
+        .build()
+        .parse(pattern);
+    let (Ok(cron), Ok(zone)) = (parsed, zone.parse::<chrono_tz::Tz>()) else {
+        return true;
+    };
+    let local = start.with_timezone(&zone);
+    cron.find_next_occurrence(&local, true)
+        .map_or(true, |first| first.fixed_offset() < begins)
+}
+
+/// Checks that every group asked for with `--group` exists.
+fn check_selection(settings: &ImportSettings, names: &[String]) -> Result<(), String> {
+    match settings
+        .groups
+        .iter()
+        .find(|wanted| !names.contains(wanted))
+    {
+        Some(missing) => Err(format!(
+            "no group named `{missing}` in the groups file; it has: {}",
+            names.join(", ")
+        )),
+        None if names.is_empty() => Err("the groups file lists no group".into()),
+        None => Ok(()),
+    }
+}
+
+/// Fields no cloud's simulation depends on, by name pattern: identifiers, timestamps, tags,
+/// descriptions and response metadata. `None`: not known to be irrelevant.
+fn ignored_everywhere(key: &str) -> Option<&'static str> {
+    const METADATA: [&str; 6] = [
+        "RequestId",
+        "TotalCount",
+        "PageNumber",
+        "PageSize",
+        "NextToken",
+        "Code",
+    ];
+    if METADATA.contains(&key) {
+        Some("response metadata")
+    } else if key.ends_with("Id")
+        || key.ends_with("Ids")
+        || key.ends_with("IdSet")
+        || key.ends_with("ARN")
+        || key.ends_with("ARNs")
+        || key.ends_with("Arn")
+        || key.ends_with("Ari")
+        || key.ends_with("Name")
+    {
+        Some("an identifier or name")
+    } else if key.ends_with("Time") && !matches!(key, "StartTime" | "EndTime" | "LaunchTime") {
+        Some("a timestamp")
+    } else if matches!(key, "Tags" | "Tag" | "Description" | "InstanceTags") {
+        Some("a tag or description")
+    } else {
+        None
+    }
+}
