@@ -230,15 +230,22 @@ pub fn run(command: &ImportCommand) -> Result<ExitCode, Failure> {
             &settings,
         ),
     };
-    let imported = imported
-        .map_err(|message| Failure::from(Diagnostic::file(&groups_file.display().to_string(), message)))?;
+    let imported = imported.map_err(|message| {
+        Failure::from(Diagnostic::file(
+            &groups_file.display().to_string(),
+            message,
+        ))
+    })?;
     // The result must be a valid scenario: check it as `validate` would.
     let label = common
         .out
         .as_ref()
-        .map_or("imported.toml".to_string(), |path| path.display().to_string());
-    crate::scenario::load_str(&label, &imported.toml, &base)
-        .map_err(|diagnostics| Failure::Input(to_json_places(diagnostics, &imported.toml, &documents)))?;
+        .map_or("imported.toml".to_string(), |path| {
+            path.display().to_string()
+        });
+    crate::scenario::load_str(&label, &imported.toml, &base).map_err(|diagnostics| {
+        Failure::Input(to_json_places(diagnostics, &imported.toml, &documents))
+    })?;
     let listed = imported.listed();
     for line in &listed {
         eprintln!("note: {line}");
@@ -268,7 +275,11 @@ fn relative_to(path: &Path, base: &Path) -> String {
             .collect()
     }
     let (parts, base_parts) = (normal(&path), normal(&base));
-    let common = parts.iter().zip(&base_parts).take_while(|(a, b)| a == b).count();
+    let common = parts
+        .iter()
+        .zip(&base_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
     if common == 0 {
         return path.display().to_string();
     }

@@ -36,7 +36,9 @@ fn document<'a>(
         return Ok(None);
     };
     let holds = value.get(key).is_some_and(|list| {
-        list.is_array() || list.get(singular).is_some_and(Value::is_array) || list.as_object().is_some_and(|map| map.is_empty())
+        list.is_array()
+            || list.get(singular).is_some_and(Value::is_array)
+            || list.as_object().is_some_and(|map| map.is_empty())
     });
     if holds {
         Ok(Some(ledger.root(value)))
@@ -50,71 +52,159 @@ fn document<'a>(
 /// Builds a scenario from the documents.
 pub fn import(documents: Documents<'_>, settings: &ImportSettings) -> Result<Imported, String> {
     let ledger = Ledger::default();
-    let groups_root = document(&ledger, Some(documents.groups), "ScalingGroups", "ScalingGroup", "DescribeScalingGroups")?.unwrap();
-    let configurations_root = document(&ledger, documents.configurations, "ScalingConfigurations", "ScalingConfiguration", "DescribeScalingConfigurations")?;
-    let rules_root = document(&ledger, documents.rules, "ScalingRules", "ScalingRule", "DescribeScalingRules")?;
-    let scheduled_root = document(&ledger, documents.scheduled, "ScheduledTasks", "ScheduledTask", "DescribeScheduledTasks")?;
-    let alarms_root = document(&ledger, documents.alarms, "AlarmList", "Alarm", "DescribeAlarms")?;
+    let groups_root = document(
+        &ledger,
+        Some(documents.groups),
+        "ScalingGroups",
+        "ScalingGroup",
+        "DescribeScalingGroups",
+    )?
+    .unwrap();
+    let configurations_root = document(
+        &ledger,
+        documents.configurations,
+        "ScalingConfigurations",
+        "ScalingConfiguration",
+        "DescribeScalingConfigurations",
+    )?;
+    let rules_root = document(
+        &ledger,
+        documents.rules,
+        "ScalingRules",
+        "ScalingRule",
+        "DescribeScalingRules",
+    )?;
+    let scheduled_root = document(
+        &ledger,
+        documents.scheduled,
+        "ScheduledTasks",
+        "ScheduledTask",
+        "DescribeScheduledTasks",
+    )?;
+    let alarms_root = document(
+        &ledger,
+        documents.alarms,
+        "AlarmList",
+        "Alarm",
+        "DescribeAlarms",
+    )?;
     let groups = groups_root.items("ScalingGroups", Some("ScalingGroup"));
-    let configurations = items_of(configurations_root.as_ref(), "ScalingConfigurations", Some("ScalingConfiguration"));
+    let configurations = items_of(
+        configurations_root.as_ref(),
+        "ScalingConfigurations",
+        Some("ScalingConfiguration"),
+    );
     let rules = items_of(rules_root.as_ref(), "ScalingRules", Some("ScalingRule"));
-    let tasks = items_of(scheduled_root.as_ref(), "ScheduledTasks", Some("ScheduledTask"));
+    let tasks = items_of(
+        scheduled_root.as_ref(),
+        "ScheduledTasks",
+        Some("ScheduledTask"),
+    );
     let alarms = items_of(alarms_root.as_ref(), "AlarmList", Some("Alarm"));
     let names: Vec<String> = groups
         .iter()
-        .filter_map(|group| group.value.get("ScalingGroupName")?.as_str().map(str::to_string))
+        .filter_map(|group| {
+            group
+                .value
+                .get("ScalingGroupName")?
+                .as_str()
+                .map(str::to_string)
+        })
         .collect();
     check_selection(settings, &names)?;
-    let group_of = |node: &Node<'_>| node.value.get("ScalingGroupId").and_then(Value::as_str).map(str::to_string);
+    let group_of = |node: &Node<'_>| {
+        node.value
+            .get("ScalingGroupId")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
 
     let mut draft = Draft::new("Alibaba Cloud Auto Scaling (ESS)");
     draft.scenario.set("rounding", quoted("alibaba"), None).note(
         "ESS rounds a percent adjustment to the nearest instance (CreateScalingRule, AdjustmentValue)",
     );
     let mut used = vec![false; configurations.len() + rules.len() + tasks.len() + alarms.len()];
-    let offset = [0, configurations.len(), configurations.len() + rules.len(), configurations.len() + rules.len() + tasks.len()];
+    let offset = [
+        0,
+        configurations.len(),
+        configurations.len() + rules.len(),
+        configurations.len() + rules.len() + tasks.len(),
+    ];
     for group in &groups {
-        let name = group.text("ScalingGroupName").unwrap_or("group").to_string();
+        let name = group
+            .text("ScalingGroupName")
+            .unwrap_or("group")
+            .to_string();
         let id = group_of(group);
         let mine = |node: &Node<'_>| id.is_some() && group_of(node) == id;
         if !settings.selects(&name) {
             group.not_mapped("group not selected with --group");
-            for (index, item) in configurations.iter().chain(&rules).chain(&tasks).chain(&alarms).enumerate() {
+            for (index, item) in configurations
+                .iter()
+                .chain(&rules)
+                .chain(&tasks)
+                .chain(&alarms)
+                .enumerate()
+            {
                 if mine(item) {
                     used[index] = true;
-                    item.not_mapped(format!("belongs to group {name}, not selected with --group"));
+                    item.not_mapped(format!(
+                        "belongs to group {name}, not selected with --group"
+                    ));
                 }
             }
             continue;
         }
         group.read("ScalingGroupId");
-        let configuration = configurations.iter().enumerate().find(|(_, configuration)| {
-            let active = group.value.get("ActiveScalingConfigurationId").and_then(Value::as_str);
-            let own = configuration.value.get("ScalingConfigurationId").and_then(Value::as_str);
-            match active {
-                Some(active) => own == Some(active),
-                None => mine(configuration) && configuration.value.get("LifecycleState").and_then(Value::as_str) != Some("Inactive"),
-            }
-        });
+        let configuration = configurations
+            .iter()
+            .enumerate()
+            .find(|(_, configuration)| {
+                let active = group
+                    .value
+                    .get("ActiveScalingConfigurationId")
+                    .and_then(Value::as_str);
+                let own = configuration
+                    .value
+                    .get("ScalingConfigurationId")
+                    .and_then(Value::as_str);
+                match active {
+                    Some(active) => own == Some(active),
+                    None => {
+                        mine(configuration)
+                            && configuration
+                                .value
+                                .get("LifecycleState")
+                                .and_then(Value::as_str)
+                                != Some("Inactive")
+                    }
+                }
+            });
         if let Some((index, _)) = configuration {
             used[index] = true;
         }
-        let mut imported = import_group(group, &name, configuration.map(|(_, node)| node), &mut draft);
+        let mut imported = import_group(
+            group,
+            &name,
+            configuration.map(|(_, node)| node),
+            &mut draft,
+        );
         // Rules, by ARI, for the tasks and alarms that run them.
         let mut by_ari: Vec<(String, String)> = Vec::new();
         for (index, rule) in rules.iter().enumerate().filter(|(_, rule)| mine(rule)) {
             used[offset[1] + index] = true;
             rule.read("ScalingGroupId");
-            if let Some(name) = import_rule(rule, &mut imported) {
-                if let Some(ari) = rule.text("ScalingRuleAri") {
-                    by_ari.push((ari.to_string(), name));
-                }
+            if let Some(name) = import_rule(rule, &mut imported)
+                && let Some(ari) = rule.text("ScalingRuleAri")
+            {
+                by_ari.push((ari.to_string(), name));
             }
         }
         for (index, task) in tasks.iter().enumerate() {
             // A task names its rule (by ARI) or, setting sizes, its group.
             let action = task.value.get("ScheduledAction").and_then(Value::as_str);
-            let ours = mine(task) || action.is_some_and(|ari| by_ari.iter().any(|(known, _)| known == ari));
+            let ours = mine(task)
+                || action.is_some_and(|ari| by_ari.iter().any(|(known, _)| known == ari));
             if !ours {
                 continue;
             }
@@ -131,15 +221,27 @@ pub fn import(documents: Documents<'_>, settings: &ImportSettings) -> Result<Imp
         }
         draft.groups.push(imported);
     }
-    for (item, used) in configurations.iter().chain(&rules).chain(&tasks).chain(&alarms).zip(&used) {
+    for (item, used) in configurations
+        .iter()
+        .chain(&rules)
+        .chain(&tasks)
+        .chain(&alarms)
+        .zip(&used)
+    {
         if !used {
             item.not_mapped("belongs to no group of the groups file (or not to its active scaling configuration)");
         }
     }
-    let documents: Vec<Node<'_>> = [Some(groups_root), configurations_root, rules_root, scheduled_root, alarms_root]
-        .into_iter()
-        .flatten()
-        .collect();
+    let documents: Vec<Node<'_>> = [
+        Some(groups_root),
+        configurations_root,
+        rules_root,
+        scheduled_root,
+        alarms_root,
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     let items = ledger.finish(&documents, &ignored);
     Ok(Imported {
         toml: draft.render(settings, &items),
@@ -150,26 +252,73 @@ pub fn import(documents: Documents<'_>, settings: &ImportSettings) -> Result<Imp
 /// Fields of ESS's output with no effect on a simulation.
 fn ignored(key: &str) -> Option<&'static str> {
     const STATE: [&str; 16] = [
-        "TotalCapacity", "ActiveCapacity", "PendingCapacity", "RemovingCapacity", "StandbyCapacity",
-        "StoppedCapacity", "TotalInstanceCount", "PendingWaitCapacity", "RemovingWaitCapacity",
-        "InitCapacity", "LifecycleState", "State", "Enable2", "ModificationTime", "SystemSuspended",
+        "TotalCapacity",
+        "ActiveCapacity",
+        "PendingCapacity",
+        "RemovingCapacity",
+        "StandbyCapacity",
+        "StoppedCapacity",
+        "TotalInstanceCount",
+        "PendingWaitCapacity",
+        "RemovingWaitCapacity",
+        "InitCapacity",
+        "LifecycleState",
+        "State",
+        "Enable2",
+        "ModificationTime",
+        "SystemSuspended",
         "CurrentCapacity",
     ];
-    const LAUNCH: [&str; 8] = ["IoOptimized", "UserData", "PasswordInherit", "CreditSpecification", "Ipv6AddressCount", "Affinity", "Tenancy", "ZoneId"];
+    const LAUNCH: [&str; 8] = [
+        "IoOptimized",
+        "UserData",
+        "PasswordInherit",
+        "CreditSpecification",
+        "Ipv6AddressCount",
+        "Affinity",
+        "Tenancy",
+        "ZoneId",
+    ];
     if STATE.contains(&key) {
         return Some("current state");
     }
     if LAUNCH.contains(&key)
-        || ["SystemDisk", "DataDisk", "Internet", "Image", "SecurityGroup", "KeyPair", "Ram", "HostName", "InstanceName", "Deployment", "Cpu", "Memory", "Scheduler", "Spot"]
-            .iter()
-            .any(|prefix| key.starts_with(prefix) && key != "SpotStrategy" && key != "SpotPriceLimit" && key != "SpotInstanceRemedy" && key != "SpotInstancePools")
+        || [
+            "SystemDisk",
+            "DataDisk",
+            "Internet",
+            "Image",
+            "SecurityGroup",
+            "KeyPair",
+            "Ram",
+            "HostName",
+            "InstanceName",
+            "Deployment",
+            "Cpu",
+            "Memory",
+            "Scheduler",
+            "Spot",
+        ]
+        .iter()
+        .any(|prefix| {
+            key.starts_with(prefix)
+                && key != "SpotStrategy"
+                && key != "SpotPriceLimit"
+                && key != "SpotInstanceRemedy"
+                && key != "SpotInstancePools"
+        })
     {
         return Some("launch, image, disk and network settings");
     }
     ignored_everywhere(key)
 }
 
-fn import_group(group: &Node<'_>, name: &str, configuration: Option<&Node<'_>>, draft: &mut Draft) -> GroupDraft {
+fn import_group(
+    group: &Node<'_>,
+    name: &str,
+    configuration: Option<&Node<'_>>,
+    draft: &mut Draft,
+) -> GroupDraft {
     let mut table = Table::new("[[group]]");
     table.set("name", quoted(name), group.get("ScalingGroupName").as_ref());
     let spot = configuration
@@ -180,7 +329,10 @@ fn import_group(group: &Node<'_>, name: &str, configuration: Option<&Node<'_>>, 
             configuration.read("ScalingConfigurationId");
             configuration.read("ScalingGroupId");
             configuration.read("SpotStrategy");
-            configuration.skip("SpotPriceLimit", "a spot bid needs a price trace (instance_types.*.preemptible.price_trace)");
+            configuration.skip(
+                "SpotPriceLimit",
+                "a spot bid needs a price trace (instance_types.*.preemptible.price_trace)",
+            );
             let mut types: Vec<(String, Node<'_>)> = configuration
                 .items("InstanceTypes", Some("InstanceType"))
                 .into_iter()
@@ -199,7 +351,9 @@ fn import_group(group: &Node<'_>, name: &str, configuration: Option<&Node<'_>>, 
             }
             let weights = configuration.items("WeightedCapacities", Some("WeightedCapacity"));
             for (index, (kind, _)) in types.iter().enumerate() {
-                let weight = weights.get(index).and_then(|node| node.value.as_f64().map(|value| (value, node)));
+                let weight = weights
+                    .get(index)
+                    .and_then(|node| node.value.as_f64().map(|value| (value, node)));
                 if let Some((_, node)) = weight {
                     node.mapped();
                 }
@@ -210,24 +364,39 @@ fn import_group(group: &Node<'_>, name: &str, configuration: Option<&Node<'_>>, 
                     draft.instance_type("imported", None, spot);
                     table.set("instance_type", quoted("imported"), None);
                     table.note("the scaling configuration names no instance type (instance patterns are not modelled): rename it");
-                    configuration.skip("InstancePatternInfos", "instance patterns are not modelled");
+                    configuration
+                        .skip("InstancePatternInfos", "instance patterns are not modelled");
                 }
                 [(kind, node)] => {
                     table.set("instance_type", quoted(kind), Some(node));
                 }
                 many => {
                     let names: Vec<String> = many.iter().map(|(kind, _)| quoted(kind)).collect();
-                    table.set("instance_types", format!("[{}]", names.join(", ")), configuration.get("InstanceTypes").as_ref());
+                    table.set(
+                        "instance_types",
+                        format!("[{}]", names.join(", ")),
+                        configuration.get("InstanceTypes").as_ref(),
+                    );
                     table.note("InstanceTypes in priority order: a launch takes the first with stock (ESS)");
                 }
             }
         }
         None => {
             draft.instance_type("imported", None, false);
-            table.set("instance_type", quoted("imported"), group.get("ActiveScalingConfigurationId").as_ref());
+            table.set(
+                "instance_type",
+                quoted("imported"),
+                group.get("ActiveScalingConfigurationId").as_ref(),
+            );
             table.note("the active scaling configuration is not in --configurations (or the group uses a launch template): rename the type");
-            group.skip("ActiveScalingConfigurationId", "its scaling configuration is not in --configurations");
-            group.skip("LaunchTemplateId", "launch templates are not read: pass the scaling configuration, or rename the type");
+            group.skip(
+                "ActiveScalingConfigurationId",
+                "its scaling configuration is not in --configurations",
+            );
+            group.skip(
+                "LaunchTemplateId",
+                "launch templates are not read: pass the scaling configuration, or rename the type",
+            );
         }
     }
     let min = group.number("MinSize").unwrap_or(0.0).max(0.0);
@@ -236,22 +405,48 @@ fn import_group(group: &Node<'_>, name: &str, configuration: Option<&Node<'_>>, 
     table.from("max", number(max), group, "MaxSize");
     let desired = match group.number("DesiredCapacity") {
         Some(desired) => {
-            table.from("desired", number(desired.min(max)), group, "DesiredCapacity");
+            table.from(
+                "desired",
+                number(desired.min(max)),
+                group,
+                "DesiredCapacity",
+            );
             desired
         }
         None => {
             let total = group.number("TotalCapacity").unwrap_or(min);
-            table.from("desired", number(total.clamp(min, max)), group, "TotalCapacity");
+            table.from(
+                "desired",
+                number(total.clamp(min, max)),
+                group,
+                "TotalCapacity",
+            );
             table.note("no expected capacity (DesiredCapacity): the group's current size");
             total
         }
     };
-    if let Some(protected) = group.number("ProtectedCapacity").filter(|count| *count > 0.0) {
-        table.from("existing", format!("{{ count = {}, protected = true }}", number(protected.min(max))), group, "ProtectedCapacity");
+    if let Some(protected) = group
+        .number("ProtectedCapacity")
+        .filter(|count| *count > 0.0)
+    {
+        table.from(
+            "existing",
+            format!(
+                "{{ count = {}, protected = true }}",
+                number(protected.min(max))
+            ),
+            group,
+            "ProtectedCapacity",
+        );
         table.note("instances protected from scale-in (ProtectedCapacity)");
     }
     if let Some(cooldown) = group.number("DefaultCooldown") {
-        table.from("default_cooldown", seconds(cooldown), group, "DefaultCooldown");
+        table.from(
+            "default_cooldown",
+            seconds(cooldown),
+            group,
+            "DefaultCooldown",
+        );
     }
     let removal = group.items("RemovalPolicies", Some("RemovalPolicy"));
     if let Some(first) = removal.first() {
@@ -271,7 +466,9 @@ fn import_group(group: &Node<'_>, name: &str, configuration: Option<&Node<'_>>, 
         }
         for rest in &removal[1..] {
             match rest.value.as_str() {
-                Some("OldestInstance") if mapped == Some("oldest_scaling_configuration") => rest.mapped(),
+                Some("OldestInstance") if mapped == Some("oldest_scaling_configuration") => {
+                    rest.mapped()
+                }
                 other => rest.approximated(format!(
                     "second removal policy {}: scaleplan breaks ties by the oldest instance",
                     other.unwrap_or("?")
@@ -287,14 +484,22 @@ fn import_group(group: &Node<'_>, name: &str, configuration: Option<&Node<'_>>, 
         )),
     }
     if zones > 1 {
-        group.get("VSwitchIds").unwrap().not_mapped(format!("{zones} vSwitches: zone balancing and per-zone stock are not modelled (one pool)"));
+        group.get("VSwitchIds").unwrap().not_mapped(format!(
+            "{zones} vSwitches: zone balancing and per-zone stock are not modelled (one pool)"
+        ));
     }
     if spot {
         let base = group.number("OnDemandBaseCapacity").unwrap_or(0.0);
-        let above = group.number("OnDemandPercentageAboveBaseCapacity").unwrap_or(0.0);
+        let above = group
+            .number("OnDemandPercentageAboveBaseCapacity")
+            .unwrap_or(0.0);
         table.from(
             "mix",
-            format!("{{ on_demand_base = {}, on_demand_above_base = {} }}", number(base), number(above / 100.0)),
+            format!(
+                "{{ on_demand_base = {}, on_demand_above_base = {} }}",
+                number(base),
+                number(above / 100.0)
+            ),
             group,
             "OnDemandPercentageAboveBaseCapacity",
         );
@@ -308,10 +513,22 @@ fn import_group(group: &Node<'_>, name: &str, configuration: Option<&Node<'_>>, 
                 "ESS launches a replacement on the reclaim notice; scaleplan replaces a reclaimed instance when it is reclaimed",
             );
         }
-        group.skip("CompensateWithOnDemand", "launching pay-as-you-go when preemptible stock runs out is not modelled");
-        group.skip("SpotInstancePools", "spot pools are not modelled: types are tried in priority order");
+        group.skip(
+            "CompensateWithOnDemand",
+            "launching pay-as-you-go when preemptible stock runs out is not modelled",
+        );
+        group.skip(
+            "SpotInstancePools",
+            "spot pools are not modelled: types are tried in priority order",
+        );
     } else {
-        for key in ["OnDemandBaseCapacity", "OnDemandPercentageAboveBaseCapacity", "SpotInstanceRemedy", "CompensateWithOnDemand", "SpotInstancePools"] {
+        for key in [
+            "OnDemandBaseCapacity",
+            "OnDemandPercentageAboveBaseCapacity",
+            "SpotInstanceRemedy",
+            "CompensateWithOnDemand",
+            "SpotInstancePools",
+        ] {
             group.read(key);
         }
     }
@@ -322,18 +539,42 @@ fn import_group(group: &Node<'_>, name: &str, configuration: Option<&Node<'_>>, 
         )),
     }
     match group.text("HealthCheckType") {
-        Some("LOADBALANCER") => group.get("HealthCheckType").unwrap().not_mapped("load balancer health checks: failures are modelled only with [group.health]"),
+        Some("LOADBALANCER") => group.get("HealthCheckType").unwrap().not_mapped(
+            "load balancer health checks: failures are modelled only with [group.health]",
+        ),
         _ => group.read("HealthCheckType"),
     }
-    group.skip("HealthCheckTypes", "health checks are modelled only with [group.health]");
-    for key in ["LoadBalancerIds", "DBInstanceIds", "VServerGroups", "AlbServerGroups", "ServerGroups", "LoadBalancerConfigs"] {
+    group.skip(
+        "HealthCheckTypes",
+        "health checks are modelled only with [group.health]",
+    );
+    for key in [
+        "LoadBalancerIds",
+        "DBInstanceIds",
+        "VServerGroups",
+        "AlbServerGroups",
+        "ServerGroups",
+        "LoadBalancerConfigs",
+    ] {
         group.skip(key, "load balancing is modelled as even spreading over in-service instances; set `registration_delay` for the registration time");
     }
     group.skip("AzBalance", "zones are not modelled");
-    group.skip("MaxInstanceLifetime", "maximum instance lifetime is not modelled");
-    group.skip("Suspended", "suspended processes: the scenario runs every process");
-    group.skip("SuspendedProcesses", "suspended processes: the scenario runs every process");
-    group.skip("GroupDeletionProtection", "deletion protection has no effect on a simulation");
+    group.skip(
+        "MaxInstanceLifetime",
+        "maximum instance lifetime is not modelled",
+    );
+    group.skip(
+        "Suspended",
+        "suspended processes: the scenario runs every process",
+    );
+    group.skip(
+        "SuspendedProcesses",
+        "suspended processes: the scenario runs every process",
+    );
+    group.skip(
+        "GroupDeletionProtection",
+        "deletion protection has no effect on a simulation",
+    );
     group.skip("ScalingPolicyCapacity", "not modelled");
     GroupDraft {
         name: name.to_string(),
@@ -348,24 +589,43 @@ fn import_rule(rule: &Node<'_>, imported: &mut GroupDraft) -> Option<String> {
     let name = rule.text("ScalingRuleName").unwrap_or("rule").to_string();
     let mut table = Table::new("[[group.rule]]");
     table.set("name", quoted(&name), rule.get("ScalingRuleName").as_ref());
-    let adjustment = |rule: &Node<'_>| match rule.text("AdjustmentType").unwrap_or("QuantityChangeInCapacity") {
+    let adjustment = |rule: &Node<'_>| match rule
+        .text("AdjustmentType")
+        .unwrap_or("QuantityChangeInCapacity")
+    {
         "PercentChangeInCapacity" => ("change_percent", false),
         "TotalCapacity" => ("set", true),
         _ => ("change", true),
     };
-    let format = |value: f64, whole: bool| if whole { format!("{}", value as i64) } else { number(value) };
+    let format = |value: f64, whole: bool| {
+        if whole {
+            format!("{}", value as i64)
+        } else {
+            number(value)
+        }
+    };
     match rule.text("ScalingRuleType").unwrap_or("SimpleScalingRule") {
         "SimpleScalingRule" => {
             let (key, whole) = adjustment(rule);
             rule.read("ScalingRuleType");
-            table.from(key, format(rule.number("AdjustmentValue").unwrap_or(0.0), whole), rule, "AdjustmentValue");
+            table.from(
+                key,
+                format(rule.number("AdjustmentValue").unwrap_or(0.0), whole),
+                rule,
+                "AdjustmentValue",
+            );
             if let Some(cooldown) = rule.number("Cooldown") {
                 table.from("cooldown", seconds(cooldown), rule, "Cooldown");
             }
             if key == "change_percent"
                 && let Some(magnitude) = rule.number("MinAdjustmentMagnitude")
             {
-                table.from("min_adjustment", number(magnitude), rule, "MinAdjustmentMagnitude");
+                table.from(
+                    "min_adjustment",
+                    number(magnitude),
+                    rule,
+                    "MinAdjustmentMagnitude",
+                );
             }
         }
         "StepScalingRule" => {
@@ -382,25 +642,40 @@ fn import_rule(rule: &Node<'_>, imported: &mut GroupDraft) -> Option<String> {
                     if let Some(upper) = step.number("MetricIntervalUpperBound") {
                         parts.push(format!("upper = {}", number(upper)));
                     }
-                    parts.push(format!("{key} = {}", format(step.number("ScalingAdjustment").unwrap_or(0.0), whole)));
+                    parts.push(format!(
+                        "{key} = {}",
+                        format(step.number("ScalingAdjustment").unwrap_or(0.0), whole)
+                    ));
                     format!("{{ {} }}", parts.join(", "))
                 })
                 .collect();
-            table.set("steps", format!("[{}]", steps.join(", ")), rule.get("StepAdjustments").as_ref());
+            table.set(
+                "steps",
+                format!("[{}]", steps.join(", ")),
+                rule.get("StepAdjustments").as_ref(),
+            );
             if let Some(warmup) = rule.number("EstimatedInstanceWarmup") {
                 table.from("warmup", seconds(warmup), rule, "EstimatedInstanceWarmup");
             }
             if key == "change_percent"
                 && let Some(magnitude) = rule.number("MinAdjustmentMagnitude")
             {
-                table.from("min_adjustment", number(magnitude), rule, "MinAdjustmentMagnitude");
+                table.from(
+                    "min_adjustment",
+                    number(magnitude),
+                    rule,
+                    "MinAdjustmentMagnitude",
+                );
             }
             rule.skip("Cooldown", "step rules have no cooldown");
         }
         "TargetTrackingScalingRule" => {
             let metric = match rule.text("MetricName") {
                 Some("CpuUtilization") => ("cpu", None),
-                Some("LoadBalancerRealServerAverageQps") => ("requests_per_instance", Some("QPS per backend server: requests per second per instance")),
+                Some("LoadBalancerRealServerAverageQps") => (
+                    "requests_per_instance",
+                    Some("QPS per backend server: requests per second per instance"),
+                ),
                 other => {
                     rule.not_mapped(format!(
                         "target tracking on {}: only CpuUtilization and LoadBalancerRealServerAverageQps are modelled",
@@ -409,20 +684,39 @@ fn import_rule(rule: &Node<'_>, imported: &mut GroupDraft) -> Option<String> {
                     return None;
                 }
             };
-            table.set("type", quoted("target_tracking"), rule.get("ScalingRuleType").as_ref());
+            table.set(
+                "type",
+                quoted("target_tracking"),
+                rule.get("ScalingRuleType").as_ref(),
+            );
             table.set("metric", quoted(metric.0), rule.get("MetricName").as_ref());
             if let Some(note) = metric.1 {
                 table.note(note);
             }
-            table.from("target", number(rule.number("TargetValue").unwrap_or(50.0)), rule, "TargetValue");
+            table.from(
+                "target",
+                number(rule.number("TargetValue").unwrap_or(50.0)),
+                rule,
+                "TargetValue",
+            );
             if let Some(flag) = rule.boolean("DisableScaleIn") {
                 table.from("disable_scale_in", flag.to_string(), rule, "DisableScaleIn");
             }
             if let Some(count) = rule.number("ScaleOutEvaluationCount") {
-                table.from("scale_out_periods", number(count), rule, "ScaleOutEvaluationCount");
+                table.from(
+                    "scale_out_periods",
+                    number(count),
+                    rule,
+                    "ScaleOutEvaluationCount",
+                );
             }
             if let Some(count) = rule.number("ScaleInEvaluationCount") {
-                table.from("scale_in_periods", number(count), rule, "ScaleInEvaluationCount");
+                table.from(
+                    "scale_in_periods",
+                    number(count),
+                    rule,
+                    "ScaleInEvaluationCount",
+                );
             }
             if let Some(warmup) = rule.number("EstimatedInstanceWarmup") {
                 table.from("warmup", seconds(warmup), rule, "EstimatedInstanceWarmup");
@@ -434,19 +728,38 @@ fn import_rule(rule: &Node<'_>, imported: &mut GroupDraft) -> Option<String> {
             rule.skip("Cooldown", "target tracking rules have no cooldown");
         }
         "PredictiveScalingRule" => {
-            if rule.text("MetricName").is_some_and(|metric| metric != "CpuUtilization") {
-                rule.not_mapped("predictive scaling on a metric other than CpuUtilization: not modelled");
+            if rule
+                .text("MetricName")
+                .is_some_and(|metric| metric != "CpuUtilization")
+            {
+                rule.not_mapped(
+                    "predictive scaling on a metric other than CpuUtilization: not modelled",
+                );
                 return None;
             }
-            table.set("type", quoted("predictive"), rule.get("ScalingRuleType").as_ref());
-            table.from("target", number(rule.number("TargetValue").unwrap_or(50.0)), rule, "TargetValue");
+            table.set(
+                "type",
+                quoted("predictive"),
+                rule.get("ScalingRuleType").as_ref(),
+            );
+            table.from(
+                "target",
+                number(rule.number("TargetValue").unwrap_or(50.0)),
+                rule,
+                "TargetValue",
+            );
             let mode = match rule.text("PredictiveScalingMode") {
                 Some("PredictOnly") => "forecast_only",
                 _ => "forecast_and_scale",
             };
             table.from("mode", quoted(mode), rule, "PredictiveScalingMode");
             if let Some(minutes) = rule.number("PredictiveTaskBufferTime") {
-                table.from("buffer", seconds(minutes * 60.0), rule, "PredictiveTaskBufferTime");
+                table.from(
+                    "buffer",
+                    seconds(minutes * 60.0),
+                    rule,
+                    "PredictiveTaskBufferTime",
+                );
                 table.note("PredictiveTaskBufferTime is in minutes");
             }
             match rule.text("PredictiveValueBehavior") {
@@ -455,7 +768,10 @@ fn import_rule(rule: &Node<'_>, imported: &mut GroupDraft) -> Option<String> {
                     "{other}: scaleplan holds the forecast within max (MaxOverridePredictiveValue)"
                 )),
             }
-            rule.skip("PredictiveValueBuffer", "scaleplan holds the forecast within max (MaxOverridePredictiveValue)");
+            rule.skip(
+                "PredictiveValueBuffer",
+                "scaleplan holds the forecast within max (MaxOverridePredictiveValue)",
+            );
             rule.skip("InitialMaxSize", "scaleplan holds the forecast within max");
             rule.skip("Cooldown", "predictive rules have no cooldown");
         }
@@ -465,9 +781,18 @@ fn import_rule(rule: &Node<'_>, imported: &mut GroupDraft) -> Option<String> {
         }
     }
     rule.read("AdjustmentType");
-    rule.skip("MinSize", "a rule's own bounds are not modelled: the group's apply");
-    rule.skip("MaxSize", "a rule's own bounds are not modelled: the group's apply");
-    rule.skip("HybridMetrics", "hybrid monitoring metrics are not modelled");
+    rule.skip(
+        "MinSize",
+        "a rule's own bounds are not modelled: the group's apply",
+    );
+    rule.skip(
+        "MaxSize",
+        "a rule's own bounds are not modelled: the group's apply",
+    );
+    rule.skip(
+        "HybridMetrics",
+        "hybrid monitoring metrics are not modelled",
+    );
     imported.children.push(table);
     Some(name)
 }
@@ -481,7 +806,11 @@ fn rfc3339(time: &str) -> String {
 }
 
 /// A scheduled task: running a rule (by its ARI) or setting the group's sizes.
-fn import_task(task: &Node<'_>, by_ari: &[(String, String)], settings: &ImportSettings) -> Option<Table> {
+fn import_task(
+    task: &Node<'_>,
+    by_ari: &[(String, String)],
+    settings: &ImportSettings,
+) -> Option<Table> {
     let name = task.text("ScheduledTaskName").unwrap_or("scheduled");
     if task.boolean("TaskEnabled") == Some(false) {
         task.not_mapped("a disabled task never runs");
@@ -493,7 +822,9 @@ fn import_task(task: &Node<'_>, by_ari: &[(String, String)], settings: &ImportSe
     match task.text("RecurrenceType") {
         None => {
             if !super::within_run(&launch, settings) {
-                task.not_mapped(format!("a one-time task at {launch}, outside the simulated run"));
+                task.not_mapped(format!(
+                    "a one-time task at {launch}, outside the simulated run"
+                ));
                 return None;
             }
             table.from("at", quoted(&launch), task, "LaunchTime");
@@ -501,7 +832,12 @@ fn import_task(task: &Node<'_>, by_ari: &[(String, String)], settings: &ImportSe
         Some(kind) => {
             let value = task.text("RecurrenceValue").unwrap_or("1");
             let (minute, hour) = chrono::DateTime::parse_from_rfc3339(&launch)
-                .map(|time| (chrono::Timelike::minute(&time), chrono::Timelike::hour(&time)))
+                .map(|time| {
+                    (
+                        chrono::Timelike::minute(&time),
+                        chrono::Timelike::hour(&time),
+                    )
+                })
                 .unwrap_or((0, 0));
             let cron = match kind {
                 "Daily" if value == "1" => format!("{minute} {hour} * * *"),
@@ -520,7 +856,9 @@ fn import_task(task: &Node<'_>, by_ari: &[(String, String)], settings: &ImportSe
                 }
             };
             table.from("cron", quoted(&cron), task, "RecurrenceValue");
-            table.note(format!("RecurrenceType {kind}, RecurrenceValue {value}, at LaunchTime's hour and minute"));
+            table.note(format!(
+                "RecurrenceType {kind}, RecurrenceValue {value}, at LaunchTime's hour and minute"
+            ));
             task.read("RecurrenceType");
             task.read("LaunchTime");
             table.set("timezone", quoted("UTC"), task.get("LaunchTime").as_ref());
@@ -534,7 +872,12 @@ fn import_task(task: &Node<'_>, by_ari: &[(String, String)], settings: &ImportSe
         }
     }
     if let Some(expiration) = task.number("LaunchExpirationTime") {
-        table.from("launch_expiration", seconds(expiration), task, "LaunchExpirationTime");
+        table.from(
+            "launch_expiration",
+            seconds(expiration),
+            task,
+            "LaunchExpirationTime",
+        );
     }
     match task.text("ScheduledAction") {
         Some(ari) => match by_ari.iter().find(|(known, _)| known == ari) {
@@ -548,7 +891,11 @@ fn import_task(task: &Node<'_>, by_ari: &[(String, String)], settings: &ImportSe
         },
         None => {
             let mut any = false;
-            for (key, field) in [("min", "MinValue"), ("max", "MaxValue"), ("desired", "DesiredCapacity")] {
+            for (key, field) in [
+                ("min", "MinValue"),
+                ("max", "MaxValue"),
+                ("desired", "DesiredCapacity"),
+            ] {
                 if let Some(value) = task.number(field) {
                     table.from(key, number(value.max(0.0)), task, field);
                     any = true;
@@ -572,24 +919,45 @@ fn import_alarm(alarm: &Node<'_>, by_ari: &[(String, String)], imported: &mut Gr
     }
     alarm.read("Enable");
     let refuse = |why: String| alarm.not_mapped(why);
-    if alarm.text("MetricType").is_some_and(|kind| kind != "system") {
-        return refuse("a custom or hybrid metric: only the system metric CpuUtilization is modelled".into());
+    if alarm
+        .text("MetricType")
+        .is_some_and(|kind| kind != "system")
+    {
+        return refuse(
+            "a custom or hybrid metric: only the system metric CpuUtilization is modelled".into(),
+        );
     }
     if alarm.items("Expressions", Some("Expression")).len() > 1 {
         return refuse("several metric expressions: only one is modelled".into());
     }
-    let metric = alarm.value.get("MetricName").and_then(Value::as_str).unwrap_or("");
+    let metric = alarm
+        .value
+        .get("MetricName")
+        .and_then(Value::as_str)
+        .unwrap_or("");
     if metric != "CpuUtilization" {
-        return refuse(format!("alarm on {metric}: only CpuUtilization is modelled"));
+        return refuse(format!(
+            "alarm on {metric}: only CpuUtilization is modelled"
+        ));
     }
-    let comparison = match alarm.value.get("ComparisonOperator").and_then(Value::as_str).unwrap_or("") {
+    let comparison = match alarm
+        .value
+        .get("ComparisonOperator")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+    {
         ">" => "above",
         ">=" => "at_or_above",
         "<" => "below",
         "<=" => "at_or_below",
         other => return refuse(format!("comparison {other}: not modelled")),
     };
-    let statistic = match alarm.value.get("Statistics").and_then(Value::as_str).unwrap_or("Average") {
+    let statistic = match alarm
+        .value
+        .get("Statistics")
+        .and_then(Value::as_str)
+        .unwrap_or("Average")
+    {
         "Average" => "average",
         "Maximum" => "maximum",
         "Minimum" => "minimum",
@@ -612,21 +980,55 @@ fn import_alarm(alarm: &Node<'_>, by_ari: &[(String, String)], imported: &mut Gr
     if runs.is_empty() {
         return refuse("runs no imported rule".into());
     }
-    for key in ["MetricType", "MetricName", "ComparisonOperator", "Statistics", "Dimensions", "Expressions", "ExpressionsLogicOperator"] {
+    for key in [
+        "MetricType",
+        "MetricName",
+        "ComparisonOperator",
+        "Statistics",
+        "Dimensions",
+        "Expressions",
+        "ExpressionsLogicOperator",
+    ] {
         alarm.read(key);
     }
-    alarm.skip("EffectiveTime", "the alarm's active hours are not modelled: it is always active");
+    alarm.skip(
+        "EffectiveTime",
+        "the alarm's active hours are not modelled: it is always active",
+    );
     let several = runs.len() > 1;
     for (action, rule) in runs {
         action.mapped();
         let mut table = Table::new("[[group.alarm]]");
-        let task = if several { format!("{name}-{rule}") } else { name.clone() };
+        let task = if several {
+            format!("{name}-{rule}")
+        } else {
+            name.clone()
+        };
         table.set("name", quoted(&task), alarm.get("Name").as_ref());
         table.set("metric", quoted("cpu"), alarm.get("MetricName").as_ref());
-        table.set("statistic", quoted(statistic), alarm.get("Statistics").as_ref());
-        table.from("period", seconds(alarm.number("Period").unwrap_or(300.0)), alarm, "Period");
-        table.from("periods", number(alarm.number("EvaluationCount").unwrap_or(1.0)), alarm, "EvaluationCount");
-        table.from(comparison, number(alarm.number("Threshold").unwrap_or(0.0)), alarm, "Threshold");
+        table.set(
+            "statistic",
+            quoted(statistic),
+            alarm.get("Statistics").as_ref(),
+        );
+        table.from(
+            "period",
+            seconds(alarm.number("Period").unwrap_or(300.0)),
+            alarm,
+            "Period",
+        );
+        table.from(
+            "periods",
+            number(alarm.number("EvaluationCount").unwrap_or(1.0)),
+            alarm,
+            "EvaluationCount",
+        );
+        table.from(
+            comparison,
+            number(alarm.number("Threshold").unwrap_or(0.0)),
+            alarm,
+            "Threshold",
+        );
         table.set("run", quoted(rule), Some(&action));
         imported.children.push(table);
     }

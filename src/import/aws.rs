@@ -27,22 +27,52 @@ pub struct Documents<'a> {
 pub fn import(documents: Documents<'_>, settings: &ImportSettings) -> Result<Imported, String> {
     let ledger = Ledger::default();
     let groups_root = ledger.root(documents.groups);
-    if groups_root.get("AutoScalingGroups").is_none_or(|node| !node.value.is_array()) {
+    if groups_root
+        .get("AutoScalingGroups")
+        .is_none_or(|node| !node.value.is_array())
+    {
         return Err("the groups file has no `AutoScalingGroups` array (use `aws autoscaling describe-auto-scaling-groups` output)".into());
     }
-    let policies_root = document(&ledger, documents.policies, "ScalingPolicies", "autoscaling describe-policies")?;
-    let scheduled_root = document(&ledger, documents.scheduled, "ScheduledUpdateGroupActions", "autoscaling describe-scheduled-actions")?;
-    let alarms_root = document(&ledger, documents.alarms, "MetricAlarms", "cloudwatch describe-alarms")?;
+    let policies_root = document(
+        &ledger,
+        documents.policies,
+        "ScalingPolicies",
+        "autoscaling describe-policies",
+    )?;
+    let scheduled_root = document(
+        &ledger,
+        documents.scheduled,
+        "ScheduledUpdateGroupActions",
+        "autoscaling describe-scheduled-actions",
+    )?;
+    let alarms_root = document(
+        &ledger,
+        documents.alarms,
+        "MetricAlarms",
+        "cloudwatch describe-alarms",
+    )?;
 
     let groups = groups_root.items("AutoScalingGroups", None);
     let names: Vec<String> = groups
         .iter()
-        .filter_map(|group| group.value.get("AutoScalingGroupName")?.as_str().map(str::to_string))
+        .filter_map(|group| {
+            group
+                .value
+                .get("AutoScalingGroupName")?
+                .as_str()
+                .map(str::to_string)
+        })
         .collect();
     check_selection(settings, &names)?;
-    let policies = policies_root.as_ref().map_or_else(Vec::new, |root| root.items("ScalingPolicies", None));
-    let actions = scheduled_root.as_ref().map_or_else(Vec::new, |root| root.items("ScheduledUpdateGroupActions", None));
-    let alarms = alarms_root.as_ref().map_or_else(Vec::new, |root| root.items("MetricAlarms", None));
+    let policies = policies_root
+        .as_ref()
+        .map_or_else(Vec::new, |root| root.items("ScalingPolicies", None));
+    let actions = scheduled_root.as_ref().map_or_else(Vec::new, |root| {
+        root.items("ScheduledUpdateGroupActions", None)
+    });
+    let alarms = alarms_root
+        .as_ref()
+        .map_or_else(Vec::new, |root| root.items("MetricAlarms", None));
     if let Some(root) = alarms_root.as_ref() {
         root.skip("CompositeAlarms", "composite alarms are not modelled");
     }
@@ -50,36 +80,59 @@ pub fn import(documents: Documents<'_>, settings: &ImportSettings) -> Result<Imp
     let mut draft = Draft::new("AWS Auto Scaling");
     let mut alarm_used = vec![false; alarms.len()];
     for group in &groups {
-        let name = group.text("AutoScalingGroupName").unwrap_or("group").to_string();
+        let name = group
+            .text("AutoScalingGroupName")
+            .unwrap_or("group")
+            .to_string();
         if !settings.selects(&name) {
             group.not_mapped("group not selected with --group");
             for item in policies.iter().chain(&actions) {
-                if item.value.get("AutoScalingGroupName").and_then(Value::as_str) == Some(name.as_str()) {
-                    item.not_mapped(format!("belongs to group {name}, not selected with --group"));
+                if item
+                    .value
+                    .get("AutoScalingGroupName")
+                    .and_then(Value::as_str)
+                    == Some(name.as_str())
+                {
+                    item.not_mapped(format!(
+                        "belongs to group {name}, not selected with --group"
+                    ));
                 }
             }
             continue;
         }
         let mut imported = import_group(group, &name, &mut draft);
-        for policy in policies
-            .iter()
-            .filter(|policy| policy.value.get("AutoScalingGroupName").and_then(Value::as_str) == Some(name.as_str()))
-        {
+        for policy in policies.iter().filter(|policy| {
+            policy
+                .value
+                .get("AutoScalingGroupName")
+                .and_then(Value::as_str)
+                == Some(name.as_str())
+        }) {
             policy.read("AutoScalingGroupName");
             import_policy(policy, group, &alarms, &mut alarm_used, &mut imported);
         }
-        for action in actions
-            .iter()
-            .filter(|action| action.value.get("AutoScalingGroupName").and_then(Value::as_str) == Some(name.as_str()))
-        {
+        for action in actions.iter().filter(|action| {
+            action
+                .value
+                .get("AutoScalingGroupName")
+                .and_then(Value::as_str)
+                == Some(name.as_str())
+        }) {
             action.read("AutoScalingGroupName");
             if let Some(table) = import_action(action, settings) {
                 imported.children.push(table);
             }
         }
         if !group.has("DefaultInstanceWarmup") {
-        } else if !imported.children.iter().any(|table| table.lines.iter().any(|line| line.key == "warmup")) {
-            group.skip("DefaultInstanceWarmup", "no step or target tracking policy of the group uses it");
+        } else if !imported
+            .children
+            .iter()
+            .any(|table| table.lines.iter().any(|line| line.key == "warmup"))
+        {
+            group.skip(
+                "DefaultInstanceWarmup",
+                "no step or target tracking policy of the group uses it",
+            );
         }
         draft.groups.push(imported);
     }
@@ -89,21 +142,34 @@ pub fn import(documents: Documents<'_>, settings: &ImportSettings) -> Result<Imp
         }
     }
     for policy in &policies {
-        let group = policy.value.get("AutoScalingGroupName").and_then(Value::as_str).unwrap_or("");
+        let group = policy
+            .value
+            .get("AutoScalingGroupName")
+            .and_then(Value::as_str)
+            .unwrap_or("");
         if !names.iter().any(|name| name == group) {
             policy.not_mapped(format!("its group `{group}` is not in the groups file"));
         }
     }
     for action in &actions {
-        let group = action.value.get("AutoScalingGroupName").and_then(Value::as_str).unwrap_or("");
+        let group = action
+            .value
+            .get("AutoScalingGroupName")
+            .and_then(Value::as_str)
+            .unwrap_or("");
         if !names.iter().any(|name| name == group) {
             action.not_mapped(format!("its group `{group}` is not in the groups file"));
         }
     }
-    let documents: Vec<Node<'_>> = [Some(groups_root), policies_root, scheduled_root, alarms_root]
-        .into_iter()
-        .flatten()
-        .collect();
+    let documents: Vec<Node<'_>> = [
+        Some(groups_root),
+        policies_root,
+        scheduled_root,
+        alarms_root,
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     let items = ledger.finish(&documents, &ignored);
     Ok(Imported {
         toml: draft.render(settings, &items),
@@ -130,16 +196,28 @@ fn document<'a>(
 /// Fields of AWS's output with no effect on a simulation.
 fn ignored(key: &str) -> Option<&'static str> {
     match key {
-        "LifecycleState" | "HealthStatus" | "AvailabilityZone" | "StateValue" | "StateReason"
-        | "StateReasonData" | "StateTransitionedTimestamp" | "StateUpdatedTimestamp"
-        | "AlarmConfigurationUpdatedTimestamp" | "Status" | "EvaluationState" => {
-            Some("current state")
-        }
-        "LaunchTemplate" | "LaunchConfigurationName" | "LaunchTemplateSpecification"
-        | "VPCZoneIdentifier" | "PlacementGroup" | "Context" | "ResourceLabel" | "Unit"
-        | "EnabledMetrics" | "AlarmDescription" | "Version" => {
-            Some("launch, network and monitoring settings")
-        }
+        "LifecycleState"
+        | "HealthStatus"
+        | "AvailabilityZone"
+        | "StateValue"
+        | "StateReason"
+        | "StateReasonData"
+        | "StateTransitionedTimestamp"
+        | "StateUpdatedTimestamp"
+        | "AlarmConfigurationUpdatedTimestamp"
+        | "Status"
+        | "EvaluationState" => Some("current state"),
+        "LaunchTemplate"
+        | "LaunchConfigurationName"
+        | "LaunchTemplateSpecification"
+        | "VPCZoneIdentifier"
+        | "PlacementGroup"
+        | "Context"
+        | "ResourceLabel"
+        | "Unit"
+        | "EnabledMetrics"
+        | "AlarmDescription"
+        | "Version" => Some("launch, network and monitoring settings"),
         _ => ignored_everywhere(key),
     }
 }
@@ -147,8 +225,15 @@ fn ignored(key: &str) -> Option<&'static str> {
 /// The group's own table and its instance types.
 fn import_group(group: &Node<'_>, name: &str, draft: &mut Draft) -> GroupDraft {
     let mut table = Table::new("[[group]]");
-    table.set("name", quoted(name), group.get("AutoScalingGroupName").as_ref());
-    let instances = group.get("Instances").map(|node| node.elements()).unwrap_or_default();
+    table.set(
+        "name",
+        quoted(name),
+        group.get("AutoScalingGroupName").as_ref(),
+    );
+    let instances = group
+        .get("Instances")
+        .map(|node| node.elements())
+        .unwrap_or_default();
     let mixed = group.get("MixedInstancesPolicy");
     match &mixed {
         Some(mixed) => import_mix(mixed, &mut table, draft),
@@ -161,7 +246,9 @@ fn import_group(group: &Node<'_>, name: &str, draft: &mut Draft) -> GroupDraft {
                 instance.read("InstanceType");
             }
             draft.instance_type(kind, None, false);
-            let source = instances.first().and_then(|instance| instance.get("InstanceType"));
+            let source = instances
+                .first()
+                .and_then(|instance| instance.get("InstanceType"));
             table.set("instance_type", quoted(kind), source.as_ref());
             if source.is_none() {
                 table.note("the group has no instances to show its type (a launch template names it): rename it");
@@ -181,17 +268,30 @@ fn import_group(group: &Node<'_>, name: &str, draft: &mut Draft) -> GroupDraft {
         instance.read("ProtectedFromScaleIn");
         instance.read("WeightedCapacity");
     }
-    table.from("desired", number(desired.max(protected.len() as f64).min(max)), group, "DesiredCapacity");
+    table.from(
+        "desired",
+        number(desired.max(protected.len() as f64).min(max)),
+        group,
+        "DesiredCapacity",
+    );
     if let Some(first) = protected.first() {
         table.set(
             "existing",
-            format!("{{ count = {}, protected = true }}", (protected.len() as f64).min(max)),
+            format!(
+                "{{ count = {}, protected = true }}",
+                (protected.len() as f64).min(max)
+            ),
             first.get("ProtectedFromScaleIn").as_ref(),
         );
         table.note("instances protected from scale-in (ProtectedFromScaleIn)");
     }
     if let Some(cooldown) = group.number("DefaultCooldown") {
-        table.from("default_cooldown", seconds(cooldown), group, "DefaultCooldown");
+        table.from(
+            "default_cooldown",
+            seconds(cooldown),
+            group,
+            "DefaultCooldown",
+        );
     }
     import_termination(group, &mut table);
     match group.text("DesiredCapacityType") {
@@ -199,13 +299,14 @@ fn import_group(group: &Node<'_>, name: &str, draft: &mut Draft) -> GroupDraft {
         Some(other) => group
             .get("DesiredCapacityType")
             .unwrap()
-            .not_mapped(format!("desired capacity in {other}: scaleplan counts units (instance weights)")),
+            .not_mapped(format!(
+                "desired capacity in {other}: scaleplan counts units (instance weights)"
+            )),
     }
-    match group.text("HealthCheckType") {
-        Some("ELB" | "VPC_LATTICE") => group.get("HealthCheckType").unwrap().not_mapped(
+    if let Some("ELB" | "VPC_LATTICE") = group.text("HealthCheckType") {
+        group.get("HealthCheckType").unwrap().not_mapped(
             "load balancer health checks: failures are modelled only with [group.health], whose failure rate is not in AWS's output",
-        ),
-        _ => {}
+        );
     }
     group.skip("HealthCheckGracePeriod", "health checks are modelled only with [group.health] (its `grace`), whose failure rate is not in AWS's output");
     if let Some(zones) = group.get("AvailabilityZones") {
@@ -220,12 +321,31 @@ fn import_group(group: &Node<'_>, name: &str, draft: &mut Draft) -> GroupDraft {
     group.skip("WarmPoolConfiguration", "warm pools are not modelled");
     group.skip("WarmPoolSize", "warm pools are not modelled");
     group.skip("LifecycleHooks", "lifecycle hooks are not modelled");
-    group.skip("SuspendedProcesses", "suspended processes: the scenario runs every process");
-    group.skip("NewInstancesProtectedFromScaleIn", "new instances protected from scale-in are not modelled");
-    group.skip("CapacityRebalance", "capacity rebalancing is not modelled (reclaims happen at the notice's end)");
-    group.skip("MaxInstanceLifetime", "maximum instance lifetime is not modelled");
-    group.skip("InstanceMaintenancePolicy", "instance maintenance policy is not modelled");
-    for key in ["AvailabilityZoneDistribution", "AvailabilityZoneImpairmentPolicy", "CapacityReservationSpecification"] {
+    group.skip(
+        "SuspendedProcesses",
+        "suspended processes: the scenario runs every process",
+    );
+    group.skip(
+        "NewInstancesProtectedFromScaleIn",
+        "new instances protected from scale-in are not modelled",
+    );
+    group.skip(
+        "CapacityRebalance",
+        "capacity rebalancing is not modelled (reclaims happen at the notice's end)",
+    );
+    group.skip(
+        "MaxInstanceLifetime",
+        "maximum instance lifetime is not modelled",
+    );
+    group.skip(
+        "InstanceMaintenancePolicy",
+        "instance maintenance policy is not modelled",
+    );
+    for key in [
+        "AvailabilityZoneDistribution",
+        "AvailabilityZoneImpairmentPolicy",
+        "CapacityReservationSpecification",
+    ] {
         group.skip(key, "zones and capacity reservations are not modelled");
     }
     GroupDraft {
@@ -249,9 +369,21 @@ fn import_termination(group: &Node<'_>, table: &mut Table) {
     let (removal, fate) = match value {
         "OldestInstance" => ("oldest_instance", None),
         "NewestInstance" => ("newest_instance", None),
-        "OldestLaunchTemplate" | "OldestLaunchConfiguration" => ("oldest_scaling_configuration", None),
-        "Default" => ("oldest_scaling_configuration", Some("AWS Default also balances zones and then prefers the instance closest to its next billing hour; modelled as the oldest scaling configuration, then the oldest instance")),
-        _ => ("oldest_scaling_configuration", Some("not modelled: approximated by the oldest scaling configuration, then the oldest instance")),
+        "OldestLaunchTemplate" | "OldestLaunchConfiguration" => {
+            ("oldest_scaling_configuration", None)
+        }
+        "Default" => (
+            "oldest_scaling_configuration",
+            Some(
+                "AWS Default also balances zones and then prefers the instance closest to its next billing hour; modelled as the oldest scaling configuration, then the oldest instance",
+            ),
+        ),
+        _ => (
+            "oldest_scaling_configuration",
+            Some(
+                "not modelled: approximated by the oldest scaling configuration, then the oldest instance",
+            ),
+        ),
     };
     match fate {
         None => first.mapped(),
@@ -278,12 +410,24 @@ fn import_mix(mixed: &Node<'_>, table: &mut Table, draft: &mut Draft) {
     let mut names = Vec::new();
     for item in &overrides {
         let Some(kind) = item.text("InstanceType") else {
-            item.not_mapped("an override without an instance type (instance requirements are not modelled)");
+            item.not_mapped(
+                "an override without an instance type (instance requirements are not modelled)",
+            );
             continue;
         };
         let weight = item.number("WeightedCapacity");
-        draft.instance_type(kind, weight.zip(item.get("WeightedCapacity")).as_ref().map(|(w, n)| (*w, n)), spot);
-        item.skip("InstanceRequirements", "instance requirements are not modelled");
+        draft.instance_type(
+            kind,
+            weight
+                .zip(item.get("WeightedCapacity"))
+                .as_ref()
+                .map(|(w, n)| (*w, n)),
+            spot,
+        );
+        item.skip(
+            "InstanceRequirements",
+            "instance requirements are not modelled",
+        );
         names.push(quoted(kind));
     }
     if names.is_empty() {
@@ -291,8 +435,14 @@ fn import_mix(mixed: &Node<'_>, table: &mut Table, draft: &mut Draft) {
         draft.instance_type("imported", None, spot);
         table.set("instance_type", quoted("imported"), None);
     } else {
-        let source = mixed.get("LaunchTemplate").and_then(|template| template.get("Overrides"));
-        table.set("instance_types", format!("[{}]", names.join(", ")), source.as_ref());
+        let source = mixed
+            .get("LaunchTemplate")
+            .and_then(|template| template.get("Overrides"));
+        table.set(
+            "instance_types",
+            format!("[{}]", names.join(", ")),
+            source.as_ref(),
+        );
         table.note("MixedInstancesPolicy overrides in priority order");
     }
     if let Some(distribution) = &distribution {
@@ -304,19 +454,34 @@ fn import_mix(mixed: &Node<'_>, table: &mut Table, draft: &mut Draft) {
         }
         if spot {
             if let Some(strategy) = distribution.get("SpotAllocationStrategy") {
-                strategy.approximated("scaleplan launches preemptible instances in the overrides' order");
+                strategy.approximated(
+                    "scaleplan launches preemptible instances in the overrides' order",
+                );
             }
-            distribution.skip("SpotInstancePools", "spot pools are not modelled: types are tried in order");
+            distribution.skip(
+                "SpotInstancePools",
+                "spot pools are not modelled: types are tried in order",
+            );
         } else {
             distribution.read("SpotAllocationStrategy");
             distribution.read("SpotInstancePools");
         }
-        distribution.skip("SpotMaxPrice", "a spot bid needs a price trace (instance_types.*.preemptible.price_trace)");
+        distribution.skip(
+            "SpotMaxPrice",
+            "a spot bid needs a price trace (instance_types.*.preemptible.price_trace)",
+        );
         if base > 0.0 || spot {
             table.set(
                 "mix",
-                format!("{{ on_demand_base = {}, on_demand_above_base = {} }}", number(base), number(above / 100.0)),
-                distribution.get("OnDemandPercentageAboveBaseCapacity").or_else(|| distribution.get("OnDemandBaseCapacity")).as_ref(),
+                format!(
+                    "{{ on_demand_base = {}, on_demand_above_base = {} }}",
+                    number(base),
+                    number(above / 100.0)
+                ),
+                distribution
+                    .get("OnDemandPercentageAboveBaseCapacity")
+                    .or_else(|| distribution.get("OnDemandBaseCapacity"))
+                    .as_ref(),
             );
             table.note(format!(
                 "OnDemandBaseCapacity {} and OnDemandPercentageAboveBaseCapacity {}% as a share",
@@ -358,7 +523,11 @@ fn import_policy(
         .iter()
         .enumerate()
         .filter(|(_, alarm)| {
-            let alarm_name = alarm.value.get("AlarmName").and_then(Value::as_str).unwrap_or("");
+            let alarm_name = alarm
+                .value
+                .get("AlarmName")
+                .and_then(Value::as_str)
+                .unwrap_or("");
             listed.iter().any(|listed| listed == alarm_name)
                 || alarm
                     .value
@@ -382,7 +551,13 @@ fn import_policy(
                 "ExactCapacity" => ("set", true),
                 _ => ("change", true),
             };
-            let format = |value: f64| if whole { format!("{}", value as i64) } else { number(value) };
+            let format = |value: f64| {
+                if whole {
+                    format!("{}", value as i64)
+                } else {
+                    number(value)
+                }
+            };
             if step {
                 let steps: Vec<String> = policy
                     .items("StepAdjustments", None)
@@ -395,20 +570,34 @@ fn import_policy(
                         if let Some(upper) = adjustment.number("MetricIntervalUpperBound") {
                             parts.push(format!("upper = {}", number(upper)));
                         }
-                        parts.push(format!("{key} = {}", format(adjustment.number("ScalingAdjustment").unwrap_or(0.0))));
+                        parts.push(format!(
+                            "{key} = {}",
+                            format(adjustment.number("ScalingAdjustment").unwrap_or(0.0))
+                        ));
                         format!("{{ {} }}", parts.join(", "))
                     })
                     .collect();
                 rule.set("type", quoted("step"), policy.get("PolicyType").as_ref());
-                rule.set("steps", format!("[{}]", steps.join(", ")), policy.get("StepAdjustments").as_ref());
+                rule.set(
+                    "steps",
+                    format!("[{}]", steps.join(", ")),
+                    policy.get("StepAdjustments").as_ref(),
+                );
                 let warmup = policy
                     .get("EstimatedInstanceWarmup")
                     .or_else(|| group.get("DefaultInstanceWarmup"));
                 if let Some(node) = warmup {
                     node.mapped();
-                    rule.set("warmup", seconds(node.value.as_f64().unwrap_or(0.0)), Some(&node));
+                    rule.set(
+                        "warmup",
+                        seconds(node.value.as_f64().unwrap_or(0.0)),
+                        Some(&node),
+                    );
                 }
-                policy.skip("Cooldown", "step policies have no cooldown (AWS ignores it)");
+                policy.skip(
+                    "Cooldown",
+                    "step policies have no cooldown (AWS ignores it)",
+                );
             } else {
                 policy.read("PolicyType");
                 let value = policy.number("ScalingAdjustment").unwrap_or(0.0);
@@ -420,13 +609,22 @@ fn import_policy(
             }
             policy.read("AdjustmentType");
             if key == "change_percent" {
-                let magnitude = policy.get("MinAdjustmentMagnitude").or_else(|| policy.get("MinAdjustmentStep"));
+                let magnitude = policy
+                    .get("MinAdjustmentMagnitude")
+                    .or_else(|| policy.get("MinAdjustmentStep"));
                 if let Some(node) = magnitude {
                     node.mapped();
-                    rule.set("min_adjustment", number(node.value.as_f64().unwrap_or(0.0)), Some(&node));
+                    rule.set(
+                        "min_adjustment",
+                        number(node.value.as_f64().unwrap_or(0.0)),
+                        Some(&node),
+                    );
                 }
             }
-            policy.skip("MetricAggregationType", "the alarm's own Statistic decides (imported with the alarm)");
+            policy.skip(
+                "MetricAggregationType",
+                "the alarm's own Statistic decides (imported with the alarm)",
+            );
             imported.children.push(rule);
             if runs.is_empty() {
                 policy.approximated("imported as a rule, but no alarm runs it (none in its `Alarms` nor in an alarm's `AlarmActions`; pass --alarms): it never fires");
@@ -452,14 +650,20 @@ fn import_policy(
                 return;
             };
             let predefined = configuration.get("PredefinedMetricSpecification");
-            let metric = predefined.as_ref().and_then(|node| node.text("PredefinedMetricType"));
+            let metric = predefined
+                .as_ref()
+                .and_then(|node| node.text("PredefinedMetricType"));
             let target = configuration.number("TargetValue").unwrap_or(50.0);
             let (metric, value, note) = match metric {
                 Some("ASGAverageCPUUtilization") => ("cpu", target, None),
                 Some("ALBRequestCountPerTarget") => (
                     "requests_per_instance",
                     target / 60.0,
-                    Some(format!("ALBRequestCountPerTarget {} requests per target per minute = {} / 60 per second", number(target), number(target))),
+                    Some(format!(
+                        "ALBRequestCountPerTarget {} requests per target per minute = {} / 60 per second",
+                        number(target),
+                        number(target)
+                    )),
                 ),
                 Some(other) => {
                     policy.not_mapped(format!("target tracking on {other}: only ASGAverageCPUUtilization and ALBRequestCountPerTarget are modelled"));
@@ -470,21 +674,44 @@ fn import_policy(
                     return;
                 }
             };
-            rule.set("type", quoted("target_tracking"), policy.get("PolicyType").as_ref());
-            rule.set("metric", quoted(metric), predefined.as_ref().and_then(|node| node.get("PredefinedMetricType")).as_ref());
-            rule.set("target", number(value), configuration.get("TargetValue").as_ref());
+            rule.set(
+                "type",
+                quoted("target_tracking"),
+                policy.get("PolicyType").as_ref(),
+            );
+            rule.set(
+                "metric",
+                quoted(metric),
+                predefined
+                    .as_ref()
+                    .and_then(|node| node.get("PredefinedMetricType"))
+                    .as_ref(),
+            );
+            rule.set(
+                "target",
+                number(value),
+                configuration.get("TargetValue").as_ref(),
+            );
             if let Some(note) = note {
                 rule.note(note);
             }
             if let Some(flag) = configuration.boolean("DisableScaleIn") {
-                rule.set("disable_scale_in", flag.to_string(), configuration.get("DisableScaleIn").as_ref());
+                rule.set(
+                    "disable_scale_in",
+                    flag.to_string(),
+                    configuration.get("DisableScaleIn").as_ref(),
+                );
             }
             let warmup = policy
                 .get("EstimatedInstanceWarmup")
                 .or_else(|| group.get("DefaultInstanceWarmup"));
             if let Some(node) = warmup {
                 node.mapped();
-                rule.set("warmup", seconds(node.value.as_f64().unwrap_or(0.0)), Some(&node));
+                rule.set(
+                    "warmup",
+                    seconds(node.value.as_f64().unwrap_or(0.0)),
+                    Some(&node),
+                );
             }
             imported.children.push(rule);
         }
@@ -517,21 +744,41 @@ fn import_policy(
                 Some("ForecastAndScale") => "forecast_and_scale",
                 _ => "forecast_only",
             };
-            let buffer = configuration.number("SchedulingBufferTime").unwrap_or(300.0);
-            rule.set("type", quoted("predictive"), policy.get("PolicyType").as_ref());
-            rule.set("target", number(target), specification.get("TargetValue").as_ref());
+            let buffer = configuration
+                .number("SchedulingBufferTime")
+                .unwrap_or(300.0);
+            rule.set(
+                "type",
+                quoted("predictive"),
+                policy.get("PolicyType").as_ref(),
+            );
+            rule.set(
+                "target",
+                number(target),
+                specification.get("TargetValue").as_ref(),
+            );
             rule.set("mode", quoted(mode), configuration.get("Mode").as_ref());
             if configuration.get("Mode").is_none() {
                 rule.note("AWS's default mode is ForecastOnly");
             }
-            rule.set("buffer", seconds(buffer), configuration.get("SchedulingBufferTime").as_ref());
+            rule.set(
+                "buffer",
+                seconds(buffer),
+                configuration.get("SchedulingBufferTime").as_ref(),
+            );
             match configuration.text("MaxCapacityBreachBehavior") {
                 None | Some("HonorMaxCapacity") => {}
-                Some(other) => configuration.get("MaxCapacityBreachBehavior").unwrap().approximated(format!(
-                    "{other}: scaleplan honours max capacity (HonorMaxCapacity)"
-                )),
+                Some(other) => configuration
+                    .get("MaxCapacityBreachBehavior")
+                    .unwrap()
+                    .approximated(format!(
+                        "{other}: scaleplan honours max capacity (HonorMaxCapacity)"
+                    )),
             }
-            configuration.skip("MaxCapacityBuffer", "scaleplan honours max capacity (HonorMaxCapacity)");
+            configuration.skip(
+                "MaxCapacityBuffer",
+                "scaleplan honours max capacity (HonorMaxCapacity)",
+            );
             imported.children.push(rule);
         }
         other => policy.not_mapped(format!("policy type {other} is not modelled")),
@@ -546,17 +793,36 @@ fn alarm_task(alarm: &Node<'_>, rule: &str, group: &str, again: bool) -> Result<
     }
     alarm.read("AlarmActions");
     alarm.skip("OKActions", "OK actions are not modelled");
-    alarm.skip("InsufficientDataActions", "insufficient-data actions are not modelled");
+    alarm.skip(
+        "InsufficientDataActions",
+        "insufficient-data actions are not modelled",
+    );
     if alarm.has("Metrics") {
         return Err("a metric math alarm: not modelled".into());
     }
     if alarm.has("ExtendedStatistic") {
         return Err("a percentile statistic (ExtendedStatistic): not modelled".into());
     }
-    let namespace = alarm.value.get("Namespace").and_then(Value::as_str).unwrap_or("AWS/EC2");
-    let metric_name = alarm.value.get("MetricName").and_then(Value::as_str).unwrap_or("");
-    let statistic = alarm.value.get("Statistic").and_then(Value::as_str).unwrap_or("Average");
-    let period = alarm.value.get("Period").and_then(Value::as_f64).unwrap_or(300.0);
+    let namespace = alarm
+        .value
+        .get("Namespace")
+        .and_then(Value::as_str)
+        .unwrap_or("AWS/EC2");
+    let metric_name = alarm
+        .value
+        .get("MetricName")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let statistic = alarm
+        .value
+        .get("Statistic")
+        .and_then(Value::as_str)
+        .unwrap_or("Average");
+    let period = alarm
+        .value
+        .get("Period")
+        .and_then(Value::as_f64)
+        .unwrap_or(300.0);
     // The dimensions must be the group's own (CPU) or a load balancer's (request counts).
     let dimensions: Vec<(String, String)> = alarm
         .value
@@ -565,7 +831,13 @@ fn alarm_task(alarm: &Node<'_>, rule: &str, group: &str, again: bool) -> Result<
         .map(|list| {
             list.iter()
                 .map(|dimension| {
-                    let text = |key| dimension.get(key).and_then(Value::as_str).unwrap_or("").to_string();
+                    let text = |key| {
+                        dimension
+                            .get(key)
+                            .and_then(Value::as_str)
+                            .unwrap_or("")
+                            .to_string()
+                    };
                     (text("Name"), text("Value"))
                 })
                 .collect()
@@ -573,8 +845,13 @@ fn alarm_task(alarm: &Node<'_>, rule: &str, group: &str, again: bool) -> Result<
         .unwrap_or_default();
     let (metric, scale, note) = match (namespace, metric_name) {
         ("AWS/EC2", "CPUUtilization") => {
-            if dimensions.iter().any(|(key, value)| key != "AutoScalingGroupName" || value != group) {
-                return Err(format!("CPUUtilization of something other than the group {group} (its Dimensions)"));
+            if dimensions
+                .iter()
+                .any(|(key, value)| key != "AutoScalingGroupName" || value != group)
+            {
+                return Err(format!(
+                    "CPUUtilization of something other than the group {group} (its Dimensions)"
+                ));
             }
             let statistic = match statistic {
                 "Average" => "average",
@@ -586,37 +863,74 @@ fn alarm_task(alarm: &Node<'_>, rule: &str, group: &str, again: bool) -> Result<
         }
         ("AWS/ApplicationELB", "RequestCount" | "RequestCountPerTarget") => {
             if statistic != "Sum" {
-                return Err(format!("statistic {statistic} of {metric_name}: only Sum (requests per period) converts exactly to a rate"));
+                return Err(format!(
+                    "statistic {statistic} of {metric_name}: only Sum (requests per period) converts exactly to a rate"
+                ));
             }
-            let metric = if metric_name == "RequestCount" { "request_rate" } else { "requests_per_instance" };
+            let metric = if metric_name == "RequestCount" {
+                "request_rate"
+            } else {
+                "requests_per_instance"
+            };
             (
                 (quoted(metric), quoted("average")),
                 1.0 / period,
-                Some(format!("{metric_name} Sum per {} s period / {} = requests per second", number(period), number(period))),
+                Some(format!(
+                    "{metric_name} Sum per {} s period / {} = requests per second",
+                    number(period),
+                    number(period)
+                )),
             )
         }
         (namespace, "") => return Err(format!("no metric name (namespace {namespace})")),
-        (namespace, other) => return Err(format!("metric {namespace} {other}: only AWS/EC2 CPUUtilization and AWS/ApplicationELB RequestCount / RequestCountPerTarget are modelled")),
+        (namespace, other) => {
+            return Err(format!(
+                "metric {namespace} {other}: only AWS/EC2 CPUUtilization and AWS/ApplicationELB RequestCount / RequestCountPerTarget are modelled"
+            ));
+        }
     };
-    let comparison = match alarm.value.get("ComparisonOperator").and_then(Value::as_str).unwrap_or("") {
+    let comparison = match alarm
+        .value
+        .get("ComparisonOperator")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+    {
         "GreaterThanThreshold" => "above",
         "GreaterThanOrEqualToThreshold" => "at_or_above",
         "LessThanThreshold" => "below",
         "LessThanOrEqualToThreshold" => "at_or_below",
         other => return Err(format!("comparison {other}: not modelled")),
     };
-    let threshold = alarm.value.get("Threshold").and_then(Value::as_f64).ok_or("no threshold")?;
-    let periods = alarm.value.get("EvaluationPeriods").and_then(Value::as_f64).unwrap_or(1.0);
+    let threshold = alarm
+        .value
+        .get("Threshold")
+        .and_then(Value::as_f64)
+        .ok_or("no threshold")?;
+    let periods = alarm
+        .value
+        .get("EvaluationPeriods")
+        .and_then(Value::as_f64)
+        .unwrap_or(1.0);
     // Read everything now that it maps.
-    for key in ["Namespace", "MetricName", "Statistic", "Dimensions", "ComparisonOperator"] {
+    for key in [
+        "Namespace",
+        "MetricName",
+        "Statistic",
+        "Dimensions",
+        "ComparisonOperator",
+    ] {
         alarm.read(key);
     }
     let alarm_name = alarm.text("AlarmName").unwrap_or("alarm");
     let mut table = Table::new("[[group.alarm]]");
-    let task = if again { format!("{alarm_name}-{rule}") } else { alarm_name.to_string() };
+    let task = if again {
+        format!("{alarm_name}-{rule}")
+    } else {
+        alarm_name.to_string()
+    };
     table.set("name", quoted(&task), alarm.get("AlarmName").as_ref());
     if again {
-        table.note(format!("the alarm also runs another policy: one task per policy"));
+        table.note("the alarm also runs another policy: one task per policy");
     }
     table.set("metric", metric.0, alarm.get("MetricName").as_ref());
     table.set("statistic", metric.1, alarm.get("Statistic").as_ref());
@@ -640,7 +954,10 @@ fn alarm_task(alarm: &Node<'_>, rule: &str, group: &str, again: bool) -> Result<
             "TreatMissingData {other}: scaleplan treats a missing datapoint (nothing in service) as not breaching"
         )),
     }
-    alarm.skip("EvaluateLowSampleCountPercentile", "percentile alarms are not modelled");
+    alarm.skip(
+        "EvaluateLowSampleCountPercentile",
+        "percentile alarms are not modelled",
+    );
     alarm.skip("ThresholdMetricId", "metric math alarms are not modelled");
     Ok(table)
 }
@@ -649,7 +966,11 @@ fn alarm_task(alarm: &Node<'_>, rule: &str, group: &str, again: bool) -> Result<
 fn import_action(action: &Node<'_>, settings: &ImportSettings) -> Option<Table> {
     let name = action.text("ScheduledActionName").unwrap_or("scheduled");
     let mut table = Table::new("[[group.scheduled]]");
-    table.set("name", quoted(name), action.get("ScheduledActionName").as_ref());
+    table.set(
+        "name",
+        quoted(name),
+        action.get("ScheduledActionName").as_ref(),
+    );
     match action.text("Recurrence") {
         Some(cron) => {
             table.from("cron", quoted(cron), action, "Recurrence");
@@ -670,14 +991,20 @@ fn import_action(action: &Node<'_>, settings: &ImportSettings) -> Option<Table> 
         None => {
             let at = action.text("StartTime").or_else(|| action.text("Time"))?;
             if !super::within_run(at, settings) {
-                action.not_mapped(format!("a one-time action at {at}, outside the simulated run"));
+                action.not_mapped(format!(
+                    "a one-time action at {at}, outside the simulated run"
+                ));
                 return None;
             }
             table.from("at", quoted(at), action, "StartTime");
         }
     }
     let mut any = false;
-    for (key, field) in [("min", "MinSize"), ("max", "MaxSize"), ("desired", "DesiredCapacity")] {
+    for (key, field) in [
+        ("min", "MinSize"),
+        ("max", "MaxSize"),
+        ("desired", "DesiredCapacity"),
+    ] {
         if let Some(value) = action.number(field) {
             table.from(key, number(value.max(0.0)), action, field);
             any = true;

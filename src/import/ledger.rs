@@ -62,7 +62,11 @@ impl Ledger {
     /// Every item: those recorded, then each field of `documents` nobody read, reported at the
     /// topmost path with nothing read beneath it. `ignored` names the fields known to have no
     /// effect on a simulation, with the reason.
-    pub fn finish(&self, documents: &[Node<'_>], ignored: &dyn Fn(&str) -> Option<&'static str>) -> Vec<Item> {
+    pub fn finish(
+        &self,
+        documents: &[Node<'_>],
+        ignored: &dyn Fn(&str) -> Option<&'static str>,
+    ) -> Vec<Item> {
         let mut unread = Vec::new();
         for document in documents {
             self.walk(document.value, &document.path, &mut unread);
@@ -172,10 +176,11 @@ impl<'a> Node<'a> {
     /// text), recorded as mapped.
     pub fn number(&self, key: &str) -> Option<f64> {
         let node = self.get(key)?;
-        let number = node
-            .value
-            .as_f64()
-            .or_else(|| node.value.as_str().and_then(|text| text.trim().parse().ok()))?;
+        let number = node.value.as_f64().or_else(|| {
+            node.value
+                .as_str()
+                .and_then(|text| text.trim().parse().ok())
+        })?;
         node.mapped();
         Some(number)
     }
@@ -225,7 +230,9 @@ impl<'a> Node<'a> {
     /// Whether the member `key` holds something (not absent, null, false, empty or zero).
     pub fn has(&self, key: &str) -> bool {
         self.get(key).is_some_and(|node| {
-            !is_empty(node.value) && node.value.as_bool() != Some(false) && node.value.as_f64() != Some(0.0)
+            !is_empty(node.value)
+                && node.value.as_bool() != Some(false)
+                && node.value.as_f64() != Some(0.0)
         })
     }
 
@@ -236,7 +243,8 @@ impl<'a> Node<'a> {
 
     /// Records this node as approximated, with the reason.
     pub fn approximated(&self, why: impl Into<String>) {
-        self.ledger.record(&self.path, Fate::Approximated(why.into()));
+        self.ledger
+            .record(&self.path, Fate::Approximated(why.into()));
     }
 
     /// Records this node as not mapped, with the reason.

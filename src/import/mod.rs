@@ -13,8 +13,8 @@ pub mod aws;
 mod ledger;
 pub mod tencent;
 
-pub use ledger::{Fate, Item};
 use ledger::Node;
+pub use ledger::{Fate, Item};
 use std::fmt::Write as _;
 
 /// What an import needs besides the JSON documents.
@@ -215,9 +215,11 @@ impl Draft {
             Some(index) => index,
             None => {
                 let mut table = Table::new(&format!("[instance_types.{}]", quoted(name)));
-                table
-                    .set("capacity_rps", "CAPACITY".into(), None)
-                    .set("price_per_hour", "PRICE".into(), None);
+                table.set("capacity_rps", "CAPACITY".into(), None).set(
+                    "price_per_hour",
+                    "PRICE".into(),
+                    None,
+                );
                 self.types.push(TypeDraft {
                     name: name.to_string(),
                     table,
@@ -236,7 +238,11 @@ impl Draft {
     }
 
     fn render(mut self, settings: &ImportSettings, items: &[Item]) -> String {
-        let names: Vec<&str> = self.groups.iter().map(|group| group.name.as_str()).collect();
+        let names: Vec<&str> = self
+            .groups
+            .iter()
+            .map(|group| group.name.as_str())
+            .collect();
         let mut out = String::new();
         let _ = writeln!(
             out,
@@ -361,16 +367,25 @@ fn shares(groups: &[GroupDraft]) -> Vec<Option<(String, String)>> {
 /// The run's start and end, when the settings parse (validation reports them otherwise).
 fn run_bounds(
     settings: &ImportSettings,
-) -> Option<(chrono::DateTime<chrono::FixedOffset>, chrono::DateTime<chrono::FixedOffset>)> {
+) -> Option<(
+    chrono::DateTime<chrono::FixedOffset>,
+    chrono::DateTime<chrono::FixedOffset>,
+)> {
     let start = chrono::DateTime::parse_from_rfc3339(&settings.start).ok()?;
     let span = crate::time::parse_duration(&settings.duration).ok()?;
-    Some((start, start + chrono::Duration::seconds(i64::try_from(span).ok()?)))
+    Some((
+        start,
+        start + chrono::Duration::seconds(i64::try_from(span).ok()?),
+    ))
 }
 
 /// Whether the date-time `at` falls in the simulated run (true when either does not parse:
 /// validation then names the bad value).
 fn within_run(at: &str, settings: &ImportSettings) -> bool {
-    match (chrono::DateTime::parse_from_rfc3339(at), run_bounds(settings)) {
+    match (
+        chrono::DateTime::parse_from_rfc3339(at),
+        run_bounds(settings),
+    ) {
         (Ok(at), Some((start, end))) => start <= at && at < end,
         _ => true,
     }

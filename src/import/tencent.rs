@@ -39,12 +39,18 @@ fn unwrap<'a>(
             if let Some(error) = response.get("Error") {
                 return Err(format!(
                     "the {command} file is an error response: {}",
-                    error.get("Message").and_then(Value::as_str).unwrap_or("no message")
+                    error
+                        .get("Message")
+                        .and_then(Value::as_str)
+                        .unwrap_or("no message")
                 ));
             }
             if let Some(map) = response.as_object() {
                 for other in map.keys().filter(|other| *other != key) {
-                    ledger.record(&format!("Response.{other}"), Fate::Ignored("response metadata"));
+                    ledger.record(
+                        &format!("Response.{other}"),
+                        Fate::Ignored("response metadata"),
+                    );
                 }
             }
             response
@@ -63,20 +69,52 @@ fn unwrap<'a>(
 /// Builds a scenario from the documents.
 pub fn import(documents: Documents<'_>, settings: &ImportSettings) -> Result<Imported, String> {
     let ledger = Ledger::default();
-    let groups_root = unwrap(&ledger, Some(documents.groups), "AutoScalingGroupSet", "DescribeAutoScalingGroups")?.unwrap();
-    let configurations_root = unwrap(&ledger, documents.configurations, "LaunchConfigurationSet", "DescribeLaunchConfigurations")?;
-    let policies_root = unwrap(&ledger, documents.policies, "ScalingPolicySet", "DescribeScalingPolicies")?;
-    let scheduled_root = unwrap(&ledger, documents.scheduled, "ScheduledActionSet", "DescribeScheduledActions")?;
+    let groups_root = unwrap(
+        &ledger,
+        Some(documents.groups),
+        "AutoScalingGroupSet",
+        "DescribeAutoScalingGroups",
+    )?
+    .unwrap();
+    let configurations_root = unwrap(
+        &ledger,
+        documents.configurations,
+        "LaunchConfigurationSet",
+        "DescribeLaunchConfigurations",
+    )?;
+    let policies_root = unwrap(
+        &ledger,
+        documents.policies,
+        "ScalingPolicySet",
+        "DescribeScalingPolicies",
+    )?;
+    let scheduled_root = unwrap(
+        &ledger,
+        documents.scheduled,
+        "ScheduledActionSet",
+        "DescribeScheduledActions",
+    )?;
     let groups = groups_root.items("AutoScalingGroupSet", None);
     let names: Vec<String> = groups
         .iter()
-        .filter_map(|group| group.value.get("AutoScalingGroupName")?.as_str().map(str::to_string))
+        .filter_map(|group| {
+            group
+                .value
+                .get("AutoScalingGroupName")?
+                .as_str()
+                .map(str::to_string)
+        })
         .collect();
     check_selection(settings, &names)?;
     let configurations = items_of(configurations_root.as_ref(), "LaunchConfigurationSet", None);
     let policies = items_of(policies_root.as_ref(), "ScalingPolicySet", None);
     let actions = items_of(scheduled_root.as_ref(), "ScheduledActionSet", None);
-    let group_of = |node: &Node<'_>| node.value.get("AutoScalingGroupId").and_then(Value::as_str).map(str::to_string);
+    let group_of = |node: &Node<'_>| {
+        node.value
+            .get("AutoScalingGroupId")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
 
     let mut draft = Draft::new("Tencent Cloud Auto Scaling");
     // Tencent: "during the cooldown period the scaling group will not perform any scaling
@@ -87,7 +125,10 @@ pub fn import(documents: Documents<'_>, settings: &ImportSettings) -> Result<Imp
     let mut configuration_used = vec![false; configurations.len()];
     let mut owned = vec![false; policies.len() + actions.len()];
     for group in &groups {
-        let name = group.text("AutoScalingGroupName").unwrap_or("group").to_string();
+        let name = group
+            .text("AutoScalingGroupName")
+            .unwrap_or("group")
+            .to_string();
         let id = group_of(group);
         let belongs: Vec<usize> = policies
             .iter()
@@ -102,17 +143,36 @@ pub fn import(documents: Documents<'_>, settings: &ImportSettings) -> Result<Imp
         if !settings.selects(&name) {
             group.not_mapped("group not selected with --group");
             for &index in &belongs {
-                policies.iter().chain(&actions).nth(index).unwrap().not_mapped(format!("belongs to group {name}, not selected with --group"));
+                policies
+                    .iter()
+                    .chain(&actions)
+                    .nth(index)
+                    .unwrap()
+                    .not_mapped(format!(
+                        "belongs to group {name}, not selected with --group"
+                    ));
             }
             continue;
         }
         group.read("AutoScalingGroupId");
-        let mut imported = import_group(group, &name, &configurations, &mut configuration_used, &mut draft);
-        for policy in policies.iter().filter(|policy| id.is_some() && group_of(policy) == id) {
+        let mut imported = import_group(
+            group,
+            &name,
+            &configurations,
+            &mut configuration_used,
+            &mut draft,
+        );
+        for policy in policies
+            .iter()
+            .filter(|policy| id.is_some() && group_of(policy) == id)
+        {
             policy.read("AutoScalingGroupId");
             import_policy(policy, &mut imported);
         }
-        for action in actions.iter().filter(|action| id.is_some() && group_of(action) == id) {
+        for action in actions
+            .iter()
+            .filter(|action| id.is_some() && group_of(action) == id)
+        {
             action.read("AutoScalingGroupId");
             if let Some(table) = import_action(action, settings) {
                 imported.children.push(table);
@@ -130,10 +190,15 @@ pub fn import(documents: Documents<'_>, settings: &ImportSettings) -> Result<Imp
             item.not_mapped("its AutoScalingGroupId is not a group of the groups file");
         }
     }
-    let documents: Vec<Node<'_>> = [Some(groups_root), configurations_root, policies_root, scheduled_root]
-        .into_iter()
-        .flatten()
-        .collect();
+    let documents: Vec<Node<'_>> = [
+        Some(groups_root),
+        configurations_root,
+        policies_root,
+        scheduled_root,
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     let items = ledger.finish(&documents, &ignored);
     Ok(Imported {
         toml: draft.render(settings, &items),
@@ -144,17 +209,41 @@ pub fn import(documents: Documents<'_>, settings: &ImportSettings) -> Result<Imp
 /// Fields of Tencent's output with no effect on a simulation.
 fn ignored(key: &str) -> Option<&'static str> {
     match key {
-        "AutoScalingGroupStatus" | "InActivityStatus" | "InServiceInstanceCount" | "InstanceCount"
-        | "LaunchConfigurationStatus" | "VersionNumber" | "AutoScalingGroupAbstractSet" => {
-            Some("current state")
-        }
-        "ImageId" | "SystemDisk" | "DataDisks" | "LoginSettings" | "InternetAccessible"
-        | "SecurityGroupIds" | "EnhancedService" | "UserData" | "CamRoleName" | "HostNameSettings"
-        | "InstanceNameSettings" | "InstanceChargePrepaid" | "DiskTypePolicy"
-        | "LastOperationInstanceTypesCheckPolicy" | "InstanceTypesCheckPolicy" | "ProjectId"
-        | "IPv6InternetAccessible" | "DisasterRecoverGroupIds" | "ImageFamily" | "Metadata"
-        | "InstanceNameIndexSettings" | "Ipv6AddressCount" | "NotificationUserGroupIds"
-        | "SubnetIdSet" | "VpcId" | "ProjectIds" | "DedicatedClusterId" | "LaunchConfigurationName"
+        "AutoScalingGroupStatus"
+        | "InActivityStatus"
+        | "InServiceInstanceCount"
+        | "InstanceCount"
+        | "LaunchConfigurationStatus"
+        | "VersionNumber"
+        | "AutoScalingGroupAbstractSet" => Some("current state"),
+        "ImageId"
+        | "SystemDisk"
+        | "DataDisks"
+        | "LoginSettings"
+        | "InternetAccessible"
+        | "SecurityGroupIds"
+        | "EnhancedService"
+        | "UserData"
+        | "CamRoleName"
+        | "HostNameSettings"
+        | "InstanceNameSettings"
+        | "InstanceChargePrepaid"
+        | "DiskTypePolicy"
+        | "LastOperationInstanceTypesCheckPolicy"
+        | "InstanceTypesCheckPolicy"
+        | "ProjectId"
+        | "IPv6InternetAccessible"
+        | "DisasterRecoverGroupIds"
+        | "ImageFamily"
+        | "Metadata"
+        | "InstanceNameIndexSettings"
+        | "Ipv6AddressCount"
+        | "NotificationUserGroupIds"
+        | "SubnetIdSet"
+        | "VpcId"
+        | "ProjectIds"
+        | "DedicatedClusterId"
+        | "LaunchConfigurationName"
         | "SubnetIds" => Some("launch, image, disk and network settings"),
         _ => ignored_everywhere(key),
     }
@@ -168,20 +257,31 @@ fn import_group(
     draft: &mut Draft,
 ) -> GroupDraft {
     let mut table = Table::new("[[group]]");
-    table.set("name", quoted(name), group.get("AutoScalingGroupName").as_ref());
+    table.set(
+        "name",
+        quoted(name),
+        group.get("AutoScalingGroupName").as_ref(),
+    );
     let spot_mixed = group.text("InstanceAllocationPolicy") == Some("SPOT_MIXED");
     // The launch configuration: instance types in priority order and billing.
     let wanted = group.text("LaunchConfigurationId");
-    let found = configurations
-        .iter()
-        .position(|configuration| configuration.value.get("LaunchConfigurationId").and_then(Value::as_str) == wanted && wanted.is_some());
+    let found = configurations.iter().position(|configuration| {
+        configuration
+            .value
+            .get("LaunchConfigurationId")
+            .and_then(Value::as_str)
+            == wanted
+            && wanted.is_some()
+    });
     let mut all_spot = false;
     match found {
         Some(index) => {
             used[index] = true;
             let configuration = &configurations[index];
             configuration.read("LaunchConfigurationId");
-            let charge = configuration.text("InstanceChargeType").unwrap_or("POSTPAID_BY_HOUR");
+            let charge = configuration
+                .text("InstanceChargeType")
+                .unwrap_or("POSTPAID_BY_HOUR");
             all_spot = charge == "SPOTPAID";
             match charge {
                 "POSTPAID_BY_HOUR" | "SPOTPAID" => {}
@@ -192,7 +292,10 @@ fn import_group(
             if let Some(market) = configuration.get("InstanceMarketOptions") {
                 market.read("MarketType");
                 if let Some(spot) = market.get("SpotOptions") {
-                    spot.skip("MaxPrice", "a spot bid needs a price trace (instance_types.*.preemptible.price_trace)");
+                    spot.skip(
+                        "MaxPrice",
+                        "a spot bid needs a price trace (instance_types.*.preemptible.price_trace)",
+                    );
                     spot.read("SpotInstanceType");
                 }
             }
@@ -227,16 +330,29 @@ fn import_group(
                 }
                 many => {
                     let names: Vec<String> = many.iter().map(|(kind, _)| quoted(kind)).collect();
-                    table.set("instance_types", format!("[{}]", names.join(", ")), configuration.get("InstanceTypes").as_ref());
-                    table.note("InstanceTypes in priority order: a launch takes the first with stock");
+                    table.set(
+                        "instance_types",
+                        format!("[{}]", names.join(", ")),
+                        configuration.get("InstanceTypes").as_ref(),
+                    );
+                    table.note(
+                        "InstanceTypes in priority order: a launch takes the first with stock",
+                    );
                 }
             }
         }
         None => {
             draft.instance_type("imported", None, spot_mixed);
-            table.set("instance_type", quoted("imported"), group.get("LaunchConfigurationId").as_ref());
+            table.set(
+                "instance_type",
+                quoted("imported"),
+                group.get("LaunchConfigurationId").as_ref(),
+            );
             table.note("the launch configuration is not in --configurations: rename the type");
-            group.skip("LaunchConfigurationId", "its launch configuration is not in --configurations");
+            group.skip(
+                "LaunchConfigurationId",
+                "its launch configuration is not in --configurations",
+            );
         }
     }
     let min = group.number("MinSize").unwrap_or(0.0).max(0.0);
@@ -244,15 +360,28 @@ fn import_group(
     let desired = group.number("DesiredCapacity").unwrap_or(min);
     table.from("min", number(min), group, "MinSize");
     table.from("max", number(max), group, "MaxSize");
-    table.from("desired", number(desired.min(max)), group, "DesiredCapacity");
+    table.from(
+        "desired",
+        number(desired.min(max)),
+        group,
+        "DesiredCapacity",
+    );
     let cooldown = group.number("DefaultCooldown").unwrap_or(300.0);
-    table.from("default_cooldown", seconds(cooldown), group, "DefaultCooldown");
+    table.from(
+        "default_cooldown",
+        seconds(cooldown),
+        group,
+        "DefaultCooldown",
+    );
     if group.get("DefaultCooldown").is_none() {
         table.note("Tencent's default cooldown: 300 s");
     }
     // OLDEST_INSTANCE (default) / NEWEST_INSTANCE; auto-created instances go before manually
     // added ones under both (tencentcloud.com/document/product/377/8563), as scaleplan does.
-    let terminations = group.get("TerminationPolicySet").map(|list| list.elements()).unwrap_or_default();
+    let terminations = group
+        .get("TerminationPolicySet")
+        .map(|list| list.elements())
+        .unwrap_or_default();
     if let Some(first) = terminations.first() {
         match first.value.as_str() {
             Some("OLDEST_INSTANCE") => {
@@ -263,7 +392,10 @@ fn import_group(
                 table.set("removal_policy", quoted("newest_instance"), Some(first));
                 first.mapped();
             }
-            other => first.not_mapped(format!("termination policy {}: not modelled", other.unwrap_or("?"))),
+            other => first.not_mapped(format!(
+                "termination policy {}: not modelled",
+                other.unwrap_or("?")
+            )),
         }
         for rest in &terminations[1..] {
             rest.not_mapped("only the first termination policy is modelled");
@@ -275,11 +407,18 @@ fn import_group(
         let (base, above) = if all_spot {
             (0.0, 0.0)
         } else {
-            (value("BaseCapacity").unwrap_or(0.0), value("OnDemandPercentageAboveBaseCapacity").unwrap_or(100.0))
+            (
+                value("BaseCapacity").unwrap_or(0.0),
+                value("OnDemandPercentageAboveBaseCapacity").unwrap_or(100.0),
+            )
         };
         table.set(
             "mix",
-            format!("{{ on_demand_base = {}, on_demand_above_base = {} }}", number(base), number(above / 100.0)),
+            format!(
+                "{{ on_demand_base = {}, on_demand_above_base = {} }}",
+                number(base),
+                number(above / 100.0)
+            ),
             policy
                 .as_ref()
                 .and_then(|policy| policy.get("OnDemandPercentageAboveBaseCapacity"))
@@ -293,9 +432,14 @@ fn import_group(
         });
         if let Some(policy) = &policy {
             if let Some(strategy) = policy.get("SpotAllocationStrategy") {
-                strategy.approximated("scaleplan launches preemptible instances in the types' priority order");
+                strategy.approximated(
+                    "scaleplan launches preemptible instances in the types' priority order",
+                );
             }
-            policy.skip("CompensateWithBaseInstance", "launching pay-as-you-go when preemptible stock runs out is not modelled");
+            policy.skip(
+                "CompensateWithBaseInstance",
+                "launching pay-as-you-go when preemptible stock runs out is not modelled",
+            );
         }
     }
     group.read("InstanceAllocationPolicy");
@@ -303,7 +447,10 @@ fn import_group(
         Some("IMMEDIATE_RETRY" | "INCREMENTAL_INTERVALS" | "NO_RETRY") | None => {
             group.skip("RetryPolicy", "retries of failed activities are not modelled: a launch that finds no stock is reported, replacements retry every 5 minutes");
         }
-        Some(other) => group.get("RetryPolicy").unwrap().not_mapped(format!("unknown retry policy {other}")),
+        Some(other) => group
+            .get("RetryPolicy")
+            .unwrap()
+            .not_mapped(format!("unknown retry policy {other}")),
     }
     if let Some(service) = group.get("ServiceSettings") {
         match service.text("ScalingMode") {
@@ -314,10 +461,22 @@ fn import_group(
         }
         service.skip("ReplaceMonitorUnhealthy", "health replacement is modelled only with [group.health], whose failure rate is not in Tencent's output");
         service.skip("ReplaceLoadBalancerUnhealthy", "health replacement is modelled only with [group.health], whose failure rate is not in Tencent's output");
-        service.skip("ReplaceMode", "health replacement is modelled only with [group.health]");
-        service.skip("DesiredCapacitySyncWithMaxMinSize", "not modelled: desired capacity is clamped to min and max");
-        service.skip("PriorityScaleInUnhealthy", "unhealthy instances are not modelled without [group.health]");
-        service.skip("AutoUpdateInstanceTags", "tags have no effect on a simulation");
+        service.skip(
+            "ReplaceMode",
+            "health replacement is modelled only with [group.health]",
+        );
+        service.skip(
+            "DesiredCapacitySyncWithMaxMinSize",
+            "not modelled: desired capacity is clamped to min and max",
+        );
+        service.skip(
+            "PriorityScaleInUnhealthy",
+            "unhealthy instances are not modelled without [group.health]",
+        );
+        service.skip(
+            "AutoUpdateInstanceTags",
+            "tags have no effect on a simulation",
+        );
     }
     if group.text("EnabledStatus") == Some("DISABLED") {
         group.get("EnabledStatus").unwrap().not_mapped("the group is disabled on Tencent (no scaling activity happens); the scenario scales it");
@@ -325,17 +484,24 @@ fn import_group(
         group.read("EnabledStatus");
     }
     match group.text("HealthCheckType") {
-        Some("CLB") => group.get("HealthCheckType").unwrap().not_mapped("load balancer health checks: failures are modelled only with [group.health]"),
+        Some("CLB") => group.get("HealthCheckType").unwrap().not_mapped(
+            "load balancer health checks: failures are modelled only with [group.health]",
+        ),
         _ => group.read("HealthCheckType"),
     }
-    group.skip("LoadBalancerHealthCheckGracePeriod", "health checks are modelled only with [group.health] (its `grace`)");
+    group.skip(
+        "LoadBalancerHealthCheckGracePeriod",
+        "health checks are modelled only with [group.health] (its `grace`)",
+    );
     for key in ["ForwardLoadBalancerSet", "LoadBalancerIdSet"] {
         group.skip(key, "load balancing is modelled as even spreading over in-service instances; set `registration_delay` for the registration time");
     }
     if let Some(zones) = group.get("ZoneSet") {
         match zones.value.as_array().map_or(0, Vec::len) {
             0 | 1 => zones.mapped(),
-            count => zones.not_mapped(format!("{count} zones: zone balancing and per-zone stock are not modelled (one pool)")),
+            count => zones.not_mapped(format!(
+                "{count} zones: zone balancing and per-zone stock are not modelled (one pool)"
+            )),
         }
     }
     group.skip("MultiZoneSubnetPolicy", "zones are not modelled");
@@ -351,12 +517,22 @@ fn import_group(
 
 /// An alarm policy (SIMPLE, with its embedded MetricAlarm) or a TARGET_TRACKING policy.
 fn import_policy(policy: &Node<'_>, imported: &mut GroupDraft) {
-    let name = policy.text("ScalingPolicyName").unwrap_or("policy").to_string();
+    let name = policy
+        .text("ScalingPolicyName")
+        .unwrap_or("policy")
+        .to_string();
     let mut rule = Table::new("[[group.rule]]");
-    rule.set("name", quoted(&name), policy.get("ScalingPolicyName").as_ref());
+    rule.set(
+        "name",
+        quoted(&name),
+        policy.get("ScalingPolicyName").as_ref(),
+    );
     match policy.text("ScalingPolicyType").unwrap_or("SIMPLE") {
         "SIMPLE" => {
-            let (key, whole) = match policy.text("AdjustmentType").unwrap_or("CHANGE_IN_CAPACITY") {
+            let (key, whole) = match policy
+                .text("AdjustmentType")
+                .unwrap_or("CHANGE_IN_CAPACITY")
+            {
                 "PERCENT_CHANGE_IN_CAPACITY" => {
                     policy.get("AdjustmentType").unwrap().approximated(
                         "Tencent does not document its percent rounding: scaleplan rounds as AWS (toward zero, at least 1)",
@@ -367,14 +543,24 @@ fn import_policy(policy: &Node<'_>, imported: &mut GroupDraft) {
                 _ => ("change", true),
             };
             let value = policy.number("AdjustmentValue").unwrap_or(0.0);
-            rule.from(key, if whole { format!("{}", value as i64) } else { number(value) }, policy, "AdjustmentValue");
+            rule.from(
+                key,
+                if whole {
+                    format!("{}", value as i64)
+                } else {
+                    number(value)
+                },
+                policy,
+                "AdjustmentValue",
+            );
             // CreateScalingPolicy: Cooldown defaults to 300 s.
             let cooldown = policy.number("Cooldown").unwrap_or(300.0);
             rule.from("cooldown", seconds(cooldown), policy, "Cooldown");
             policy.read("ScalingPolicyType");
             policy.skip("EstimatedInstanceWarmup", "alarm policies have no warmup");
             let Some(alarm) = policy.get("MetricAlarm") else {
-                policy.approximated("imported as a rule, but it has no MetricAlarm: it never fires");
+                policy
+                    .approximated("imported as a rule, but it has no MetricAlarm: it never fires");
                 imported.children.push(rule);
                 return;
             };
@@ -396,15 +582,33 @@ fn import_policy(policy: &Node<'_>, imported: &mut GroupDraft) {
                 ));
                 return;
             }
-            rule.set("type", quoted("target_tracking"), policy.get("ScalingPolicyType").as_ref());
-            rule.set("metric", quoted("cpu"), policy.get("PredefinedMetricType").as_ref());
-            rule.from("target", number(policy.number("TargetValue").unwrap_or(50.0)), policy, "TargetValue");
+            rule.set(
+                "type",
+                quoted("target_tracking"),
+                policy.get("ScalingPolicyType").as_ref(),
+            );
+            rule.set(
+                "metric",
+                quoted("cpu"),
+                policy.get("PredefinedMetricType").as_ref(),
+            );
+            rule.from(
+                "target",
+                number(policy.number("TargetValue").unwrap_or(50.0)),
+                policy,
+                "TargetValue",
+            );
             // CreateScalingPolicy: EstimatedInstanceWarmup defaults to 300 s, as scaleplan's.
             if let Some(warmup) = policy.number("EstimatedInstanceWarmup") {
                 rule.from("warmup", seconds(warmup), policy, "EstimatedInstanceWarmup");
             }
             if let Some(flag) = policy.boolean("DisableScaleIn") {
-                rule.from("disable_scale_in", flag.to_string(), policy, "DisableScaleIn");
+                rule.from(
+                    "disable_scale_in",
+                    flag.to_string(),
+                    policy,
+                    "DisableScaleIn",
+                );
             }
             policy.get("ScalingPolicyType").unwrap().approximated(
                 "Tencent does not document its target tracking alarms' periods: modelled as AWS's (3 one-minute periods out, 15 in, low threshold 0.9 x target)",
@@ -412,7 +616,12 @@ fn import_policy(policy: &Node<'_>, imported: &mut GroupDraft) {
             if let Some(alarms) = policy.get("MetricAlarms") {
                 alarms.mapped();
             }
-            for key in ["Cooldown", "AdjustmentType", "AdjustmentValue", "MetricAlarm"] {
+            for key in [
+                "Cooldown",
+                "AdjustmentType",
+                "AdjustmentValue",
+                "MetricAlarm",
+            ] {
                 policy.skip(key, "not used by a target tracking policy");
             }
             imported.children.push(rule);
@@ -423,18 +632,38 @@ fn import_policy(policy: &Node<'_>, imported: &mut GroupDraft) {
 
 /// A policy's MetricAlarm as an alarm task running `rule`.
 fn alarm_task(alarm: &Node<'_>, rule: &str) -> Result<Table, String> {
-    let metric = alarm.value.get("MetricName").and_then(Value::as_str).unwrap_or("");
+    let metric = alarm
+        .value
+        .get("MetricName")
+        .and_then(Value::as_str)
+        .unwrap_or("");
     if metric != "CPU_UTILIZATION" {
-        return Err(format!("alarm on {metric}: only CPU_UTILIZATION is modelled"));
+        return Err(format!(
+            "alarm on {metric}: only CPU_UTILIZATION is modelled"
+        ));
     }
-    let comparison = match alarm.value.get("ComparisonOperator").and_then(Value::as_str).unwrap_or("") {
+    let comparison = match alarm
+        .value
+        .get("ComparisonOperator")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+    {
         "GREATER_THAN" => "above",
         "GREATER_THAN_OR_EQUAL_TO" => "at_or_above",
         "LESS_THAN" => "below",
         "LESS_THAN_OR_EQUAL_TO" => "at_or_below",
-        other => return Err(format!("comparison {other}: not modelled (scaleplan compares above or below a threshold)")),
+        other => {
+            return Err(format!(
+                "comparison {other}: not modelled (scaleplan compares above or below a threshold)"
+            ));
+        }
     };
-    let statistic = match alarm.value.get("Statistic").and_then(Value::as_str).unwrap_or("AVERAGE") {
+    let statistic = match alarm
+        .value
+        .get("Statistic")
+        .and_then(Value::as_str)
+        .unwrap_or("AVERAGE")
+    {
         "AVERAGE" => "average",
         "MAXIMUM" => "maximum",
         "MINIMUM" => "minimum",
@@ -444,13 +673,26 @@ fn alarm_task(alarm: &Node<'_>, rule: &str) -> Result<Table, String> {
         alarm.read(key);
     }
     let mut table = Table::new("[[group.alarm]]");
-    table.set("name", quoted(&format!("{rule}-alarm")), alarm.get("MetricName").as_ref());
+    table.set(
+        "name",
+        quoted(&format!("{rule}-alarm")),
+        alarm.get("MetricName").as_ref(),
+    );
     table.note("Tencent embeds the alarm in the policy: named after it");
     table.set("metric", quoted("cpu"), alarm.get("MetricName").as_ref());
-    table.set("statistic", quoted(statistic), alarm.get("Statistic").as_ref());
+    table.set(
+        "statistic",
+        quoted(statistic),
+        alarm.get("Statistic").as_ref(),
+    );
     let period = alarm.number("Period").unwrap_or(60.0);
     table.from("period", seconds(period), alarm, "Period");
-    table.from("periods", number(alarm.number("ContinuousTime").unwrap_or(1.0)), alarm, "ContinuousTime");
+    table.from(
+        "periods",
+        number(alarm.number("ContinuousTime").unwrap_or(1.0)),
+        alarm,
+        "ContinuousTime",
+    );
     // PreciseThreshold carries the decimals Threshold (an integer) drops.
     let threshold = match alarm.number("PreciseThreshold") {
         Some(precise) => {
@@ -473,7 +715,11 @@ fn alarm_task(alarm: &Node<'_>, rule: &str) -> Result<Table, String> {
 fn import_action(action: &Node<'_>, settings: &ImportSettings) -> Option<Table> {
     let name = action.text("ScheduledActionName").unwrap_or("scheduled");
     let mut table = Table::new("[[group.scheduled]]");
-    table.set("name", quoted(name), action.get("ScheduledActionName").as_ref());
+    table.set(
+        "name",
+        quoted(name),
+        action.get("ScheduledActionName").as_ref(),
+    );
     let start = action.text("StartTime");
     match action.text("Recurrence") {
         Some(cron) => {
@@ -495,7 +741,9 @@ fn import_action(action: &Node<'_>, settings: &ImportSettings) -> Option<Table> 
         None => {
             let at = start?;
             if !super::within_run(at, settings) {
-                action.not_mapped(format!("a one-time action at {at}, outside the simulated run"));
+                action.not_mapped(format!(
+                    "a one-time action at {at}, outside the simulated run"
+                ));
                 return None;
             }
             table.from("at", quoted(at), action, "StartTime");
@@ -503,9 +751,16 @@ fn import_action(action: &Node<'_>, settings: &ImportSettings) -> Option<Table> 
         }
     }
     let keep_desired = action.boolean("DisableUpdateDesiredCapacity") == Some(true);
-    for (key, field) in [("min", "MinSize"), ("max", "MaxSize"), ("desired", "DesiredCapacity")] {
+    for (key, field) in [
+        ("min", "MinSize"),
+        ("max", "MaxSize"),
+        ("desired", "DesiredCapacity"),
+    ] {
         if key == "desired" && keep_desired {
-            action.skip("DesiredCapacity", "DisableUpdateDesiredCapacity: the action leaves desired capacity alone");
+            action.skip(
+                "DesiredCapacity",
+                "DisableUpdateDesiredCapacity: the action leaves desired capacity alone",
+            );
             continue;
         }
         if let Some(value) = action.number(field) {

@@ -3,8 +3,13 @@
 use assert_cmd::cargo::cargo_bin_cmd;
 use predicates::prelude::*;
 use scaleplan::engine::{self, RunOptions};
-use scaleplan::model::{Adjustment, Comparison, Metric, Recurrence, TaskAction};
+use scaleplan::import::{self, Fate, ImportSettings, Imported};
+use scaleplan::model::{
+    Adjustment, Comparison, CooldownBlocks, Metric, Recurrence, RemovalPolicy, Rounding, Statistic,
+    TaskAction,
+};
 use scaleplan::scenario;
+use serde_json::Value;
 use std::fs;
 use std::path::Path;
 
@@ -27,11 +32,16 @@ fn aws_group_round_trips_and_runs() {
         .arg(&out)
         .assert()
         .success()
-        .stdout(predicate::str::contains("4 setting(s) not imported"))
-        .stderr(predicate::str::contains("note: not imported: web-asg: target tracking policy network-target on ASGAverageNetworkOut"))
-        .stderr(predicate::str::contains("note: not imported: web-asg: 2 availability zones"));
+        .stdout(predicate::str::contains("11 item(s) not imported exactly"))
+        .stderr(predicate::str::contains("note: not imported: ScalingPolicies[2]: target tracking on ASGAverageNetworkOut: only ASGAverageCPUUtilization and ALBRequestCountPerTarget are modelled\n"))
+        .stderr(predicate::str::contains("note: not imported: AutoScalingGroups[0].AvailabilityZones: 2 availability zones"));
     let text = fs::read_to_string(&out).unwrap();
-    assert!(text.contains("# - web-asg: ELB health checks"), "{text}");
+    assert!(
+        text.contains(
+            "# - not imported: AutoScalingGroups[0].HealthCheckType: load balancer health checks"
+        ),
+        "{text}"
+    );
 
     let loaded = scenario::load_str("imported.toml", &text, Path::new(".")).unwrap();
     let group = &loaded.scenario.groups[0];
@@ -202,4 +212,693 @@ fn datapoints_to_alarm_imports_as_m_out_of_n() {
     let loaded = scenario::load_str("imported.toml", &text, Path::new(".")).unwrap();
     let alarm = &loaded.scenario.groups[0].alarms[0];
     assert_eq!((alarm.periods, alarm.datapoints), (3, Some(2)));
+}
+
+fn settings() -> ImportSettings {
+    ImportSettings {
+        start: "2026-01-05T00:00:00Z".into(),
+        duration: "7d".into(),
+        capacity_rps: 100.0,
+        price_per_hour: 0.1,
+        base_rps: 100.0,
+        groups: Vec::new(),
+        trace: None,
+    }
+}
+
+fn json(path: &str) -> Value {
+    serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// Every leaf of `value` (scalars and empty containers), by path, as the importers write them.
+fn leaves(value: &Value, path: &str, out: &mut Vec<String>) {
+    let join = |key: &str| {
+        if path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    match value {
+        Value::Object(map) if !map.is_empty() => {
+            for (key, child) in map {
+                leaves(child, &join(key), out);
+            }
+        }
+        Value::Array(list) if !list.is_empty() => {
+            for (index, child) in list.iter().enumerate() {
+                leaves(child, &format!("{path}[{index}]"), out);
+            }
+        }
+        Value::Null => {}
+        Value::String(text) if text.is_empty() => {}
+        Value::Array(_) | Value::Object(_) => {}
+        _ => out.push(path.to_string()),
+    }
+}
+
+/// Nothing can vanish: every leaf of every document lies under an item that is mapped or
+/// listed with a reason, and each listed item appears in the scenario's comment block.
+fn assert_accounted(imported: &Imported, documents: &[&Value]) {
+    let mut all = Vec::new();
+    for document in documents {
+        // Tencent's API 3.0 body: paths start inside `Response`, but for its metadata.
+        match document.get("Response") {
+            Some(inner) => {
+                let mut inside = Vec::new();
+                leaves(inner, "", &mut inside);
+                for path in inside {
+                    if path.contains('[') {
+                        all.push(path);
+                    } else {
+                        all.push(format!("Response.{path}"));
+                    }
+                }
+            }
+            None => leaves(document, "", &mut all),
+        }
+    }
+    let covered = |leaf: &str| {
+        imported.items.iter().any(|item| {
+            leaf == item.path
+                || leaf.starts_with(&format!("{}.", item.path))
+                || leaf.starts_with(&format!("{}[", item.path))
+        })
+    };
+    let vanished: Vec<&String> = all.iter().filter(|leaf| !covered(leaf)).collect();
+    assert!(vanished.is_empty(), "not accounted for: {vanished:?}");
+    let mapped = imported
+        .items
+        .iter()
+        .filter(|item| item.fate == Fate::Mapped)
+        .count();
+    let listed = imported.items.len() - mapped;
+    assert!(mapped > 0 && listed > 0, "{mapped} mapped, {listed} listed");
+    for item in &imported.items {
+        if item.fate != Fate::Mapped {
+            assert!(
+                imported.toml.contains(&item.path),
+                "{} is not in the comment block",
+                item.path
+            );
+        }
+    }
+    scenario::load_str("imported.toml", &imported.toml, Path::new(".")).unwrap();
+}
+
+#[test]
+fn every_aws_item_is_mapped_or_listed() {
+    let documents = [
+        json(&format!("{FIXTURES}/groups.json")),
+        json(&format!("{FIXTURES}/policies.json")),
+        json(&format!("{FIXTURES}/scheduled.json")),
+        json(&format!("{FIXTURES}/alarms.json")),
+    ];
+    let imported = import::aws::import(
+        import::aws::Documents {
+            groups: &documents[0],
+            policies: Some(&documents[1]),
+            scheduled: Some(&documents[2]),
+            alarms: Some(&documents[3]),
+        },
+        &settings(),
+    )
+    .unwrap();
+    assert_accounted(&imported, &documents.iter().collect::<Vec<_>>());
+}
+
+/// A second AWS group from a hand-edited file: policies without `Alarms` (moto omits them),
+/// matched through the alarms' own `AlarmActions`; a mixed instances policy; ALB request
+/// counts; two groups splitting the load by desired capacity.
+fn aws_two_groups() -> Vec<Value> {
+    let mut groups = json(&format!("{FIXTURES}/groups.json"));
+    groups["AutoScalingGroups"].as_array_mut().unwrap().push(serde_json::json!({
+        "AutoScalingGroupName": "api-asg",
+        "MinSize": 1, "MaxSize": 10, "DesiredCapacity": 1,
+        "MixedInstancesPolicy": {
+            "LaunchTemplate": {
+                "LaunchTemplateSpecification": {"LaunchTemplateName": "api", "Version": "$Latest"},
+                "Overrides": [
+                    {"InstanceType": "c5.large", "WeightedCapacity": "1"},
+                    {"InstanceType": "c5.xlarge", "WeightedCapacity": "2"}
+                ]
+            },
+            "InstancesDistribution": {
+                "OnDemandAllocationStrategy": "prioritized",
+                "OnDemandBaseCapacity": 1,
+                "OnDemandPercentageAboveBaseCapacity": 40,
+                "SpotAllocationStrategy": "price-capacity-optimized"
+            }
+        },
+        "TerminationPolicies": ["NewestInstance", "OldestInstance"],
+        "HealthCheckType": "EC2",
+        "Instances": []
+    }));
+    let mut policies = json(&format!("{FIXTURES}/policies.json"));
+    for policy in policies["ScalingPolicies"].as_array_mut().unwrap() {
+        policy.as_object_mut().unwrap().remove("Alarms");
+    }
+    policies["ScalingPolicies"].as_array_mut().unwrap().extend([
+        serde_json::json!({
+            "AutoScalingGroupName": "api-asg", "PolicyName": "requests-out",
+            "PolicyARN": "arn:aws:autoscaling:us-east-1:123456789012:scalingPolicy:9:autoScalingGroupName/api-asg:policyName/requests-out",
+            "PolicyType": "SimpleScaling", "AdjustmentType": "ChangeInCapacity", "ScalingAdjustment": 2, "Cooldown": 120
+        }),
+        serde_json::json!({
+            "AutoScalingGroupName": "api-asg", "PolicyName": "alb-target",
+            "PolicyType": "TargetTrackingScaling",
+            "TargetTrackingConfiguration": {
+                "PredefinedMetricSpecification": {"PredefinedMetricType": "ALBRequestCountPerTarget", "ResourceLabel": "app/web/1/targetgroup/web/2"},
+                "TargetValue": 1000.0
+            }
+        }),
+    ]);
+    let mut alarms = json(&format!("{FIXTURES}/alarms.json"));
+    alarms["MetricAlarms"].as_array_mut().unwrap().push(serde_json::json!({
+        "AlarmName": "api-requests-high",
+        "AlarmActions": ["arn:aws:autoscaling:us-east-1:123456789012:scalingPolicy:9:autoScalingGroupName/api-asg:policyName/requests-out"],
+        "Namespace": "AWS/ApplicationELB", "MetricName": "RequestCount", "Statistic": "Sum",
+        "Dimensions": [{"Name": "LoadBalancer", "Value": "app/web/1"}],
+        "Period": 300, "EvaluationPeriods": 2, "Threshold": 90000.0,
+        "ComparisonOperator": "GreaterThanThreshold", "TreatMissingData": "missing"
+    }));
+    vec![
+        groups,
+        policies,
+        json(&format!("{FIXTURES}/scheduled.json")),
+        alarms,
+    ]
+}
+
+fn import_aws(documents: &[Value], settings: &ImportSettings) -> Result<Imported, String> {
+    import::aws::import(
+        import::aws::Documents {
+            groups: &documents[0],
+            policies: Some(&documents[1]),
+            scheduled: Some(&documents[2]),
+            alarms: Some(&documents[3]),
+        },
+        settings,
+    )
+}
+
+#[test]
+fn aws_alarm_actions_mixed_instances_and_request_counts_import() {
+    let documents = aws_two_groups();
+    let imported = import_aws(&documents, &settings()).unwrap();
+    assert_accounted(&imported, &documents.iter().collect::<Vec<_>>());
+    let text = &imported.toml;
+    let loaded = scenario::load_str("imported.toml", text, Path::new(".")).unwrap();
+    let (web, api) = (&loaded.scenario.groups[0], &loaded.scenario.groups[1]);
+    // The step policy's alarm was found through its AlarmActions alone.
+    assert_eq!((web.alarms.len(), web.alarms[0].threshold), (1, 60.0));
+    // Shares by desired capacity: 3 and 1 of 4, written to add up to exactly 1.
+    assert!(text.contains("load_share = 0.75\n"), "{text}");
+    assert!(text.contains("load_share = 0.25\n"), "{text}");
+    assert_eq!(web.load_share + api.load_share, 1.0);
+    // Overrides in priority order with their weights; the on-demand base and share as mix.
+    let types: Vec<(&str, u32, bool)> = api.configurations[0]
+        .instance_types
+        .iter()
+        .map(|&index| {
+            let kind = &loaded.scenario.instance_types[index];
+            (kind.name.as_str(), kind.weight, kind.preemptible.is_some())
+        })
+        .collect();
+    assert_eq!(types, vec![("c5.large", 1, true), ("c5.xlarge", 2, true)]);
+    let mix = api.mix.unwrap();
+    assert_eq!((mix.on_demand_base, mix.on_demand_above_base), (1, 0.4));
+    assert_eq!(api.removal_policy, RemovalPolicy::NewestInstance);
+    // RequestCount Sum per 300 s above 90000 is a request rate above 300 per second.
+    let alarm = &api.alarms[0];
+    assert_eq!(
+        (
+            alarm.metric,
+            alarm.statistic,
+            alarm.comparison,
+            alarm.threshold,
+            alarm.period,
+            alarm.periods
+        ),
+        (
+            Metric::RequestRate,
+            Statistic::Average,
+            Comparison::Greater,
+            300.0,
+            300,
+            2
+        )
+    );
+    assert!(text.contains("# RequestCount Sum per 300 s period / 300 = requests per second\nabove = 300    # MetricAlarms[1].Threshold\n"), "{text}");
+    // The ALB target per minute becomes per second, with the conversion said.
+    let tracking = &api.target_tracking[0];
+    assert_eq!(
+        (tracking.metric, tracking.target),
+        (Metric::RequestsPerInstance, 1000.0 / 60.0)
+    );
+    assert!(text.contains("# ALBRequestCountPerTarget 1000 requests per target per minute = 1000 / 60 per second\n"), "{text}");
+    let listed = imported.listed().join("\n");
+    for expected in [
+        "approximated: MetricAlarms[1].TreatMissingData: TreatMissingData missing",
+        "approximated: AutoScalingGroups[1].MixedInstancesPolicy.InstancesDistribution.SpotAllocationStrategy",
+        "not imported: AutoScalingGroups[1].TerminationPolicies[1]: only the first termination policy is modelled",
+    ] {
+        assert!(listed.contains(expected), "{expected} not in\n{listed}");
+    }
+}
+
+#[test]
+fn aws_group_selection_and_trace() {
+    let documents = aws_two_groups();
+    let mut chosen = settings();
+    chosen.groups = vec!["api-asg".into()];
+    chosen.trace = Some("load.csv".into());
+    let imported = import_aws(&documents, &chosen).unwrap();
+    assert_accounted_without_loading(&imported);
+    assert!(!imported.toml.contains("name = \"web-asg\""));
+    assert!(
+        !imported.toml.contains("load_share ="),
+        "one group takes the whole load"
+    );
+    assert!(imported.toml.contains("[load.trace]\n# the trace given with --trace: each group gets its load_share of it\npath = \"load.csv\"\n"));
+    let listed = imported.listed().join("\n");
+    assert!(
+        listed.contains("not imported: AutoScalingGroups[0]: group not selected with --group"),
+        "{listed}"
+    );
+    assert!(
+        listed.contains(
+            "not imported: ScalingPolicies[0]: belongs to group web-asg, not selected with --group"
+        ),
+        "{listed}"
+    );
+    chosen.groups = vec!["nope".into()];
+    assert_eq!(
+        import_aws(&documents, &chosen).unwrap_err(),
+        "no group named `nope` in the groups file; it has: web-asg, api-asg"
+    );
+}
+
+fn assert_accounted_without_loading(imported: &Imported) {
+    for item in &imported.items {
+        if item.fate != Fate::Mapped {
+            assert!(imported.toml.contains(&item.path), "{}", item.path);
+        }
+    }
+}
+
+#[test]
+fn the_trace_option_writes_the_trace_and_runs() {
+    let directory = tempfile::tempdir().unwrap();
+    let trace = directory.path().join("load.csv");
+    let mut csv = String::from("time,requests\n");
+    for minute in 0..(8 * 24 * 60) {
+        csv.push_str(&format!("{},{}\n", minute * 60, 6000 + minute % 600));
+    }
+    fs::write(&trace, csv).unwrap();
+    let out = directory.path().join("scenarios").join("web.toml");
+    fs::create_dir(out.parent().unwrap()).unwrap();
+    cargo_bin_cmd!("scaleplan")
+        .args([
+            "import",
+            "aws",
+            "--groups",
+            &format!("{FIXTURES}/groups.json"),
+            "--trace",
+        ])
+        .arg(&trace)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let text = fs::read_to_string(&out).unwrap();
+    assert!(text.contains("path = \"../load.csv\""), "{text}");
+    cargo_bin_cmd!("scaleplan")
+        .arg("run")
+        .arg(&out)
+        .assert()
+        .success();
+}
+
+fn tencent_documents(directory: &str) -> Vec<Value> {
+    ["groups", "configurations", "policies", "scheduled"]
+        .iter()
+        .map(|name| json(&format!("tests/fixtures/tencent/{directory}{name}.json")))
+        .collect()
+}
+
+#[test]
+fn tencent_groups_import_with_every_item_accounted() {
+    let documents = tencent_documents("");
+    let imported = import::tencent::import(
+        import::tencent::Documents {
+            groups: &documents[0],
+            configurations: Some(&documents[1]),
+            policies: Some(&documents[2]),
+            scheduled: Some(&documents[3]),
+        },
+        &settings(),
+    )
+    .unwrap();
+    assert_accounted(&imported, &documents.iter().collect::<Vec<_>>());
+    let loaded = scenario::load_str("imported.toml", &imported.toml, Path::new(".")).unwrap();
+    let scenario = &loaded.scenario;
+    // Tencent's cooldown blocks every activity.
+    assert_eq!(scenario.cooldown_blocks, CooldownBlocks::All);
+    let (web, api) = (&scenario.groups[0], &scenario.groups[1]);
+    assert_eq!(
+        (web.min, web.max, web.desired, web.default_cooldown),
+        (2, 20, 3, 300)
+    );
+    assert_eq!(web.removal_policy, RemovalPolicy::NewestInstance);
+    let names: Vec<&str> = web.configurations[0]
+        .instance_types
+        .iter()
+        .map(|&index| scenario.instance_types[index].name.as_str())
+        .collect();
+    assert_eq!(names, ["S5.MEDIUM4", "S5.LARGE8"]);
+    let mix = web.mix.unwrap();
+    assert_eq!((mix.on_demand_base, mix.on_demand_above_base), (2, 0.25));
+    // The embedded MetricAlarm: PreciseThreshold over Threshold, ContinuousTime as periods.
+    let high = &web.alarms[0];
+    assert_eq!(
+        (
+            high.comparison,
+            high.threshold,
+            high.period,
+            high.periods,
+            high.statistic
+        ),
+        (Comparison::GreaterOrEqual, 70.5, 60, 3, Statistic::Average)
+    );
+    assert_eq!(web.rules[0].cooldown, Some(120));
+    // Cooldown absent: CreateScalingPolicy's default 300 s.
+    assert_eq!(web.rules[1].cooldown, Some(300));
+    assert_eq!(web.alarms.len(), 2, "EQUAL_TO is not imported");
+    let tracking = &api.target_tracking[0];
+    assert_eq!(
+        (tracking.metric, tracking.target, tracking.warmup),
+        (Metric::Cpu, 60.0, 200)
+    );
+    match &web.scheduled[0].recurrence {
+        Recurrence::Cron { timezone, .. } => assert_eq!(timezone.name(), "Etc/GMT-8"),
+        other => panic!("{other:?}"),
+    }
+    // DisableUpdateDesiredCapacity: the action sets no desired capacity.
+    assert_eq!(
+        web.scheduled[1].action,
+        TaskAction::SetCapacity {
+            min: Some(2),
+            max: Some(20),
+            desired: None
+        }
+    );
+    assert_eq!(
+        api.scheduled.len(),
+        1,
+        "the past one-time action is listed, not imported"
+    );
+    assert_eq!(web.load_share + api.load_share, 1.0);
+    let listed = imported.listed().join("\n");
+    for expected in [
+        "not imported: ScalingPolicySet[2].MetricAlarm: comparison EQUAL_TO",
+        "not imported: AutoScalingGroupSet[1].ServiceSettings.ScalingMode: WAKE_UP_STOPPED_SCALING",
+        "not imported: AutoScalingGroupSet[0].RetryPolicy: retries of failed activities are not modelled",
+        "not imported: AutoScalingGroupSet[1].SomeFutureField: not read: scaleplan does not know this field",
+        "approximated: LaunchConfigurationSet[1].InstanceChargeType: PREPAID",
+        "not imported: LaunchConfigurationSet[2]: no imported group uses this launch configuration",
+    ] {
+        assert!(listed.contains(expected), "{expected} not in\n{listed}");
+    }
+}
+
+// The API reference's own example responses (API 3.0 bodies with `Response`) import, and
+// each item is accounted for although the examples describe three different groups.
+#[test]
+fn tencent_reference_examples_import() {
+    let read = |name: &str| json(&format!("tests/fixtures/tencent/docs/{name}.json"));
+    let documents = [
+        read("DescribeAutoScalingGroups"),
+        read("DescribeScalingPolicies"),
+        read("DescribeScheduledActions"),
+    ];
+    let imported = import::tencent::import(
+        import::tencent::Documents {
+            groups: &documents[0],
+            configurations: None,
+            policies: Some(&documents[1]),
+            scheduled: Some(&documents[2]),
+        },
+        &settings(),
+    )
+    .unwrap();
+    assert_accounted(&imported, &documents.iter().collect::<Vec<_>>());
+    let loaded = scenario::load_str("imported.toml", &imported.toml, Path::new(".")).unwrap();
+    let group = &loaded.scenario.groups[0];
+    assert_eq!(
+        (
+            group.name.as_str(),
+            group.min,
+            group.max,
+            group.desired,
+            group.default_cooldown
+        ),
+        ("vpc-7layer-lb", 0, 10, 1, 301)
+    );
+    assert_eq!(group.removal_policy, RemovalPolicy::OldestInstance);
+    let listed = imported.listed().join("\n");
+    assert!(listed.contains("not imported: ScalingPolicySet[0]: its AutoScalingGroupId is not a group of the groups file"), "{listed}");
+    // An error body is refused with its message.
+    let error = serde_json::json!({"Response": {"Error": {"Code": "AuthFailure", "Message": "signature expired"}, "RequestId": "x"}});
+    let refused = import::tencent::import(
+        import::tencent::Documents {
+            groups: &error,
+            configurations: None,
+            policies: None,
+            scheduled: None,
+        },
+        &settings(),
+    );
+    assert_eq!(
+        refused.unwrap_err(),
+        "the DescribeAutoScalingGroups file is an error response: signature expired"
+    );
+}
+
+fn alibaba(version: &str) -> (Vec<Value>, Imported) {
+    let documents: Vec<Value> = ["groups", "configurations", "rules", "scheduled", "alarms"]
+        .iter()
+        .map(|name| json(&format!("tests/fixtures/alibaba/{version}/{name}.json")))
+        .collect();
+    let imported = import::alibaba::import(
+        import::alibaba::Documents {
+            groups: &documents[0],
+            configurations: Some(&documents[1]),
+            rules: Some(&documents[2]),
+            scheduled: Some(&documents[3]),
+            alarms: Some(&documents[4]),
+        },
+        &settings(),
+    )
+    .unwrap();
+    (documents, imported)
+}
+
+/// The scenario without its comments: what the two API versions must agree on.
+fn uncommented(text: &str) -> String {
+    text.lines()
+        .filter(|line| !line.starts_with('#'))
+        .map(|line| line.split("    # ").next().unwrap())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn alibaba_groups_import_from_both_api_versions() {
+    let (old_documents, old) = alibaba("2014-08-28");
+    let (new_documents, new) = alibaba("2022-02-22");
+    assert_accounted(&old, &old_documents.iter().collect::<Vec<_>>());
+    assert_accounted(&new, &new_documents.iter().collect::<Vec<_>>());
+    assert_eq!(uncommented(&old.toml), uncommented(&new.toml));
+    assert_eq!(old.items.len(), new.items.len());
+    let loaded = scenario::load_str("imported.toml", &old.toml, Path::new(".")).unwrap();
+    let scenario = &loaded.scenario;
+    assert_eq!(scenario.rounding, Rounding::Alibaba);
+    let group = &scenario.groups[0];
+    assert_eq!(
+        (group.min, group.max, group.desired, group.default_cooldown),
+        (2, 30, 4, 300)
+    );
+    assert_eq!((group.existing.count, group.existing.protected), (1, true));
+    assert_eq!(
+        group.removal_policy,
+        RemovalPolicy::OldestScalingConfiguration
+    );
+    let weights: Vec<(&str, u32)> = group.configurations[0]
+        .instance_types
+        .iter()
+        .map(|&index| {
+            (
+                scenario.instance_types[index].name.as_str(),
+                scenario.instance_types[index].weight,
+            )
+        })
+        .collect();
+    assert_eq!(weights, [("ecs.g7.large", 1), ("ecs.g7.xlarge", 2)]);
+    let mix = group.mix.unwrap();
+    assert_eq!((mix.on_demand_base, mix.on_demand_above_base), (2, 0.5));
+    let names: Vec<&str> = group.rules.iter().map(|rule| rule.name.as_str()).collect();
+    assert_eq!(names, ["add-two", "shrink-a-third", "cpu-steps"]);
+    assert!(matches!(
+        group.rules[1].adjustment,
+        Adjustment::Percent {
+            min_magnitude: 1,
+            ..
+        }
+    ));
+    let tracking = &group.target_tracking[0];
+    assert_eq!(
+        (
+            tracking.target,
+            tracking.scale_out_periods,
+            tracking.scale_in_periods,
+            tracking.warmup
+        ),
+        (60.0, 2, 10, 180)
+    );
+    assert_eq!(group.predictive.as_ref().unwrap().buffer, 600);
+    // Alarm tasks run the rules their AlarmActions name, by ARI.
+    let alarms: Vec<(&str, usize, Comparison, f64)> = group
+        .alarms
+        .iter()
+        .map(|alarm| {
+            (
+                alarm.name.as_str(),
+                alarm.rule,
+                alarm.comparison,
+                alarm.threshold,
+            )
+        })
+        .collect();
+    assert_eq!(
+        alarms,
+        [
+            ("cpu-high", 2, Comparison::GreaterOrEqual, 80.0),
+            ("cpu-low", 1, Comparison::Less, 15.0)
+        ]
+    );
+    // Daily at 03:00 UTC running a rule; weekends setting sizes.
+    match &group.scheduled[0].recurrence {
+        Recurrence::Cron {
+            pattern, timezone, ..
+        } => assert_eq!((pattern.as_str(), timezone.name()), ("0 3 * * *", "UTC")),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(group.scheduled[0].action, TaskAction::RunRule(0));
+    match &group.scheduled[1].recurrence {
+        Recurrence::Cron { pattern, .. } => assert_eq!(pattern, "0 0 * * 0,6"),
+        other => panic!("{other:?}"),
+    }
+    let listed = old.listed().join("\n");
+    for expected in [
+        "not imported: AlarmList.Alarm[2]: alarm on MemoryUtilization",
+        "not imported: ScheduledTasks.ScheduledTask[2]: a disabled task never runs",
+        "approximated: ScalingGroups.ScalingGroup[0].SpotInstanceRemedy",
+        "approximated: ScalingRules.ScalingRule[4].PredictiveValueBehavior",
+        "not imported: AlarmList.Alarm[1].EffectiveTime",
+    ] {
+        assert!(listed.contains(expected), "{expected} not in\n{listed}");
+    }
+}
+
+// The DescribeScalingRules reference example: a TotalCapacity rule of a group not given.
+#[test]
+fn alibaba_reference_example_is_accounted_for() {
+    let groups = json("tests/fixtures/alibaba/2014-08-28/groups.json");
+    let rules = json("tests/fixtures/alibaba/docs/DescribeScalingRules.json");
+    let imported = import::alibaba::import(
+        import::alibaba::Documents {
+            groups: &groups,
+            configurations: None,
+            rules: Some(&rules),
+            scheduled: None,
+            alarms: None,
+        },
+        &settings(),
+    )
+    .unwrap();
+    assert_accounted(&imported, &[&groups, &rules]);
+    assert!(imported.listed().join("\n").contains(
+        "not imported: ScalingRules.ScalingRule[0]: belongs to no group of the groups file"
+    ));
+}
+
+#[test]
+fn tencent_and_alibaba_commands_write_scenarios() {
+    let directory = tempfile::tempdir().unwrap();
+    let out = directory.path().join("tencent.toml");
+    let tencent = "tests/fixtures/tencent";
+    cargo_bin_cmd!("scaleplan")
+        .args([
+            "import",
+            "tencent",
+            "--groups",
+            &format!("{tencent}/groups.json"),
+        ])
+        .args([
+            "--configurations",
+            &format!("{tencent}/configurations.json"),
+        ])
+        .args(["--policies", &format!("{tencent}/policies.json")])
+        .args(["--scheduled", &format!("{tencent}/scheduled.json")])
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "note: not imported: ScalingPolicySet[2].MetricAlarm: comparison EQUAL_TO",
+        ));
+    cargo_bin_cmd!("scaleplan")
+        .arg("run")
+        .arg(&out)
+        .assert()
+        .success();
+    let alibaba = "tests/fixtures/alibaba/2022-02-22";
+    let out = directory.path().join("alibaba.toml");
+    cargo_bin_cmd!("scaleplan")
+        .args([
+            "import",
+            "alibaba",
+            "--groups",
+            &format!("{alibaba}/groups.json"),
+        ])
+        .args([
+            "--configurations",
+            &format!("{alibaba}/configurations.json"),
+        ])
+        .args(["--rules", &format!("{alibaba}/rules.json")])
+        .args(["--scheduled", &format!("{alibaba}/scheduled.json")])
+        .args(["--alarms", &format!("{alibaba}/alarms.json")])
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    cargo_bin_cmd!("scaleplan")
+        .arg("run")
+        .arg(&out)
+        .assert()
+        .success();
+    // A document of the wrong kind is refused with the command to use.
+    cargo_bin_cmd!("scaleplan")
+        .args([
+            "import",
+            "alibaba",
+            "--groups",
+            &format!("{alibaba}/rules.json"),
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "no `ScalingGroups` list (use `aliyun ess DescribeScalingGroups` output)",
+        ));
 }
