@@ -82,6 +82,7 @@ pub mod cli;
 pub mod compare;
 pub mod engine;
 pub mod error;
+pub mod export;
 pub mod import;
 pub mod input;
 pub mod load;

@@ -1,6 +1,7 @@
 //! The command line: parses arguments, calls the library, prints, writes files atomically and
 //! maps results to exit codes (0 success, 1 a gate failed, 2 bad input or I/O).
 
+mod export;
 mod import;
 mod sweep;
 mod temporaries;
@@ -92,6 +93,9 @@ enum Command {
     /// Build a scenario from an existing scaling group.
     #[command(subcommand)]
     Import(import::ImportCommand),
+    /// Write a scenario's groups as configuration a cloud applies (Terraform).
+    #[command(subcommand)]
+    Export(export::ExportCommand),
     /// Look at a trace (stats, plot) or build one from an access log.
     #[command(subcommand, after_help = OUTPUTS_HELP)]
     Trace(trace::TraceCommand),
@@ -168,6 +172,7 @@ pub fn main() -> ExitCode {
         Command::Sweep(args) => sweep::sweep(&args),
         Command::Trace(command) => trace::run(&command),
         Command::Import(command) => import::run(&command),
+        Command::Export(command) => export::run(&command),
         Command::Merge(args) => sweep::merge(&args),
         Command::Plan(args) => sweep::plan(&args),
     };

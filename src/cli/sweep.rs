@@ -92,6 +92,20 @@ pub struct PlanArgs {
     /// the Pareto chart and index.html here.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// Also give the winning configuration as configuration a cloud applies: `terraform`
+    /// (after the plan, and as plan.tf with --out).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    export: Option<PlanExport>,
+    /// With `--export terraform`: the provider whose resources to write.
+    #[arg(long, value_enum, default_value = "aws")]
+    provider: crate::export::Provider,
+}
+
+/// What `plan --export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum PlanExport {
+    /// Terraform HCL.
+    Terraform,
 }
 
 /// How `plan` walks a grid.
@@ -880,6 +894,34 @@ pub fn plan(args: &PlanArgs) -> Result<ExitCode, Failure> {
         });
         text.push_str(snippet);
     }
+    // The winner as Terraform, decided before anything is written: a refusal writes nothing.
+    let terraform = match (args.export, &choice.best) {
+        (Some(PlanExport::Terraform), Some(best)) => {
+            let candidate = &candidates[best.candidate];
+            let winner = candidate
+                .sweep
+                .scenario_at(candidate.scenario, best.stats.point);
+            let source = format!(
+                "the plan of {} (policy {}, point {})",
+                args.scenario.display(),
+                candidate.name,
+                best.stats.point
+            );
+            match super::export::terraform_text(
+                &winner,
+                args.provider,
+                &source,
+                &args.scenario.display().to_string(),
+            ) {
+                Ok(hcl) => Some(hcl),
+                Err(failure) => {
+                    print_stdout(&text);
+                    return Err(failure);
+                }
+            }
+        }
+        _ => None,
+    };
     if let Some(directory) = &args.out {
         write_plan(
             args,
@@ -889,6 +931,15 @@ pub fn plan(args: &PlanArgs) -> Result<ExitCode, Failure> {
             &weighed,
             snippet.as_deref(),
         )?;
+        if let Some(hcl) = &terraform {
+            write_atomic(&directory.join("plan.tf"), hcl.as_bytes())?;
+        }
+    }
+    if let Some(hcl) = &terraform {
+        text.push_str(&format!(
+            "\nAs Terraform for the {} provider (plan.tf with --out):\n\n{hcl}",
+            args.provider.name()
+        ));
     }
     print_stdout(&text);
     Ok(if choice.best.is_some() {

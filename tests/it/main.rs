@@ -9,6 +9,7 @@ mod common;
 mod compare;
 mod docs;
 mod engine;
+mod export;
 mod faults;
 mod fleet;
 mod import;
