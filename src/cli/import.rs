@@ -58,6 +58,10 @@ pub struct TencentArgs {
     /// `tccli as DescribeScheduledActions` output.
     #[arg(long, value_name = "FILE")]
     scheduled: Option<PathBuf>,
+    /// `tccli monitor DescribeAlarmPolicies` output: Cloud Monitor alarm policies whose
+    /// trigger tasks run scaling policies.
+    #[arg(long, value_name = "FILE")]
+    alarms: Option<PathBuf>,
     #[command(flatten)]
     common: CommonArgs,
 }
@@ -167,6 +171,7 @@ pub fn run(command: &ImportCommand) -> Result<ExitCode, Failure> {
                     ("LaunchConfigurationSet", args.configurations.as_ref()),
                     ("ScalingPolicySet", args.policies.as_ref()),
                     ("ScheduledActionSet", args.scheduled.as_ref()),
+                    ("Policies", args.alarms.as_ref()),
                 ],
                 "tccli",
             )?,
@@ -216,6 +221,7 @@ pub fn run(command: &ImportCommand) -> Result<ExitCode, Failure> {
                 configurations: find(&documents, "LaunchConfigurationSet"),
                 policies: find(&documents, "ScalingPolicySet"),
                 scheduled: find(&documents, "ScheduledActionSet"),
+                alarms: find(&documents, "Policies"),
             },
             &settings,
         ),

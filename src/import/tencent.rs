@@ -21,6 +21,9 @@ pub struct Documents<'a> {
     pub configurations: Option<&'a Value>,
     pub policies: Option<&'a Value>,
     pub scheduled: Option<&'a Value>,
+    /// `tccli monitor DescribeAlarmPolicies`: Cloud Monitor policies whose trigger tasks run
+    /// scaling policies.
+    pub alarms: Option<&'a Value>,
 }
 
 /// The response model inside an API 3.0 body (`Response`), or the document itself; the
@@ -94,6 +97,12 @@ pub fn import(documents: Documents<'_>, settings: &ImportSettings) -> Result<Imp
         "ScheduledActionSet",
         "DescribeScheduledActions",
     )?;
+    let alarms_root = unwrap(
+        &ledger,
+        documents.alarms,
+        "Policies",
+        "DescribeAlarmPolicies",
+    )?;
     let groups = groups_root.items("AutoScalingGroupSet", None);
     let names: Vec<String> = groups
         .iter()
@@ -109,6 +118,8 @@ pub fn import(documents: Documents<'_>, settings: &ImportSettings) -> Result<Imp
     let configurations = items_of(configurations_root.as_ref(), "LaunchConfigurationSet", None);
     let policies = items_of(policies_root.as_ref(), "ScalingPolicySet", None);
     let actions = items_of(scheduled_root.as_ref(), "ScheduledActionSet", None);
+    let alarms = items_of(alarms_root.as_ref(), "Policies", None);
+    let mut alarm_owned = vec![false; alarms.len()];
     let group_of = |node: &Node<'_>| {
         node.value
             .get("AutoScalingGroupId")
@@ -162,12 +173,24 @@ pub fn import(documents: Documents<'_>, settings: &ImportSettings) -> Result<Imp
             &mut configuration_used,
             &mut draft,
         );
+        let mut simple: Vec<(String, String)> = Vec::new();
         for policy in policies
             .iter()
             .filter(|policy| id.is_some() && group_of(policy) == id)
         {
             policy.read("AutoScalingGroupId");
-            import_policy(policy, &mut imported);
+            if let Some(rule) = import_policy(policy, &mut imported)
+                && let Some(policy_id) = policy.text("AutoScalingPolicyId")
+            {
+                simple.push((policy_id.to_string(), rule));
+            }
+        }
+        for (index, alarm) in alarms.iter().enumerate() {
+            if let Some(group_id) = &id
+                && monitor_alarm(alarm, group_id, &simple, &mut imported)
+            {
+                alarm_owned[index] = true;
+            }
         }
         for action in actions
             .iter()
@@ -190,11 +213,19 @@ pub fn import(documents: Documents<'_>, settings: &ImportSettings) -> Result<Imp
             item.not_mapped("its AutoScalingGroupId is not a group of the groups file");
         }
     }
+    for (alarm, owned) in alarms.iter().zip(&alarm_owned) {
+        if !owned {
+            alarm.not_mapped(
+                "triggers no scaling policy of an imported group (its TriggerTasks name none)",
+            );
+        }
+    }
     let documents: Vec<Node<'_>> = [
         Some(groups_root),
         configurations_root,
         policies_root,
         scheduled_root,
+        alarms_root,
     ]
     .into_iter()
     .flatten()
@@ -515,8 +546,9 @@ fn import_group(
     }
 }
 
-/// An alarm policy (SIMPLE, with its embedded MetricAlarm) or a TARGET_TRACKING policy.
-fn import_policy(policy: &Node<'_>, imported: &mut GroupDraft) {
+/// An alarm policy (SIMPLE, with its embedded MetricAlarm) or a TARGET_TRACKING policy;
+/// returns the rule's name when it is a simple rule (Cloud Monitor alarms may run it too).
+fn import_policy(policy: &Node<'_>, imported: &mut GroupDraft) -> Option<String> {
     let name = policy
         .text("ScalingPolicyName")
         .unwrap_or("policy")
@@ -559,10 +591,11 @@ fn import_policy(policy: &Node<'_>, imported: &mut GroupDraft) {
             policy.read("ScalingPolicyType");
             policy.skip("EstimatedInstanceWarmup", "alarm policies have no warmup");
             let Some(alarm) = policy.get("MetricAlarm") else {
-                policy
-                    .approximated("imported as a rule, but it has no MetricAlarm: it never fires");
+                policy.approximated(
+                    "imported as a rule; it has no MetricAlarm: only a Cloud Monitor alarm (--alarms) can run it",
+                );
                 imported.children.push(rule);
-                return;
+                return Some(name);
             };
             imported.children.push(rule);
             match alarm_task(&alarm, &name) {
@@ -571,6 +604,7 @@ fn import_policy(policy: &Node<'_>, imported: &mut GroupDraft) {
                     alarm.not_mapped(format!("{why}; the rule is imported but never fires"));
                 }
             }
+            Some(name)
         }
         "TARGET_TRACKING" => {
             policy.read("ScalingPolicyType");
@@ -580,7 +614,7 @@ fn import_policy(policy: &Node<'_>, imported: &mut GroupDraft) {
                     "target tracking on {}: only ASG_AVG_CPU_UTILIZATION is modelled",
                     metric.unwrap_or("no metric")
                 ));
-                return;
+                return None;
             }
             rule.set(
                 "type",
@@ -625,9 +659,153 @@ fn import_policy(policy: &Node<'_>, imported: &mut GroupDraft) {
                 policy.skip(key, "not used by a target tracking policy");
             }
             imported.children.push(rule);
+            None
         }
-        other => policy.not_mapped(format!("policy type {other} is not modelled")),
+        other => {
+            policy.not_mapped(format!("policy type {other} is not modelled"));
+            None
+        }
     }
+}
+
+/// A Cloud Monitor alarm policy whose trigger tasks (`Type` "AS", `TaskConfig` naming the
+/// group and policy; tencentcloud_monitor_alarm_policy `trigger_tasks`) run simple scaling
+/// policies of the group `group_id`, as alarm tasks; whether it belongs to the group.
+fn monitor_alarm(
+    alarm: &Node<'_>,
+    group_id: &str,
+    rules: &[(String, String)],
+    imported: &mut GroupDraft,
+) -> bool {
+    let tasks = alarm.items("TriggerTasks", None);
+    let runs: Vec<(Node<'_>, &str)> = tasks
+        .iter()
+        .filter_map(|task| {
+            if task.value.get("Type").and_then(Value::as_str) != Some("AS") {
+                return None;
+            }
+            let config: Value = serde_json::from_str(task.value.get("TaskConfig")?.as_str()?).ok()?;
+            if config.get("Group").and_then(Value::as_str) != Some(group_id) {
+                return None;
+            }
+            let policy = config.get("Policy").and_then(Value::as_str)?;
+            match rules.iter().find(|(id, _)| id == policy) {
+                Some((_, rule)) => Some((task.clone(), rule.as_str())),
+                None => {
+                    task.not_mapped(format!("triggers the scaling policy {policy}, which is not an imported simple policy"));
+                    None
+                }
+            }
+        })
+        .collect();
+    let ours = tasks.iter().any(|task| {
+        task.value
+            .get("TaskConfig")
+            .and_then(Value::as_str)
+            .and_then(|text| serde_json::from_str::<Value>(text).ok())
+            .is_some_and(|config| config.get("Group").and_then(Value::as_str) == Some(group_id))
+    });
+    if !ours {
+        return false;
+    }
+    let name = alarm
+        .text("PolicyName")
+        .unwrap_or("monitor-alarm")
+        .to_string();
+    if alarm.number("Enable") == Some(0.0) {
+        alarm.not_mapped("a disabled alarm policy never runs");
+        return true;
+    }
+    let Some(condition) = alarm.get("Condition") else {
+        alarm.not_mapped("no metric condition (event alarms are not modelled)");
+        return true;
+    };
+    let rules_of = condition.items("Rules", None);
+    let [rule] = rules_of.as_slice() else {
+        alarm.not_mapped(format!(
+            "{} metric rules: only one is modelled",
+            rules_of.len()
+        ));
+        return true;
+    };
+    condition.read("IsUnionRule");
+    let metric = rule
+        .value
+        .get("MetricName")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    if metric != "CpuUsage" {
+        alarm.not_mapped(format!(
+            "alarm on {metric}: only CpuUsage (cvm_device) is modelled"
+        ));
+        return true;
+    }
+    let (comparison, statistic) = match rule
+        .value
+        .get("Operator")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+    {
+        "gt" => ("above", "maximum"),
+        "ge" => ("at_or_above", "maximum"),
+        "lt" => ("below", "minimum"),
+        "le" => ("at_or_below", "minimum"),
+        other => {
+            alarm.not_mapped(format!(
+                "operator {other}: not modelled (scaleplan compares above or below a threshold)"
+            ));
+            return true;
+        }
+    };
+    let Some(threshold) = rule.number("Value") else {
+        alarm.not_mapped("no threshold");
+        return true;
+    };
+    for key in ["MetricName", "Operator"] {
+        rule.read(key);
+    }
+    alarm.read("Namespace");
+    alarm.read("MonitorType");
+    rule.get("MetricName").unwrap().approximated(
+        "Cloud Monitor alarms on each bound instance; scaleplan fires when the busiest (above) or idlest (below) instance's CPU meets it, its maximum or minimum over the group",
+    );
+    for (task, rule_name) in runs {
+        task.mapped();
+        let mut table = Table::new("[[group.alarm]]");
+        table.set(
+            "name",
+            quoted(&format!("{name}-{rule_name}")),
+            alarm.get("PolicyName").as_ref(),
+        );
+        table.set("metric", quoted("cpu"), rule.get("MetricName").as_ref());
+        table.set(
+            "statistic",
+            quoted(statistic),
+            rule.get("Operator").as_ref(),
+        );
+        table.note(
+            "any bound instance meeting the rule: the group's maximum (above) or minimum (below)",
+        );
+        table.from(
+            "period",
+            seconds(rule.number("Period").unwrap_or(60.0)),
+            rule,
+            "Period",
+        );
+        table.from(
+            "periods",
+            number(rule.number("ContinuePeriod").unwrap_or(1.0)),
+            rule,
+            "ContinuePeriod",
+        );
+        table.set(comparison, number(threshold), rule.get("Value").as_ref());
+        table.set("run", quoted(rule_name), Some(&task));
+        imported.children.push(table);
+    }
+    for key in ["NoticeFrequency", "IsPowerNotice"] {
+        rule.read(key);
+    }
+    true
 }
 
 /// A policy's MetricAlarm as an alarm task running `rule`.

@@ -541,10 +541,16 @@ fn the_trace_option_writes_the_trace_and_runs() {
 }
 
 fn tencent_documents(directory: &str) -> Vec<Value> {
-    ["groups", "configurations", "policies", "scheduled"]
-        .iter()
-        .map(|name| json(&format!("tests/fixtures/tencent/{directory}{name}.json")))
-        .collect()
+    [
+        "groups",
+        "configurations",
+        "policies",
+        "scheduled",
+        "alarms",
+    ]
+    .iter()
+    .map(|name| json(&format!("tests/fixtures/tencent/{directory}{name}.json")))
+    .collect()
 }
 
 #[test]
@@ -556,6 +562,7 @@ fn tencent_groups_import_with_every_item_accounted() {
             configurations: Some(&documents[1]),
             policies: Some(&documents[2]),
             scheduled: Some(&documents[3]),
+            alarms: Some(&documents[4]),
         },
         &settings(),
     )
@@ -594,7 +601,25 @@ fn tencent_groups_import_with_every_item_accounted() {
     assert_eq!(web.rules[0].cooldown, Some(120));
     // Cooldown absent: CreateScalingPolicy's default 300 s.
     assert_eq!(web.rules[1].cooldown, Some(300));
-    assert_eq!(web.alarms.len(), 2, "EQUAL_TO is not imported");
+    // EQUAL_TO is not imported; the Cloud Monitor policy triggering cpu-high is, on the busiest
+    // instance (the group's maximum).
+    let names: Vec<&str> = web.alarms.iter().map(|alarm| alarm.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["cpu-high-alarm", "cpu-low-alarm", "web-cpu-busy-cpu-high"]
+    );
+    let monitor = &web.alarms[2];
+    assert_eq!(
+        (
+            monitor.statistic,
+            monitor.comparison,
+            monitor.threshold,
+            monitor.period,
+            monitor.periods,
+            monitor.rule
+        ),
+        (Statistic::Maximum, Comparison::Greater, 85.5, 60, 2, 0)
+    );
     let tracking = &api.target_tracking[0];
     assert_eq!(
         (tracking.metric, tracking.target, tracking.warmup),
@@ -626,6 +651,8 @@ fn tencent_groups_import_with_every_item_accounted() {
         "not imported: AutoScalingGroupSet[0].RetryPolicy: retries of failed activities are not modelled",
         "not imported: AutoScalingGroupSet[1].SomeFutureField: not read: scaleplan does not know this field",
         "approximated: LaunchConfigurationSet[1].InstanceChargeType: PREPAID",
+        "not imported: Policies[1]: alarm on MemUsage: only CpuUsage (cvm_device) is modelled",
+        "not imported: Policies[2]: triggers no scaling policy of an imported group",
         "not imported: LaunchConfigurationSet[2]: no imported group uses this launch configuration",
     ] {
         assert!(listed.contains(expected), "{expected} not in\n{listed}");
@@ -648,6 +675,7 @@ fn tencent_reference_examples_import() {
             configurations: None,
             policies: Some(&documents[1]),
             scheduled: Some(&documents[2]),
+            alarms: None,
         },
         &settings(),
     )
@@ -676,6 +704,7 @@ fn tencent_reference_examples_import() {
             configurations: None,
             policies: None,
             scheduled: None,
+            alarms: None,
         },
         &settings(),
     );
