@@ -190,21 +190,21 @@ pub fn import(documents: Documents<'_>, settings: &ImportSettings) -> Result<Imp
             &mut draft,
         );
         // Rules, by ARI, for the tasks and alarms that run them.
-        let mut by_ari: Vec<(String, String)> = Vec::new();
+        let mut by_ari: Vec<(String, String, Node<'_>)> = Vec::new();
         for (index, rule) in rules.iter().enumerate().filter(|(_, rule)| mine(rule)) {
             used[offset[1] + index] = true;
             rule.read("ScalingGroupId");
             if let Some(name) = import_rule(rule, &mut imported)
-                && let Some(ari) = rule.text("ScalingRuleAri")
+                && let Some(ari) = rule.value.get("ScalingRuleAri").and_then(Value::as_str)
             {
-                by_ari.push((ari.to_string(), name));
+                by_ari.push((ari.to_string(), name, rule.clone()));
             }
         }
         for (index, task) in tasks.iter().enumerate() {
             // A task names its rule (by ARI) or, setting sizes, its group.
             let action = task.value.get("ScheduledAction").and_then(Value::as_str);
             let ours = mine(task)
-                || action.is_some_and(|ari| by_ari.iter().any(|(known, _)| known == ari));
+                || action.is_some_and(|ari| by_ari.iter().any(|(known, _, _)| known == ari));
             if !ours {
                 continue;
             }
@@ -321,14 +321,23 @@ fn import_group(
 ) -> GroupDraft {
     let mut table = Table::new("[[group]]");
     table.set("name", quoted(name), group.get("ScalingGroupName").as_ref());
-    let spot = configuration
-        .and_then(|configuration| configuration.text("SpotStrategy"))
-        .is_some_and(|strategy| strategy != "NoSpot");
+    let spot = match configuration.and_then(|configuration| configuration.text("SpotStrategy")) {
+        None | Some("NoSpot") => false,
+        Some("SpotWithPriceLimit" | "SpotAsPriceGo") => true,
+        Some(other) => {
+            configuration
+                .and_then(|configuration| configuration.get("SpotStrategy"))
+                .unwrap()
+                .not_mapped(format!(
+                    "unknown spot strategy {other}: imported as pay-as-you-go"
+                ));
+            false
+        }
+    };
     match configuration {
         Some(configuration) => {
             configuration.read("ScalingConfigurationId");
-            configuration.read("ScalingGroupId");
-            configuration.read("SpotStrategy");
+
             configuration.skip(
                 "SpotPriceLimit",
                 "a spot bid needs a price trace (instance_types.*.preemptible.price_trace)",
@@ -347,7 +356,19 @@ fn import_group(
             {
                 types.push((kind.to_string(), configuration.get("InstanceType").unwrap()));
             } else {
-                configuration.read("InstanceType");
+                match (configuration.text("InstanceType"), types.first()) {
+                    (Some(kind), Some((first, _))) if kind == first => configuration
+                        .ignore("InstanceType", "the first of InstanceTypes, which are used"),
+                    (Some(kind), _) => {
+                        configuration
+                            .get("InstanceType")
+                            .unwrap()
+                            .not_mapped(format!(
+                                "{kind} is not the first of InstanceTypes, which are used"
+                            ))
+                    }
+                    (None, _) => {}
+                }
             }
             let weights = configuration.items("WeightedCapacities", Some("WeightedCapacity"));
             for (index, (kind, _)) in types.iter().enumerate() {
@@ -542,7 +563,11 @@ fn import_group(
         Some("LOADBALANCER") => group.get("HealthCheckType").unwrap().not_mapped(
             "load balancer health checks: failures are modelled only with [group.health]",
         ),
-        _ => group.read("HealthCheckType"),
+        None | Some("ECS" | "NONE") => group.read("HealthCheckType"),
+        Some(other) => group
+            .get("HealthCheckType")
+            .unwrap()
+            .not_mapped(format!("unknown health check type {other}")),
     }
     group.skip(
         "HealthCheckTypes",
@@ -593,9 +618,13 @@ fn import_rule(rule: &Node<'_>, imported: &mut GroupDraft) -> Option<String> {
         .text("AdjustmentType")
         .unwrap_or("QuantityChangeInCapacity")
     {
-        "PercentChangeInCapacity" => ("change_percent", false),
-        "TotalCapacity" => ("set", true),
-        _ => ("change", true),
+        "PercentChangeInCapacity" => Some(("change_percent", false)),
+        "TotalCapacity" => Some(("set", true)),
+        "QuantityChangeInCapacity" => Some(("change", true)),
+        other => {
+            rule.not_mapped(format!("unknown adjustment type {other}"));
+            None
+        }
     };
     let format = |value: f64, whole: bool| {
         if whole {
@@ -606,7 +635,7 @@ fn import_rule(rule: &Node<'_>, imported: &mut GroupDraft) -> Option<String> {
     };
     match rule.text("ScalingRuleType").unwrap_or("SimpleScalingRule") {
         "SimpleScalingRule" => {
-            let (key, whole) = adjustment(rule);
+            let (key, whole) = adjustment(rule)?;
             rule.read("ScalingRuleType");
             table.from(
                 key,
@@ -629,7 +658,7 @@ fn import_rule(rule: &Node<'_>, imported: &mut GroupDraft) -> Option<String> {
             }
         }
         "StepScalingRule" => {
-            let (key, whole) = adjustment(rule);
+            let (key, whole) = adjustment(rule)?;
             table.set("type", quoted("step"), rule.get("ScalingRuleType").as_ref());
             let steps: Vec<String> = rule
                 .items("StepAdjustments", Some("StepAdjustment"))
@@ -723,7 +752,7 @@ fn import_rule(rule: &Node<'_>, imported: &mut GroupDraft) -> Option<String> {
             }
             rule.read("MetricType");
             if let Some(alarms) = rule.get("Alarms") {
-                alarms.mapped();
+                alarms.ignored("alarms a target tracking rule creates (its rule models them)");
             }
             rule.skip("Cooldown", "target tracking rules have no cooldown");
         }
@@ -780,7 +809,21 @@ fn import_rule(rule: &Node<'_>, imported: &mut GroupDraft) -> Option<String> {
             return None;
         }
     }
-    rule.read("AdjustmentType");
+    if rule
+        .value
+        .get("ScalingRuleType")
+        .and_then(Value::as_str)
+        .is_some_and(|kind| kind == "TargetTrackingScalingRule" || kind == "PredictiveScalingRule")
+    {
+        rule.skip(
+            "AdjustmentType",
+            "not used by target tracking and predictive rules",
+        );
+        rule.skip(
+            "AdjustmentValue",
+            "not used by target tracking and predictive rules",
+        );
+    }
     rule.skip(
         "MinSize",
         "a rule's own bounds are not modelled: the group's apply",
@@ -808,7 +851,7 @@ fn rfc3339(time: &str) -> String {
 /// A scheduled task: running a rule (by its ARI) or setting the group's sizes.
 fn import_task(
     task: &Node<'_>,
-    by_ari: &[(String, String)],
+    by_ari: &[(String, String, Node<'_>)],
     settings: &ImportSettings,
 ) -> Option<Table> {
     let name = task.text("ScheduledTaskName").unwrap_or("scheduled");
@@ -880,8 +923,9 @@ fn import_task(
         );
     }
     match task.text("ScheduledAction") {
-        Some(ari) => match by_ari.iter().find(|(known, _)| known == ari) {
-            Some((_, rule)) => {
+        Some(ari) => match by_ari.iter().find(|(known, _, _)| known == ari) {
+            Some((_, rule, node)) => {
+                node.read("ScalingRuleAri");
                 table.from("run", quoted(rule), task, "ScheduledAction");
             }
             None => {
@@ -911,7 +955,11 @@ fn import_task(
 }
 
 /// An event-triggered (alarm) task: one alarm task per rule it runs.
-fn import_alarm(alarm: &Node<'_>, by_ari: &[(String, String)], imported: &mut GroupDraft) {
+fn import_alarm(
+    alarm: &Node<'_>,
+    by_ari: &[(String, String, Node<'_>)],
+    imported: &mut GroupDraft,
+) {
     let name = alarm.text("Name").unwrap_or("alarm").to_string();
     if alarm.boolean("Enable") == Some(false) {
         alarm.not_mapped("a disabled alarm task never runs");
@@ -968,8 +1016,11 @@ fn import_alarm(alarm: &Node<'_>, by_ari: &[(String, String)], imported: &mut Gr
         .iter()
         .filter_map(|action| {
             let ari = action.value.as_str()?;
-            match by_ari.iter().find(|(known, _)| known == ari) {
-                Some((_, rule)) => Some((action.clone(), rule.as_str())),
+            match by_ari.iter().find(|(known, _, _)| known == ari) {
+                Some((_, rule, node)) => {
+                    node.read("ScalingRuleAri");
+                    Some((action.clone(), rule.as_str()))
+                }
                 None => {
                     action.not_mapped("runs a rule that was not imported");
                     None
@@ -985,12 +1036,12 @@ fn import_alarm(alarm: &Node<'_>, by_ari: &[(String, String)], imported: &mut Gr
         "MetricName",
         "ComparisonOperator",
         "Statistics",
-        "Dimensions",
         "Expressions",
         "ExpressionsLogicOperator",
     ] {
         alarm.read(key);
     }
+    alarm.ignore("Dimensions", "the dimension naming the alarm's own group");
     alarm.skip(
         "EffectiveTime",
         "the alarm's active hours are not modelled: it is always active",

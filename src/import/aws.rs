@@ -243,7 +243,12 @@ fn import_group(group: &Node<'_>, name: &str, draft: &mut Draft) -> GroupDraft {
                 .find_map(|instance| instance.text("InstanceType"))
                 .unwrap_or("imported");
             for instance in &instances {
-                instance.read("InstanceType");
+                match instance.text("InstanceType") {
+                    Some(other) if other != kind => instance.get("InstanceType").unwrap().approximated(format!(
+                        "an instance of type {other}: the group is modelled with its first instance's type, {kind}"
+                    )),
+                    _ => {}
+                }
             }
             draft.instance_type(kind, None, false);
             let source = instances
@@ -303,15 +308,20 @@ fn import_group(group: &Node<'_>, name: &str, draft: &mut Draft) -> GroupDraft {
                 "desired capacity in {other}: scaleplan counts units (instance weights)"
             )),
     }
-    if let Some("ELB" | "VPC_LATTICE") = group.text("HealthCheckType") {
-        group.get("HealthCheckType").unwrap().not_mapped(
+    match group.text("HealthCheckType") {
+        None | Some("EC2") => {}
+        Some("ELB" | "VPC_LATTICE" | "EBS") => group.get("HealthCheckType").unwrap().not_mapped(
             "load balancer health checks: failures are modelled only with [group.health], whose failure rate is not in AWS's output",
-        );
+        ),
+        Some(other) => group
+            .get("HealthCheckType")
+            .unwrap()
+            .not_mapped(format!("unknown health check type {other}")),
     }
     group.skip("HealthCheckGracePeriod", "health checks are modelled only with [group.health] (its `grace`), whose failure rate is not in AWS's output");
     if let Some(zones) = group.get("AvailabilityZones") {
         match zones.value.as_array().map_or(0, Vec::len) {
-            0 | 1 => zones.mapped(),
+            0 | 1 => zones.ignored("a single zone (one pool, as modelled)"),
             count => zones.not_mapped(format!("{count} availability zones: zone balancing and per-zone stock are not modelled (one pool)")),
         }
     }
@@ -508,7 +518,8 @@ fn import_policy(
     let kind = policy.text("PolicyType").unwrap_or("SimpleScaling");
     let mut rule = Table::new("[[group.rule]]");
     rule.set("name", quoted(&name), policy.get("PolicyName").as_ref());
-    let arn = policy.text("PolicyARN");
+    // An identifier: alarms are matched by it or by the names their actions spell out.
+    let arn = policy.value.get("PolicyARN").and_then(Value::as_str);
     // The alarms that run it: named by the policy, or naming the policy in their actions.
     let listed: Vec<String> = policy
         .items("Alarms", None)
@@ -549,7 +560,11 @@ fn import_policy(
             let (key, whole) = match policy.text("AdjustmentType").unwrap_or("ChangeInCapacity") {
                 "PercentChangeInCapacity" => ("change_percent", false),
                 "ExactCapacity" => ("set", true),
-                _ => ("change", true),
+                "ChangeInCapacity" => ("change", true),
+                other => {
+                    policy.not_mapped(format!("unknown adjustment type {other}"));
+                    return;
+                }
             };
             let format = |value: f64| {
                 if whole {
@@ -643,7 +658,8 @@ fn import_policy(
             policy.read("PolicyType");
             for index in runs {
                 alarm_used[index] = true;
-                alarms[index].mapped();
+                alarms[index]
+                    .ignored("an alarm a target tracking policy creates (its rule models it)");
             }
             let Some(configuration) = policy.get("TargetTrackingConfiguration") else {
                 policy.not_mapped("a target tracking policy without its configuration");
@@ -920,6 +936,13 @@ fn alarm_task(alarm: &Node<'_>, rule: &str, group: &str, again: bool) -> Result<
         "ComparisonOperator",
     ] {
         alarm.read(key);
+    }
+    if namespace == "AWS/ApplicationELB"
+        && let Some(dimensions) = alarm.get("Dimensions")
+    {
+        dimensions.approximated(
+            "the load balancer or target group it watches is taken to carry the group's load (its load_share)",
+        );
     }
     let alarm_name = alarm.text("AlarmName").unwrap_or("alarm");
     let mut table = Table::new("[[group.alarm]]");

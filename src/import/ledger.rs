@@ -39,12 +39,20 @@ pub struct Ledger {
 
 impl Ledger {
     /// Records `fate` for `path`; a later, more specific fate replaces `Mapped`, never a reason.
+    /// An item not imported takes everything beneath it along: nothing under it is mapped.
     pub fn record(&self, path: &str, fate: Fate) {
         let mut fates = self.fates.borrow_mut();
+        let dropped = |fates: &BTreeMap<String, Fate>| {
+            ancestors(path).any(|ancestor| matches!(fates.get(ancestor), Some(Fate::NotMapped(_))))
+        };
         match fates.get(path) {
             Some(Fate::NotMapped(_) | Fate::Approximated(_) | Fate::Ignored(_))
                 if fate == Fate::Mapped => {}
+            _ if dropped(&fates) => {}
             _ => {
+                if matches!(fate, Fate::NotMapped(_)) {
+                    fates.retain(|other, _| !beneath(other, path));
+                }
                 fates.insert(path.to_string(), fate);
             }
         }
@@ -111,6 +119,20 @@ impl Ledger {
         }
         any
     }
+}
+
+/// Whether `path` lies strictly beneath `parent`.
+fn beneath(path: &str, parent: &str) -> bool {
+    path.len() > parent.len()
+        && path.starts_with(parent)
+        && matches!(path.as_bytes()[parent.len()], b'.' | b'[')
+}
+
+/// The proper prefixes of a path that are paths themselves, nearest last.
+fn ancestors(path: &str) -> impl Iterator<Item = &str> {
+    path.char_indices()
+        .filter(|(_, character)| matches!(character, '.' | '['))
+        .map(move |(at, _)| &path[..at])
 }
 
 /// Nothing to map: null, an empty string, list or object.
@@ -245,6 +267,18 @@ impl<'a> Node<'a> {
     pub fn approximated(&self, why: impl Into<String>) {
         self.ledger
             .record(&self.path, Fate::Approximated(why.into()));
+    }
+
+    /// Records this node as having no effect on a simulation, of this kind.
+    pub fn ignored(&self, kind: &'static str) {
+        self.ledger.record(&self.path, Fate::Ignored(kind));
+    }
+
+    /// Records the member `key`, when present, as having no effect on a simulation.
+    pub fn ignore(&self, key: &str, kind: &'static str) {
+        if let Some(node) = self.get(key) {
+            node.ignored(kind);
+        }
     }
 
     /// Records this node as not mapped, with the reason.

@@ -173,16 +173,19 @@ pub fn import(documents: Documents<'_>, settings: &ImportSettings) -> Result<Imp
             &mut configuration_used,
             &mut draft,
         );
-        let mut simple: Vec<(String, String)> = Vec::new();
+        let mut simple: Vec<(String, String, Node<'_>)> = Vec::new();
         for policy in policies
             .iter()
             .filter(|policy| id.is_some() && group_of(policy) == id)
         {
             policy.read("AutoScalingGroupId");
             if let Some(rule) = import_policy(policy, &mut imported)
-                && let Some(policy_id) = policy.text("AutoScalingPolicyId")
+                && let Some(policy_id) = policy
+                    .value
+                    .get("AutoScalingPolicyId")
+                    .and_then(Value::as_str)
             {
-                simple.push((policy_id.to_string(), rule));
+                simple.push((policy_id.to_string(), rule, policy.clone()));
             }
         }
         for (index, alarm) in alarms.iter().enumerate() {
@@ -321,13 +324,13 @@ fn import_group(
                 )),
             }
             if let Some(market) = configuration.get("InstanceMarketOptions") {
-                market.read("MarketType");
+                market.ignore("MarketType", "spot request details");
                 if let Some(spot) = market.get("SpotOptions") {
                     spot.skip(
                         "MaxPrice",
                         "a spot bid needs a price trace (instance_types.*.preemptible.price_trace)",
                     );
-                    spot.read("SpotInstanceType");
+                    spot.ignore("SpotInstanceType", "spot request details");
                 }
             }
             let mut types: Vec<(String, Node<'_>)> = configuration
@@ -346,7 +349,19 @@ fn import_group(
             {
                 types.push((kind.to_string(), configuration.get("InstanceType").unwrap()));
             } else {
-                configuration.read("InstanceType");
+                match (configuration.text("InstanceType"), types.first()) {
+                    (Some(kind), Some((first, _))) if kind == first => configuration
+                        .ignore("InstanceType", "the first of InstanceTypes, which are used"),
+                    (Some(kind), _) => {
+                        configuration
+                            .get("InstanceType")
+                            .unwrap()
+                            .not_mapped(format!(
+                                "{kind} is not the first of InstanceTypes, which are used"
+                            ))
+                    }
+                    (None, _) => {}
+                }
             }
             for (kind, _) in &types {
                 draft.instance_type(kind, None, all_spot || spot_mixed);
@@ -509,8 +524,15 @@ fn import_group(
             "tags have no effect on a simulation",
         );
     }
-    if group.text("EnabledStatus") == Some("DISABLED") {
-        group.get("EnabledStatus").unwrap().not_mapped("the group is disabled on Tencent (no scaling activity happens); the scenario scales it");
+    if let Some(status) = group
+        .text("EnabledStatus")
+        .filter(|status| *status != "ENABLED")
+    {
+        group.get("EnabledStatus").unwrap().not_mapped(if status == "DISABLED" {
+            "the group is disabled on Tencent (no scaling activity happens); the scenario scales it".to_string()
+        } else {
+            format!("unknown status {status}")
+        });
     } else {
         group.read("EnabledStatus");
     }
@@ -518,7 +540,11 @@ fn import_group(
         Some("CLB") => group.get("HealthCheckType").unwrap().not_mapped(
             "load balancer health checks: failures are modelled only with [group.health]",
         ),
-        _ => group.read("HealthCheckType"),
+        None | Some("CVM") => group.read("HealthCheckType"),
+        Some(other) => group
+            .get("HealthCheckType")
+            .unwrap()
+            .not_mapped(format!("unknown health check type {other}")),
     }
     group.skip(
         "LoadBalancerHealthCheckGracePeriod",
@@ -529,7 +555,7 @@ fn import_group(
     }
     if let Some(zones) = group.get("ZoneSet") {
         match zones.value.as_array().map_or(0, Vec::len) {
-            0 | 1 => zones.mapped(),
+            0 | 1 => zones.ignored("a single zone (one pool, as modelled)"),
             count => zones.not_mapped(format!(
                 "{count} zones: zone balancing and per-zone stock are not modelled (one pool)"
             )),
@@ -572,7 +598,11 @@ fn import_policy(policy: &Node<'_>, imported: &mut GroupDraft) -> Option<String>
                     ("change_percent", false)
                 }
                 "EXACT_CAPACITY" => ("set", true),
-                _ => ("change", true),
+                "CHANGE_IN_CAPACITY" => ("change", true),
+                other => {
+                    policy.not_mapped(format!("unknown adjustment type {other}"));
+                    return None;
+                }
             };
             let value = policy.number("AdjustmentValue").unwrap_or(0.0);
             rule.from(
@@ -648,7 +678,7 @@ fn import_policy(policy: &Node<'_>, imported: &mut GroupDraft) -> Option<String>
                 "Tencent does not document its target tracking alarms' periods: modelled as AWS's (3 one-minute periods out, 15 in, low threshold 0.9 x target)",
             );
             if let Some(alarms) = policy.get("MetricAlarms") {
-                alarms.mapped();
+                alarms.ignored("alarms a target tracking policy creates (its rule models them)");
             }
             for key in [
                 "Cooldown",
@@ -674,7 +704,7 @@ fn import_policy(policy: &Node<'_>, imported: &mut GroupDraft) -> Option<String>
 fn monitor_alarm(
     alarm: &Node<'_>,
     group_id: &str,
-    rules: &[(String, String)],
+    rules: &[(String, String, Node<'_>)],
     imported: &mut GroupDraft,
 ) -> bool {
     let tasks = alarm.items("TriggerTasks", None);
@@ -689,8 +719,11 @@ fn monitor_alarm(
                 return None;
             }
             let policy = config.get("Policy").and_then(Value::as_str)?;
-            match rules.iter().find(|(id, _)| id == policy) {
-                Some((_, rule)) => Some((task.clone(), rule.as_str())),
+            match rules.iter().find(|(id, _, _)| id == policy) {
+                Some((_, rule, node)) => {
+                    node.read("AutoScalingPolicyId");
+                    Some((task.clone(), rule.as_str()))
+                }
                 None => {
                     task.not_mapped(format!("triggers the scaling policy {policy}, which is not an imported simple policy"));
                     None
@@ -712,9 +745,25 @@ fn monitor_alarm(
         .text("PolicyName")
         .unwrap_or("monitor-alarm")
         .to_string();
-    if alarm.number("Enable") == Some(0.0) {
-        alarm.not_mapped("a disabled alarm policy never runs");
-        return true;
+    match alarm.number("Enable") {
+        None | Some(1.0) => {}
+        Some(0.0) => {
+            alarm.not_mapped("a disabled alarm policy never runs");
+            return true;
+        }
+        Some(other) => {
+            alarm.not_mapped(format!("unknown Enable value {other}"));
+            return true;
+        }
+    }
+    match alarm.value.get("Namespace").and_then(Value::as_str) {
+        None | Some("cvm_device") => alarm.read("Namespace"),
+        Some(other) => {
+            alarm.not_mapped(format!(
+                "namespace {other}: only cvm_device (CVM metrics) is modelled"
+            ));
+            return true;
+        }
     }
     let Some(condition) = alarm.get("Condition") else {
         alarm.not_mapped("no metric condition (event alarms are not modelled)");
@@ -728,7 +777,7 @@ fn monitor_alarm(
         ));
         return true;
     };
-    condition.read("IsUnionRule");
+    condition.ignore("IsUnionRule", "with one rule, all or any are the same");
     let metric = rule
         .value
         .get("MetricName")
@@ -764,8 +813,7 @@ fn monitor_alarm(
     for key in ["MetricName", "Operator"] {
         rule.read(key);
     }
-    alarm.read("Namespace");
-    alarm.read("MonitorType");
+    alarm.ignore("MonitorType", "notification settings");
     rule.get("MetricName").unwrap().approximated(
         "Cloud Monitor alarms on each bound instance; scaleplan fires when the busiest (above) or idlest (below) instance's CPU meets it, its maximum or minimum over the group",
     );
@@ -803,7 +851,7 @@ fn monitor_alarm(
         imported.children.push(table);
     }
     for key in ["NoticeFrequency", "IsPowerNotice"] {
-        rule.read(key);
+        rule.ignore(key, "notification settings");
     }
     true
 }
@@ -874,7 +922,10 @@ fn alarm_task(alarm: &Node<'_>, rule: &str) -> Result<Table, String> {
     // PreciseThreshold carries the decimals Threshold (an integer) drops.
     let threshold = match alarm.number("PreciseThreshold") {
         Some(precise) => {
-            alarm.read("Threshold");
+            alarm.ignore(
+                "Threshold",
+                "the integer form of PreciseThreshold, which is used",
+            );
             table.from(comparison, number(precise), alarm, "PreciseThreshold");
             precise
         }

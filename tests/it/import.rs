@@ -931,3 +931,153 @@ fn tencent_and_alibaba_commands_write_scenarios() {
             "no `ScalingGroups` list (use `aliyun ess DescribeScalingGroups` output)",
         ));
 }
+
+/// Every JSON path of a document whose value is a scalar, with a changed value: numbers
+/// doubled plus one, booleans flipped, strings with a suffix.
+fn perturbations(value: &Value, path: &mut Vec<Step>, out: &mut Vec<(Vec<Step>, Value)>) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                path.push(Step::Key(key.clone()));
+                perturbations(child, path, out);
+                path.pop();
+            }
+        }
+        Value::Array(list) => {
+            for (index, child) in list.iter().enumerate() {
+                path.push(Step::Index(index));
+                perturbations(child, path, out);
+                path.pop();
+            }
+        }
+        Value::Number(number) => out.push((
+            path.clone(),
+            serde_json::json!(number.as_f64().unwrap() * 2.0 + 1.0),
+        )),
+        Value::Bool(flag) => out.push((path.clone(), Value::Bool(!flag))),
+        Value::String(text) => out.push((path.clone(), Value::String(format!("{text}-changed")))),
+        Value::Null => {}
+    }
+}
+
+#[derive(Clone, Debug)]
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+fn written(steps: &[Step]) -> String {
+    let mut text = String::new();
+    for step in steps {
+        match step {
+            Step::Key(key) if text.is_empty() => text.push_str(key),
+            Step::Key(key) => {
+                text.push('.');
+                text.push_str(key);
+            }
+            Step::Index(index) => text.push_str(&format!("[{index}]")),
+        }
+    }
+    text
+}
+
+fn set(value: &mut Value, steps: &[Step], new: Value) {
+    let mut at = value;
+    for step in steps {
+        at = match step {
+            Step::Key(key) => at.get_mut(key.as_str()).unwrap(),
+            Step::Index(index) => at.get_mut(*index).unwrap(),
+        };
+    }
+    *at = new;
+}
+
+/// "Mapped" must mean something: changing any item the import says it mapped changes the
+/// scenario, or what the import says about the input (an error counts too). Run over every
+/// scalar of every fixture of every cloud.
+fn assert_mapped_items_matter(
+    documents: &[Value],
+    import: &dyn Fn(&[Value]) -> Result<Imported, String>,
+) {
+    let base = import(documents).unwrap();
+    let mapped: Vec<&str> = base
+        .items
+        .iter()
+        .filter(|item| item.fate == Fate::Mapped)
+        .map(|item| item.path.as_str())
+        .collect();
+    let mut idle = Vec::new();
+    for (index, document) in documents.iter().enumerate() {
+        let mut all = Vec::new();
+        perturbations(document, &mut Vec::new(), &mut all);
+        for (steps, new) in all {
+            let path = written(&steps);
+            // Tencent's bodies: paths start inside `Response`.
+            let path = path
+                .strip_prefix("Response.")
+                .map_or(path.clone(), str::to_string);
+            let covered = mapped.iter().any(|item| {
+                path == *item
+                    || path.starts_with(&format!("{item}."))
+                    || path.starts_with(&format!("{item}["))
+            });
+            if !covered {
+                continue;
+            }
+            let mut changed = documents.to_vec();
+            set(&mut changed[index], &steps, new);
+            match import(&changed) {
+                Ok(result) if result.toml == base.toml && result.items == base.items => {
+                    idle.push(path)
+                }
+                _ => {}
+            }
+        }
+    }
+    assert!(
+        idle.is_empty(),
+        "mapped, but changing them changes nothing: {idle:#?}"
+    );
+}
+
+#[test]
+fn every_mapped_aws_item_matters() {
+    let documents = aws_two_groups();
+    assert_mapped_items_matter(&documents, &|documents| import_aws(documents, &settings()));
+}
+
+#[test]
+fn every_mapped_tencent_item_matters() {
+    let documents = tencent_documents("");
+    assert_mapped_items_matter(&documents, &|documents| {
+        import::tencent::import(
+            import::tencent::Documents {
+                groups: &documents[0],
+                configurations: Some(&documents[1]),
+                policies: Some(&documents[2]),
+                scheduled: Some(&documents[3]),
+                alarms: Some(&documents[4]),
+            },
+            &settings(),
+        )
+    });
+}
+
+#[test]
+fn every_mapped_alibaba_item_matters() {
+    for version in ["2014-08-28", "2022-02-22"] {
+        let (documents, _) = alibaba(version);
+        assert_mapped_items_matter(&documents, &|documents| {
+            import::alibaba::import(
+                import::alibaba::Documents {
+                    groups: &documents[0],
+                    configurations: Some(&documents[1]),
+                    rules: Some(&documents[2]),
+                    scheduled: Some(&documents[3]),
+                    alarms: Some(&documents[4]),
+                },
+                &settings(),
+            )
+        });
+    }
+}
