@@ -575,7 +575,6 @@ fn import_group(
     );
     for key in [
         "LoadBalancerIds",
-        "DBInstanceIds",
         "VServerGroups",
         "AlbServerGroups",
         "ServerGroups",
@@ -583,6 +582,13 @@ fn import_group(
     ] {
         group.skip(key, "load balancing is modelled as even spreading over in-service instances; set `registration_delay` for the registration time");
     }
+    match group.text("LifecycleState") {
+        None | Some("Active") => {}
+        Some(state) => group.get("LifecycleState").unwrap().not_mapped(format!(
+            "the group is {state} on ESS (it does not scale); the scenario scales it"
+        )),
+    }
+    group.ignore("DBInstanceIds", "databases the instances are allowed into");
     group.skip("AzBalance", "zones are not modelled");
     group.skip(
         "MaxInstanceLifetime",
