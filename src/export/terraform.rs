@@ -142,6 +142,12 @@ fn world_comment(block: &mut Block, group: &ScalingGroup) {
             crate::number::exact(group.load_share)
         ));
     }
+    if group.registration_delay > 0 {
+        block.comment(format!(
+            "simulated with a {} s load balancer registration delay: a property of the target group",
+            group.registration_delay
+        ));
+    }
     if group.health.is_some() {
         block.comment("simulated with instance failures ([group.health]): a property of the fleet, not of the group");
     }
@@ -286,12 +292,6 @@ fn aws_group(export: &mut Export<'_>, group: &ScalingGroup) {
         );
     let subnets = export.variable(AWS_SUBNETS);
     asg.set("vpc_zone_identifier", subnets);
-    if group.registration_delay > 0 {
-        export.refuse(format!(
-            "group {}: registration_delay: the load balancer's registration time is not a group setting",
-            group.name
-        ));
-    }
     world_comment(&mut asg, group);
     // Instance types in priority order (prioritized on-demand allocation), with weights and
     // the on-demand base and share.
