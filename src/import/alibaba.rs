@@ -9,10 +9,25 @@
 
 use super::ledger::{Ledger, Node, items_of};
 use super::{
-    Draft, GroupDraft, ImportSettings, Imported, Table, check_selection, ignored_everywhere,
-    number, quoted, seconds,
+    Draft, GroupDraft, ImportSettings, Imported, Table, configuration_types, group_names,
+    ignored_everywhere, number, quoted, seconds, sizes, steps, word,
 };
 use serde_json::Value;
+
+/// The cloud's comparison operators in scaleplan's words.
+const COMPARISONS: &super::Vocabulary = &[
+    (">", "above"),
+    (">=", "at_or_above"),
+    ("<", "below"),
+    ("<=", "at_or_below"),
+];
+
+/// The cloud's statistics in scaleplan's words.
+const STATISTICS: &super::Vocabulary = &[
+    ("Average", "average"),
+    ("Maximum", "maximum"),
+    ("Minimum", "minimum"),
+];
 
 /// The documents of one Alibaba import.
 #[derive(Debug, Clone, Copy)]
@@ -101,17 +116,7 @@ pub fn import(documents: Documents<'_>, settings: &ImportSettings) -> Result<Imp
         Some("ScheduledTask"),
     );
     let alarms = items_of(alarms_root.as_ref(), "AlarmList", Some("Alarm"));
-    let names: Vec<String> = groups
-        .iter()
-        .filter_map(|group| {
-            group
-                .value
-                .get("ScalingGroupName")?
-                .as_str()
-                .map(str::to_string)
-        })
-        .collect();
-    check_selection(settings, &names)?;
+    group_names(&groups, "ScalingGroupName", settings)?;
     let group_of = |node: &Node<'_>| {
         node.value
             .get("ScalingGroupId")
@@ -342,34 +347,7 @@ fn import_group(
                 "SpotPriceLimit",
                 "a spot bid needs a price trace (instance_types.*.preemptible.price_trace)",
             );
-            let mut types: Vec<(String, Node<'_>)> = configuration
-                .items("InstanceTypes", Some("InstanceType"))
-                .into_iter()
-                .filter_map(|node| {
-                    let kind = node.value.as_str()?.to_string();
-                    node.mapped();
-                    Some((kind, node))
-                })
-                .collect();
-            if types.is_empty()
-                && let Some(kind) = configuration.text("InstanceType")
-            {
-                types.push((kind.to_string(), configuration.get("InstanceType").unwrap()));
-            } else {
-                match (configuration.text("InstanceType"), types.first()) {
-                    (Some(kind), Some((first, _))) if kind == first => configuration
-                        .ignore("InstanceType", "the first of InstanceTypes, which are used"),
-                    (Some(kind), _) => {
-                        configuration
-                            .get("InstanceType")
-                            .unwrap()
-                            .not_mapped(format!(
-                                "{kind} is not the first of InstanceTypes, which are used"
-                            ))
-                    }
-                    (None, _) => {}
-                }
-            }
+            let types = configuration_types(configuration, Some("InstanceType"));
             let weights = configuration.items("WeightedCapacities", Some("WeightedCapacity"));
             for (index, (kind, _)) in types.iter().enumerate() {
                 let weight = weights
@@ -632,20 +610,13 @@ fn import_rule(rule: &Node<'_>, imported: &mut GroupDraft) -> Option<String> {
             None
         }
     };
-    let format = |value: f64, whole: bool| {
-        if whole {
-            format!("{}", value as i64)
-        } else {
-            number(value)
-        }
-    };
     match rule.text("ScalingRuleType").unwrap_or("SimpleScalingRule") {
         "SimpleScalingRule" => {
             let (key, whole) = adjustment(rule)?;
             rule.read("ScalingRuleType");
             table.from(
                 key,
-                format(rule.number("AdjustmentValue").unwrap_or(0.0), whole),
+                super::adjustment(rule.number("AdjustmentValue").unwrap_or(0.0), whole),
                 rule,
                 "AdjustmentValue",
             );
@@ -666,27 +637,13 @@ fn import_rule(rule: &Node<'_>, imported: &mut GroupDraft) -> Option<String> {
         "StepScalingRule" => {
             let (key, whole) = adjustment(rule)?;
             table.set("type", quoted("step"), rule.get("ScalingRuleType").as_ref());
-            let steps: Vec<String> = rule
-                .items("StepAdjustments", Some("StepAdjustment"))
-                .iter()
-                .map(|step| {
-                    let mut parts = Vec::new();
-                    if let Some(lower) = step.number("MetricIntervalLowerBound") {
-                        parts.push(format!("lower = {}", number(lower)));
-                    }
-                    if let Some(upper) = step.number("MetricIntervalUpperBound") {
-                        parts.push(format!("upper = {}", number(upper)));
-                    }
-                    parts.push(format!(
-                        "{key} = {}",
-                        format(step.number("ScalingAdjustment").unwrap_or(0.0), whole)
-                    ));
-                    format!("{{ {} }}", parts.join(", "))
-                })
-                .collect();
             table.set(
                 "steps",
-                format!("[{}]", steps.join(", ")),
+                steps(
+                    &rule.items("StepAdjustments", Some("StepAdjustment")),
+                    key,
+                    whole,
+                ),
                 rule.get("StepAdjustments").as_ref(),
             );
             if let Some(warmup) = rule.number("EstimatedInstanceWarmup") {
@@ -940,19 +897,12 @@ fn import_task(
             }
         },
         None => {
-            let mut any = false;
-            for (key, field) in [
+            let fields = [
                 ("min", "MinValue"),
                 ("max", "MaxValue"),
                 ("desired", "DesiredCapacity"),
-            ] {
-                if let Some(value) = task.number(field) {
-                    table.from(key, number(value.max(0.0)), task, field);
-                    any = true;
-                }
-            }
-            if !any {
-                task.not_mapped("a task that runs no rule and sets no size");
+            ];
+            if !sizes(&mut table, task, fields, "a task that runs no rule and") {
                 return None;
             }
         }
@@ -994,28 +944,13 @@ fn import_alarm(
             "alarm on {metric}: only CpuUtilization is modelled"
         ));
     }
-    let comparison = match alarm
-        .value
-        .get("ComparisonOperator")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-    {
-        ">" => "above",
-        ">=" => "at_or_above",
-        "<" => "below",
-        "<=" => "at_or_below",
-        other => return refuse(format!("comparison {other}: not modelled")),
+    let comparison = match word(alarm, "ComparisonOperator", "", COMPARISONS) {
+        Ok(comparison) => comparison,
+        Err(why) => return refuse(why),
     };
-    let statistic = match alarm
-        .value
-        .get("Statistics")
-        .and_then(Value::as_str)
-        .unwrap_or("Average")
-    {
-        "Average" => "average",
-        "Maximum" => "maximum",
-        "Minimum" => "minimum",
-        other => return refuse(format!("statistic {other}: not modelled")),
+    let statistic = match word(alarm, "Statistics", "Average", STATISTICS) {
+        Ok(statistic) => statistic,
+        Err(why) => return refuse(why),
     };
     let actions = alarm.items("AlarmActions", Some("AlarmAction"));
     let runs: Vec<(Node<'_>, &str)> = actions

@@ -9,10 +9,25 @@
 
 use super::ledger::{Ledger, Node};
 use super::{
-    Draft, GroupDraft, ImportSettings, Imported, Table, check_selection, ignored_everywhere,
-    number, quoted, seconds,
+    Draft, GroupDraft, ImportSettings, Imported, Table, adjustment, group_names,
+    ignored_everywhere, number, quoted, seconds, sizes, steps, word,
 };
 use serde_json::Value;
+
+/// The cloud's comparison operators in scaleplan's words.
+const COMPARISONS: &super::Vocabulary = &[
+    ("GreaterThanThreshold", "above"),
+    ("GreaterThanOrEqualToThreshold", "at_or_above"),
+    ("LessThanThreshold", "below"),
+    ("LessThanOrEqualToThreshold", "at_or_below"),
+];
+
+/// The cloud's statistics in scaleplan's words.
+const STATISTICS: &super::Vocabulary = &[
+    ("Average", "average"),
+    ("Maximum", "maximum"),
+    ("Minimum", "minimum"),
+];
 
 /// The documents of one AWS import.
 #[derive(Debug, Clone, Copy)]
@@ -53,17 +68,7 @@ pub fn import(documents: Documents<'_>, settings: &ImportSettings) -> Result<Imp
     )?;
 
     let groups = groups_root.items("AutoScalingGroups", None);
-    let names: Vec<String> = groups
-        .iter()
-        .filter_map(|group| {
-            group
-                .value
-                .get("AutoScalingGroupName")?
-                .as_str()
-                .map(str::to_string)
-        })
-        .collect();
-    check_selection(settings, &names)?;
+    let names = group_names(&groups, "AutoScalingGroupName", settings)?;
     let policies = policies_root
         .as_ref()
         .map_or_else(Vec::new, |root| root.items("ScalingPolicies", None));
@@ -566,36 +571,11 @@ fn import_policy(
                     return;
                 }
             };
-            let format = |value: f64| {
-                if whole {
-                    format!("{}", value as i64)
-                } else {
-                    number(value)
-                }
-            };
             if step {
-                let steps: Vec<String> = policy
-                    .items("StepAdjustments", None)
-                    .iter()
-                    .map(|adjustment| {
-                        let mut parts = Vec::new();
-                        if let Some(lower) = adjustment.number("MetricIntervalLowerBound") {
-                            parts.push(format!("lower = {}", number(lower)));
-                        }
-                        if let Some(upper) = adjustment.number("MetricIntervalUpperBound") {
-                            parts.push(format!("upper = {}", number(upper)));
-                        }
-                        parts.push(format!(
-                            "{key} = {}",
-                            format(adjustment.number("ScalingAdjustment").unwrap_or(0.0))
-                        ));
-                        format!("{{ {} }}", parts.join(", "))
-                    })
-                    .collect();
                 rule.set("type", quoted("step"), policy.get("PolicyType").as_ref());
                 rule.set(
                     "steps",
-                    format!("[{}]", steps.join(", ")),
+                    steps(&policy.items("StepAdjustments", None), key, whole),
                     policy.get("StepAdjustments").as_ref(),
                 );
                 let warmup = policy
@@ -616,7 +596,7 @@ fn import_policy(
             } else {
                 policy.read("PolicyType");
                 let value = policy.number("ScalingAdjustment").unwrap_or(0.0);
-                rule.from(key, format(value), policy, "ScalingAdjustment");
+                rule.from(key, adjustment(value, whole), policy, "ScalingAdjustment");
                 if let Some(cooldown) = policy.number("Cooldown") {
                     rule.from("cooldown", seconds(cooldown), policy, "Cooldown");
                 }
@@ -869,12 +849,7 @@ fn alarm_task(alarm: &Node<'_>, rule: &str, group: &str, again: bool) -> Result<
                     "CPUUtilization of something other than the group {group} (its Dimensions)"
                 ));
             }
-            let statistic = match statistic {
-                "Average" => "average",
-                "Maximum" => "maximum",
-                "Minimum" => "minimum",
-                other => return Err(format!("statistic {other} of CPUUtilization: not modelled")),
-            };
+            let statistic = word(alarm, "Statistic", "Average", STATISTICS)?;
             ((quoted("cpu"), quoted(statistic)), 1.0, None)
         }
         ("AWS/ApplicationELB", "RequestCount" | "RequestCountPerTarget") => {
@@ -905,18 +880,7 @@ fn alarm_task(alarm: &Node<'_>, rule: &str, group: &str, again: bool) -> Result<
             ));
         }
     };
-    let comparison = match alarm
-        .value
-        .get("ComparisonOperator")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-    {
-        "GreaterThanThreshold" => "above",
-        "GreaterThanOrEqualToThreshold" => "at_or_above",
-        "LessThanThreshold" => "below",
-        "LessThanOrEqualToThreshold" => "at_or_below",
-        other => return Err(format!("comparison {other}: not modelled")),
-    };
+    let comparison = word(alarm, "ComparisonOperator", "", COMPARISONS)?;
     let threshold = alarm
         .value
         .get("Threshold")
@@ -1022,20 +986,10 @@ fn import_action(action: &Node<'_>, settings: &ImportSettings) -> Option<Table> 
             table.from("at", quoted(at), action, "StartTime");
         }
     }
-    let mut any = false;
-    for (key, field) in [
+    let fields = [
         ("min", "MinSize"),
         ("max", "MaxSize"),
         ("desired", "DesiredCapacity"),
-    ] {
-        if let Some(value) = action.number(field) {
-            table.from(key, number(value.max(0.0)), action, field);
-            any = true;
-        }
-    }
-    if !any {
-        action.not_mapped("a scheduled action that sets no size");
-        return None;
-    }
-    Some(table)
+    ];
+    sizes(&mut table, action, fields, "a scheduled action").then_some(table)
 }

@@ -186,6 +186,11 @@ impl<'a> Node<'a> {
             })
     }
 
+    /// The member `key` as text, not recorded: to decide whether the item maps.
+    pub fn peek(&self, key: &str) -> Option<&'a str> {
+        self.value.get(key).and_then(Value::as_str)
+    }
+
     /// The member `key` as text, recorded as mapped.
     pub fn text(&self, key: &str) -> Option<&'a str> {
         let node = self.get(key)?;

@@ -417,6 +417,121 @@ fn fires_before(pattern: &str, zone: &str, begins: &str, settings: &ImportSettin
         .map_or(true, |first| first.fixed_offset() < begins)
 }
 
+/// A cloud's comparison operators, in scaleplan's words; and its statistics.
+type Vocabulary = [(&'static str, &'static str)];
+
+/// The member `key` of `node` in scaleplan's words by `table` (`absent` when missing); `Err`
+/// says which value is not modelled. Not recorded as read: the caller decides whether it maps.
+fn word(
+    node: &Node<'_>,
+    key: &str,
+    absent: &str,
+    table: &Vocabulary,
+) -> Result<&'static str, String> {
+    let value = node.peek(key).unwrap_or(absent);
+    table
+        .iter()
+        .find(|(cloud, _)| *cloud == value)
+        .map(|(_, ours)| *ours)
+        .ok_or_else(|| format!("{key} {value}: not modelled"))
+}
+
+/// The names of `groups` (their member `key`), checked against `--group`.
+fn group_names(
+    groups: &[Node<'_>],
+    key: &str,
+    settings: &ImportSettings,
+) -> Result<Vec<String>, String> {
+    let names: Vec<String> = groups
+        .iter()
+        .filter_map(|group| group.value.get(key)?.as_str().map(str::to_string))
+        .collect();
+    check_selection(settings, &names)?;
+    Ok(names)
+}
+
+/// A launch or scaling configuration's instance types in priority order: the list
+/// `InstanceTypes` (wrapped under `singular` in ESS 2014-08-28), else the single
+/// `InstanceType`; beside the list, `InstanceType` is the list's first, or listed.
+fn configuration_types<'a>(
+    configuration: &Node<'a>,
+    singular: Option<&str>,
+) -> Vec<(String, Node<'a>)> {
+    let mut types: Vec<(String, Node<'a>)> = configuration
+        .items("InstanceTypes", singular)
+        .into_iter()
+        .filter_map(|node| {
+            let kind = node.value.as_str()?.to_string();
+            node.mapped();
+            Some((kind, node))
+        })
+        .collect();
+    match (configuration.text("InstanceType"), types.first()) {
+        (Some(kind), None) => {
+            types.push((kind.to_string(), configuration.get("InstanceType").unwrap()))
+        }
+        (Some(kind), Some((first, _))) if kind == first => {
+            configuration.ignore("InstanceType", "the first of InstanceTypes, which are used")
+        }
+        (Some(kind), Some(_)) => configuration
+            .get("InstanceType")
+            .unwrap()
+            .not_mapped(format!(
+                "{kind} is not the first of InstanceTypes, which are used"
+            )),
+        (None, _) => {}
+    }
+    types
+}
+
+/// Step adjustments (AWS `StepAdjustments`, ESS `StepAdjustments.StepAdjustment[]`) as a
+/// `steps` list: bounds relative to the alarm threshold and `key` (`change`, ...) each.
+fn steps(adjustments: &[Node<'_>], key: &str, whole: bool) -> String {
+    let items: Vec<String> = adjustments
+        .iter()
+        .map(|step| {
+            let mut parts = Vec::new();
+            if let Some(lower) = step.number("MetricIntervalLowerBound") {
+                parts.push(format!("lower = {}", number(lower)));
+            }
+            if let Some(upper) = step.number("MetricIntervalUpperBound") {
+                parts.push(format!("upper = {}", number(upper)));
+            }
+            parts.push(format!(
+                "{key} = {}",
+                adjustment(step.number("ScalingAdjustment").unwrap_or(0.0), whole)
+            ));
+            format!("{{ {} }}", parts.join(", "))
+        })
+        .collect();
+    format!("[{}]", items.join(", "))
+}
+
+/// An adjustment value: whole for instance counts and capacities, exact for percents.
+fn adjustment(value: f64, whole: bool) -> String {
+    if whole {
+        format!("{}", value as i64)
+    } else {
+        number(value)
+    }
+}
+
+/// The sizes a scheduled action or task sets (`(key, field)` for min, max and desired);
+/// false, with the item listed, when it sets none.
+fn sizes(table: &mut Table, node: &Node<'_>, fields: [(&str, &str); 3], what: &str) -> bool {
+    let mut any = false;
+    for (key, field) in fields {
+        if let Some(value) = node.number(field) {
+            table.from(key, number(value.max(0.0)), node, field);
+            any = true;
+        }
+    }
+    if !any {
+        node.not_mapped(format!("{what} that sets no size"));
+    }
+    any
+}
+
 /// Checks that every group asked for with `--group` exists.
 fn check_selection(settings: &ImportSettings, names: &[String]) -> Result<(), String> {
     match settings

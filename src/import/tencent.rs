@@ -9,10 +9,25 @@
 
 use super::ledger::{Fate, Ledger, Node, items_of};
 use super::{
-    Draft, GroupDraft, ImportSettings, Imported, Table, check_selection, ignored_everywhere,
-    number, quoted, seconds,
+    Draft, GroupDraft, ImportSettings, Imported, Table, adjustment, configuration_types,
+    group_names, ignored_everywhere, number, quoted, seconds, word,
 };
 use serde_json::Value;
+
+/// The cloud's comparison operators in scaleplan's words.
+const COMPARISONS: &super::Vocabulary = &[
+    ("GREATER_THAN", "above"),
+    ("GREATER_THAN_OR_EQUAL_TO", "at_or_above"),
+    ("LESS_THAN", "below"),
+    ("LESS_THAN_OR_EQUAL_TO", "at_or_below"),
+];
+
+/// The cloud's statistics in scaleplan's words.
+const STATISTICS: &super::Vocabulary = &[
+    ("AVERAGE", "average"),
+    ("MAXIMUM", "maximum"),
+    ("MINIMUM", "minimum"),
+];
 
 /// The documents of one Tencent import.
 #[derive(Debug, Clone, Copy)]
@@ -104,17 +119,7 @@ pub fn import(documents: Documents<'_>, settings: &ImportSettings) -> Result<Imp
         "DescribeAlarmPolicies",
     )?;
     let groups = groups_root.items("AutoScalingGroupSet", None);
-    let names: Vec<String> = groups
-        .iter()
-        .filter_map(|group| {
-            group
-                .value
-                .get("AutoScalingGroupName")?
-                .as_str()
-                .map(str::to_string)
-        })
-        .collect();
-    check_selection(settings, &names)?;
+    group_names(&groups, "AutoScalingGroupName", settings)?;
     let configurations = items_of(configurations_root.as_ref(), "LaunchConfigurationSet", None);
     let policies = items_of(policies_root.as_ref(), "ScalingPolicySet", None);
     let actions = items_of(scheduled_root.as_ref(), "ScheduledActionSet", None);
@@ -333,36 +338,7 @@ fn import_group(
                     spot.ignore("SpotInstanceType", "spot request details");
                 }
             }
-            let mut types: Vec<(String, Node<'_>)> = configuration
-                .get("InstanceTypes")
-                .map(|list| list.elements())
-                .unwrap_or_default()
-                .into_iter()
-                .filter_map(|node| {
-                    let kind = node.value.as_str()?.to_string();
-                    node.mapped();
-                    Some((kind, node))
-                })
-                .collect();
-            if types.is_empty()
-                && let Some(kind) = configuration.text("InstanceType")
-            {
-                types.push((kind.to_string(), configuration.get("InstanceType").unwrap()));
-            } else {
-                match (configuration.text("InstanceType"), types.first()) {
-                    (Some(kind), Some((first, _))) if kind == first => configuration
-                        .ignore("InstanceType", "the first of InstanceTypes, which are used"),
-                    (Some(kind), _) => {
-                        configuration
-                            .get("InstanceType")
-                            .unwrap()
-                            .not_mapped(format!(
-                                "{kind} is not the first of InstanceTypes, which are used"
-                            ))
-                    }
-                    (None, _) => {}
-                }
-            }
+            let types = configuration_types(configuration, None);
             for (kind, _) in &types {
                 draft.instance_type(kind, None, all_spot || spot_mixed);
             }
@@ -605,16 +581,7 @@ fn import_policy(policy: &Node<'_>, imported: &mut GroupDraft) -> Option<String>
                 }
             };
             let value = policy.number("AdjustmentValue").unwrap_or(0.0);
-            rule.from(
-                key,
-                if whole {
-                    format!("{}", value as i64)
-                } else {
-                    number(value)
-                },
-                policy,
-                "AdjustmentValue",
-            );
+            rule.from(key, adjustment(value, whole), policy, "AdjustmentValue");
             // CreateScalingPolicy: Cooldown defaults to 300 s.
             let cooldown = policy.number("Cooldown").unwrap_or(300.0);
             rule.from("cooldown", seconds(cooldown), policy, "Cooldown");
@@ -868,33 +835,8 @@ fn alarm_task(alarm: &Node<'_>, rule: &str) -> Result<Table, String> {
             "alarm on {metric}: only CPU_UTILIZATION is modelled"
         ));
     }
-    let comparison = match alarm
-        .value
-        .get("ComparisonOperator")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-    {
-        "GREATER_THAN" => "above",
-        "GREATER_THAN_OR_EQUAL_TO" => "at_or_above",
-        "LESS_THAN" => "below",
-        "LESS_THAN_OR_EQUAL_TO" => "at_or_below",
-        other => {
-            return Err(format!(
-                "comparison {other}: not modelled (scaleplan compares above or below a threshold)"
-            ));
-        }
-    };
-    let statistic = match alarm
-        .value
-        .get("Statistic")
-        .and_then(Value::as_str)
-        .unwrap_or("AVERAGE")
-    {
-        "AVERAGE" => "average",
-        "MAXIMUM" => "maximum",
-        "MINIMUM" => "minimum",
-        other => return Err(format!("statistic {other}: not modelled")),
-    };
+    let comparison = word(alarm, "ComparisonOperator", "", COMPARISONS)?;
+    let statistic = word(alarm, "Statistic", "AVERAGE", STATISTICS)?;
     for key in ["MetricName", "ComparisonOperator", "Statistic"] {
         alarm.read(key);
     }

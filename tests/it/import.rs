@@ -646,7 +646,7 @@ fn tencent_groups_import_with_every_item_accounted() {
     assert_eq!(web.load_share + api.load_share, 1.0);
     let listed = imported.listed().join("\n");
     for expected in [
-        "not imported: ScalingPolicySet[2].MetricAlarm: comparison EQUAL_TO",
+        "not imported: ScalingPolicySet[2].MetricAlarm: ComparisonOperator EQUAL_TO",
         "not imported: AutoScalingGroupSet[1].ServiceSettings.ScalingMode: WAKE_UP_STOPPED_SCALING",
         "not imported: AutoScalingGroupSet[0].RetryPolicy: retries of failed activities are not modelled",
         "not imported: AutoScalingGroupSet[1].SomeFutureField: not read: scaleplan does not know this field",
@@ -885,7 +885,7 @@ fn tencent_and_alibaba_commands_write_scenarios() {
         .assert()
         .success()
         .stderr(predicate::str::contains(
-            "note: not imported: ScalingPolicySet[2].MetricAlarm: comparison EQUAL_TO",
+            "note: not imported: ScalingPolicySet[2].MetricAlarm: ComparisonOperator EQUAL_TO",
         ));
     cargo_bin_cmd!("scaleplan")
         .arg("run")
