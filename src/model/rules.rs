@@ -111,6 +111,95 @@ pub struct Hpa {
     pub policy_period: Seconds,
     /// How often the controller runs (default 15 s).
     pub sync_period: Seconds,
+    /// A scale-down Pods policy beside the percent one (none by default).
+    pub scale_down_instances: Option<u32>,
+    /// The policies of each direction written out (`behavior.scaleUp.policies`), replacing
+    /// the shorthands above.
+    pub scale_up_policies: Option<Vec<HpaPolicy>>,
+    /// See `scale_up_policies`.
+    pub scale_down_policies: Option<Vec<HpaPolicy>>,
+    /// Which policy wins when scaling up (`selectPolicy`, default Max).
+    pub scale_up_select: SelectPolicy,
+    /// Which policy wins when scaling down (default Max: the largest change).
+    pub scale_down_select: SelectPolicy,
+    /// Scale-up uses the lowest recommendation of this window (default 0 s).
+    pub scale_up_stabilization: Seconds,
+    /// Tolerance above 1 before scaling up, when it differs from `tolerance`.
+    pub scale_up_tolerance: Option<f64>,
+    /// Tolerance below 1 before scaling down, when it differs from `tolerance`.
+    pub scale_down_tolerance: Option<f64>,
+    /// A CPU sample of a pod started this recently counts only once it has been ready for a
+    /// whole metric window (`--horizontal-pod-autoscaler-cpu-initialization-period`, 5 min).
+    pub cpu_initialization_period: Seconds,
+    /// After the initialization period, a pod not ready that turned unready within this of
+    /// its start has never been ready and is set aside
+    /// (`--horizontal-pod-autoscaler-initial-readiness-delay`, 30 s).
+    pub initial_readiness_delay: Seconds,
+}
+
+/// Which of a direction's policies the HPA applies (`behavior.*.selectPolicy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SelectPolicy {
+    /// The policy allowing the largest change (default).
+    Max,
+    /// The policy allowing the smallest change.
+    Min,
+    /// No scaling in this direction.
+    Disabled,
+}
+
+/// One HPA scaling policy: at most `value` pods (or percent of the replicas at the period's
+/// start) changed within any `period`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HpaPolicy {
+    /// Pods or percent.
+    pub kind: HpaPolicyKind,
+    /// Pods, or percent.
+    pub value: f64,
+    /// `periodSeconds`.
+    pub period: Seconds,
+}
+
+/// What an [`HpaPolicy`] counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HpaPolicyKind {
+    /// `type: Pods`.
+    Pods,
+    /// `type: Percent`.
+    Percent,
+}
+
+impl Hpa {
+    /// The scale-up (`up`) or scale-down policies: written out, or from the shorthands
+    /// (Kubernetes' defaults: up, 100% and 4 pods per 15 s; down, 100% per 15 s).
+    pub fn policies(&self, up: bool) -> Vec<HpaPolicy> {
+        let written = if up {
+            &self.scale_up_policies
+        } else {
+            &self.scale_down_policies
+        };
+        if let Some(policies) = written {
+            return policies.clone();
+        }
+        let policy = |kind, value| HpaPolicy {
+            kind,
+            value,
+            period: self.policy_period,
+        };
+        if up {
+            vec![
+                policy(HpaPolicyKind::Percent, self.scale_up_percent),
+                policy(HpaPolicyKind::Pods, self.scale_up_instances as f64),
+            ]
+        } else {
+            std::iter::once(policy(HpaPolicyKind::Percent, self.scale_down_percent))
+                .chain(
+                    self.scale_down_instances
+                        .map(|pods| policy(HpaPolicyKind::Pods, pods as f64)),
+                )
+                .collect()
+        }
+    }
 }
 
 /// The three adjustment types shared by AWS, ESS and Tencent.

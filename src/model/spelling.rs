@@ -32,6 +32,15 @@ spelled!(super::Metric {
     RequestsPerInstance => "requests_per_instance",
     RequestRate => "request_rate",
 });
+spelled!(super::SelectPolicy {
+    Max => "max",
+    Min => "min",
+    Disabled => "disabled",
+});
+spelled!(super::HpaPolicyKind {
+    Pods => "pods",
+    Percent => "percent",
+});
 spelled!(super::Statistic {
     Average => "average",
     Maximum => "maximum",

@@ -148,6 +148,22 @@ pub enum HpaField {
     PolicyPeriod,
     /// `sync_period`
     SyncPeriod,
+    /// `scale_down_instances`
+    DownInstances,
+    /// `scale_up_select`
+    UpSelect,
+    /// `scale_down_select`
+    DownSelect,
+    /// `scale_up_stabilization`
+    UpStabilization,
+    /// `scale_up_tolerance`
+    UpTolerance,
+    /// `scale_down_tolerance`
+    DownTolerance,
+    /// `cpu_initialization_period`
+    CpuInitialization,
+    /// `initial_readiness_delay`
+    ReadinessDelay,
 }
 
 /// Fields of an alarm task.
@@ -436,10 +452,18 @@ impl Target {
                 HpaField::Target
                 | HpaField::Tolerance
                 | HpaField::UpPercent
-                | HpaField::DownPercent => Number,
+                | HpaField::DownPercent
+                | HpaField::UpTolerance
+                | HpaField::DownTolerance => Number,
                 HpaField::Metric => Choice(&Metric::NAMES[..2]),
-                HpaField::UpInstances => Integer,
-                HpaField::Stabilization | HpaField::PolicyPeriod | HpaField::SyncPeriod => Duration,
+                HpaField::UpSelect | HpaField::DownSelect => Choice(super::SelectPolicy::NAMES),
+                HpaField::UpInstances | HpaField::DownInstances => Integer,
+                HpaField::Stabilization
+                | HpaField::PolicyPeriod
+                | HpaField::SyncPeriod
+                | HpaField::UpStabilization
+                | HpaField::CpuInitialization
+                | HpaField::ReadinessDelay => Duration,
             },
             Target::Alarm(_, _, field) => match field {
                 AlarmField::Threshold => Number,
@@ -624,6 +648,22 @@ impl Target {
                         HpaField::DownPercent => rule.scale_down_percent = value.number(),
                         HpaField::PolicyPeriod => rule.policy_period = value.seconds(),
                         HpaField::SyncPeriod => rule.sync_period = value.seconds(),
+                        HpaField::DownInstances => rule.scale_down_instances = Some(value.whole()),
+                        HpaField::UpSelect => {
+                            rule.scale_up_select = super::SelectPolicy::from_name(value.word())
+                                .unwrap_or(rule.scale_up_select)
+                        }
+                        HpaField::DownSelect => {
+                            rule.scale_down_select = super::SelectPolicy::from_name(value.word())
+                                .unwrap_or(rule.scale_down_select)
+                        }
+                        HpaField::UpStabilization => rule.scale_up_stabilization = value.seconds(),
+                        HpaField::UpTolerance => rule.scale_up_tolerance = Some(value.number()),
+                        HpaField::DownTolerance => rule.scale_down_tolerance = Some(value.number()),
+                        HpaField::CpuInitialization => {
+                            rule.cpu_initialization_period = value.seconds()
+                        }
+                        HpaField::ReadinessDelay => rule.initial_readiness_delay = value.seconds(),
                     }
                 }
             }
@@ -787,7 +827,11 @@ impl Target {
             Target::Predictive(_, PredictiveField::History) => {
                 within(86_400.0, 14.0 * 86_400.0, "history must be 1 to 14 days")
             }
-            Target::Hpa(_, HpaField::Tolerance) => within(0.0, 1.0, "a tolerance lies in 0..1"),
+            Target::Hpa(
+                _,
+                HpaField::Tolerance | HpaField::UpTolerance | HpaField::DownTolerance,
+            ) => within(0.0, 1.0, "a tolerance lies in 0..1"),
+            Target::Hpa(_, HpaField::DownInstances) => positive(),
             Target::Hpa(_, HpaField::UpPercent) => not_negative(),
             Target::Hpa(_, HpaField::DownPercent) => {
                 within(0.0, 100.0, "a scale-down percent lies in 0..100")
@@ -1004,9 +1048,39 @@ fn resolve_rule(g: usize, rest: &str, scenario: &Scenario) -> Result<Target, Str
                 ("scale_down_percent", HpaField::DownPercent),
                 ("policy_period", HpaField::PolicyPeriod),
                 ("sync_period", HpaField::SyncPeriod),
+                ("scale_down_instances", HpaField::DownInstances),
+                ("scale_up_select", HpaField::UpSelect),
+                ("scale_down_select", HpaField::DownSelect),
+                ("scale_up_stabilization", HpaField::UpStabilization),
+                ("scale_up_tolerance", HpaField::UpTolerance),
+                ("scale_down_tolerance", HpaField::DownTolerance),
+                ("cpu_initialization_period", HpaField::CpuInitialization),
+                ("initial_readiness_delay", HpaField::ReadinessDelay),
             ],
             &format!("hpa rule `{name}`"),
         )?;
+        // A shorthand of a direction whose policies are written out changes nothing.
+        if let Some(rule) = &group.hpa {
+            let (up, down) = (
+                rule.scale_up_policies.is_some(),
+                rule.scale_down_policies.is_some(),
+            );
+            let idle = match field {
+                HpaField::UpPercent | HpaField::UpInstances => up.then_some("scale_up_policies"),
+                HpaField::DownPercent | HpaField::DownInstances => {
+                    down.then_some("scale_down_policies")
+                }
+                HpaField::PolicyPeriod => {
+                    (up && down).then_some("scale_up_policies and scale_down_policies")
+                }
+                _ => None,
+            };
+            if let Some(list) = idle {
+                return Err(format!(
+                    "hpa rule `{name}` writes its policies out in {list}: this shorthand changes nothing; sweep a scenario without the list"
+                ));
+            }
+        }
         return Ok(Target::Hpa(g, field));
     }
     if index >= predictive_at {

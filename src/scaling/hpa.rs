@@ -40,8 +40,34 @@ pub enum Target {
     AverageValue(f64),
 }
 
+/// How far the usage ratio may stray from 1 before the HPA acts, below and above
+/// (`behavior.scaleDown.tolerance`, `behavior.scaleUp.tolerance`; both 0.1 by default).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Tolerance {
+    /// Below 1.
+    pub down: f64,
+    /// Above 1.
+    pub up: f64,
+}
+
+impl Tolerance {
+    /// The same tolerance both ways.
+    pub fn both(tolerance: f64) -> Self {
+        Tolerance {
+            down: tolerance,
+            up: tolerance,
+        }
+    }
+
+    /// Kubernetes `isWithin`: `1 - down <= ratio <= 1 + up`, a ratio within one part in 10^9
+    /// of a bound being on it (`number::TIE`): 55% against 50% is exactly 1.1, within 0.1.
+    fn within(self, ratio: f64) -> bool {
+        !crate::number::below(ratio, 1.0 - self.down) && !crate::number::above(ratio, 1.0 + self.up)
+    }
+}
+
 /// The replica count the HPA recommends for `current` replicas.
-pub fn replicas(current: u32, pods: &[Pod], target: Target, tolerance: f64) -> u32 {
+pub fn replicas(current: u32, pods: &[Pod], target: Target, tolerance: Tolerance) -> u32 {
     let resource = matches!(target, Target::Utilization(_));
     // groupPods: ignore failed and unscheduled pods; set aside unready (resource metrics) and
     // metric-less pods.
@@ -81,7 +107,7 @@ pub fn replicas(current: u32, pods: &[Pod], target: Target, tolerance: f64) -> u
     let ratio = ratio_of(&metrics);
     let rebalance_unready = !unready.is_empty() && ratio > 1.0;
     if !rebalance_unready && missing.is_empty() {
-        if (1.0 - ratio).abs() <= tolerance {
+        if tolerance.within(ratio) {
             return current;
         }
         return (ratio * metrics.len() as f64).ceil() as u32;
@@ -103,7 +129,7 @@ pub fn replicas(current: u32, pods: &[Pod], target: Target, tolerance: f64) -> u
         metrics.extend(unready.iter().map(|pod| (0.0, pod.request)));
     }
     let rebalanced = ratio_of(&metrics);
-    if (1.0 - rebalanced).abs() <= tolerance
+    if tolerance.within(rebalanced)
         || (ratio < 1.0 && rebalanced > 1.0)
         || (ratio > 1.0 && rebalanced < 1.0)
     {
@@ -114,6 +140,74 @@ pub fn replicas(current: u32, pods: &[Pod], target: Target, tolerance: f64) -> u
         return current;
     }
     proposed
+}
+
+/// A scale event: when, and how many replicas it added or removed.
+pub type ScaleEvent = (u64, u32);
+
+/// Replicas changed by `events` within the last `period` before `now` (Kubernetes
+/// `getReplicasChangePerPeriod`: events after `now - period`).
+fn changed(events: &[ScaleEvent], period: u64, now: u64) -> i64 {
+    events
+        .iter()
+        .filter(|(at, _)| at + period > now)
+        .map(|(_, count)| *count as i64)
+        .sum()
+}
+
+/// The most replicas a scale-up may reach now (Kubernetes
+/// `calculateScaleUpLimitWithScalingRules`): each policy counts from the replicas at its
+/// period's start; `Max` takes the largest limit, `Min` the smallest, `Disabled` stays.
+pub fn scale_up_limit(
+    current: u32,
+    up: &[ScaleEvent],
+    down: &[ScaleEvent],
+    now: u64,
+    select: crate::model::SelectPolicy,
+    policies: &[crate::model::HpaPolicy],
+) -> i64 {
+    use crate::model::{HpaPolicyKind, SelectPolicy};
+    let limits = policies.iter().map(|policy| {
+        let start =
+            current as i64 - changed(up, policy.period, now) + changed(down, policy.period, now);
+        match policy.kind {
+            HpaPolicyKind::Pods => start + policy.value as i64,
+            // Rounded up: a change that rounds to nothing would never scale up.
+            HpaPolicyKind::Percent => (start as f64 * (1.0 + policy.value / 100.0)).ceil() as i64,
+        }
+    });
+    match select {
+        SelectPolicy::Disabled => current as i64,
+        SelectPolicy::Max => limits.max().unwrap_or(current as i64),
+        SelectPolicy::Min => limits.min().unwrap_or(current as i64),
+    }
+}
+
+/// The fewest replicas a scale-down may reach now (Kubernetes
+/// `calculateScaleDownLimitWithBehaviors`): `Max` takes the largest change (the smallest
+/// limit), `Min` the smallest; a percent limit is truncated (72 pods less 10% leaves 64).
+pub fn scale_down_limit(
+    current: u32,
+    up: &[ScaleEvent],
+    down: &[ScaleEvent],
+    now: u64,
+    select: crate::model::SelectPolicy,
+    policies: &[crate::model::HpaPolicy],
+) -> i64 {
+    use crate::model::{HpaPolicyKind, SelectPolicy};
+    let limits = policies.iter().map(|policy| {
+        let start =
+            current as i64 - changed(up, policy.period, now) + changed(down, policy.period, now);
+        match policy.kind {
+            HpaPolicyKind::Pods => start - policy.value as i64,
+            HpaPolicyKind::Percent => (start as f64 * (1.0 - policy.value / 100.0)) as i64,
+        }
+    });
+    match select {
+        SelectPolicy::Disabled => current as i64,
+        SelectPolicy::Max => limits.min().unwrap_or(current as i64),
+        SelectPolicy::Min => limits.max().unwrap_or(current as i64),
+    }
 }
 
 #[cfg(test)]
@@ -144,7 +238,7 @@ mod tests {
                 3,
                 &ready(&[300.0, 500.0, 700.0]),
                 Target::Utilization(30.0),
-                0.1
+                Tolerance::both(0.1)
             ),
             5
         );
@@ -158,7 +252,10 @@ mod tests {
             pod(true, Some(500.0)),
             pod(true, Some(700.0)),
         ];
-        assert_eq!(replicas(3, &pods, Target::Utilization(30.0), 0.1), 4);
+        assert_eq!(
+            replicas(3, &pods, Target::Utilization(30.0), Tolerance::both(0.1)),
+            4
+        );
     }
 
     #[test]
@@ -169,7 +266,10 @@ mod tests {
             pod(false, Some(500.0)),
             pod(false, Some(700.0)),
         ];
-        assert_eq!(replicas(3, &pods, Target::Utilization(30.0), 0.1), 3);
+        assert_eq!(
+            replicas(3, &pods, Target::Utilization(30.0), Tolerance::both(0.1)),
+            3
+        );
     }
 
     #[test]
@@ -182,7 +282,10 @@ mod tests {
             value: Some(4000.0),
             request: 1000.0,
         }));
-        assert_eq!(replicas(2, &pods, Target::Utilization(30.0), 0.1), 4);
+        assert_eq!(
+            replicas(2, &pods, Target::Utilization(30.0), Tolerance::both(0.1)),
+            4
+        );
     }
 
     #[test]
@@ -193,7 +296,7 @@ mod tests {
                 5,
                 &ready(&[100.0, 300.0, 500.0, 250.0, 250.0]),
                 Target::Utilization(50.0),
-                0.1
+                Tolerance::both(0.1)
             ),
             3
         );
@@ -209,7 +312,10 @@ mod tests {
             pod(false, Some(250.0)),
             pod(false, Some(250.0)),
         ];
-        assert_eq!(replicas(5, &pods, Target::Utilization(50.0), 0.1), 2);
+        assert_eq!(
+            replicas(5, &pods, Target::Utilization(50.0), Tolerance::both(0.1)),
+            2
+        );
     }
 
     #[test]
@@ -222,7 +328,10 @@ mod tests {
             value: None,
             request: 1000.0,
         }));
-        assert_eq!(replicas(5, &pods, Target::Utilization(50.0), 0.1), 1);
+        assert_eq!(
+            replicas(5, &pods, Target::Utilization(50.0), Tolerance::both(0.1)),
+            1
+        );
     }
 
     #[test]
@@ -237,7 +346,10 @@ mod tests {
                 request: *request,
             })
             .collect();
-        assert_eq!(replicas(3, &pods, Target::Utilization(100.0), 0.1), 3);
+        assert_eq!(
+            replicas(3, &pods, Target::Utilization(100.0), Tolerance::both(0.1)),
+            3
+        );
     }
 
     #[test]
@@ -248,7 +360,7 @@ mod tests {
                 4,
                 &ready(&[4000.0, 9500.0, 3000.0, 7000.0]),
                 Target::Utilization(100.0),
-                0.1
+                Tolerance::both(0.1)
             ),
             24
         );
@@ -263,7 +375,10 @@ mod tests {
             pod(true, None),
             pod(true, None),
         ];
-        assert_eq!(replicas(4, &pods, Target::Utilization(100.0), 0.1), 3);
+        assert_eq!(
+            replicas(4, &pods, Target::Utilization(100.0), Tolerance::both(0.1)),
+            3
+        );
     }
 
     #[test]
@@ -274,7 +389,10 @@ mod tests {
             pod(true, Some(2000.0)),
             pod(true, None),
         ];
-        assert_eq!(replicas(3, &pods, Target::Utilization(50.0), 0.1), 4);
+        assert_eq!(
+            replicas(3, &pods, Target::Utilization(50.0), Tolerance::both(0.1)),
+            4
+        );
     }
 
     #[test]
@@ -286,7 +404,10 @@ mod tests {
             pod(true, Some(100.0)),
             pod(true, None),
         ];
-        assert_eq!(replicas(4, &pods, Target::Utilization(50.0), 0.1), 3);
+        assert_eq!(
+            replicas(4, &pods, Target::Utilization(50.0), Tolerance::both(0.1)),
+            3
+        );
     }
 
     #[test]
@@ -308,13 +429,18 @@ mod tests {
                 3,
                 &qps(&[20.0, 10.0, 30.0]),
                 Target::AverageValue(15.0),
-                0.1
+                Tolerance::both(0.1)
             ),
             4
         );
         // TestReplicaCalcScaleDownCM: 12 each against 20 -> ceil(5 x 0.6) = 3.
         assert_eq!(
-            replicas(5, &qps(&[12.0; 5]), Target::AverageValue(20.0), 0.1),
+            replicas(
+                5,
+                &qps(&[12.0; 5]),
+                Target::AverageValue(20.0),
+                Tolerance::both(0.1)
+            ),
             3
         );
         // TestReplicaCalcToleranceCM: 20, 21, 21 against 20 -> within tolerance, 3.
@@ -323,14 +449,17 @@ mod tests {
                 3,
                 &qps(&[20.0, 21.0, 21.0]),
                 Target::AverageValue(20.0),
-                0.1
+                Tolerance::both(0.1)
             ),
             3
         );
         // TestReplicaCalcScaleUpCMUnreadyHotCpuNoLessScale: readiness ignored for pods metrics -> 6.
         let mut hot = qps(&[50.0, 10.0, 30.0]);
         hot[2].ready = false;
-        assert_eq!(replicas(3, &hot, Target::AverageValue(15.0), 0.1), 6);
+        assert_eq!(
+            replicas(3, &hot, Target::AverageValue(15.0), Tolerance::both(0.1)),
+            6
+        );
     }
 
     #[test]
@@ -344,14 +473,131 @@ mod tests {
                 request: 300.0,
             })
             .collect();
-        assert_eq!(replicas(10, &pods, Target::Utilization(56.0), 0.1), 9);
-        assert_eq!(replicas(10, &pods, Target::Utilization(55.0), 0.1), 10);
+        assert_eq!(
+            replicas(10, &pods, Target::Utilization(56.0), Tolerance::both(0.1)),
+            9
+        );
+        assert_eq!(
+            replicas(10, &pods, Target::Utilization(55.0), Tolerance::both(0.1)),
+            10
+        );
     }
 
     #[test]
     fn blog_example_scales_fifty_to_sixty() {
         // kubernetes.io blog 2025-04-28: 50 replicas at 90% against 75% -> 60.
         let pods: Vec<Pod> = (0..50).map(|_| pod(true, Some(900.0))).collect();
-        assert_eq!(replicas(50, &pods, Target::Utilization(75.0), 0.1), 60);
+        assert_eq!(
+            replicas(50, &pods, Target::Utilization(75.0), Tolerance::both(0.1)),
+            60
+        );
+    }
+
+    use crate::model::{HpaPolicy, HpaPolicyKind, SelectPolicy};
+
+    fn policy(kind: HpaPolicyKind, value: f64, period: u64) -> HpaPolicy {
+        HpaPolicy {
+            kind,
+            value,
+            period,
+        }
+    }
+
+    // kubernetes.io, "Horizontal Pod Autoscaling", Scaling policies: Pods 4 and Percent 10
+    // per 60 s; from 80 replicas toward 10 the first step removes 8, at 72 10% is 7.2
+    // "rounded up to 8", and below 40 replicas the Pods policy of 4 dominates. One step per
+    // period: a removal within the last 60 s counts against the next.
+    #[test]
+    fn kubernetes_scale_down_policies_example() {
+        let policies = [
+            policy(HpaPolicyKind::Pods, 4.0, 60),
+            policy(HpaPolicyKind::Percent, 10.0, 60),
+        ];
+        let (mut replicas, mut down, mut steps) = (80_u32, Vec::new(), vec![80]);
+        for minute in 0..20_u64 {
+            let now = minute * 60;
+            let limit = scale_down_limit(replicas, &[], &down, now, SelectPolicy::Max, &policies);
+            let next = (limit.max(0) as u32).max(10).min(replicas);
+            if next < replicas {
+                down.push((now, replicas - next));
+                replicas = next;
+                steps.push(replicas);
+            }
+        }
+        assert_eq!(
+            steps,
+            [80, 72, 64, 57, 51, 45, 40, 36, 32, 28, 24, 20, 16, 12, 10]
+        );
+        // Within the same period nothing more may go: 80 -> 72 at 0 s leaves 72 at 15 s.
+        assert_eq!(
+            scale_down_limit(72, &[], &[(0, 8)], 15, SelectPolicy::Max, &policies),
+            72
+        );
+        // An event exactly one period old has left the window (after `now - period`).
+        assert_eq!(
+            scale_down_limit(72, &[], &[(0, 8)], 60, SelectPolicy::Max, &policies),
+            64
+        );
+    }
+
+    #[test]
+    fn select_policy_min_and_disabled() {
+        let policies = [
+            policy(HpaPolicyKind::Pods, 4.0, 60),
+            policy(HpaPolicyKind::Percent, 10.0, 60),
+        ];
+        // Min: the smallest change; at 80, 4 pods rather than 8.
+        assert_eq!(
+            scale_down_limit(80, &[], &[], 0, SelectPolicy::Min, &policies),
+            76
+        );
+        assert_eq!(
+            scale_down_limit(80, &[], &[], 0, SelectPolicy::Disabled, &policies),
+            80
+        );
+        // Scale-up defaults: 100% or 4 pods per 15 s, the larger (Max) or the smaller (Min).
+        let up = [
+            policy(HpaPolicyKind::Percent, 100.0, 15),
+            policy(HpaPolicyKind::Pods, 4.0, 15),
+        ];
+        assert_eq!(scale_up_limit(2, &[], &[], 0, SelectPolicy::Max, &up), 6);
+        assert_eq!(scale_up_limit(10, &[], &[], 0, SelectPolicy::Max, &up), 20);
+        assert_eq!(scale_up_limit(10, &[], &[], 0, SelectPolicy::Min, &up), 14);
+        assert_eq!(
+            scale_up_limit(10, &[], &[], 0, SelectPolicy::Disabled, &up),
+            10
+        );
+        // Percent rounds up: 1 pod + 10% is 2, not 1.
+        let slow = [policy(HpaPolicyKind::Percent, 10.0, 60)];
+        assert_eq!(scale_up_limit(1, &[], &[], 0, SelectPolicy::Max, &slow), 2);
+        // Per-policy periods: 3 pods added 30 s ago count against a 60 s policy, not a 15 s one.
+        let mixed = [
+            policy(HpaPolicyKind::Pods, 4.0, 60),
+            policy(HpaPolicyKind::Pods, 2.0, 15),
+        ];
+        assert_eq!(
+            scale_up_limit(10, &[(0, 3)], &[], 30, SelectPolicy::Max, &mixed),
+            12
+        );
+        assert_eq!(
+            scale_up_limit(10, &[(0, 3)], &[], 30, SelectPolicy::Min, &mixed),
+            11
+        );
+    }
+
+    // A ratio exactly on a bound is within it: 55% against 50% is 1.1 (no scale-up at 0.1),
+    // 45% against 50% is 0.9 (no scale-down); per direction, only the up tolerance is wider.
+    #[test]
+    fn tolerance_ties_and_directions() {
+        let at = |usage: f64| ready(&[usage, usage]);
+        let target = Target::Utilization(50.0);
+        assert_eq!(replicas(2, &at(550.0), target, Tolerance::both(0.1)), 2);
+        assert_eq!(replicas(2, &at(450.0), target, Tolerance::both(0.1)), 2);
+        assert_eq!(replicas(2, &at(560.0), target, Tolerance::both(0.1)), 3);
+        let wide_up = Tolerance { down: 0.1, up: 0.5 };
+        assert_eq!(replicas(2, &at(700.0), target, wide_up), 2);
+        assert_eq!(replicas(2, &at(400.0), target, wide_up), 2);
+        assert_eq!(replicas(2, &at(300.0), target, wide_up), 2);
+        assert_eq!(replicas(4, &ready(&[300.0; 4]), target, wide_up), 3);
     }
 }

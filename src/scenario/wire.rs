@@ -584,6 +584,41 @@ pub struct Rule {
     pub scale_down_percent: Option<Spanned<f64>>,
     pub policy_period: Option<Spanned<Duration>>,
     pub sync_period: Option<Spanned<Duration>>,
+    pub scale_down_instances: Option<u32>,
+    pub scale_up_policies: Option<Spanned<Vec<HpaPolicyWire>>>,
+    pub scale_down_policies: Option<Spanned<Vec<HpaPolicyWire>>>,
+    pub scale_up_select: Option<SelectPolicyWire>,
+    pub scale_down_select: Option<SelectPolicyWire>,
+    pub scale_up_stabilization: Option<Duration>,
+    pub scale_up_tolerance: Option<Spanned<f64>>,
+    pub scale_down_tolerance: Option<Spanned<f64>>,
+    pub cpu_initialization_period: Option<Duration>,
+    pub initial_readiness_delay: Option<Duration>,
+}
+
+/// One HPA policy written out: `{ type = "pods", value = 4, period = "60s" }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HpaPolicyWire {
+    #[serde(rename = "type")]
+    pub kind: HpaPolicyKindWire,
+    pub value: Spanned<f64>,
+    pub period: Option<Spanned<Duration>>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HpaPolicyKindWire {
+    Pods,
+    Percent,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SelectPolicyWire {
+    Max,
+    Min,
+    Disabled,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Default, PartialEq, Eq)]

@@ -185,18 +185,73 @@ fn write_group(out: &mut String, scenario: &Scenario, group: &ScalingGroup, remo
     if let Some(rule) = &group.hpa {
         let _ = write!(
             out,
-            "\n[[policy.group.rule]]\nname = \"{}\"\ntype = \"hpa\"\nmetric = \"{}\"\ntarget = {}\ntolerance = {}\nstabilization_window = {}\nscale_up_percent = {}\nscale_up_instances = {}\nscale_down_percent = {}\npolicy_period = {}\nsync_period = {}\n",
+            "\n[[policy.group.rule]]\nname = \"{}\"\ntype = \"hpa\"\nmetric = \"{}\"\ntarget = {}\ntolerance = {}\nstabilization_window = {}\nsync_period = {}\nscale_up_select = \"{}\"\nscale_down_select = \"{}\"\nscale_up_stabilization = {}\ncpu_initialization_period = {}\ninitial_readiness_delay = {}\n",
             rule.name,
             rule.metric.as_str(),
             exact(rule.target),
             exact(rule.tolerance),
             duration(rule.stabilization_window),
-            exact(rule.scale_up_percent),
-            rule.scale_up_instances,
-            exact(rule.scale_down_percent),
-            duration(rule.policy_period),
-            duration(rule.sync_period)
+            duration(rule.sync_period),
+            rule.scale_up_select.as_str(),
+            rule.scale_down_select.as_str(),
+            duration(rule.scale_up_stabilization),
+            duration(rule.cpu_initialization_period),
+            duration(rule.initial_readiness_delay)
         );
+        for (key, tolerance) in [
+            ("scale_up_tolerance", rule.scale_up_tolerance),
+            ("scale_down_tolerance", rule.scale_down_tolerance),
+        ] {
+            if let Some(tolerance) = tolerance {
+                let _ = writeln!(out, "{key} = {}", exact(tolerance));
+            }
+        }
+        // Each direction as written: its policies listed, or the shorthands.
+        let listed = |policies: &[crate::model::HpaPolicy]| {
+            let items: Vec<String> = policies
+                .iter()
+                .map(|policy| {
+                    format!(
+                        "{{ type = \"{}\", value = {}, period = {} }}",
+                        policy.kind.as_str(),
+                        exact(policy.value),
+                        duration(policy.period)
+                    )
+                })
+                .collect();
+            format!("[{}]", items.join(", "))
+        };
+        match &rule.scale_up_policies {
+            Some(policies) => {
+                let _ = writeln!(out, "scale_up_policies = {}", listed(policies));
+            }
+            None => {
+                let _ = writeln!(
+                    out,
+                    "scale_up_percent = {}\nscale_up_instances = {}",
+                    exact(rule.scale_up_percent),
+                    rule.scale_up_instances
+                );
+            }
+        }
+        match &rule.scale_down_policies {
+            Some(policies) => {
+                let _ = writeln!(out, "scale_down_policies = {}", listed(policies));
+            }
+            None => {
+                let _ = writeln!(
+                    out,
+                    "scale_down_percent = {}",
+                    exact(rule.scale_down_percent)
+                );
+                if let Some(pods) = rule.scale_down_instances {
+                    let _ = writeln!(out, "scale_down_instances = {pods}");
+                }
+            }
+        }
+        if rule.scale_up_policies.is_none() || rule.scale_down_policies.is_none() {
+            let _ = writeln!(out, "policy_period = {}", duration(rule.policy_period));
+        }
     }
     for task in &group.scheduled {
         let _ = write!(

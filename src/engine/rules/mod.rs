@@ -105,8 +105,11 @@ pub(super) struct TrackingSample {
 /// HPA memory: recent recommendations (stabilization) and changes (scaling policies).
 #[derive(Debug, Clone, Default)]
 pub(super) struct HpaState {
+    /// Raw recommendations of the last stabilization window, oldest first.
     recommendations: VecDeque<(SimTime, u32)>,
-    changes: VecDeque<(SimTime, i64)>,
+    /// Replicas added, and removed, by each scaling of the longest policy period.
+    up_events: Vec<crate::scaling::hpa::ScaleEvent>,
+    down_events: Vec<crate::scaling::hpa::ScaleEvent>,
 }
 
 impl Simulation<'_> {

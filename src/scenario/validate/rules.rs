@@ -88,6 +88,56 @@ const RULE_KEYS: &[RuleKey] = {
         ),
         ("policy_period", |rule| rule.policy_period.is_some(), &[Hpa]),
         ("sync_period", |rule| rule.sync_period.is_some(), &[Hpa]),
+        (
+            "scale_down_instances",
+            |rule| rule.scale_down_instances.is_some(),
+            &[Hpa],
+        ),
+        (
+            "scale_up_policies",
+            |rule| rule.scale_up_policies.is_some(),
+            &[Hpa],
+        ),
+        (
+            "scale_down_policies",
+            |rule| rule.scale_down_policies.is_some(),
+            &[Hpa],
+        ),
+        (
+            "scale_up_select",
+            |rule| rule.scale_up_select.is_some(),
+            &[Hpa],
+        ),
+        (
+            "scale_down_select",
+            |rule| rule.scale_down_select.is_some(),
+            &[Hpa],
+        ),
+        (
+            "scale_up_stabilization",
+            |rule| rule.scale_up_stabilization.is_some(),
+            &[Hpa],
+        ),
+        (
+            "scale_up_tolerance",
+            |rule| rule.scale_up_tolerance.is_some(),
+            &[Hpa],
+        ),
+        (
+            "scale_down_tolerance",
+            |rule| rule.scale_down_tolerance.is_some(),
+            &[Hpa],
+        ),
+        (
+            "cpu_initialization_period",
+            |rule| rule.cpu_initialization_period.is_some(),
+            &[Hpa],
+        ),
+        (
+            "initial_readiness_delay",
+            |rule| rule.initial_readiness_delay.is_some(),
+            &[Hpa],
+        ),
     ]
 };
 
@@ -411,7 +461,149 @@ fn hpa(checker: &mut Checker, rule: &wire::Rule, name: String) -> Hpa {
         ),
         policy_period: period(&rule.policy_period, "group.rule.policy_period", checker),
         sync_period: period(&rule.sync_period, "group.rule.sync_period", checker),
+        scale_down_instances: rule.scale_down_instances,
+        scale_up_policies: hpa_policies(checker, rule, true),
+        scale_down_policies: hpa_policies(checker, rule, false),
+        scale_up_select: select(rule.scale_up_select),
+        scale_down_select: select(rule.scale_down_select),
+        scale_up_stabilization: rule.scale_up_stabilization.map_or(0, |value| value.0),
+        scale_up_tolerance: rule.scale_up_tolerance.as_ref().map(|value| {
+            checker.number(
+                value,
+                "group.rule.scale_up_tolerance",
+                0.0,
+                1.0,
+                "Kubernetes default 0.1",
+            )
+        }),
+        scale_down_tolerance: rule.scale_down_tolerance.as_ref().map(|value| {
+            checker.number(
+                value,
+                "group.rule.scale_down_tolerance",
+                0.0,
+                1.0,
+                "Kubernetes default 0.1",
+            )
+        }),
+        cpu_initialization_period: rule
+            .cpu_initialization_period
+            .map_or(HPA_CPU_INITIALIZATION, |value| value.0),
+        initial_readiness_delay: rule
+            .initial_readiness_delay
+            .map_or(HPA_READINESS_DELAY, |value| value.0),
     }
+}
+
+fn select(written: Option<wire::SelectPolicyWire>) -> SelectPolicy {
+    match written {
+        None | Some(wire::SelectPolicyWire::Max) => SelectPolicy::Max,
+        Some(wire::SelectPolicyWire::Min) => SelectPolicy::Min,
+        Some(wire::SelectPolicyWire::Disabled) => SelectPolicy::Disabled,
+    }
+}
+
+/// `scale_up_policies` / `scale_down_policies`: Kubernetes `behavior.*.policies`, each a
+/// type, a value (pods at least 1; percent above 0, at most 100 down) and a period of 1 s to
+/// 30 min (default 15 s). Written out, they replace the direction's shorthands, which are
+/// then refused beside them.
+fn hpa_policies(checker: &mut Checker, rule: &wire::Rule, up: bool) -> Option<Vec<HpaPolicy>> {
+    let (written, field, shorthands): (_, _, &[(&str, bool)]) = if up {
+        (
+            rule.scale_up_policies.as_ref()?,
+            "group.rule.scale_up_policies",
+            &[
+                ("scale_up_percent", rule.scale_up_percent.is_some()),
+                ("scale_up_instances", rule.scale_up_instances.is_some()),
+                (
+                    "policy_period",
+                    rule.policy_period.is_some() && rule.scale_down_policies.is_some(),
+                ),
+            ],
+        )
+    } else {
+        (
+            rule.scale_down_policies.as_ref()?,
+            "group.rule.scale_down_policies",
+            &[
+                ("scale_down_percent", rule.scale_down_percent.is_some()),
+                ("scale_down_instances", rule.scale_down_instances.is_some()),
+            ],
+        )
+    };
+    for (shorthand, given) in shorthands {
+        if *given {
+            checker.error(
+                written.span(),
+                field,
+                format!("`{shorthand}` and the written-out policies both set this direction"),
+                format!(
+                    "write the policy in `{}` instead",
+                    field.trim_start_matches("group.rule.")
+                ),
+            );
+        }
+    }
+    if written.get_ref().is_empty() {
+        checker.error(
+            written.span(),
+            field,
+            "no policy: the direction could never scale",
+            "give at least one policy, or use `scale_up_select` / `scale_down_select = \"disabled\"`",
+        );
+    }
+    Some(
+        written
+            .get_ref()
+            .iter()
+            .map(|policy| {
+                let kind = match policy.kind {
+                    wire::HpaPolicyKindWire::Pods => HpaPolicyKind::Pods,
+                    wire::HpaPolicyKindWire::Percent => HpaPolicyKind::Percent,
+                };
+                let (low, high, hint) = match (kind, up) {
+                    (HpaPolicyKind::Pods, _) => {
+                        (1.0, 1e6, "pods per period, at least 1 (a whole number)")
+                    }
+                    (HpaPolicyKind::Percent, true) => {
+                        (f64::MIN_POSITIVE, 1e6, "percent per period, above 0")
+                    }
+                    (HpaPolicyKind::Percent, false) => (
+                        f64::MIN_POSITIVE,
+                        100.0,
+                        "percent per period, above 0 and at most 100",
+                    ),
+                };
+                let mut value = checker.number(&policy.value, field, low, high, hint);
+                if kind == HpaPolicyKind::Pods && value.fract() != 0.0 {
+                    checker.error(
+                        policy.value.span(),
+                        field,
+                        format!("{value} pods is not whole"),
+                        hint,
+                    );
+                    value = value.round();
+                }
+                let period = match &policy.period {
+                    Some(period) if period.get_ref().0 == 0 || period.get_ref().0 > 1800 => {
+                        checker.error(
+                            period.span(),
+                            field,
+                            "a period must be 1s to 30m",
+                            "Kubernetes: periodSeconds 1 to 1800",
+                        );
+                        HPA_PERIOD
+                    }
+                    Some(period) => period.get_ref().0,
+                    None => HPA_PERIOD,
+                };
+                HpaPolicy {
+                    kind,
+                    value,
+                    period,
+                }
+            })
+            .collect(),
+    )
 }
 
 /// Validates step intervals (AWS rules: no overlap, no gap, at most one open end each way)
