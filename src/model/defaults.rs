@@ -60,8 +60,6 @@ pub const HPA_SCALE_DOWN_PERCENT: f64 = 100.0;
 pub const HPA_PERIOD: Seconds = 15;
 /// Kubernetes `--horizontal-pod-autoscaler-cpu-initialization-period`.
 pub const HPA_CPU_INITIALIZATION: Seconds = 300;
-/// Kubernetes `--horizontal-pod-autoscaler-initial-readiness-delay`.
-pub const HPA_READINESS_DELAY: Seconds = 30;
 
 /// Scheduled `launch_expiration`: ESS retries a task that found the group busy for 600 s.
 pub const LAUNCH_EXPIRATION: Seconds = 600;

@@ -131,10 +131,6 @@ pub struct Hpa {
     /// A CPU sample of a pod started this recently counts only once it has been ready for a
     /// whole metric window (`--horizontal-pod-autoscaler-cpu-initialization-period`, 5 min).
     pub cpu_initialization_period: Seconds,
-    /// After the initialization period, a pod not ready that turned unready within this of
-    /// its start has never been ready and is set aside
-    /// (`--horizontal-pod-autoscaler-initial-readiness-delay`, 30 s).
-    pub initial_readiness_delay: Seconds,
 }
 
 /// Which of a direction's policies the HPA applies (`behavior.*.selectPolicy`).

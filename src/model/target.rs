@@ -162,8 +162,6 @@ pub enum HpaField {
     DownTolerance,
     /// `cpu_initialization_period`
     CpuInitialization,
-    /// `initial_readiness_delay`
-    ReadinessDelay,
 }
 
 /// Fields of an alarm task.
@@ -462,8 +460,7 @@ impl Target {
                 | HpaField::PolicyPeriod
                 | HpaField::SyncPeriod
                 | HpaField::UpStabilization
-                | HpaField::CpuInitialization
-                | HpaField::ReadinessDelay => Duration,
+                | HpaField::CpuInitialization => Duration,
             },
             Target::Alarm(_, _, field) => match field {
                 AlarmField::Threshold => Number,
@@ -663,7 +660,6 @@ impl Target {
                         HpaField::CpuInitialization => {
                             rule.cpu_initialization_period = value.seconds()
                         }
-                        HpaField::ReadinessDelay => rule.initial_readiness_delay = value.seconds(),
                     }
                 }
             }
@@ -1055,7 +1051,6 @@ fn resolve_rule(g: usize, rest: &str, scenario: &Scenario) -> Result<Target, Str
                 ("scale_up_tolerance", HpaField::UpTolerance),
                 ("scale_down_tolerance", HpaField::DownTolerance),
                 ("cpu_initialization_period", HpaField::CpuInitialization),
-                ("initial_readiness_delay", HpaField::ReadinessDelay),
             ],
             &format!("hpa rule `{name}`"),
         )?;

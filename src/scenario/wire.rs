@@ -593,7 +593,6 @@ pub struct Rule {
     pub scale_up_tolerance: Option<Spanned<f64>>,
     pub scale_down_tolerance: Option<Spanned<f64>>,
     pub cpu_initialization_period: Option<Duration>,
-    pub initial_readiness_delay: Option<Duration>,
 }
 
 /// One HPA policy written out: `{ type = "pods", value = 4, period = "60s" }`.

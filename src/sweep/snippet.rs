@@ -185,7 +185,7 @@ fn write_group(out: &mut String, scenario: &Scenario, group: &ScalingGroup, remo
     if let Some(rule) = &group.hpa {
         let _ = write!(
             out,
-            "\n[[policy.group.rule]]\nname = \"{}\"\ntype = \"hpa\"\nmetric = \"{}\"\ntarget = {}\ntolerance = {}\nstabilization_window = {}\nsync_period = {}\nscale_up_select = \"{}\"\nscale_down_select = \"{}\"\nscale_up_stabilization = {}\ncpu_initialization_period = {}\ninitial_readiness_delay = {}\n",
+            "\n[[policy.group.rule]]\nname = \"{}\"\ntype = \"hpa\"\nmetric = \"{}\"\ntarget = {}\ntolerance = {}\nstabilization_window = {}\nsync_period = {}\nscale_up_select = \"{}\"\nscale_down_select = \"{}\"\nscale_up_stabilization = {}\ncpu_initialization_period = {}\n",
             rule.name,
             rule.metric.as_str(),
             exact(rule.target),
@@ -195,8 +195,7 @@ fn write_group(out: &mut String, scenario: &Scenario, group: &ScalingGroup, remo
             rule.scale_up_select.as_str(),
             rule.scale_down_select.as_str(),
             duration(rule.scale_up_stabilization),
-            duration(rule.cpu_initialization_period),
-            duration(rule.initial_readiness_delay)
+            duration(rule.cpu_initialization_period)
         );
         for (key, tolerance) in [
             ("scale_up_tolerance", rule.scale_up_tolerance),

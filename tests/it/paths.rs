@@ -178,7 +178,6 @@ const IN_POLICY: &[(&str, &str)] = &[
     ("group.pods.rule.hpa.scale_up_tolerance", "0.3"),
     ("group.pods.rule.hpa.scale_down_tolerance", "0.05"),
     ("group.pods.rule.hpa.cpu_initialization_period", "\"2m\""),
-    ("group.pods.rule.hpa.initial_readiness_delay", "\"10s\""),
     ("group.forecast.rule.predict.target", "30"),
     ("group.forecast.rule.predict.mode", "\"forecast_only\""),
     ("group.forecast.rule.predict.buffer", "\"10m\""),

@@ -133,11 +133,6 @@ const RULE_KEYS: &[RuleKey] = {
             |rule| rule.cpu_initialization_period.is_some(),
             &[Hpa],
         ),
-        (
-            "initial_readiness_delay",
-            |rule| rule.initial_readiness_delay.is_some(),
-            &[Hpa],
-        ),
     ]
 };
 
@@ -488,9 +483,6 @@ fn hpa(checker: &mut Checker, rule: &wire::Rule, name: String) -> Hpa {
         cpu_initialization_period: rule
             .cpu_initialization_period
             .map_or(HPA_CPU_INITIALIZATION, |value| value.0),
-        initial_readiness_delay: rule
-            .initial_readiness_delay
-            .map_or(HPA_READINESS_DELAY, |value| value.0),
     }
 }
 
