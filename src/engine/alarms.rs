@@ -20,6 +20,9 @@ pub(super) struct AlarmState {
     pub(super) min: f64,
     pub(super) max: f64,
     pub(super) samples: u32,
+    /// CloudWatch's Sum and SampleCount of the period's datapoints (see `Statistic`).
+    pub(super) total: f64,
+    pub(super) count: f64,
     pub(super) consecutive: u32,
     /// M out of N: whether each of the last `periods` datapoints breached, oldest first, and
     /// how many did (kept only when `datapoints < periods`).
@@ -48,13 +51,17 @@ impl AlarmState {
         self.breaching_in_window >= datapoints
     }
 
-    pub(super) fn add(&mut self, value: f64) {
+    /// One metric period's sample, standing for `datapoints` datapoints that add up to
+    /// `value x per_datapoint` each (CloudWatch's view, for Sum and SampleCount).
+    pub(super) fn add(&mut self, value: f64, datapoints: f64, per_datapoint: f64) {
         // Branch-free: the first sample of a period resets the extremes.
         let first = self.samples == 0;
         self.min = if first { value } else { self.min.min(value) };
         self.max = if first { value } else { self.max.max(value) };
         self.sum += value;
         self.samples += 1;
+        self.total += value * per_datapoint * datapoints;
+        self.count += datapoints;
     }
 
     /// Whether the period's datapoint breaches the alarm (`None`: no sample, missing data).
@@ -66,6 +73,8 @@ impl AlarmState {
                 .holds(self.sum, alarm.threshold * self.samples as f64),
             Statistic::Maximum => alarm.comparison.holds(self.max, alarm.threshold),
             Statistic::Minimum => alarm.comparison.holds(self.min, alarm.threshold),
+            Statistic::Sum => alarm.comparison.holds(self.total, alarm.threshold),
+            Statistic::SampleCount => alarm.comparison.holds(self.count, alarm.threshold),
         })
     }
 
@@ -75,6 +84,8 @@ impl AlarmState {
             Statistic::Average => self.sum / self.samples as f64,
             Statistic::Maximum => self.max,
             Statistic::Minimum => self.min,
+            Statistic::Sum => self.total,
+            Statistic::SampleCount => self.count,
         })
     }
 }

@@ -456,7 +456,13 @@ impl<'a> Simulation<'a> {
                     Metric::RequestRate => Some(load),
                 };
                 if let Some(value) = sample {
-                    alarm_state.add(value);
+                    // CloudWatch's datapoints: CPU, one per in-service instance; a request
+                    // count, one per metric period holding its requests.
+                    let (datapoints, per_datapoint) = match alarm.metric {
+                        Metric::Cpu => (state.fleet.serving as f64, 1.0),
+                        _ => (1.0, self.scenario.metric_period as f64),
+                    };
+                    alarm_state.add(value, datapoints, per_datapoint);
                 }
                 if end < alarm_state.due {
                     continue;
@@ -476,6 +482,8 @@ impl<'a> Simulation<'a> {
                 }
                 alarm_state.sum = 0.0;
                 alarm_state.samples = 0;
+                alarm_state.total = 0.0;
+                alarm_state.count = 0.0;
             }
             if let Some(value) = utilization {
                 state

@@ -377,6 +377,11 @@ fn aws_group(export: &mut Export<'_>, group: &ScalingGroup) {
                     .iter()
                     .find(|alarm| group.rules[alarm.rule].name == rule.name)
                     .map_or(Statistic::Average, |alarm| alarm.statistic);
+                // MetricAggregationType takes Average, Maximum or Minimum only.
+                let statistic = match statistic {
+                    Statistic::Sum | Statistic::SampleCount => Statistic::Average,
+                    other => other,
+                };
                 policy
                     .set("policy_type", Expr::text("StepScaling"))
                     .set("adjustment_type", Expr::text(kind))
@@ -541,7 +546,15 @@ fn aws_group(export: &mut Export<'_>, group: &ScalingGroup) {
             .set("alarm_name", Expr::text(&alarm.name))
             .set(
                 "comparison_operator",
-                Expr::text(aws_comparison(alarm.comparison)),
+                Expr::text(aws_comparison(alarm.comparison).unwrap_or_else(|| {
+                    export.refuse(format!(
+                        "group {}: alarm {}: comparison {}: CloudWatch has no equality operator",
+                        group.name,
+                        alarm.name,
+                        alarm.comparison.symbol()
+                    ));
+                    ""
+                })),
             )
             .set("evaluation_periods", Expr::number(alarm.periods));
         if let Some(datapoints) = alarm.datapoints {
@@ -556,10 +569,12 @@ fn aws_group(export: &mut Export<'_>, group: &ScalingGroup) {
                 Expr::Object(vec![("AutoScalingGroupName".into(), group_name.clone())]),
             ),
             Metric::RequestRate | Metric::RequestsPerInstance => {
-                if alarm.statistic != Statistic::Average {
+                if !matches!(alarm.statistic, Statistic::Average | Statistic::Sum) {
                     export.refuse(format!(
-                        "group {}: alarm {}: the {:?} of a request rate: CloudWatch's ALB request counts are per-period sums (an average rate)",
-                        group.name, alarm.name, alarm.statistic
+                        "group {}: alarm {}: the {} of a request rate: CloudWatch's ALB request counts are per-period sums (write sum, or average for a rate)",
+                        group.name,
+                        alarm.name,
+                        alarm.statistic.as_str()
                     ));
                 }
                 let (metric, dimension, variable) = if alarm.metric == Metric::RequestRate {
@@ -567,16 +582,21 @@ fn aws_group(export: &mut Export<'_>, group: &ScalingGroup) {
                 } else {
                     ("RequestCountPerTarget", "TargetGroup", AWS_TARGET_GROUP)
                 };
-                block.comment(format!(
-                    "{metric} is a count per period: the rate per second x {} s",
-                    alarm.period
-                ));
+                let threshold = if alarm.statistic == Statistic::Sum {
+                    alarm.threshold
+                } else {
+                    block.comment(format!(
+                        "{metric} is a count per period: the rate per second x {} s",
+                        alarm.period
+                    ));
+                    alarm.threshold * alarm.period as f64
+                };
                 let value = export.variable(variable);
                 (
                     "AWS/ApplicationELB",
                     metric,
                     "Sum",
-                    alarm.threshold * alarm.period as f64,
+                    threshold,
                     Expr::Object(vec![(dimension.into(), value)]),
                 )
             }
@@ -666,20 +686,38 @@ fn aws_group(export: &mut Export<'_>, group: &ScalingGroup) {
     }
 }
 
+/// CloudWatch's (and ESS's) name of a statistic.
 fn aws_statistic(statistic: Statistic) -> &'static str {
     match statistic {
         Statistic::Average => "Average",
         Statistic::Maximum => "Maximum",
         Statistic::Minimum => "Minimum",
+        Statistic::Sum => "Sum",
+        Statistic::SampleCount => "SampleCount",
     }
 }
 
-fn aws_comparison(comparison: Comparison) -> &'static str {
+/// CloudWatch's comparison operator; equality has none.
+fn aws_comparison(comparison: Comparison) -> Option<&'static str> {
     match comparison {
-        Comparison::Greater => "GreaterThanThreshold",
-        Comparison::GreaterOrEqual => "GreaterThanOrEqualToThreshold",
-        Comparison::Less => "LessThanThreshold",
-        Comparison::LessOrEqual => "LessThanOrEqualToThreshold",
+        Comparison::Greater => Some("GreaterThanThreshold"),
+        Comparison::GreaterOrEqual => Some("GreaterThanOrEqualToThreshold"),
+        Comparison::Less => Some("LessThanThreshold"),
+        Comparison::LessOrEqual => Some("LessThanOrEqualToThreshold"),
+        Comparison::Equal | Comparison::NotEqual => None,
+    }
+}
+
+/// Refuses what only AWS's CloudWatch among the three has: Sum and SampleCount; and what
+/// only Tencent has: equality.
+fn average_min_max(export: &mut Export<'_>, group: &ScalingGroup, alarm: &AlarmTask, cloud: &str) {
+    if matches!(alarm.statistic, Statistic::Sum | Statistic::SampleCount) {
+        export.refuse(format!(
+            "group {}: alarm {}: statistic {}: {cloud} alarms take Average, Maximum or Minimum",
+            group.name,
+            alarm.name,
+            alarm.statistic.as_str()
+        ));
     }
 }
 
@@ -818,6 +856,7 @@ fn tencent_group(export: &mut Export<'_>, group: &ScalingGroup) {
         }
         for alarm in alarms {
             let what = |text: &str| format!("group {}: alarm {}: {text}", group.name, alarm.name);
+            average_min_max(export, group, alarm, "Tencent");
             if alarm.metric != Metric::Cpu {
                 export.refuse(what(
                     "Tencent alarm policies watch CPU, memory or traffic, not request rates",
@@ -879,6 +918,8 @@ fn tencent_group(export: &mut Export<'_>, group: &ScalingGroup) {
                         Comparison::GreaterOrEqual => "GREATER_THAN_OR_EQUAL_TO",
                         Comparison::Less => "LESS_THAN",
                         Comparison::LessOrEqual => "LESS_THAN_OR_EQUAL_TO",
+                        Comparison::Equal => "EQUAL_TO",
+                        Comparison::NotEqual => "NOT_EQUAL_TO",
                     }),
                 )
                 .set("metric_name", Expr::text("CPU_UTILIZATION"))
@@ -891,6 +932,7 @@ fn tencent_group(export: &mut Export<'_>, group: &ScalingGroup) {
                         Statistic::Average => "AVERAGE",
                         Statistic::Maximum => "MAXIMUM",
                         Statistic::Minimum => "MINIMUM",
+                        Statistic::Sum | Statistic::SampleCount => "",
                     }),
                 )
                 .set(
@@ -1208,6 +1250,13 @@ fn alibaba_group(export: &mut Export<'_>, group: &ScalingGroup) {
     }
     for alarm in &group.alarms {
         let what = |text: &str| format!("group {}: alarm {}: {text}", group.name, alarm.name);
+        average_min_max(export, group, alarm, "ESS");
+        if matches!(alarm.comparison, Comparison::Equal | Comparison::NotEqual) {
+            export.refuse(what(&format!(
+                "comparison {}: ESS compares with >, >=, < and <=",
+                alarm.comparison.symbol()
+            )));
+        }
         if alarm.metric != Metric::Cpu {
             export.refuse(what(
                 "ESS system alarms watch CPU, memory, traffic and load, not request rates",

@@ -27,6 +27,8 @@ const STATISTICS: &super::Vocabulary = &[
     ("Average", "average"),
     ("Maximum", "maximum"),
     ("Minimum", "minimum"),
+    ("Sum", "sum"),
+    ("SampleCount", "sample_count"),
 ];
 
 /// The documents of one AWS import.
@@ -855,7 +857,7 @@ fn alarm_task(alarm: &Node<'_>, rule: &str, group: &str, again: bool) -> Result<
         ("AWS/ApplicationELB", "RequestCount" | "RequestCountPerTarget") => {
             if statistic != "Sum" {
                 return Err(format!(
-                    "statistic {statistic} of {metric_name}: only Sum (requests per period) converts exactly to a rate"
+                    "statistic {statistic} of {metric_name}: only Sum (the requests of each period) is modelled"
                 ));
             }
             let metric = if metric_name == "RequestCount" {
@@ -864,11 +866,10 @@ fn alarm_task(alarm: &Node<'_>, rule: &str, group: &str, again: bool) -> Result<
                 "requests_per_instance"
             };
             (
-                (quoted(metric), quoted("average")),
-                1.0 / period,
+                (quoted(metric), quoted("sum")),
+                1.0,
                 Some(format!(
-                    "{metric_name} Sum per {} s period / {} = requests per second",
-                    number(period),
+                    "{metric_name} Sum: the requests of each {} s period, as CloudWatch counts them",
                     number(period)
                 )),
             )

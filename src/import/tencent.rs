@@ -20,6 +20,8 @@ const COMPARISONS: &super::Vocabulary = &[
     ("GREATER_THAN_OR_EQUAL_TO", "at_or_above"),
     ("LESS_THAN", "below"),
     ("LESS_THAN_OR_EQUAL_TO", "at_or_below"),
+    ("EQUAL_TO", "equal_to"),
+    ("NOT_EQUAL_TO", "not_equal_to"),
 ];
 
 /// The cloud's statistics in scaleplan's words.

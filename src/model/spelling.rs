@@ -45,6 +45,8 @@ spelled!(super::Statistic {
     Average => "average",
     Maximum => "maximum",
     Minimum => "minimum",
+    Sum => "sum",
+    SampleCount => "sample_count",
 });
 spelled!(super::RemovalPolicy {
     OldestInstance => "oldest_instance",

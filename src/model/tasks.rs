@@ -124,6 +124,13 @@ pub enum Statistic {
     Maximum,
     /// Smallest sample.
     Minimum,
+    /// Everything the period's datapoints add up to (CloudWatch `Sum`): for CPU, each
+    /// in-service instance's one-per-metric-period utilization; for request metrics, the
+    /// requests of the period (a rate times its seconds: RequestCount, RequestCountPerTarget).
+    Sum,
+    /// How many datapoints the period has (CloudWatch `SampleCount`): for CPU, one per
+    /// in-service instance per metric period; for request metrics, one per metric period.
+    SampleCount,
 }
 
 /// The comparison of a datapoint with the threshold.
@@ -137,6 +144,10 @@ pub enum Comparison {
     Less,
     /// `<=`
     LessOrEqual,
+    /// `==` (Tencent `EQUAL_TO`)
+    Equal,
+    /// `!=` (Tencent `NOT_EQUAL_TO`)
+    NotEqual,
 }
 
 impl Comparison {
@@ -155,6 +166,9 @@ impl Comparison {
             Comparison::GreaterOrEqual => value >= threshold * BELOW,
             Comparison::Less => value < threshold * BELOW,
             Comparison::LessOrEqual => value <= threshold * ABOVE,
+            // Equal within the tie: neither above nor below.
+            Comparison::Equal => value >= threshold * BELOW && value <= threshold * ABOVE,
+            Comparison::NotEqual => !(value >= threshold * BELOW && value <= threshold * ABOVE),
         }
     }
 
@@ -165,6 +179,8 @@ impl Comparison {
             Comparison::GreaterOrEqual => ">=",
             Comparison::Less => "<",
             Comparison::LessOrEqual => "<=",
+            Comparison::Equal => "==",
+            Comparison::NotEqual => "!=",
         }
     }
 }

@@ -681,6 +681,8 @@ pub struct Alarm {
     pub at_or_above: Option<f64>,
     pub below: Option<f64>,
     pub at_or_below: Option<f64>,
+    pub equal_to: Option<f64>,
+    pub not_equal_to: Option<f64>,
     pub run: Spanned<String>,
 }
 
@@ -699,4 +701,6 @@ pub enum StatisticWire {
     Average,
     Maximum,
     Minimum,
+    Sum,
+    SampleCount,
 }

@@ -303,6 +303,8 @@ fn write_group(out: &mut String, scenario: &Scenario, group: &ScalingGroup, remo
             Comparison::GreaterOrEqual => "at_or_above",
             Comparison::Less => "below",
             Comparison::LessOrEqual => "at_or_below",
+            Comparison::Equal => "equal_to",
+            Comparison::NotEqual => "not_equal_to",
         };
         let _ = write!(
             out,

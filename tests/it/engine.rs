@@ -512,12 +512,44 @@ fn every_comparison_operator_decides_an_exact_tie_as_documented() {
             ("at_or_above", true),
             ("below", false),
             ("at_or_below", true),
+            // Tencent EQUAL_TO / NOT_EQUAL_TO: equal within the tie.
+            ("equal_to", true),
+            ("not_equal_to", false),
         ] {
             assert_eq!(fires(tie, operator, tie), at_tie, "{operator} at {tie}%");
         }
     }
     assert!(fires("45.19", "above", "45.18") && !fires("45.19", "at_or_below", "45.18"));
     assert!(fires("45.18", "below", "45.19") && !fires("45.18", "at_or_above", "45.19"));
+    assert!(!fires("45.19", "equal_to", "45.18") && fires("45.19", "not_equal_to", "45.18"));
+}
+
+// CloudWatch Sum and SampleCount (statistic = "sum" / "sample_count"): a request-rate alarm's
+// Sum is the requests of its period (RequestCount): 120 rps over 5 one-minute periods is
+// 36,000 requests, on the tie; CPU's SampleCount counts one datapoint per in-service instance
+// per metric period: 3 instances over a 5-minute period are 15.
+#[test]
+fn sum_and_sample_count_follow_cloudwatch_datapoints() {
+    let fires = |desired: u32, metric: &str, statistic: &str, operator: &str, threshold: &str| {
+        let group = format!(
+            "min = 1\nmax = 9\ndesired = {desired}\n\n[[group.rule]]\nname = \"add-one\"\nchange = 1\n\n[[group.alarm]]\nname = \"count\"\nmetric = \"{metric}\"\nstatistic = \"{statistic}\"\nperiod = \"5m\"\nperiods = 1\n{operator} = {threshold}\nrun = \"add-one\""
+        );
+        let (_, outcome) = run(&scenario("10m", "base_rps = 120", &group));
+        !outcome.activities.is_empty()
+    };
+    assert!(fires(1, "request_rate", "sum", "at_or_above", "36000"));
+    assert!(!fires(1, "request_rate", "sum", "above", "36000"));
+    assert!(fires(3, "cpu", "sample_count", "at_or_above", "15"));
+    assert!(!fires(3, "cpu", "sample_count", "above", "15"));
+    // Per instance: 40 rps each on 3 instances, 12,000 requests per instance per 5 minutes.
+    assert!(fires(
+        3,
+        "requests_per_instance",
+        "sum",
+        "equal_to",
+        "12000"
+    ));
+    assert!(!fires(3, "requests_per_instance", "sum", "above", "12000"));
 }
 
 // Target tracking at its target exactly neither scales out nor in, and the capacity it

@@ -370,7 +370,7 @@ fn aws_arguments_are_the_scenarios() {
         high["alarm_actions"],
         json!(["${aws_autoscaling_policy.web-steps.arn}"])
     );
-    // A request rate above 350/s over 5 minutes is a RequestCount Sum above 105000.
+    // A request Sum above 105000 per 5 minutes is a RequestCount Sum above 105000.
     let requests = &alarms["web-requests-high"];
     assert_eq!(
         (
@@ -414,7 +414,11 @@ fn adapted(provider: Provider) -> String {
                 "duration = \"3d\"\nrounding = \"alibaba\"",
             )
             .replace("timezone = \"America/New_York\"", "timezone = \"UTC\"")
-            .replace("metric = \"request_rate\"", "metric = \"cpu\"")
+            .replace(
+                "metric = \"request_rate\"\nstatistic = \"sum\"",
+                "metric = \"cpu\"",
+            )
+            .replace("above = 105000", "above = 90")
             .replace("datapoints = 2\n", ""),
         _ => text,
     }
@@ -614,7 +618,7 @@ fn what_a_provider_cannot_express_is_refused_by_name() {
         .arg(&out)
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("error: the tencentcloud provider cannot express 10 setting(s) of this scenario:\n  - scenario.cooldown_blocks"));
+        .stderr(predicate::str::contains("error: the tencentcloud provider cannot express 11 setting(s) of this scenario:\n  - scenario.cooldown_blocks"));
     assert!(!out.exists());
 }
 
@@ -691,4 +695,59 @@ fn plan_exports_the_winner_as_terraform() {
                 .unwrap()
         })
     );
+}
+
+// Statistics and comparisons one cloud has and another lacks: an average request rate goes to
+// CloudWatch as a Sum of counts (x period); equality exports to Tencent only; Sum and
+// SampleCount to AWS only.
+#[test]
+fn statistics_and_comparisons_export_where_the_cloud_has_them() {
+    let alarm = |extra: &str| {
+        format!(
+            "[scenario]\nname = \"t\"\nstart = \"2026-01-05T00:00:00+08:00\"\nduration = \"1d\"\ncooldown_blocks = \"all\"\n\n[instance_types.\"S5.MEDIUM4\"]\ncapacity_rps = 100\nprice_per_hour = 0.1\n\n[load]\nbase_rps = 100\n\n[[group]]\nname = \"web\"\ninstance_type = \"S5.MEDIUM4\"\nmin = 1\nmax = 10\nremoval_policy = \"oldest_instance\"\n\n[[group.rule]]\nname = \"up\"\nchange = 1\n\n[[group.alarm]]\nname = \"a\"\nperiod = \"5m\"\nperiods = 2\nrun = \"up\"\n{extra}\n"
+        )
+    };
+    let load = |text: &str| scenario::load_str("t.toml", text, Path::new(".")).unwrap();
+    // AWS: an average rate of 350/s over 5 minutes is a RequestCount Sum of 105000.
+    let rate = load(
+        &alarm("metric = \"request_rate\"\nabove = 350").replace("cooldown_blocks = \"all\"\n", ""),
+    );
+    let parsed: Value =
+        hcl::from_str(&terraform(&rate.scenario, Provider::Aws, "t").unwrap()).unwrap();
+    let cloudwatch = &parsed["resource"]["aws_cloudwatch_metric_alarm"]["web-a"];
+    assert_eq!(
+        (&cloudwatch["statistic"], &cloudwatch["threshold"]),
+        (&json!("Sum"), &json!(105000))
+    );
+    // Tencent: EQUAL_TO exports; AWS refuses it by name.
+    let equal = load(&alarm("metric = \"cpu\"\nequal_to = 50"));
+    let parsed: Value =
+        hcl::from_str(&terraform(&equal.scenario, Provider::Tencentcloud, "t").unwrap()).unwrap();
+    assert_eq!(
+        parsed["resource"]["tencentcloud_as_scaling_policy"]["web-up"]["comparison_operator"],
+        json!("EQUAL_TO")
+    );
+    let refused = terraform(&equal.scenario, Provider::Aws, "t").unwrap_err();
+    assert!(
+        refused.contains(
+            &"group web: alarm a: comparison ==: CloudWatch has no equality operator".to_string()
+        ),
+        "{refused:#?}"
+    );
+    // SampleCount exports to AWS, not to Tencent.
+    let count = load(
+        &alarm("metric = \"cpu\"\nstatistic = \"sample_count\"\nat_or_above = 20")
+            .replace("cooldown_blocks = \"all\"\n", ""),
+    );
+    let parsed: Value =
+        hcl::from_str(&terraform(&count.scenario, Provider::Aws, "t").unwrap()).unwrap();
+    assert_eq!(
+        parsed["resource"]["aws_cloudwatch_metric_alarm"]["web-a"]["statistic"],
+        json!("SampleCount")
+    );
+    let tencent = load(&alarm(
+        "metric = \"cpu\"\nstatistic = \"sample_count\"\nat_or_above = 20",
+    ));
+    let refused = terraform(&tencent.scenario, Provider::Tencentcloud, "t").unwrap_err();
+    assert!(refused.contains(&"group web: alarm a: statistic sample_count: Tencent alarms take Average, Maximum or Minimum".to_string()), "{refused:#?}");
 }

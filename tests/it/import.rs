@@ -429,7 +429,7 @@ fn aws_alarm_actions_mixed_instances_and_request_counts_import() {
     let mix = api.mix.unwrap();
     assert_eq!((mix.on_demand_base, mix.on_demand_above_base), (1, 0.4));
     assert_eq!(api.removal_policy, RemovalPolicy::NewestInstance);
-    // RequestCount Sum per 300 s above 90000 is a request rate above 300 per second.
+    // RequestCount Sum per 300 s above 90000: the requests of each period, as is.
     let alarm = &api.alarms[0];
     assert_eq!(
         (
@@ -442,14 +442,14 @@ fn aws_alarm_actions_mixed_instances_and_request_counts_import() {
         ),
         (
             Metric::RequestRate,
-            Statistic::Average,
+            Statistic::Sum,
             Comparison::Greater,
-            300.0,
+            90000.0,
             300,
             2
         )
     );
-    assert!(text.contains("# RequestCount Sum per 300 s period / 300 = requests per second\nabove = 300    # MetricAlarms[1].Threshold\n"), "{text}");
+    assert!(text.contains("# RequestCount Sum: the requests of each 300 s period, as CloudWatch counts them\nabove = 90000    # MetricAlarms[1].Threshold\n"), "{text}");
     // The ALB target per minute becomes per second, with the conversion said.
     let tracking = &api.target_tracking[0];
     assert_eq!(
@@ -601,14 +601,24 @@ fn tencent_groups_import_with_every_item_accounted() {
     assert_eq!(web.rules[0].cooldown, Some(120));
     // Cooldown absent: CreateScalingPolicy's default 300 s.
     assert_eq!(web.rules[1].cooldown, Some(300));
-    // EQUAL_TO is not imported; the Cloud Monitor policy triggering cpu-high is, on the busiest
+    // EQUAL_TO is an equality alarm; the Cloud Monitor policy triggering cpu-high runs on the busiest
     // instance (the group's maximum).
     let names: Vec<&str> = web.alarms.iter().map(|alarm| alarm.name.as_str()).collect();
     assert_eq!(
         names,
-        ["cpu-high-alarm", "cpu-low-alarm", "web-cpu-busy-cpu-high"]
+        [
+            "cpu-high-alarm",
+            "cpu-low-alarm",
+            "mem-equal-alarm",
+            "web-cpu-busy-cpu-high"
+        ]
     );
-    let monitor = &web.alarms[2];
+    let equal = &web.alarms[2];
+    assert_eq!(
+        (equal.comparison, equal.threshold, equal.rule),
+        (Comparison::Equal, 50.0, 2)
+    );
+    let monitor = &web.alarms[3];
     assert_eq!(
         (
             monitor.statistic,
@@ -646,7 +656,6 @@ fn tencent_groups_import_with_every_item_accounted() {
     assert_eq!(web.load_share + api.load_share, 1.0);
     let listed = imported.listed().join("\n");
     for expected in [
-        "not imported: ScalingPolicySet[2].MetricAlarm: ComparisonOperator EQUAL_TO",
         "not imported: AutoScalingGroupSet[1].ServiceSettings.ScalingMode: WAKE_UP_STOPPED_SCALING",
         "not imported: AutoScalingGroupSet[0].RetryPolicy: retries of failed activities are not modelled",
         "not imported: AutoScalingGroupSet[1].SomeFutureField: not read: scaleplan does not know this field",
@@ -880,12 +889,13 @@ fn tencent_and_alibaba_commands_write_scenarios() {
         ])
         .args(["--policies", &format!("{tencent}/policies.json")])
         .args(["--scheduled", &format!("{tencent}/scheduled.json")])
+        .args(["--alarms", &format!("{tencent}/alarms.json")])
         .arg("--out")
         .arg(&out)
         .assert()
         .success()
         .stderr(predicate::str::contains(
-            "note: not imported: ScalingPolicySet[2].MetricAlarm: ComparisonOperator EQUAL_TO",
+            "note: not imported: Policies[1]: alarm on MemUsage",
         ));
     cargo_bin_cmd!("scaleplan")
         .arg("run")

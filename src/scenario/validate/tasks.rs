@@ -175,6 +175,8 @@ pub(super) fn alarm_task(
         (alarm.at_or_above, Comparison::GreaterOrEqual),
         (alarm.below, Comparison::Less),
         (alarm.at_or_below, Comparison::LessOrEqual),
+        (alarm.equal_to, Comparison::Equal),
+        (alarm.not_equal_to, Comparison::NotEqual),
     ];
     let given: Vec<(f64, Comparison)> = comparisons
         .iter()
@@ -185,7 +187,7 @@ pub(super) fn alarm_task(
             alarm.name.span(),
             "group.alarm",
             format!(
-                "alarm `{}` needs exactly one of `above`, `at_or_above`, `below`, `at_or_below`",
+                "alarm `{}` needs exactly one of `above`, `at_or_above`, `below`, `at_or_below`, `equal_to`, `not_equal_to`",
                 alarm.name.get_ref()
             ),
             "e.g. above = 80",
@@ -210,6 +212,8 @@ pub(super) fn alarm_task(
             wire::StatisticWire::Average => Statistic::Average,
             wire::StatisticWire::Maximum => Statistic::Maximum,
             wire::StatisticWire::Minimum => Statistic::Minimum,
+            wire::StatisticWire::Sum => Statistic::Sum,
+            wire::StatisticWire::SampleCount => Statistic::SampleCount,
         },
         period,
         periods,
