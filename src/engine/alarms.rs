@@ -51,15 +51,18 @@ impl AlarmState {
         self.breaching_in_window >= datapoints
     }
 
-    /// One metric period's sample, standing for `datapoints` datapoints that add up to
-    /// `value x per_datapoint` each (CloudWatch's view, for Sum and SampleCount).
-    pub(super) fn add(&mut self, value: f64, datapoints: f64, per_datapoint: f64) {
+    pub(super) fn add(&mut self, value: f64) {
         // Branch-free: the first sample of a period resets the extremes.
         let first = self.samples == 0;
         self.min = if first { value } else { self.min.min(value) };
         self.max = if first { value } else { self.max.max(value) };
         self.sum += value;
         self.samples += 1;
+    }
+
+    /// For Sum and SampleCount: one metric period's sample stands for `datapoints`
+    /// datapoints of `value x per_datapoint` each (CloudWatch's view).
+    pub(super) fn add_datapoints(&mut self, value: f64, datapoints: f64, per_datapoint: f64) {
         self.total += value * per_datapoint * datapoints;
         self.count += datapoints;
     }

@@ -456,13 +456,16 @@ impl<'a> Simulation<'a> {
                     Metric::RequestRate => Some(load),
                 };
                 if let Some(value) = sample {
-                    // CloudWatch's datapoints: CPU, one per in-service instance; a request
-                    // count, one per metric period holding its requests.
-                    let (datapoints, per_datapoint) = match alarm.metric {
-                        Metric::Cpu => (state.fleet.serving as f64, 1.0),
-                        _ => (1.0, self.scenario.metric_period as f64),
-                    };
-                    alarm_state.add(value, datapoints, per_datapoint);
+                    alarm_state.add(value);
+                    if matches!(alarm.statistic, Statistic::Sum | Statistic::SampleCount) {
+                        // CloudWatch's datapoints: CPU, one per in-service instance; a request
+                        // count, one per metric period holding its requests.
+                        let (datapoints, per_datapoint) = match alarm.metric {
+                            Metric::Cpu => (state.fleet.serving as f64, 1.0),
+                            _ => (1.0, self.scenario.metric_period as f64),
+                        };
+                        alarm_state.add_datapoints(value, datapoints, per_datapoint);
+                    }
                 }
                 if end < alarm_state.due {
                     continue;

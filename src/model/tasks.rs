@@ -161,14 +161,17 @@ impl Comparison {
     #[inline]
     pub fn holds(self, value: f64, threshold: f64) -> bool {
         use crate::number::{ABOVE, BELOW};
+        // Both bounds of the tie, then one branch-free answer per operator: the equality
+        // operators need both, and a match computing them in some arms only made the replay
+        // a third slower (measured side by side, reports/benchmarks.md).
+        let (above, below) = (value > threshold * ABOVE, value < threshold * BELOW);
         match self {
-            Comparison::Greater => value > threshold * ABOVE,
-            Comparison::GreaterOrEqual => value >= threshold * BELOW,
-            Comparison::Less => value < threshold * BELOW,
-            Comparison::LessOrEqual => value <= threshold * ABOVE,
-            // Equal within the tie: neither above nor below.
-            Comparison::Equal => value >= threshold * BELOW && value <= threshold * ABOVE,
-            Comparison::NotEqual => !(value >= threshold * BELOW && value <= threshold * ABOVE),
+            Comparison::Greater => above,
+            Comparison::GreaterOrEqual => !below,
+            Comparison::Less => below,
+            Comparison::LessOrEqual => !above,
+            Comparison::Equal => !above && !below,
+            Comparison::NotEqual => above || below,
         }
     }
 
