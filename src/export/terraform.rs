@@ -12,9 +12,9 @@
 
 use super::hcl::{Block, Expr, label};
 use crate::model::{
-    Adjustment, AlarmTask, Comparison, CooldownBlocks, Metric, PredictiveMode, Recurrence,
-    RemovalPolicy, Rounding, ScalingGroup, ScalingRule, Scenario, ScheduledTask, Statistic,
-    TaskAction,
+    Adjustment, AlarmTask, Comparison, CooldownBlocks, MaxCapacityBreach, Metric, PredictiveMode,
+    Recurrence, RemovalPolicy, Rounding, ScalingGroup, ScalingRule, Scenario, ScheduledTask,
+    Statistic, TaskAction,
 };
 use crate::time::Clock;
 use std::fmt::Write as _;
@@ -528,8 +528,17 @@ fn aws_group(export: &mut Export<'_>, group: &ScalingGroup) {
             )
             .set(
                 "max_capacity_breach_behavior",
-                Expr::text("HonorMaxCapacity"),
+                Expr::text(match predictive.max_capacity_breach {
+                    MaxCapacityBreach::Honor => "HonorMaxCapacity",
+                    MaxCapacityBreach::Increase => "IncreaseMaxCapacity",
+                }),
             );
+        if predictive.max_capacity_breach == MaxCapacityBreach::Increase {
+            configuration.set(
+                "max_capacity_buffer",
+                Expr::number(predictive.max_capacity_buffer),
+            );
+        }
         policy.block(configuration);
         export.blocks.push(policy);
     }
@@ -1213,6 +1222,14 @@ fn alibaba_group(export: &mut Export<'_>, group: &ScalingGroup) {
                 Expr::number(tracking.scale_in_periods),
             );
         export.blocks.push(block);
+    }
+    if let Some(predictive) = &group.predictive
+        && predictive.max_capacity_breach == MaxCapacityBreach::Increase
+    {
+        export.refuse(format!(
+            "group {}: rule {}: max_capacity_breach \"increase\": ESS's predictive value behaviors bound each predictive task, not the group's max",
+            group.name, predictive.name
+        ));
     }
     if let Some(predictive) = &group.predictive {
         if predictive.buffer % 60 != 0 {

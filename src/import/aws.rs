@@ -765,18 +765,40 @@ fn import_policy(
                 configuration.get("SchedulingBufferTime").as_ref(),
             );
             match configuration.text("MaxCapacityBreachBehavior") {
-                None | Some("HonorMaxCapacity") => {}
+                None => configuration.skip(
+                    "MaxCapacityBuffer",
+                    "only used with IncreaseMaxCapacity (the default is HonorMaxCapacity)",
+                ),
+                Some("HonorMaxCapacity") => {
+                    rule.from(
+                        "max_capacity_breach",
+                        quoted("honor"),
+                        &configuration,
+                        "MaxCapacityBreachBehavior",
+                    );
+                    configuration.skip("MaxCapacityBuffer", "only used with IncreaseMaxCapacity");
+                }
+                Some("IncreaseMaxCapacity") => {
+                    rule.from(
+                        "max_capacity_breach",
+                        quoted("increase"),
+                        &configuration,
+                        "MaxCapacityBreachBehavior",
+                    );
+                    if let Some(buffer) = configuration.number("MaxCapacityBuffer") {
+                        rule.from(
+                            "max_capacity_buffer",
+                            number(buffer),
+                            &configuration,
+                            "MaxCapacityBuffer",
+                        );
+                    }
+                }
                 Some(other) => configuration
                     .get("MaxCapacityBreachBehavior")
                     .unwrap()
-                    .approximated(format!(
-                        "{other}: scaleplan honours max capacity (HonorMaxCapacity)"
-                    )),
+                    .not_mapped(format!("unknown max capacity breach behavior {other}")),
             }
-            configuration.skip(
-                "MaxCapacityBuffer",
-                "scaleplan honours max capacity (HonorMaxCapacity)",
-            );
             imported.children.push(rule);
         }
         other => policy.not_mapped(format!("policy type {other} is not modelled")),

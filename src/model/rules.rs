@@ -85,6 +85,22 @@ pub struct Predictive {
     pub buffer: Seconds,
     /// Longest history the forecast reads (AWS: 14 days).
     pub history: Seconds,
+    /// AWS `MaxCapacityBreachBehavior`: whether a forecast at or above max capacity raises it.
+    pub max_capacity_breach: MaxCapacityBreach,
+    /// AWS `MaxCapacityBuffer`: with `Increase`, max capacity becomes the forecast capacity
+    /// plus this percent (0 to 100).
+    pub max_capacity_buffer: f64,
+}
+
+/// What predictive scaling does with a forecast near or above max capacity (AWS
+/// `PredictiveScalingConfiguration.MaxCapacityBreachBehavior`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MaxCapacityBreach {
+    /// `HonorMaxCapacity` (default): max capacity is a hard limit.
+    Honor,
+    /// `IncreaseMaxCapacity`: max capacity rises to the forecast plus the buffer, and stays
+    /// there ("the new normal maximum capacity ... does not automatically decrease").
+    Increase,
 }
 
 /// A Kubernetes HorizontalPodAutoscaler-style rule.

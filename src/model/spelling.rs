@@ -32,6 +32,10 @@ spelled!(super::Metric {
     RequestsPerInstance => "requests_per_instance",
     RequestRate => "request_rate",
 });
+spelled!(super::MaxCapacityBreach {
+    Honor => "honor",
+    Increase => "increase",
+});
 spelled!(super::SelectPolicy {
     Max => "max",
     Min => "min",

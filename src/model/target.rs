@@ -125,6 +125,10 @@ pub enum PredictiveField {
     Buffer,
     /// `history`
     History,
+    /// `max_capacity_breach`
+    Breach,
+    /// `max_capacity_buffer`
+    MaxBuffer,
 }
 
 /// Fields of an HPA rule.
@@ -445,6 +449,8 @@ impl Target {
                 PredictiveField::Target => Number,
                 PredictiveField::Mode => Choice(PredictiveMode::NAMES),
                 PredictiveField::Buffer | PredictiveField::History => Duration,
+                PredictiveField::Breach => Choice(super::MaxCapacityBreach::NAMES),
+                PredictiveField::MaxBuffer => Number,
             },
             Target::Hpa(_, field) => match field {
                 HpaField::Target
@@ -628,6 +634,12 @@ impl Target {
                         }
                         PredictiveField::Buffer => rule.buffer = value.seconds(),
                         PredictiveField::History => rule.history = value.seconds(),
+                        PredictiveField::Breach => {
+                            rule.max_capacity_breach =
+                                super::MaxCapacityBreach::from_name(value.word())
+                                    .unwrap_or(rule.max_capacity_breach)
+                        }
+                        PredictiveField::MaxBuffer => rule.max_capacity_buffer = value.number(),
                     }
                 }
             }
@@ -818,6 +830,9 @@ impl Target {
                 _,
                 AlarmField::Periods | AlarmField::Period | AlarmField::Datapoints,
             ) => positive(),
+            Target::Predictive(_, PredictiveField::MaxBuffer) => {
+                within(0.0, 100.0, "AWS MaxCapacityBuffer lies in 0..100 percent")
+            }
             Target::Predictive(_, PredictiveField::Buffer) => (number >= 3600.0)
                 .then(|| "the buffer must be under an hour (AWS SchedulingBufferTime)".into()),
             Target::Predictive(_, PredictiveField::History) => {
@@ -1086,6 +1101,8 @@ fn resolve_rule(g: usize, rest: &str, scenario: &Scenario) -> Result<Target, Str
                 ("mode", PredictiveField::Mode),
                 ("buffer", PredictiveField::Buffer),
                 ("history", PredictiveField::History),
+                ("max_capacity_breach", PredictiveField::Breach),
+                ("max_capacity_buffer", PredictiveField::MaxBuffer),
             ],
             &format!("predictive rule `{name}`"),
         )?;

@@ -575,6 +575,8 @@ pub struct Rule {
     pub scale_in_periods: Option<Spanned<u32>>,
     pub disable_scale_in: Option<bool>,
     pub mode: Option<PredictiveModeWire>,
+    pub max_capacity_breach: Option<MaxCapacityBreachWire>,
+    pub max_capacity_buffer: Option<Spanned<f64>>,
     pub buffer: Option<Spanned<Duration>>,
     pub history: Option<Spanned<Duration>>,
     pub tolerance: Option<Spanned<f64>>,
@@ -593,6 +595,13 @@ pub struct Rule {
     pub scale_up_tolerance: Option<Spanned<f64>>,
     pub scale_down_tolerance: Option<Spanned<f64>>,
     pub cpu_initialization_period: Option<Duration>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MaxCapacityBreachWire {
+    Honor,
+    Increase,
 }
 
 /// One HPA policy written out: `{ type = "pods", value = 4, period = "60s" }`.

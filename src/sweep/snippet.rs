@@ -174,12 +174,14 @@ fn write_group(out: &mut String, scenario: &Scenario, group: &ScalingGroup, remo
     if let Some(rule) = &group.predictive {
         let _ = write!(
             out,
-            "\n[[policy.group.rule]]\nname = \"{}\"\ntype = \"predictive\"\ntarget = {}\nmode = \"{}\"\nbuffer = {}\nhistory = {}\n",
+            "\n[[policy.group.rule]]\nname = \"{}\"\ntype = \"predictive\"\ntarget = {}\nmode = \"{}\"\nbuffer = {}\nhistory = {}\nmax_capacity_breach = \"{}\"\nmax_capacity_buffer = {}\n",
             rule.name,
             exact(rule.target_cpu),
             rule.mode.as_str(),
             duration(rule.buffer),
-            duration(rule.history)
+            duration(rule.history),
+            rule.max_capacity_breach.as_str(),
+            exact(rule.max_capacity_buffer)
         );
     }
     if let Some(rule) = &group.hpa {

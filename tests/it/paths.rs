@@ -182,6 +182,11 @@ const IN_POLICY: &[(&str, &str)] = &[
     ("group.forecast.rule.predict.mode", "\"forecast_only\""),
     ("group.forecast.rule.predict.buffer", "\"10m\""),
     ("group.forecast.rule.predict.history", "\"2d\""),
+    (
+        "group.forecast.rule.predict.max_capacity_breach",
+        "\"increase\"",
+    ),
+    ("group.forecast.rule.predict.max_capacity_buffer", "10"),
 ];
 
 /// Settings outside any policy: the plan writes them as comments.

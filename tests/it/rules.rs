@@ -640,3 +640,44 @@ scale_up_policies = [{ type = "pods", value = 2, period = "15s" }]
         .clone();
     assert!(detail.contains("over 2 ready and 0 booting"), "{detail}");
 }
+
+// AWS API reference, PredictiveScalingConfiguration.MaxCapacityBuffer: "if the buffer is 10
+// ... the forecast capacity is 50, and the maximum capacity is 40, then the effective maximum
+// capacity is 55"; with HonorMaxCapacity the forecast is held at 40.
+#[test]
+fn predictive_increase_max_capacity_follows_the_documented_example() {
+    let text = |behaviour: &str| {
+        header("3d", "90s")
+            + &format!(
+                "\n[[group]]\nname = \"web\"\ninstance_type = \"small\"\nmin = 2\nmax = 40\ndesired = 2\n\n[[group.rule]]\nname = \"forecast\"\ntype = \"predictive\"\ntarget = 60\n{behaviour}\n"
+            )
+    };
+    // 3,000 rps at 60% of 100 per instance: a forecast capacity of 50.
+    let days: Vec<f64> = (0..3 * 1440)
+        .map(|minute| {
+            if (660..780).contains(&(minute % 1440)) {
+                3000.0
+            } else {
+                150.0
+            }
+        })
+        .collect();
+    let first = |behaviour: &str| {
+        let (loaded, _directory) = load_with_trace(&text(behaviour), &days);
+        let outcome = run(&loaded);
+        outcome
+            .activities
+            .iter()
+            .find(|activity| matches!(activity.cause, Cause::Predictive) && activity.to >= 40)
+            .map(|activity| (activity.to, activity.reason.clone()))
+            .unwrap()
+    };
+    let (to, reason) = first("max_capacity_breach = \"increase\"\nmax_capacity_buffer = 10");
+    assert_eq!(to, 50);
+    assert!(
+        reason.contains("needs 50 instance(s) at 60% CPU; max capacity raised 40 -> 55 (IncreaseMaxCapacity, buffer 10%)"),
+        "{reason}"
+    );
+    assert_eq!(first("").0, 40);
+    assert_eq!(first("max_capacity_breach = \"increase\"").0, 50);
+}

@@ -1,6 +1,7 @@
 //! Predictive scaling (AWS, ESS): a daily seasonal forecast that pre-launches capacity.
 
 use super::*;
+use crate::model::MaxCapacityBreach;
 use crate::scaling::forecast;
 
 impl Simulation<'_> {
@@ -103,11 +104,27 @@ impl Simulation<'_> {
             return;
         }
         let state = &mut self.groups[group_index];
+        // AWS IncreaseMaxCapacity: max rises to the forecast plus MaxCapacityBuffer percent
+        // (forecast 50, max 40, buffer 10: 55), rounded up, and is the group's max from then
+        // on (API reference, PredictiveScalingConfiguration).
+        let mut raised = None;
+        if rule.max_capacity_breach == MaxCapacityBreach::Increase {
+            // Rounded up, a whole result within the tie staying whole (50 x 1.1 is 55).
+            let limit =
+                crate::number::ceil(capacity as f64 * (100.0 + rule.max_capacity_buffer) / 100.0)
+                    as u32;
+            if limit > state.max {
+                raised = Some((state.max, limit));
+                state.max = limit;
+            }
+        }
         state.floor = capacity.min(state.max);
         let target = state.floor.max(state.min);
-        if target <= state.desired {
+        // A raised max is said even when desired capacity does not move.
+        if target <= state.desired && raised.is_none() {
             return;
         }
+        let target = target.max(state.desired);
         let mut activity = ScalingActivity::unchanged(
             group_index,
             Cause::Predictive,
@@ -116,10 +133,14 @@ impl Simulation<'_> {
             ActivityStatus::NoChange,
         );
         activity.reason = format!(
-            "forecast peak {} rps for the hour from {} needs {capacity} instance(s) at {}% CPU: {} -> {target}",
+            "forecast peak {} rps for the hour from {} needs {capacity} instance(s) at {}% CPU{}: {} -> {target}",
             crate::number::trim_float((load * 10.0).round() / 10.0),
             self.scenario.clock.format(hour as u64 * 3600),
             crate::number::trim_float(rule.target_cpu),
+            raised.map_or(String::new(), |(from, to)| format!(
+                "; max capacity raised {from} -> {to} (IncreaseMaxCapacity, buffer {}%)",
+                crate::number::trim_float(rule.max_capacity_buffer)
+            )),
             state.desired
         );
         self.change_capacity(activity, target, 0);

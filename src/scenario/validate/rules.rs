@@ -65,6 +65,16 @@ const RULE_KEYS: &[RuleKey] = {
         ("mode", |rule| rule.mode.is_some(), &[Predictive]),
         ("buffer", |rule| rule.buffer.is_some(), &[Predictive]),
         ("history", |rule| rule.history.is_some(), &[Predictive]),
+        (
+            "max_capacity_breach",
+            |rule| rule.max_capacity_breach.is_some(),
+            &[Predictive],
+        ),
+        (
+            "max_capacity_buffer",
+            |rule| rule.max_capacity_buffer.is_some(),
+            &[Predictive],
+        ),
         ("tolerance", |rule| rule.tolerance.is_some(), &[Hpa]),
         (
             "stabilization_window",
@@ -389,6 +399,19 @@ fn predictive(checker: &mut Checker, rule: &wire::Rule, name: String) -> Predict
         },
         buffer,
         history,
+        max_capacity_breach: match rule.max_capacity_breach {
+            Some(wire::MaxCapacityBreachWire::Increase) => MaxCapacityBreach::Increase,
+            _ => MaxCapacityBreach::Honor,
+        },
+        max_capacity_buffer: rule.max_capacity_buffer.as_ref().map_or(0.0, |value| {
+            checker.number(
+                value,
+                "group.rule.max_capacity_buffer",
+                0.0,
+                100.0,
+                "AWS MaxCapacityBuffer: 0 to 100 percent of the forecast capacity",
+            )
+        }),
     }
 }
 
