@@ -140,8 +140,10 @@ impl Table {
                 source.mapped();
                 self.set(key, value, Some(&source))
             }
-            // A default: cite the object it belongs to, which is not read as a whole.
-            None => self.set(key, value, Some(node)),
+            // A default: cite the object it belongs to (not read as a whole) and say so.
+            None => self.set(key, value, Some(node)).note(format!(
+                "`{field}` is not in the input: the value below is assumed"
+            )),
         }
     }
 

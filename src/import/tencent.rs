@@ -587,6 +587,9 @@ fn import_policy(policy: &Node<'_>, imported: &mut GroupDraft) -> Option<String>
             // CreateScalingPolicy: Cooldown defaults to 300 s.
             let cooldown = policy.number("Cooldown").unwrap_or(300.0);
             rule.from("cooldown", seconds(cooldown), policy, "Cooldown");
+            if policy.get("Cooldown").is_none() {
+                rule.note("no Cooldown: Tencent's default, 300 s (CreateScalingPolicy)");
+            }
             policy.read("ScalingPolicyType");
             policy.skip("EstimatedInstanceWarmup", "alarm policies have no warmup");
             let Some(alarm) = policy.get("MetricAlarm") else {

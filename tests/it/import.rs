@@ -601,6 +601,10 @@ fn tencent_groups_import_with_every_item_accounted() {
     assert_eq!(web.rules[0].cooldown, Some(120));
     // Cooldown absent: CreateScalingPolicy's default 300 s.
     assert_eq!(web.rules[1].cooldown, Some(300));
+    assert!(
+        imported.toml.contains("# no Cooldown: Tencent's default, 300 s (CreateScalingPolicy)\ncooldown = \"300s\"    # ScalingPolicySet[1]\n"),
+        "a default is said, not slipped in"
+    );
     // EQUAL_TO is an equality alarm; the Cloud Monitor policy triggering cpu-high runs on the busiest
     // instance (the group's maximum).
     let names: Vec<&str> = web.alarms.iter().map(|alarm| alarm.name.as_str()).collect();
