@@ -6,15 +6,14 @@
 //! no I/O, and the same seed always gives the same series. Reading trace files lives in
 //! [`trace`].
 
+mod noise;
 pub mod stats;
 pub mod trace;
 
 pub use trace::Trace;
 
 use crate::time::{Seconds, SimTime};
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
-use rand_distr::{Distribution, LogNormal, Normal};
+use noise::NoiseBlocks;
 
 /// The request rate per metric period: `values[k]` is the mean rate (requests per second)
 /// over `[k * period, (k + 1) * period)`.
@@ -139,10 +138,6 @@ pub enum Noise {
     },
 }
 
-/// Stream tag mixed into the scenario seed so load noise never shares a stream with other
-/// random processes added later.
-const NOISE_STREAM: u64 = 0x6c6f_6164_6e6f_6973;
-
 /// Strength (0..=1) at `t` of a window `[start, start + length)` with linear ramps of `ramp`
 /// inside both ends; the mean over a period is its value at the period's midpoint because
 /// the shape is linear between the points where its slope changes.
@@ -160,34 +155,76 @@ fn trapezoid(t: f64, start: f64, length: f64, ramp: f64) -> f64 {
 
 impl LoadSpec {
     /// The load on the grid of `period` for `ticks` periods, deterministic in `seed`.
+    ///
+    /// The daily shapes (diurnal curve, daily windows) repeat every day of the grid, so they
+    /// are evaluated once per slot of one [`DayCycle`] and reused: no cosine or float modulo
+    /// per period. Growth and bursts are evaluated only inside their spans, and the noise is
+    /// drawn in blocks. Every value is the one the per-period formula gives, bit for bit (the
+    /// tests hold it to [`LoadSpec::value_at`]).
     pub fn generate(&self, period: Seconds, ticks: usize, seed: u64) -> LoadSeries {
-        let base: Vec<f64> = match &self.base {
+        let mut values: Vec<f64> = match &self.base {
             Base::Constant(rate) => vec![*rate; ticks],
             Base::Trace(trace) => trace.resample(period, ticks),
         };
-        let mut rng = ChaCha8Rng::seed_from_u64(seed ^ NOISE_STREAM);
-        let noise = self.noise.map(|noise| match noise {
-            Noise::LogNormal { sigma } => NoiseDraw::LogNormal(
-                LogNormal::new(-sigma * sigma / 2.0, sigma).expect("sigma validated"),
-            ),
-            Noise::Normal { sigma } => {
-                NoiseDraw::Normal(Normal::new(1.0, sigma).expect("sigma validated"))
-            }
-        });
-        let values = base
-            .into_iter()
-            .enumerate()
-            .map(|(tick, base_rate)| {
-                let midpoint = tick as f64 * period as f64 + period as f64 / 2.0;
-                let mut rate = base_rate * self.shape_factor(midpoint);
-                rate += self.additive(midpoint);
-                if let Some(noise) = &noise {
-                    rate *= noise.sample(&mut rng);
+        let day = DayCycle::new(self, period, ticks);
+        let growth = self.growth.map(|growth| GrowthSpan::new(growth, period));
+        let bursts = self.burst_ticks(period);
+        let mut noise = self.noise.map(|noise| NoiseBlocks::new(noise, seed));
+        let midpoint = |tick: usize| tick as f64 * period as f64 + period as f64 / 2.0;
+        for (block_index, block) in values.chunks_mut(NoiseBlocks::BLOCK).enumerate() {
+            let first = block_index * NoiseBlocks::BLOCK;
+            let factors = noise.as_mut().map(|noise| noise.next_block(block.len()));
+            let mut slot = first % day.len();
+            for (offset, value) in block.iter_mut().enumerate() {
+                let tick = first + offset;
+                let mut factor = day.factor[slot];
+                if let Some(growth) = &growth {
+                    factor *= growth.factor_at(tick, midpoint(tick));
                 }
-                (rate * self.scale).max(0.0)
-            })
-            .collect();
+                let mut rate = *value * factor;
+                let bursts = if bursts.contains(&tick) {
+                    self.bursts_at(midpoint(tick))
+                } else {
+                    0.0
+                };
+                rate += day.add[slot] + bursts;
+                if let Some(factors) = factors {
+                    rate *= factors[offset];
+                }
+                *value = (rate * self.scale).max(0.0);
+                slot += 1;
+                if slot == day.len() {
+                    slot = 0;
+                }
+            }
+        }
         LoadSeries { period, values }
+    }
+
+    /// The value of period `tick` computed from the formula alone, without noise: the oracle
+    /// that [`LoadSpec::generate`]'s tables are tested against.
+    pub fn value_at(&self, base_rate: f64, period: Seconds, tick: usize) -> f64 {
+        let midpoint = tick as f64 * period as f64 + period as f64 / 2.0;
+        let mut rate = base_rate * self.shape_factor(midpoint);
+        rate += self.additive(midpoint);
+        (rate * self.scale).max(0.0)
+    }
+
+    /// Ticks whose midpoint may fall inside a burst: from the first burst's start to the last
+    /// one's end.
+    fn burst_ticks(&self, period: Seconds) -> std::ops::Range<usize> {
+        let from = self.bursts.iter().map(|burst| burst.at).min();
+        let to = self
+            .bursts
+            .iter()
+            .map(|burst| burst.at + burst.duration)
+            .max();
+        match (from, to) {
+            (Some(from), Some(to)) => {
+                (from / period) as usize..(to.div_ceil(period) as usize).saturating_add(1)
+            }
+            _ => 0..0,
+        }
     }
 
     /// Local seconds after midnight (fixed offset of the start) at simulated time `t`.
@@ -197,16 +234,7 @@ impl LoadSpec {
 
     /// Product of the multiplicative shapes at time `t`.
     fn shape_factor(&self, t: f64) -> f64 {
-        let mut factor = 1.0;
-        let day_second = self.second_of_day(t);
-        if let Some(diurnal) = self.diurnal {
-            let phase = (day_second - diurnal.peak as f64) / 86_400.0;
-            factor *= 1.0 + diurnal.amplitude * (std::f64::consts::TAU * phase).cos();
-        }
-        for window in &self.daily {
-            let strength = window.strength(day_second);
-            factor *= 1.0 + (window.multiply - 1.0) * strength;
-        }
+        let mut factor = self.daily_factor(self.second_of_day(t));
         if let Some(growth) = self.growth {
             factor *= growth.factor_at(t);
         }
@@ -215,21 +243,115 @@ impl LoadSpec {
 
     /// Sum of the additive shapes at time `t`.
     fn additive(&self, t: f64) -> f64 {
-        let day_second = self.second_of_day(t);
-        let windows: f64 = self
-            .daily
+        self.window_additive(self.second_of_day(t)) + self.bursts_at(t)
+    }
+
+    /// Requests per second the daily windows add at a local second of day.
+    fn window_additive(&self, day_second: f64) -> f64 {
+        self.daily
             .iter()
             .map(|window| window.add_rps * window.strength(day_second))
-            .sum();
-        let bursts: f64 = self
-            .bursts
+            .sum()
+    }
+
+    /// Product of the daily shapes (diurnal curve, daily windows) at a local second of day.
+    fn daily_factor(&self, day_second: f64) -> f64 {
+        let mut factor = 1.0;
+        if let Some(diurnal) = self.diurnal {
+            let phase = (day_second - diurnal.peak as f64) / 86_400.0;
+            factor *= 1.0 + diurnal.amplitude * (std::f64::consts::TAU * phase).cos();
+        }
+        for window in &self.daily {
+            let strength = window.strength(day_second);
+            factor *= 1.0 + (window.multiply - 1.0) * strength;
+        }
+        factor
+    }
+
+    /// Requests per second the bursts add at time `t`.
+    fn bursts_at(&self, t: f64) -> f64 {
+        self.bursts
             .iter()
             .map(|burst| {
                 burst.add_rps
                     * trapezoid(t, burst.at as f64, burst.duration as f64, burst.ramp as f64)
             })
-            .sum();
-        windows + bursts
+            .sum()
+    }
+}
+
+/// The daily shapes on one cycle of the grid: slot `k` holds the factor and the added rate of
+/// every period `k`, `k + len`, `k + 2 len`, ... Period midpoints return to the same second of
+/// day after `86,400 / gcd(period, 86,400)` periods, and `start + midpoint` is an exact
+/// integer or half-integer in f64, so every period of a slot sees the same second of day and
+/// the table gives the per-period formula's values exactly.
+struct DayCycle {
+    factor: Vec<f64>,
+    add: Vec<f64>,
+}
+
+impl DayCycle {
+    fn new(spec: &LoadSpec, period: Seconds, ticks: usize) -> DayCycle {
+        let len = if spec.diurnal.is_none() && spec.daily.is_empty() {
+            1
+        } else {
+            let cycle = 86_400 / gcd(period.max(1), 86_400);
+            (cycle as usize).min(ticks).max(1)
+        };
+        let (factor, add) = (0..len)
+            .map(|slot| {
+                let midpoint = slot as f64 * period as f64 + period as f64 / 2.0;
+                let day_second = spec.second_of_day(midpoint);
+                (
+                    spec.daily_factor(day_second),
+                    spec.window_additive(day_second),
+                )
+            })
+            .unzip();
+        DayCycle { factor, add }
+    }
+
+    fn len(&self) -> usize {
+        self.factor.len()
+    }
+}
+
+fn gcd(mut a: u64, mut b: u64) -> u64 {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a
+}
+
+/// A [`Growth`] on the grid: constant before its first period and after its last, evaluated
+/// per period only in between.
+struct GrowthSpan {
+    growth: Growth,
+    before: f64,
+    after: f64,
+    ticks: std::ops::Range<usize>,
+}
+
+impl GrowthSpan {
+    fn new(growth: Growth, period: Seconds) -> GrowthSpan {
+        let end = growth.start.saturating_add(growth.over);
+        GrowthSpan {
+            growth,
+            before: growth.factor_at(f64::NEG_INFINITY),
+            after: growth.factor_at(f64::INFINITY),
+            // Midpoints before `start` are at progress 0, after `end` at progress 1.
+            ticks: (growth.start / period) as usize..(end / period) as usize + 1,
+        }
+    }
+
+    fn factor_at(&self, tick: usize, midpoint: f64) -> f64 {
+        if tick < self.ticks.start {
+            self.before
+        } else if tick >= self.ticks.end {
+            self.after
+        } else {
+            self.growth.factor_at(midpoint)
+        }
     }
 }
 
@@ -253,24 +375,13 @@ impl Growth {
     }
 }
 
-/// A ready-to-sample noise distribution.
-enum NoiseDraw {
-    LogNormal(LogNormal<f64>),
-    Normal(Normal<f64>),
-}
-
-impl NoiseDraw {
-    fn sample(&self, rng: &mut ChaCha8Rng) -> f64 {
-        match self {
-            NoiseDraw::LogNormal(distribution) => distribution.sample(rng),
-            NoiseDraw::Normal(distribution) => distribution.sample(rng).max(0.0),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use noise::NOISE_STREAM;
+    use rand::SeedableRng;
+    use rand_chacha::ChaCha8Rng;
+    use rand_distr::Distribution;
 
     fn constant(rate: f64) -> LoadSpec {
         LoadSpec {
@@ -345,6 +456,120 @@ mod tests {
         assert_ne!(first, spec.generate(60, 10_000, 8));
         let mean = first.values.iter().sum::<f64>() / 10_000.0;
         assert!((mean - 1000.0).abs() < 5.0, "mean {mean}");
+    }
+
+    /// Every shape at once, on grids that do and do not divide a day.
+    fn everything(start_second_of_day: Seconds) -> LoadSpec {
+        let mut spec = constant(100.0);
+        spec.start_second_of_day = start_second_of_day;
+        spec.scale = 1.3;
+        spec.diurnal = Some(Diurnal {
+            amplitude: 0.4,
+            peak: 14 * 3600,
+        });
+        spec.daily = vec![
+            DailyWindow {
+                from: 11 * 3600,
+                to: 13 * 3600,
+                multiply: 2.5,
+                add_rps: 7.0,
+                ramp: 900,
+            },
+            DailyWindow {
+                from: 23 * 3600,
+                to: 3600,
+                multiply: 0.5,
+                add_rps: -3.0,
+                ramp: 0,
+            },
+        ];
+        spec.growth = Some(Growth {
+            factor: 3.7,
+            start: 86_400 + 77,
+            over: 2 * 86_400 + 13,
+            shape: GrowthShape::Exponential,
+        });
+        spec.bursts = vec![
+            Burst {
+                at: 3 * 86_400 + 50,
+                duration: 7201,
+                add_rps: 900.0,
+                ramp: 600,
+            },
+            Burst {
+                at: 3 * 86_400 + 3600,
+                duration: 60,
+                add_rps: 50.0,
+                ramp: 0,
+            },
+        ];
+        spec
+    }
+
+    #[test]
+    fn tables_give_the_formula_bit_for_bit() {
+        for (period, start) in [
+            (60, 0),
+            (60, 8 * 3600),
+            (7, 3),
+            (3600, 1800),
+            (86_400, 5),
+            (50_000, 0),
+            (1, 0),
+        ] {
+            let spec = everything(start);
+            let ticks = (5 * 86_400 / period) as usize;
+            let series = spec.generate(period, ticks, 1);
+            for (tick, value) in series.values.iter().enumerate() {
+                let expected = spec.value_at(100.0, period, tick);
+                assert_eq!(
+                    value.to_bits(),
+                    expected.to_bits(),
+                    "period {period} tick {tick}"
+                );
+            }
+        }
+        let mut linear = everything(0);
+        linear.growth.as_mut().unwrap().shape = GrowthShape::Linear;
+        let series = linear.generate(60, 5 * 1440, 1);
+        for (tick, value) in series.values.iter().enumerate() {
+            assert_eq!(value.to_bits(), linear.value_at(100.0, 60, tick).to_bits());
+        }
+    }
+
+    #[test]
+    fn noise_blocks_draw_what_rand_distr_draws() {
+        use rand_distr::{LogNormal, Normal};
+        let ticks = 3 * NoiseBlocks::BLOCK + 17;
+        for sigma in [0.1, 1.7] {
+            let mut spec = everything(0);
+            spec.noise = Some(Noise::LogNormal { sigma });
+            let plain = {
+                let mut quiet = spec.clone();
+                quiet.noise = None;
+                quiet.generate(60, ticks, 9)
+            };
+            let noisy = spec.generate(60, ticks, 9);
+            let mut rng = ChaCha8Rng::seed_from_u64(9 ^ NOISE_STREAM);
+            let draw = LogNormal::new(-sigma * sigma / 2.0, sigma).unwrap();
+            for (tick, value) in noisy.values.iter().enumerate() {
+                let unscaled = plain.values[tick] / spec.scale;
+                let expected = (unscaled * draw.sample(&mut rng) * spec.scale).max(0.0);
+                assert!(
+                    (value - expected).abs() <= 1e-12 * expected,
+                    "tick {tick}: {value} vs {expected}"
+                );
+            }
+            spec.noise = Some(Noise::Normal { sigma });
+            let noisy = spec.generate(60, ticks, 9);
+            let mut rng = ChaCha8Rng::seed_from_u64(9 ^ NOISE_STREAM);
+            let draw = Normal::new(1.0, sigma).unwrap();
+            for (tick, value) in noisy.values.iter().enumerate() {
+                let unscaled = plain.values[tick] / spec.scale;
+                let expected = (unscaled * draw.sample(&mut rng).max(0.0) * spec.scale).max(0.0);
+                assert!((value - expected).abs() <= 1e-12 * expected, "tick {tick}");
+            }
+        }
     }
 
     #[test]
