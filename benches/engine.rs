@@ -93,6 +93,12 @@ fn replay(criterion: &mut Criterion) {
     criterion.bench_function("load/generate_one_year_minutes", |bencher| {
         bencher.iter(|| loaded.scenario.load.generate(60, 525_600, black_box(1)))
     });
+    // The same shapes without noise: what the day-cycle tables cost alone.
+    let mut quiet = (*loaded.scenario.load).clone();
+    quiet.noise = None;
+    criterion.bench_function("load/generate_one_year_minutes_without_noise", |bencher| {
+        bencher.iter(|| quiet.generate(60, 525_600, black_box(1)))
+    });
 }
 
 /// Issue 8 target: a 5-million-row per-second trace loads in well under a second.

@@ -171,31 +171,34 @@ impl LoadSpec {
         let bursts = self.burst_ticks(period);
         let mut noise = self.noise.map(|noise| NoiseBlocks::new(noise, seed));
         let midpoint = |tick: usize| tick as f64 * period as f64 + period as f64 / 2.0;
-        for (block_index, block) in values.chunks_mut(NoiseBlocks::BLOCK).enumerate() {
-            let first = block_index * NoiseBlocks::BLOCK;
-            let factors = noise.as_mut().map(|noise| noise.next_block(block.len()));
-            let mut slot = first % day.len();
-            for (offset, value) in block.iter_mut().enumerate() {
-                let tick = first + offset;
-                let mut factor = day.factor[slot];
-                if let Some(growth) = &growth {
-                    factor *= growth.factor_at(tick, midpoint(tick));
+        // Per block: the factor and the added rate of every period, then one pass that
+        // vectorizes. Exceptions (growth, bursts) touch only the periods they cover.
+        let mut factor = vec![0.0; BLOCK.min(ticks)];
+        let mut add = vec![0.0; BLOCK.min(ticks)];
+        for (block_index, block) in values.chunks_mut(BLOCK).enumerate() {
+            let first = block_index * BLOCK;
+            let ticks = first..first + block.len();
+            let (factor, add) = (&mut factor[..block.len()], &mut add[..block.len()]);
+            day.fill(first, factor, add);
+            if let Some(growth) = &growth {
+                for tick in growth.ticks.start.max(ticks.start)..ticks.end {
+                    factor[tick - first] *= growth.factor_at(tick, midpoint(tick));
                 }
-                let mut rate = *value * factor;
-                let bursts = if bursts.contains(&tick) {
-                    self.bursts_at(midpoint(tick))
-                } else {
-                    0.0
-                };
-                rate += day.add[slot] + bursts;
-                if let Some(factors) = factors {
-                    rate *= factors[offset];
+            }
+            for tick in bursts.start.max(ticks.start)..bursts.end.min(ticks.end) {
+                add[tick - first] += self.bursts_at(midpoint(tick));
+            }
+            for ((value, factor), add) in block.iter_mut().zip(&*factor).zip(&*add) {
+                *value = *value * factor + add;
+            }
+            if let Some(noise) = &mut noise {
+                let factors = noise.next_block(block.len());
+                for (value, factor) in block.iter_mut().zip(factors) {
+                    *value *= factor;
                 }
-                *value = (rate * self.scale).max(0.0);
-                slot += 1;
-                if slot == day.len() {
-                    slot = 0;
-                }
+            }
+            for value in block.iter_mut() {
+                *value = (*value * self.scale).max(0.0);
             }
         }
         LoadSeries { period, values }
@@ -280,6 +283,10 @@ impl LoadSpec {
     }
 }
 
+/// Periods per block of [`LoadSpec::generate`]: enough to amortize each pass, few enough to
+/// stay in cache.
+const BLOCK: usize = 4096;
+
 /// The daily shapes on one cycle of the grid: slot `k` holds the factor and the added rate of
 /// every period `k`, `k + len`, `k + 2 len`, ... Period midpoints return to the same second of
 /// day after `86,400 / gcd(period, 86,400)` periods, and `start + midpoint` is an exact
@@ -311,8 +318,17 @@ impl DayCycle {
         DayCycle { factor, add }
     }
 
-    fn len(&self) -> usize {
-        self.factor.len()
+    /// The slots of periods `first..first + factor.len()`, copied a cycle at a time.
+    fn fill(&self, first: usize, factor: &mut [f64], add: &mut [f64]) {
+        let mut slot = first % self.factor.len();
+        let mut done = 0;
+        while done < factor.len() {
+            let run = (self.factor.len() - slot).min(factor.len() - done);
+            factor[done..done + run].copy_from_slice(&self.factor[slot..slot + run]);
+            add[done..done + run].copy_from_slice(&self.add[slot..slot + run]);
+            done += run;
+            slot = 0;
+        }
     }
 }
 
@@ -323,11 +339,10 @@ fn gcd(mut a: u64, mut b: u64) -> u64 {
     a
 }
 
-/// A [`Growth`] on the grid: constant before its first period and after its last, evaluated
-/// per period only in between.
+/// A [`Growth`] on the grid: 1 before its first period (exactly: `1 + (f - 1) x 0` and
+/// `f^0`), constant after its last, evaluated per period only in between.
 struct GrowthSpan {
     growth: Growth,
-    before: f64,
     after: f64,
     ticks: std::ops::Range<usize>,
 }
@@ -337,17 +352,15 @@ impl GrowthSpan {
         let end = growth.start.saturating_add(growth.over);
         GrowthSpan {
             growth,
-            before: growth.factor_at(f64::NEG_INFINITY),
             after: growth.factor_at(f64::INFINITY),
             // Midpoints before `start` are at progress 0, after `end` at progress 1.
             ticks: (growth.start / period) as usize..(end / period) as usize + 1,
         }
     }
 
+    /// The factor of a period at or after the span's first.
     fn factor_at(&self, tick: usize, midpoint: f64) -> f64 {
-        if tick < self.ticks.start {
-            self.before
-        } else if tick >= self.ticks.end {
+        if tick >= self.ticks.end {
             self.after
         } else {
             self.growth.factor_at(midpoint)
@@ -540,7 +553,7 @@ mod tests {
     #[test]
     fn noise_blocks_draw_what_rand_distr_draws() {
         use rand_distr::{LogNormal, Normal};
-        let ticks = 3 * NoiseBlocks::BLOCK + 17;
+        let ticks = 3 * BLOCK + 17;
         for sigma in [0.1, 1.7] {
             let mut spec = everything(0);
             spec.noise = Some(Noise::LogNormal { sigma });
