@@ -8,62 +8,7 @@ use std::hint::black_box;
 use std::path::Path;
 
 /// One group, lunch window and diurnal load with noise, a scheduled pair and an alarm pair.
-const YEAR: &str = r#"
-[scenario]
-name = "bench-year"
-start = "2026-01-01T00:00:00+08:00"
-duration = "365d"
-seed = 1
-metric_period = "60s"
-timezone = "Asia/Shanghai"
-
-[instance_types.small]
-capacity_rps = 120
-price_per_hour = 0.021
-boot_time = "90s"
-
-[load]
-base_rps = 300
-diurnal = { amplitude = 0.4, peak = "14:00" }
-daily = [{ from = "11:00", to = "13:00", multiply = 2.5, ramp = "15m" }]
-noise = { kind = "lognormal", sigma = 0.1 }
-
-[[group]]
-name = "web"
-instance_type = "small"
-min = 2
-max = 40
-desired = 4
-
-[[group.rule]]
-name = "add-two"
-change = 2
-
-[[group.rule]]
-name = "remove-one"
-change = -1
-
-[[group.scheduled]]
-name = "lunch-up"
-cron = "0 11 * * *"
-run = "add-two"
-
-[[group.alarm]]
-name = "cpu-high"
-metric = "cpu"
-period = "60s"
-periods = 3
-above = 75
-run = "add-two"
-
-[[group.alarm]]
-name = "cpu-low"
-metric = "cpu"
-period = "60s"
-periods = 10
-below = 35
-run = "remove-one"
-"#;
+const YEAR: &str = include_str!("year-minutes.toml");
 
 fn replay(criterion: &mut Criterion) {
     let loaded =

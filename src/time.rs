@@ -120,9 +120,123 @@ impl Clock {
     }
 }
 
+/// [`Clock::format`] for times that mostly move forward a little at a time (one row per
+/// metric period), without a calendar computation per call: the text of one UTC hour's start
+/// is kept and the rest of the hour is written from it, while the offset is the same at both
+/// ends of the hour and the local day does not change. Anything else asks the clock.
+#[derive(Debug, Clone)]
+pub struct TimeText {
+    clock: Clock,
+    /// The cached hour, `[from, from + 3600)`, when its offset holds throughout.
+    from: Option<SimTime>,
+    /// `YYYY-MM-DDT` of the hour's start, local.
+    date: [u8; 11],
+    /// Local seconds after midnight at `from`.
+    local_second: u64,
+    /// The offset suffix, `+08:00` or `Z`.
+    offset: String,
+}
+
+impl TimeText {
+    /// Texts of `clock`.
+    pub fn new(clock: Clock) -> TimeText {
+        TimeText {
+            clock,
+            from: None,
+            date: [0; 11],
+            local_second: 0,
+            offset: String::new(),
+        }
+    }
+
+    /// Appends the RFC 3339 text of `time`: the same bytes as [`Clock::format`].
+    pub fn push(&mut self, out: &mut Vec<u8>, time: SimTime) {
+        let hour = time - time % 3600;
+        if self.from != Some(hour) {
+            self.cache(hour);
+        }
+        let local = self.from.map(|from| self.local_second + (time - from));
+        match local {
+            Some(local) if local < 86_400 => {
+                out.extend_from_slice(&self.date);
+                for (index, value) in [local / 3600, local / 60 % 60, local % 60]
+                    .into_iter()
+                    .enumerate()
+                {
+                    if index > 0 {
+                        out.push(b':');
+                    }
+                    out.extend_from_slice(&[b'0' + (value / 10) as u8, b'0' + (value % 10) as u8]);
+                }
+                out.extend_from_slice(self.offset.as_bytes());
+            }
+            _ => out.extend_from_slice(self.clock.format(time).as_bytes()),
+        }
+    }
+
+    fn cache(&mut self, hour: SimTime) {
+        let start = self.clock.at(hour);
+        let end = self.clock.at(hour + 3599);
+        self.from = None;
+        if start.offset() != end.offset() {
+            return;
+        }
+        let text = start.to_rfc3339_opts(SecondsFormat::Secs, true);
+        let bytes = text.as_bytes();
+        if bytes.len() < 20 || !text.is_char_boundary(19) || bytes[10] != b'T' {
+            return; // a year outside 0000-9999: the clock writes it
+        }
+        let digits = |range: std::ops::Range<usize>| text[range].parse::<u64>().ok();
+        let (Some(h), Some(m), Some(s)) = (digits(11..13), digits(14..16), digits(17..19)) else {
+            return;
+        };
+        self.date.copy_from_slice(&bytes[..11]);
+        self.local_second = h * 3600 + m * 60 + s;
+        self.offset = text[19..].to_string();
+        self.from = Some(hour);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn time_text_writes_what_the_clock_formats() {
+        let zones = [
+            None,
+            Some(chrono_tz::America::Los_Angeles),
+            Some(chrono_tz::Asia::Kathmandu),
+            Some(chrono_tz::Australia::Lord_Howe),
+            Some(chrono_tz::Europe::London),
+        ];
+        for start in [
+            "2026-03-07T23:59:17-08:00",
+            "2026-10-24T00:00:00+05:45",
+            "2026-01-01T00:00:00Z",
+        ] {
+            for zone in zones {
+                let clock = Clock {
+                    start: DateTime::parse_from_rfc3339(start).unwrap(),
+                    zone,
+                };
+                let mut text = TimeText::new(clock);
+                // Minutes across two DST changes, then jumps back and forth.
+                let times = (0..60 * 24 * 40)
+                    .map(|minute| minute * 60 + minute % 7)
+                    .chain([0, 86_400 * 300, 7, 3599, 3600, 3601, 1]);
+                for time in times {
+                    let mut out = Vec::new();
+                    text.push(&mut out, time);
+                    assert_eq!(
+                        String::from_utf8(out).unwrap(),
+                        clock.format(time),
+                        "{start} {zone:?} {time}"
+                    );
+                }
+            }
+        }
+    }
 
     // Outputs follow the scenario's zone across a DST change (America/Los_Angeles springs
     // forward at 02:00 on 2026-03-08); without a zone, the start's offset holds throughout.

@@ -223,10 +223,27 @@ fn run(
         timeline: out.is_some(),
         history: true,
     };
-    let outcome = engine::simulate(scenario, &loaded.load, options);
-    if let Some(directory) = out {
-        write_files(directory, run_files(scenario, &outcome))?;
-    }
+    let outcome = match out {
+        Some(directory) => {
+            // The timeline streams into the output set as the run produces it.
+            let mut set = temporaries::OutputSet::begin(directory)?;
+            let name = Path::new("timeline.csv");
+            let path = set.path(name)?;
+            let file = std::fs::File::create(&path).map_err(|error| set.failed(name, &error))?;
+            let mut writer = report::TimelineWriter::new(
+                scenario,
+                std::io::BufWriter::with_capacity(1 << 16, file),
+            );
+            let outcome = engine::simulate_streaming(scenario, &loaded.load, options, &mut writer);
+            writer.finish().map_err(|error| set.failed(name, &error))?;
+            for (relative, bytes) in run_files(scenario, &outcome) {
+                set.write(&relative, &bytes)?;
+            }
+            set.commit()?;
+            outcome
+        }
+        None => engine::simulate(scenario, &loaded.load, options),
+    };
     let text = if json {
         report::summary_json(scenario, &outcome)
     } else {
@@ -311,7 +328,8 @@ fn unknown_policy(path: &Path, loaded: &scenario::Loaded, name: &str) -> Failure
     .into()
 }
 
-/// The files `run --out` writes, also written per policy by `compare --out`.
+/// The files `run --out` writes besides `timeline.csv` (streamed), also written per policy
+/// by `compare --out`: `summary.json` first, `activities.csv` second.
 fn run_files(
     scenario: &crate::model::Scenario,
     outcome: &engine::Outcome,
@@ -320,10 +338,6 @@ fn run_files(
         (
             "summary.json".into(),
             report::summary_json(scenario, outcome).into_bytes(),
-        ),
-        (
-            "timeline.csv".into(),
-            report::timeline_csv(scenario, outcome),
         ),
         (
             "activities.csv".into(),
@@ -376,14 +390,16 @@ fn compare(
         ];
         let mut series = Vec::new();
         for run in &runs {
-            let policy_files = run_files(run.scenario, &run.outcome);
+            let mut policy_files = run_files(run.scenario, &run.outcome);
+            let timeline = report::timeline_csv(run.scenario, &run.outcome);
             let label = format!("{}/policies/{}", directory.display(), run.name);
             let mut one = crate::plot::TimelineSeries::from_csv(
                 run.name,
+                &timeline,
                 &policy_files[1].1,
-                &policy_files[2].1,
                 &label,
             )?;
+            policy_files.push(("timeline.csv".into(), timeline));
             one.zone = run.scenario.clock.zone.map(|zone| zone.name().to_string());
             series.push(one);
             let folder = Path::new("policies").join(run.name);

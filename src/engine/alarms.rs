@@ -93,7 +93,7 @@ impl AlarmState {
     }
 }
 
-impl Simulation<'_> {
+impl Simulation<'_, '_> {
     /// Acts on the alarms that fired at `now`, group by group.
     pub(super) fn act_on_alarms(&mut self, now: SimTime) {
         let triggers = std::mem::take(&mut self.triggers);

@@ -3,7 +3,7 @@
 
 use super::*;
 
-impl Simulation<'_> {
+impl Simulation<'_, '_> {
     /// Moves desired capacity to `target`, launches or removes instances to match, and records
     /// `activity` (which arrives with its cause, time and reasons filled in).
     ///

@@ -2,7 +2,7 @@
 
 use super::*;
 
-impl Simulation<'_> {
+impl Simulation<'_, '_> {
     pub(super) fn finish(mut self) -> Outcome {
         let end = self.scenario.duration;
         // Firings still waiting when the run ends never ran.
@@ -105,17 +105,17 @@ impl Simulation<'_> {
                 .count() as u32;
             // The last period's running cost also carries the rounding of instances still
             // running at the end, so the timeline ends at the billed total.
-            let groups = self.scenario.groups.len();
             if let Some(row) = self
-                .timeline
+                .last_rows
                 .iter_mut()
-                .rev()
-                .take(groups)
                 .find(|row| row.group == group_index)
             {
                 row.cost_so_far = summary.cost;
             }
             summaries.push(summary);
+        }
+        for row in &self.last_rows {
+            self.sink.row(row);
         }
         let mut total = GroupSummary {
             name: "total".into(),
@@ -165,7 +165,7 @@ impl Simulation<'_> {
             total,
             activities,
             forecasts: self.forecasts,
-            timeline: self.timeline,
+            timeline: Vec::new(),
             instances,
         }
     }

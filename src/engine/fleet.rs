@@ -146,7 +146,7 @@ impl GroupState {
     }
 }
 
-impl Simulation<'_> {
+impl Simulation<'_, '_> {
     /// Launches instances until the group's units reach `target`, one at a time: the market
     /// by the group's mix (AWS rounds the pay-as-you-go share up), the type by the active
     /// configuration's priority order, skipping types out of stock (their stock limit reached,

@@ -96,6 +96,37 @@ impl RunOptions {
 /// # Ok::<(), scaleplan::error::Diagnostics>(())
 /// ```
 pub fn simulate(scenario: &Scenario, load: &LoadSeries, options: RunOptions) -> Outcome {
+    let mut rows = Vec::new();
+    if options.timeline {
+        rows.reserve(scenario.ticks() * scenario.groups.len());
+    }
+    let mut outcome = simulate_streaming(scenario, load, options, &mut rows);
+    outcome.timeline = rows;
+    outcome
+}
+
+/// Receives the timeline rows of a run as the engine produces them, in time then group
+/// order, so a writer can stream them instead of the outcome holding them all.
+pub trait TimelineSink {
+    /// One metric period of one group.
+    fn row(&mut self, row: &TimelineRow);
+}
+
+impl TimelineSink for Vec<TimelineRow> {
+    fn row(&mut self, row: &TimelineRow) {
+        self.push(*row);
+    }
+}
+
+/// [`simulate`] handing each timeline row (with `options.timeline`) to `sink` instead of
+/// keeping it: the outcome's `timeline` is empty. The rows of the last period come when the
+/// run ends, with its final cost.
+pub fn simulate_streaming(
+    scenario: &Scenario,
+    load: &LoadSeries,
+    options: RunOptions,
+    sink: &mut dyn TimelineSink,
+) -> Outcome {
     assert_eq!(
         load.period, scenario.metric_period,
         "load grid must match the metric period"
@@ -104,17 +135,20 @@ pub fn simulate(scenario: &Scenario, load: &LoadSeries, options: RunOptions) -> 
         load.values.len() >= scenario.ticks(),
         "load shorter than the scenario"
     );
-    Simulation::new(scenario, load, options).run()
+    Simulation::new(scenario, load, options, sink).run()
 }
 
-struct Simulation<'a> {
+struct Simulation<'a, 's> {
     scenario: &'a Scenario,
     load: &'a LoadSeries,
     options: RunOptions,
     queue: EventQueue,
     groups: Vec<GroupState>,
     activities: Vec<ScalingActivity>,
-    timeline: Vec<TimelineRow>,
+    /// Where timeline rows go as they are produced.
+    sink: &'s mut dyn TimelineSink,
+    /// The last period's rows, held until the run's end sets their final cost.
+    last_rows: Vec<TimelineRow>,
     total_peak_in_service: u32,
     /// The most instances in service at once, all groups together.
     total_peak_serving: u32,
@@ -143,8 +177,13 @@ struct Simulation<'a> {
     stock_used: Vec<[u32; 2]>,
 }
 
-impl<'a> Simulation<'a> {
-    fn new(scenario: &'a Scenario, load: &'a LoadSeries, options: RunOptions) -> Self {
+impl<'a, 's> Simulation<'a, 's> {
+    fn new(
+        scenario: &'a Scenario,
+        load: &'a LoadSeries,
+        options: RunOptions,
+        sink: &'s mut dyn TimelineSink,
+    ) -> Self {
         let groups = scenario
             .groups
             .iter()
@@ -270,7 +309,8 @@ impl<'a> Simulation<'a> {
             queue,
             groups,
             activities: Vec::new(),
-            timeline: Vec::new(),
+            sink,
+            last_rows: Vec::new(),
             total_peak_in_service: 0,
             total_peak_serving: 0,
             any_violation_seconds: 0,
@@ -313,10 +353,6 @@ impl<'a> Simulation<'a> {
 
     fn run(mut self) -> Outcome {
         let period = self.scenario.metric_period;
-        if self.options.timeline {
-            self.timeline
-                .reserve(self.scenario.ticks() * self.scenario.groups.len());
-        }
         for state in self.groups.iter_mut() {
             state.load = state.load_at(&self.load.values, 0);
         }
@@ -523,7 +559,7 @@ impl<'a> Simulation<'a> {
             served += state.period.served;
             capacity += state.period.capacity;
             if self.options.timeline {
-                self.timeline.push(TimelineRow {
+                let row = TimelineRow {
                     time: start,
                     group: index,
                     load_rps: load,
@@ -534,7 +570,12 @@ impl<'a> Simulation<'a> {
                     utilization,
                     violation_seconds: state.period.violation_seconds,
                     cost_so_far: state.cost_at(end),
-                });
+                };
+                if tick + 1 < self.scenario.ticks() {
+                    self.sink.row(&row);
+                } else {
+                    self.last_rows.push(row);
+                }
             }
             state.period.served = 0.0;
             state.period.capacity = 0.0;

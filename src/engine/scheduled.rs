@@ -2,7 +2,7 @@
 
 use super::*;
 
-impl Simulation<'_> {
+impl Simulation<'_, '_> {
     pub(super) fn scheduled_fire(&mut self, group_index: usize, task_index: usize, now: SimTime) {
         let task = &self.scenario.groups[group_index].scheduled[task_index];
         if let Some(&next) = task

@@ -7,11 +7,14 @@ use crate::time::format_duration;
 use serde::Serialize;
 
 pub mod columns;
+mod decimal;
 pub mod html;
 pub mod metrics;
 mod replications;
+mod timeline;
 
 pub use replications::{Replications, replications_json, replications_table};
+pub use timeline::TimelineWriter;
 
 /// The machine-readable summary (`summary.json`, `--json`).
 #[derive(Debug, Serialize)]
@@ -418,27 +421,14 @@ fn csv_bytes(write: impl FnOnce(&mut csv::Writer<Vec<u8>>) -> csv::Result<()>) -
     writer.into_inner().expect("flushing to memory cannot fail")
 }
 
-/// `timeline.csv`: one row per metric period per group.
+/// `timeline.csv` of an outcome that kept its timeline: one row per metric period per group.
 pub fn timeline_csv(scenario: &Scenario, outcome: &Outcome) -> Vec<u8> {
-    csv_bytes(|writer| {
-        writer.write_record(columns::timeline::HEADER)?;
-        for row in &outcome.timeline {
-            writer.write_record([
-                scenario.clock.format(row.time),
-                scenario.groups[row.group].name.clone(),
-                format!("{:.3}", row.load_rps),
-                row.desired.to_string(),
-                row.pending.to_string(),
-                row.in_service.to_string(),
-                format!("{:.3}", row.capacity_rps),
-                row.utilization
-                    .map_or(String::new(), |value| format!("{value:.4}")),
-                row.violation_seconds.to_string(),
-                format!("{:.6}", row.cost_so_far),
-            ])?;
-        }
-        Ok(())
-    })
+    use crate::engine::TimelineSink;
+    let mut writer = TimelineWriter::new(scenario, Vec::new());
+    for row in &outcome.timeline {
+        writer.row(row);
+    }
+    writer.finish().expect("writing to memory cannot fail")
 }
 
 /// `forecast.csv`: each forecast hour of predictive rules against the actual peak.

@@ -3,7 +3,7 @@
 use super::*;
 use crate::scaling::hpa;
 
-impl Simulation<'_> {
+impl Simulation<'_, '_> {
     /// One HPA sync (Kubernetes `horizontal-pod-autoscaler-sync-period`), as
     /// `pkg/controller/podautoscaler/horizontal.go` does it: the replica calculation over the
     /// group's pods (in service: ready, unless started within the CPU initialization period

@@ -112,7 +112,7 @@ pub(super) struct HpaState {
     down_events: Vec<crate::scaling::hpa::ScaleEvent>,
 }
 
-impl Simulation<'_> {
+impl Simulation<'_, '_> {
     /// What an alarm's rule would do now, or why it does nothing.
     ///
     /// Simple rules apply their adjustment to desired capacity. Step rules (AWS

@@ -4,7 +4,7 @@ use super::*;
 use crate::model::MaxCapacityBreach;
 use crate::scaling::forecast;
 
-impl Simulation<'_> {
+impl Simulation<'_, '_> {
     /// Hourly peaks of the group's load, computed on first use (predictive groups only).
     pub(in crate::engine) fn hour_peaks(&mut self, group_index: usize) -> &[f64] {
         if self.hour_peaks[group_index].is_empty() {

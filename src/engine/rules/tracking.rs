@@ -2,7 +2,7 @@
 
 use super::*;
 
-impl Simulation<'_> {
+impl Simulation<'_, '_> {
     /// Feeds one period's metric to the group's target-tracking alarms (AWS: high after 3
     /// one-minute datapoints above the target, low after 15 below a lower threshold) and queues
     /// the ones that fire. Missing data (no instance in service) resets both counts: AWS does
