@@ -34,44 +34,76 @@ pub struct Elasticity {
 /// Metrics of `demand` and `supply` (in service) and `provisioned` (booting + in service)
 /// per period of `period` seconds.
 pub fn elasticity(demand: &[u32], supply: &[u32], provisioned: &[u32], period: u64) -> Elasticity {
-    let n = demand.len().min(supply.len()).min(provisioned.len());
-    if n == 0 {
-        return Elasticity::default();
+    let mut curves = Curves::default();
+    for ((d, s), p) in demand.iter().zip(supply).zip(provisioned) {
+        curves.push(*d, *s, *p);
     }
-    let (mut under, mut over, mut under_time, mut over_time) = (0.0, 0.0, 0usize, 0usize);
-    let (mut oracle, mut idle) = (0u64, 0u64);
-    for t in 0..n {
-        let (d, s, p) = (demand[t] as f64, supply[t] as f64, provisioned[t]);
+    curves.elasticity(period)
+}
+
+/// The curves' sums, taken one period at a time, so a run keeps a few numbers instead of
+/// three values per period: [`Curves::elasticity`] equals [`elasticity`] of the whole curves,
+/// bit for bit (the same sums in the same order).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Curves {
+    periods: usize,
+    under: f64,
+    over: f64,
+    under_time: usize,
+    over_time: usize,
+    oracle: u64,
+    idle: u64,
+    unstable: usize,
+    supply_changes: usize,
+    demand_changes: usize,
+    /// The previous period's demand and supply.
+    last: Option<(u32, u32)>,
+}
+
+impl Curves {
+    /// The next period: demand, supply (in service) and provisioned instances.
+    #[inline]
+    pub fn push(&mut self, demand: u32, supply: u32, provisioned: u32) {
+        let (d, s) = (demand as f64, supply as f64);
         let scale = d.max(1.0);
-        under += (d - s).max(0.0) / scale;
-        over += (s - d).max(0.0) / scale;
-        under_time += usize::from(d > s);
-        over_time += usize::from(s > d);
-        oracle += demand[t] as u64;
-        idle += p.saturating_sub(demand[t]) as u64;
+        self.under += (d - s).max(0.0) / scale;
+        self.over += (s - d).max(0.0) / scale;
+        self.under_time += usize::from(d > s);
+        self.over_time += usize::from(s > d);
+        self.oracle += demand as u64;
+        self.idle += provisioned.saturating_sub(demand) as u64;
+        if let Some((last_demand, last_supply)) = self.last {
+            let ds = supply.cmp(&last_supply);
+            let dd = demand.cmp(&last_demand);
+            self.unstable += usize::from(ds != dd);
+            self.supply_changes += usize::from(ds.is_ne());
+            self.demand_changes += usize::from(dd.is_ne());
+        }
+        self.last = Some((demand, supply));
+        self.periods += 1;
     }
-    let (mut unstable, mut supply_changes, mut demand_changes) = (0usize, 0usize, 0usize);
-    for t in 1..n {
-        let ds = (supply[t] as i64 - supply[t - 1] as i64).signum();
-        let dd = (demand[t] as i64 - demand[t - 1] as i64).signum();
-        unstable += usize::from(ds != dd);
-        supply_changes += usize::from(ds != 0);
-        demand_changes += usize::from(dd != 0);
-    }
-    let hours = n as f64 * period as f64 / 3600.0;
-    Elasticity {
-        theta_under: 100.0 * under / n as f64,
-        theta_over: 100.0 * over / n as f64,
-        tau_under: 100.0 * under_time as f64 / n as f64,
-        tau_over: 100.0 * over_time as f64 / n as f64,
-        instability: if n > 1 {
-            100.0 * unstable as f64 / (n - 1) as f64
-        } else {
-            0.0
-        },
-        jitter_per_hour: (supply_changes as f64 - demand_changes as f64) / hours,
-        oracle_instance_hours: oracle as f64 * period as f64 / 3600.0,
-        idle_instance_hours: idle as f64 * period as f64 / 3600.0,
+
+    /// The metrics of the periods pushed, each `period` seconds long.
+    pub fn elasticity(&self, period: u64) -> Elasticity {
+        let n = self.periods;
+        if n == 0 {
+            return Elasticity::default();
+        }
+        let hours = n as f64 * period as f64 / 3600.0;
+        Elasticity {
+            theta_under: 100.0 * self.under / n as f64,
+            theta_over: 100.0 * self.over / n as f64,
+            tau_under: 100.0 * self.under_time as f64 / n as f64,
+            tau_over: 100.0 * self.over_time as f64 / n as f64,
+            instability: if n > 1 {
+                100.0 * self.unstable as f64 / (n - 1) as f64
+            } else {
+                0.0
+            },
+            jitter_per_hour: (self.supply_changes as f64 - self.demand_changes as f64) / hours,
+            oracle_instance_hours: self.oracle as f64 * period as f64 / 3600.0,
+            idle_instance_hours: self.idle as f64 * period as f64 / 3600.0,
+        }
     }
 }
 

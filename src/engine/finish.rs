@@ -68,7 +68,7 @@ impl Simulation<'_, '_> {
             summary.sla_violation_seconds = state.run.sla_violation_seconds;
             summary.unserved_requests = state.run.unserved_requests;
             summary.offered_requests = state.run.offered_requests;
-            summary.p95_utilization = percentile(&mut state.history.utilization_samples, 0.95);
+            summary.p95_utilization = state.history.utilization_samples.percentile(0.95);
             summary.forecast_mape = forecast_mape(&self.forecasts, group_index);
             summary.booting_instance_hours =
                 (state.run.alive_seconds - state.run.in_service_seconds) as f64 / 3600.0;
@@ -76,13 +76,7 @@ impl Simulation<'_, '_> {
                 summary.latency = Some(state.run.latency.percentiles());
             }
             if self.options.history {
-                let curves = &state.history.curves;
-                let metrics = crate::metrics::elasticity(
-                    &curves.demand,
-                    &curves.in_service,
-                    &curves.provisioned,
-                    self.scenario.metric_period,
-                );
+                let metrics = state.history.curves.elasticity(self.scenario.metric_period);
                 // The oracle runs the start's first type, pay-as-you-go, per capacity unit.
                 let first = &self.scenario.instance_types
                     [group.configurations[group.active_configuration].instance_types[0]];
@@ -125,7 +119,7 @@ impl Simulation<'_, '_> {
             p95_utilization: if summaries.len() == 1 {
                 summaries[0].p95_utilization
             } else {
-                percentile(&mut self.total_utilization_samples, 0.95)
+                self.total_utilization_samples.percentile(0.95)
             },
             ..GroupSummary::default()
         };
@@ -179,49 +173,4 @@ fn forecast_mape(forecasts: &[ForecastPoint], group: usize) -> Option<f64> {
         .map(|point| (point.forecast_rps - point.actual_rps).abs() / point.actual_rps)
         .collect();
     (!errors.is_empty()).then(|| 100.0 * errors.iter().sum::<f64>() / errors.len() as f64)
-}
-
-/// The nearest-rank percentile (`q` in 0..=1) of non-negative f32 `samples` given as bits
-/// (which order like the values, and select faster than floats), which it reorders; rounded
-/// to 6 decimals so the f32 storage does not show.
-fn percentile(samples: &mut [u32], q: f64) -> Option<f64> {
-    if samples.is_empty() {
-        return None;
-    }
-    let rank = ((q * samples.len() as f64).ceil() as usize).clamp(1, samples.len()) - 1;
-    let (_, bits, _) = samples.select_nth_unstable(rank);
-    Some((f32::from_bits(*bits) as f64 * 1e6).round() / 1e6)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::percentile;
-
-    #[test]
-    pub(super) fn percentile_is_the_nearest_rank_value() {
-        let bits = |values: &[f32]| {
-            values
-                .iter()
-                .map(|value| value.to_bits())
-                .collect::<Vec<u32>>()
-        };
-        let hundred: Vec<f32> = (1..=100).map(|value| value as f32 / 100.0).collect();
-        assert_eq!(percentile(&mut bits(&hundred), 0.95), Some(0.95));
-        assert_eq!(percentile(&mut bits(&hundred), 1.0), Some(1.0));
-        assert_eq!(percentile(&mut bits(&hundred), 0.0), Some(0.01));
-        assert_eq!(percentile(&mut bits(&[0.5, 0.0, 0.25]), 0.5), Some(0.25));
-        assert_eq!(percentile(&mut [], 0.95), None);
-        // Many equal values among a few close ones.
-        let mut many = vec![0.3f32; 1000];
-        many.extend((0..50).map(|index| 0.3 + index as f32 * 1e-6));
-        let expected = {
-            let mut sorted = many.clone();
-            sorted.sort_by(f32::total_cmp);
-            sorted[(0.95f64 * 1050.0).ceil() as usize - 1] as f64
-        };
-        assert_eq!(
-            percentile(&mut bits(&many), 0.95),
-            Some((expected * 1e6).round() / 1e6)
-        );
-    }
 }

@@ -20,6 +20,7 @@ mod finish;
 mod fleet;
 mod latency;
 mod outcome;
+mod quantile;
 mod queue;
 mod rules;
 mod scheduled;
@@ -45,8 +46,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rules::{TrackingSample, TrackingTrigger};
 use state::{
-    Billing, Busy, Curves, Fleet, GroupState, History, PeriodIntegrals, RunIntegrals, Streaks,
-    Waiting,
+    Billing, Busy, Fleet, GroupState, History, PeriodIntegrals, RunIntegrals, Streaks, Waiting,
 };
 use std::collections::VecDeque;
 
@@ -153,7 +153,7 @@ struct Simulation<'a, 's> {
     /// The most instances in service at once, all groups together.
     total_peak_serving: u32,
     any_violation_seconds: u64,
-    total_utilization_samples: Vec<u32>,
+    total_utilization_samples: quantile::Samples,
     /// Alarms whose condition held at the end of the last period, waiting to act at its end
     /// instant: (group, alarm, datapoint), in group then file order.
     triggers: Vec<AlarmTrigger>,
@@ -241,19 +241,7 @@ impl<'a, 's> Simulation<'a, 's> {
                     billing: Billing::default(),
                     run: RunIntegrals::default(),
                     period: PeriodIntegrals::default(),
-                    history: History {
-                        curves: if options.history {
-                            let ticks = scenario.ticks();
-                            Curves {
-                                demand: Vec::with_capacity(ticks),
-                                in_service: Vec::with_capacity(ticks),
-                                provisioned: Vec::with_capacity(ticks),
-                            }
-                        } else {
-                            Curves::default()
-                        },
-                        utilization_samples: Vec::with_capacity(scenario.ticks()),
-                    },
+                    history: History::default(),
                     summary: GroupSummary {
                         name: group.name.clone(),
                         ..GroupSummary::default()
@@ -314,7 +302,7 @@ impl<'a, 's> Simulation<'a, 's> {
             total_peak_in_service: 0,
             total_peak_serving: 0,
             any_violation_seconds: 0,
-            total_utilization_samples: Vec::with_capacity(scenario.ticks()),
+            total_utilization_samples: quantile::Samples::default(),
             triggers: Vec::new(),
             decisions: Vec::new(),
             tracking_triggers: Vec::new(),
@@ -525,27 +513,18 @@ impl<'a, 's> Simulation<'a, 's> {
                 alarm_state.count = 0.0;
             }
             if let Some(value) = utilization {
-                state
-                    .history
-                    .utilization_samples
-                    .push((value as f32).to_bits());
+                state.history.utilization_samples.push(value);
             }
             if self.options.history {
                 let usable = state.unit_capacity * self.scenario.sla.max_utilization;
                 // ceil without a libm call: this runs every period.
                 let demand = load / usable;
                 let whole = demand as u32;
-                state
-                    .history
-                    .curves
-                    .demand
-                    .push(whole.saturating_add(u32::from((whole as f64) < demand)));
-                state.history.curves.in_service.push(state.fleet.in_service);
-                state
-                    .history
-                    .curves
-                    .provisioned
-                    .push(state.fleet.in_service + state.fleet.pending);
+                state.history.curves.push(
+                    whole.saturating_add(u32::from((whole as f64) < demand)),
+                    state.fleet.in_service,
+                    state.fleet.in_service + state.fleet.pending,
+                );
             }
             if !group.target_tracking.is_empty() {
                 let per_instance = (state.period.data_seconds > 0)
@@ -596,8 +575,7 @@ impl<'a, 's> Simulation<'a, 's> {
         }
         // With one group the total's samples are the group's: no second copy.
         if capacity > 0.0 && self.groups.len() > 1 {
-            self.total_utilization_samples
-                .push(((served / capacity) as f32).to_bits());
+            self.total_utilization_samples.push(served / capacity);
         }
     }
 }

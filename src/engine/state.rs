@@ -134,19 +134,11 @@ pub(super) struct PeriodIntegrals {
 /// What the run keeps per metric period.
 #[derive(Debug, Clone, Default)]
 pub(super) struct History {
-    /// With history: demand, in-service and provisioned instances (the SPEC curves).
-    pub(super) curves: Curves,
-    /// Served / available capacity per metric period with any capacity, for percentiles
-    /// (as f32 bits: non-negative floats order like their bits, which sorts fastest).
-    pub(super) utilization_samples: Vec<u32>,
-}
-
-/// The SPEC elasticity curves, one value per metric period.
-#[derive(Debug, Clone, Default)]
-pub(super) struct Curves {
-    pub(super) demand: Vec<u32>,
-    pub(super) in_service: Vec<u32>,
-    pub(super) provisioned: Vec<u32>,
+    /// With history: the sums of the SPEC curves (demand, in-service and provisioned
+    /// instances), period by period.
+    pub(super) curves: crate::metrics::Curves,
+    /// Served / available capacity per metric period with any capacity, for the p95.
+    pub(super) utilization_samples: super::quantile::Samples,
 }
 
 impl GroupState {

@@ -1,0 +1,168 @@
+//! The p95 of utilization in bounded memory, exactly as reported.
+//!
+//! The summary reports a percentile rounded to 1e-6 (`percentile`). Rounding to 1e-6 is
+//! monotone, so the rounded k-th smallest sample is the k-th smallest rounded sample: a count
+//! per multiple of 1e-6 in [0, 1] gives the reported value exactly. Short runs keep their
+//! samples (cheaper than clearing the counts); past [`Samples::KEPT`] samples they move into
+//! the counts, so a run's memory stops growing at 4 MB per group whatever its length.
+
+/// Utilization samples (served over available capacity, 0 to 1) of a run.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Samples {
+    /// As f32 bits, while there are few: non-negative floats order like their bits.
+    kept: Vec<u32>,
+    /// Past `KEPT`: samples per multiple of 1e-6, `RESOLUTION + 1` counts.
+    counts: Vec<u32>,
+    /// Samples outside [0, 1] once counting (none by construction), kept as bits.
+    outside: Vec<u32>,
+}
+
+/// Multiples of 1e-6 in [0, 1], less one.
+const RESOLUTION: usize = 1_000_000;
+
+impl Samples {
+    /// Samples kept before they are counted.
+    const KEPT: usize = 1 << 20;
+
+    /// One period's utilization.
+    #[inline]
+    pub(super) fn push(&mut self, value: f64) {
+        let bits = (value as f32).to_bits();
+        if self.counts.is_empty() {
+            self.kept.push(bits);
+            if self.kept.len() == Self::KEPT {
+                self.counts = vec![0; RESOLUTION + 1];
+                for bits in std::mem::take(&mut self.kept) {
+                    self.count(bits);
+                }
+            }
+        } else {
+            self.count(bits);
+        }
+    }
+
+    fn count(&mut self, bits: u32) {
+        let micros = rounded_micros(bits);
+        match usize::try_from(micros as i64) {
+            Ok(index) if (0.0..=RESOLUTION as f64).contains(&micros) => self.counts[index] += 1,
+            _ => self.outside.push(bits),
+        }
+    }
+
+    /// The nearest-rank `q` quantile rounded to 1e-6, `None` without samples.
+    pub(super) fn percentile(&mut self, q: f64) -> Option<f64> {
+        if self.counts.is_empty() {
+            return percentile(&mut self.kept, q);
+        }
+        let below: u64 = self
+            .outside
+            .iter()
+            .filter(|bits| f32::from_bits(**bits) < 0.0)
+            .count() as u64;
+        let total =
+            self.counts.iter().map(|count| *count as u64).sum::<u64>() + self.outside.len() as u64;
+        let rank = ((q * total as f64).ceil() as u64).clamp(1, total) - 1;
+        if rank >= below {
+            let mut seen = below;
+            for (micros, count) in self.counts.iter().enumerate() {
+                seen += *count as u64;
+                if seen > rank {
+                    return Some(micros as f64 / 1e6);
+                }
+            }
+        }
+        // Among the samples outside [0, 1], in their own order.
+        let mut outside = self.outside.clone();
+        outside.sort_by(|a, b| f32::from_bits(*a).total_cmp(&f32::from_bits(*b)));
+        let counted = total - self.outside.len() as u64;
+        let index = if rank < below { rank } else { rank - counted } as usize;
+        Some(rounded_micros(outside[index]) / 1e6)
+    }
+}
+
+/// A sample (f32 bits) rounded to a whole number of millionths.
+fn rounded_micros(bits: u32) -> f64 {
+    (f32::from_bits(bits) as f64 * 1e6).round()
+}
+
+/// The nearest-rank `q` quantile of samples (f32 bits of non-negative values), rounded to
+/// 1e-6; `None` without samples.
+pub(super) fn percentile(samples: &mut [u32], q: f64) -> Option<f64> {
+    if samples.is_empty() {
+        return None;
+    }
+    let rank = ((q * samples.len() as f64).ceil() as usize).clamp(1, samples.len()) - 1;
+    let (_, bits, _) = samples.select_nth_unstable(rank);
+    Some(rounded_micros(*bits) / 1e6)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{RngExt, SeedableRng};
+
+    #[test]
+    fn counted_samples_give_the_kept_samples_percentile() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+        for len in [Samples::KEPT - 1, Samples::KEPT, Samples::KEPT + 12_345] {
+            let values: Vec<f64> = (0..len)
+                .map(|index| match index % 5 {
+                    0 => 1.0,
+                    1 => rng.random_range(0.0..1e-6),
+                    _ => rng.random_range(0.0..1.0),
+                })
+                .collect();
+            let mut samples = Samples::default();
+            for value in &values {
+                samples.push(*value);
+            }
+            assert_eq!(samples.counts.is_empty(), len < Samples::KEPT);
+            let mut bits: Vec<u32> = values
+                .iter()
+                .map(|value| (*value as f32).to_bits())
+                .collect();
+            for q in [0.0, 0.5, 0.95, 0.99, 1.0] {
+                assert_eq!(samples.percentile(q), percentile(&mut bits, q), "{len} {q}");
+            }
+        }
+    }
+
+    #[test]
+    fn samples_outside_the_unit_interval_keep_their_rank() {
+        let mut samples = Samples::default();
+        for index in 0..Samples::KEPT + 100 {
+            samples.push(if index < 10 { 1.5 } else { 0.25 });
+        }
+        assert_eq!(samples.outside.len(), 10);
+        assert_eq!(samples.percentile(1.0), Some(1.5));
+        assert_eq!(samples.percentile(0.95), Some(0.25));
+    }
+
+    #[test]
+    pub(super) fn percentile_is_the_nearest_rank_value() {
+        let bits = |values: &[f32]| {
+            values
+                .iter()
+                .map(|value| value.to_bits())
+                .collect::<Vec<u32>>()
+        };
+        let hundred: Vec<f32> = (1..=100).map(|value| value as f32 / 100.0).collect();
+        assert_eq!(percentile(&mut bits(&hundred), 0.95), Some(0.95));
+        assert_eq!(percentile(&mut bits(&hundred), 1.0), Some(1.0));
+        assert_eq!(percentile(&mut bits(&hundred), 0.0), Some(0.01));
+        assert_eq!(percentile(&mut bits(&[0.5, 0.0, 0.25]), 0.5), Some(0.25));
+        assert_eq!(percentile(&mut [], 0.95), None);
+        // Many equal values among a few close ones.
+        let mut many = vec![0.3f32; 1000];
+        many.extend((0..50).map(|index| 0.3 + index as f32 * 1e-6));
+        let expected = {
+            let mut sorted = many.clone();
+            sorted.sort_by(f32::total_cmp);
+            sorted[(0.95f64 * 1050.0).ceil() as usize - 1] as f64
+        };
+        assert_eq!(
+            percentile(&mut bits(&many), 0.95),
+            Some((expected * 1e6).round() / 1e6)
+        );
+    }
+}
