@@ -40,6 +40,24 @@ pub fn run_all(loaded: &Loaded, options: RunOptions) -> Vec<PolicyRun<'_>> {
 
 /// Runs every policy of every scenario, spread over rayon's threads, in input order.
 pub fn run_many<'a>(scenarios: &[&'a Loaded], options: RunOptions) -> Vec<PolicyRun<'a>> {
+    run_many_into(scenarios, options, |_, _| Vec::new(), |_, rows| rows)
+        .into_iter()
+        .map(|(mut run, rows)| {
+            run.outcome.timeline = rows;
+            run
+        })
+        .collect()
+}
+
+/// [`run_many`] handing each run's timeline rows to a sink of its own, made by `sink` from
+/// the run's index and scenario (e.g. a writer of its `timeline.csv`); `finish` turns the
+/// sink into what is kept, on the run's thread, so a large sink never waits for the others.
+pub fn run_many_into<'a, S: engine::TimelineSink, T: Send>(
+    scenarios: &[&'a Loaded],
+    options: RunOptions,
+    sink: impl Fn(usize, &Scenario) -> S + Sync,
+    finish: impl Fn(&PolicyRun<'a>, S) -> T + Sync,
+) -> Vec<(PolicyRun<'a>, T)> {
     let jobs: Vec<(&'a str, &'a Scenario, &'a LoadSeries)> = scenarios
         .iter()
         .flat_map(|loaded| {
@@ -50,10 +68,17 @@ pub fn run_many<'a>(scenarios: &[&'a Loaded], options: RunOptions) -> Vec<Policy
         })
         .collect();
     jobs.into_par_iter()
-        .map(|(name, scenario, load)| PolicyRun {
-            name,
-            scenario,
-            outcome: engine::simulate(scenario, load, options),
+        .enumerate()
+        .map(|(index, (name, scenario, load))| {
+            let mut sink = sink(index, scenario);
+            let outcome = engine::simulate_streaming(scenario, load, options, &mut sink);
+            let run = PolicyRun {
+                name,
+                scenario,
+                outcome,
+            };
+            let kept = finish(&run, sink);
+            (run, kept)
         })
         .collect()
 }

@@ -372,61 +372,15 @@ fn compare(
     exports: &[(Option<PathBuf>, ExportFormat)],
 ) -> Result<ExitCode, Failure> {
     let loaded = load_noting(path)?;
-    let runs = crate::compare::run_all(
-        &loaded,
-        RunOptions {
-            timeline: out.is_some(),
-            history: true,
-        },
-    );
-    let rows = crate::compare::rows(&runs);
-    if let Some(directory) = out {
-        let mut files: Vec<(PathBuf, Vec<u8>)> = vec![
-            ("compare.csv".into(), report::compare_csv(&rows)),
-            (
-                "compare.md".into(),
-                report::compare_markdown(&loaded.scenario, &rows).into_bytes(),
-            ),
-        ];
-        let mut series = Vec::new();
-        for run in &runs {
-            let mut policy_files = run_files(run.scenario, &run.outcome);
-            let timeline = report::timeline_csv(run.scenario, &run.outcome);
-            let label = format!("{}/policies/{}", directory.display(), run.name);
-            let mut one = crate::plot::TimelineSeries::from_csv(
-                run.name,
-                &timeline,
-                &policy_files[1].1,
-                &label,
-            )?;
-            policy_files.push(("timeline.csv".into(), timeline));
-            one.zone = run.scenario.clock.zone.map(|zone| zone.name().to_string());
-            series.push(one);
-            let folder = Path::new("policies").join(run.name);
-            files.extend(
-                policy_files
-                    .into_iter()
-                    .map(|(name, bytes)| (folder.join(name), bytes)),
-            );
+    let (runs, rows) = match out {
+        Some(directory) => compare_out(path, &loaded, directory)?,
+        None => {
+            let runs = crate::compare::run_all(&loaded, RunOptions::HISTORY);
+            let rows = crate::compare::rows(&runs);
+            (runs, rows)
         }
-        let bars = crate::plot::bars_from_csv(&files[0].1, "compare.csv")?;
-        let charts = chart_files(&series, &bars, &loaded.scenario.currency)?;
-        let activities: Vec<(String, Vec<u8>)> = files
-            .iter()
-            .filter(|(name, _)| name.ends_with("activities.csv"))
-            .map(|(name, bytes)| (name.display().to_string(), bytes.clone()))
-            .collect();
-        let page = report::compare_html(
-            &loaded.scenario,
-            &rows,
-            svg_charts(&charts),
-            &activities,
-            &scenario_text(path)?,
-        );
-        files.extend(charts);
-        files.push(("index.html".into(), page.into_bytes()));
-        write_files(directory, files)?;
-    }
+    };
+    drop(runs);
     for (file, format) in exports {
         if let Some(file) = file {
             let bytes = match format {
@@ -447,16 +401,135 @@ fn compare(
     Ok(ExitCode::SUCCESS)
 }
 
+/// `compare --out`: every policy's timeline streams into the output set while it runs, and
+/// is kept only as its charts draw it (a few thousand points), so memory does not grow with
+/// the run's length.
+fn compare_out<'a>(
+    path: &Path,
+    loaded: &'a scenario::Loaded,
+    directory: &Path,
+) -> Result<(Vec<crate::compare::PolicyRun<'a>>, Vec<crate::compare::Row>), Failure> {
+    let mut set = temporaries::OutputSet::begin(directory)?;
+    let names: Vec<&str> = loaded.variants().iter().map(|(name, _)| *name).collect();
+    let folders: Vec<PathBuf> = names
+        .iter()
+        .map(|name| Path::new("policies").join(name))
+        .collect();
+    let mut timelines = Vec::new();
+    for folder in &folders {
+        timelines.push(set.path(&folder.join("timeline.csv"))?);
+    }
+    let opened = |index: usize, scenario: &crate::model::Scenario| {
+        let file = std::fs::File::create(&timelines[index]);
+        Sink(file.map(|file| report::TimelineWriter::new(scenario, file).drawing(scenario)))
+    };
+    // On the run's thread: the timeline finished, the other files rendered, the periods
+    // reduced to the chart's points.
+    let finished = |run: &crate::compare::PolicyRun, Sink(writer): Sink| {
+        let (_, builder) = writer.and_then(|writer| writer.finish_drawing())?;
+        let files = run_files(run.scenario, &run.outcome);
+        Ok::<_, std::io::Error>((builder, files))
+    };
+    let results =
+        crate::compare::run_many_into(&[loaded], RunOptions::FULL, opened, |run, sink| {
+            finished(run, sink).map(|(builder, files)| {
+                let label = format!("{}/policies/{}", directory.display(), run.name);
+                let started = crate::plot::activities_from_csv(
+                    &files[1].1,
+                    &format!("{label}/activities.csv"),
+                );
+                let zone = run.scenario.clock.zone.map(|zone| zone.name().to_string());
+                let series = started.and_then(|started| {
+                    builder
+                        .and_then(|builder| builder.finish(run.name, started, zone))
+                        .ok_or_else(|| {
+                            crate::error::Diagnostic::file(&label, "the run has no periods")
+                        })
+                });
+                (series, files)
+            })
+        });
+    let mut runs = Vec::new();
+    let mut series = Vec::new();
+    let mut activities = Vec::new();
+    for (index, (run, kept)) in results.into_iter().enumerate() {
+        let relative = folders[index].join("timeline.csv");
+        let (one, files) = kept.map_err(|error| set.failed(&relative, &error))?;
+        series.push(one?);
+        activities.push((
+            folders[index].join("activities.csv").display().to_string(),
+            files[1].1.clone(),
+        ));
+        for (name, bytes) in files {
+            set.write(&folders[index].join(name), &bytes)?;
+        }
+        runs.push(run);
+    }
+    let rows = crate::compare::rows(&runs);
+    let compare_csv = report::compare_csv(&rows);
+    let bars = crate::plot::bars_from_csv(&compare_csv, "compare.csv")?;
+    let reread = |index: usize| -> Result<crate::plot::Periods, Failure> {
+        let file = &timelines[index];
+        let bytes = std::fs::read(file)
+            .map_err(|error| Failure::Io(format!("cannot read `{}`: {error}", file.display())))?;
+        Ok(crate::plot::Periods::from_csv(
+            &bytes,
+            &file.display().to_string(),
+        )?)
+    };
+    let charts = chart_files(&series, &bars, &loaded.scenario.currency, &reread)?;
+    let page = report::compare_html(
+        &loaded.scenario,
+        &rows,
+        svg_charts(&charts),
+        &activities,
+        &scenario_text(path)?,
+    );
+    set.write(Path::new("compare.csv"), &compare_csv)?;
+    set.write(
+        Path::new("compare.md"),
+        report::compare_markdown(&loaded.scenario, &rows).as_bytes(),
+    )?;
+    for (name, bytes) in &charts {
+        set.write(name, bytes)?;
+    }
+    set.write(Path::new("index.html"), page.as_bytes())?;
+    set.commit()?;
+    Ok((runs, rows))
+}
+
+/// A timeline writer that may have failed to open: rows go nowhere then, and the error is
+/// reported once the run is over.
+struct Sink(std::io::Result<report::TimelineWriter<std::fs::File>>);
+
+impl engine::TimelineSink for Sink {
+    fn row(&mut self, row: &engine::TimelineRow) {
+        if let Ok(writer) = &mut self.0 {
+            writer.row(row);
+        }
+    }
+}
+
 /// Every chart of a comparison (or of one run when `bars` is empty), as SVG and PNG.
+///
+/// The peak chart slices every series at the first one's peak; a series whose own load peaks
+/// elsewhere did not keep those periods, and `reread(index)` reads its periods again.
 fn chart_files(
     series: &[crate::plot::TimelineSeries],
     bars: &[crate::plot::PolicyBar],
     currency: &str,
+    reread: &dyn Fn(usize) -> Result<crate::plot::Periods, Failure>,
 ) -> Result<Vec<(PathBuf, Vec<u8>)>, Failure> {
     use crate::plot::Chart;
-    let peak: Vec<crate::plot::TimelineSeries> = crate::plot::peak_window(series)
-        .map(|range| series.iter().map(|one| one.slice(range.clone())).collect())
-        .unwrap_or_default();
+    let mut peak = Vec::new();
+    if let Some(range) = crate::plot::peak_window(series) {
+        for (index, one) in series.iter().enumerate() {
+            peak.push(match one.slice(range.clone()) {
+                Some(slice) => slice,
+                None => one.slice_of(&reread(index)?, range.clone()),
+            });
+        }
+    }
     let mut charts: Vec<(String, Chart)> = series
         .iter()
         .map(|one| (format!("timeline-{}", one.policy), Chart::Timeline(one)))
@@ -581,7 +654,15 @@ fn plot(directory: &Path) -> Result<ExitCode, Failure> {
     for one in &mut series {
         one.zone = summary["timezone"].as_str().map(str::to_string);
     }
-    let files = chart_files(&series, &bars, &currency)?;
+    let reread = |index: usize| -> Result<crate::plot::Periods, Failure> {
+        let relative = match bars.get(index) {
+            Some(bar) => Path::new("policies").join(&bar.policy).join("timeline.csv"),
+            None => PathBuf::from("timeline.csv"),
+        };
+        let file = format!("{label}/{}", relative.display());
+        Ok(crate::plot::Periods::from_csv(&read(&relative)?, &file)?)
+    };
+    let files = chart_files(&series, &bars, &currency, &reread)?;
     let count = files.len();
     add_files(directory, files)?;
     print_stdout(&format!(

@@ -303,21 +303,28 @@ pub fn run(command: &TraceCommand) -> Result<ExitCode, Failure> {
                 .file
                 .file_name()
                 .map_or("trace".into(), |name| name.to_string_lossy().into_owned());
-            let series = TimelineSeries {
-                policy: name,
-                times: (0..parsed.rates.len())
+            let len = parsed.rates.len();
+            if len == 0 {
+                return Err(Failure::Usage("the trace has no values to draw".into()));
+            }
+            let periods = crate::plot::Periods {
+                times: (0..len)
                     .map(|index| {
                         let time = parsed.start + (index as u64 * parsed.step) as i64;
                         local_time(&parsed, time, zone)
                     })
                     .collect(),
                 load: parsed.rates.clone(),
-                capacity: vec![0.0; parsed.rates.len()],
-                pending: vec![0; parsed.rates.len()],
-                violation: vec![0.0; parsed.rates.len()],
-                activities: vec![],
-                zone: zone.map(|zone| zone.name().to_string()),
+                capacity: vec![0.0; len],
+                pending: vec![0; len],
+                violation: vec![0.0; len],
             };
+            let series = TimelineSeries::new(
+                &name,
+                periods,
+                vec![],
+                zone.map(|zone| zone.name().to_string()),
+            );
             let chart = Chart::Load(&series);
             let failed = |error: String| Failure::Io(format!("cannot draw the trace: {error}"));
             let files = vec![

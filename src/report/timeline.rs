@@ -5,6 +5,7 @@ use super::columns;
 use super::decimal::{push_fixed, push_integer};
 use crate::engine::{TimelineRow, TimelineSink};
 use crate::model::Scenario;
+use crate::plot::SeriesBuilder;
 use crate::time::TimeText;
 use std::io::Write;
 
@@ -19,6 +20,16 @@ pub struct TimelineWriter<W: Write> {
     groups: Vec<Vec<u8>>,
     line: Vec<u8>,
     error: Option<std::io::Error>,
+    /// With [`TimelineWriter::drawing`]: the rows as the charts read them back.
+    periods: Option<Kept>,
+}
+
+/// The chart a writer builds, and the clock of its times.
+struct Kept {
+    clock: crate::time::Clock,
+    periods: SeriesBuilder,
+    /// The last row's time, simulated and on the calendar.
+    last: Option<(crate::time::SimTime, chrono::DateTime<chrono::FixedOffset>)>,
 }
 
 impl<W: Write> TimelineWriter<W> {
@@ -39,12 +50,30 @@ impl<W: Write> TimelineWriter<W> {
             groups,
             line: Vec::with_capacity(Self::CHUNK + 512),
             error: None,
+            periods: None,
         };
         writer
             .line
             .extend_from_slice(columns::timeline::HEADER.join(",").as_bytes());
         writer.line.push(b'\n');
         writer
+    }
+
+    /// Also builds the chart of the rows as `plot` reads `timeline.csv` back (the numbers
+    /// as written, groups summed), for [`TimelineWriter::finish_drawing`].
+    pub fn drawing(mut self, scenario: &Scenario) -> TimelineWriter<W> {
+        self.periods = Some(Kept {
+            clock: scenario.clock,
+            periods: SeriesBuilder::new(scenario.ticks()),
+            last: None,
+        });
+        self
+    }
+
+    /// [`TimelineWriter::finish`], with the chart's builder.
+    pub fn finish_drawing(mut self) -> std::io::Result<(W, Option<SeriesBuilder>)> {
+        let builder = self.periods.take().map(|kept| kept.periods);
+        Ok((self.finish()?, builder))
     }
 
     /// Bytes gathered before a write.
@@ -77,13 +106,17 @@ impl<W: Write> TimelineSink for TimelineWriter<W> {
         line.push(b',');
         line.extend_from_slice(&self.groups[row.group]);
         line.push(b',');
+        let load_at = line.len();
         push_fixed::<3>(line, row.load_rps);
+        let load_end = line.len();
         for count in [row.desired, row.pending, row.in_service] {
             line.push(b',');
             push_integer(line, count);
         }
         line.push(b',');
+        let capacity_at = line.len();
         push_fixed::<3>(line, row.capacity_rps);
+        let capacity_end = line.len();
         line.push(b',');
         if let Some(utilization) = row.utilization {
             push_fixed::<4>(line, utilization);
@@ -93,6 +126,27 @@ impl<W: Write> TimelineSink for TimelineWriter<W> {
         line.push(b',');
         push_fixed::<6>(line, row.cost_so_far);
         line.push(b'\n');
+        if let Some(kept) = &mut self.periods {
+            // The numbers as written, read back as `plot` reads the file.
+            let number = |range: std::ops::Range<usize>| {
+                std::str::from_utf8(&line[range])
+                    .ok()
+                    .and_then(|text| text.parse::<f64>().ok())
+                    .unwrap_or(f64::NAN)
+            };
+            let time = match kept.last {
+                Some((at, time)) if at == row.time => time,
+                _ => kept.clock.at(row.time),
+            };
+            kept.last = Some((row.time, time));
+            kept.periods.add(
+                time,
+                number(load_at..load_end),
+                number(capacity_at..capacity_end),
+                row.pending,
+                row.violation_seconds as f64,
+            );
+        }
         if line.len() >= Self::CHUNK {
             self.write_out();
         }

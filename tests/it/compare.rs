@@ -3,7 +3,7 @@
 use crate::common;
 
 use assert_cmd::cargo::cargo_bin_cmd;
-use scaleplan::plot::{Chart, TimelineSeries, render_png, render_svg};
+use scaleplan::plot::{Chart, Periods, TimelineSeries, render_png, render_svg};
 use std::fs;
 use std::path::Path;
 
@@ -243,8 +243,7 @@ fn long_runs_are_downsampled_for_drawing_only() {
         .map(|minute| 100.0 + (minute % 1440) as f64 / 10.0)
         .collect();
     load[300_000] = 9_000.0; // one spike must survive downsampling
-    let series = TimelineSeries {
-        policy: "year".into(),
+    let periods = Periods {
         times: (0..minutes)
             .map(|minute| start + chrono::TimeDelta::minutes(minute as i64))
             .collect(),
@@ -254,9 +253,8 @@ fn long_runs_are_downsampled_for_drawing_only() {
             .map(|minute| if minute % 100_000 < 10 { 60.0 } else { 0.0 })
             .collect(),
         load,
-        activities: vec![],
-        zone: None,
     };
+    let series = TimelineSeries::new("year", periods, vec![], None);
     let svg = render_svg(Chart::Timeline(&series)).unwrap();
     assert!(svg.len() < 400_000, "SVG is {} bytes", svg.len());
     // The y axis reaches past the spike: its top label is above 9,000.
@@ -317,8 +315,7 @@ fn violation_shading_follows_the_share_of_time_in_violation() {
     violation[1000] = 6.0; // point 500: 6 s of 120 s, a twentieth
     violation[2000] = 60.0;
     violation[2001] = 60.0; // point 1000: all of it
-    let series = TimelineSeries {
-        policy: "shares".into(),
+    let periods = Periods {
         times: (0..minutes)
             .map(|minute| start + chrono::TimeDelta::minutes(minute as i64))
             .collect(),
@@ -326,9 +323,8 @@ fn violation_shading_follows_the_share_of_time_in_violation() {
         capacity: vec![200.0; minutes],
         pending: vec![0; minutes],
         violation,
-        activities: vec![],
-        zone: None,
     };
+    let series = TimelineSeries::new("shares", periods, vec![], None);
     let svg = render_svg(Chart::Timeline(&series)).unwrap();
     let document = roxmltree::Document::parse(&svg).unwrap();
     let mut opacities: Vec<f64> = document

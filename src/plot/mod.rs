@@ -9,9 +9,8 @@
 //! Text uses the bundled DejaVu Sans (assets/fonts, Bitstream Vera licence) through plotters'
 //! pure-Rust `ab_glyph` feature: no system font library is needed.
 
-use crate::engine::ActivityStatus;
 use crate::error::Diagnostic;
-use crate::report::columns::{activities, compare, timeline};
+use crate::report::columns::compare;
 use chrono::{DateTime, FixedOffset};
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
@@ -20,10 +19,15 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::sync::Once;
 
+mod series;
+
+use series::Bucket;
+pub use series::{Periods, SeriesBuilder, TimelineSeries, activities_from_csv, peak_window};
+
 /// Font family the charts ask for, registered from the bundled file under this name; SVGs
 /// name it too, with the generic family after it for viewers that do not have it.
 const FONT: &str = "DejaVu Sans, sans-serif";
-static FONT_BYTES: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
+static FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 static REGISTER: Once = Once::new();
 
 /// Most points drawn along the time axis; longer series become min / max envelopes.
@@ -32,27 +36,6 @@ const MAX_DRAWN_POINTS: usize = 1200;
 /// Chart sizes in pixels.
 const TIMELINE_SIZE: (u32, u32) = (1200, 520);
 const BARS_SIZE: (u32, u32) = (1100, 460);
-
-/// One policy's timeline, summed over its groups.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TimelineSeries {
-    /// Policy name.
-    pub policy: String,
-    /// Start of each metric period.
-    pub times: Vec<DateTime<FixedOffset>>,
-    /// Mean offered load per period, requests per second.
-    pub load: Vec<f64>,
-    /// In-service capacity at the end of each period, requests per second.
-    pub capacity: Vec<f64>,
-    /// Instances booting at the end of each period.
-    pub pending: Vec<u32>,
-    /// Seconds of each period in SLA violation (the most of any group).
-    pub violation: Vec<f64>,
-    /// Successful scaling activities: start and whether they scaled out.
-    pub activities: Vec<(DateTime<FixedOffset>, bool)>,
-    /// The IANA zone the times are shown in, when the scenario names one (the axis says it).
-    pub zone: Option<String>,
-}
 
 /// Cost and SLA of one policy, for the bar chart.
 #[derive(Debug, Clone, PartialEq)]
@@ -159,206 +142,6 @@ pub fn render_png(chart: Chart) -> Result<Vec<u8>, String> {
     writer.write_image_data(&pixels).map_err(text)?;
     writer.finish().map_err(text)?;
     Ok(png)
-}
-
-/// A run of consecutive periods drawn as one point: envelopes of the values inside.
-#[derive(Debug, Clone, Copy)]
-struct Bucket {
-    start: DateTime<FixedOffset>,
-    end: DateTime<FixedOffset>,
-    load_min: f64,
-    load_max: f64,
-    capacity_max: f64,
-    pending: bool,
-    /// Share of the bucket's time in SLA violation, 0 to 1.
-    violation: f64,
-}
-
-/// Hours either side of the load's peak that the peak chart shows.
-const PEAK_HOURS: i64 = 2;
-
-/// The periods within [`PEAK_HOURS`] of the load's peak (the first series' load: every
-/// policy replays the same), when that window is under a quarter of the run: a 20-minute
-/// attack in a two-day run is a few pixels wide on the whole run's axis, and a third of this
-/// one. `None` for runs short enough to read whole.
-pub fn peak_window(all: &[TimelineSeries]) -> Option<std::ops::Range<usize>> {
-    let first = all.first()?;
-    let peak = (0..first.load.len()).max_by(|a, b| first.load[*a].total_cmp(&first.load[*b]))?;
-    let period = first.period().num_seconds().max(1);
-    let half = (PEAK_HOURS * 3600 / period) as usize;
-    let range = peak.saturating_sub(half)..(peak + half).min(first.times.len());
-    (range.len() * 4 < first.times.len()).then_some(range)
-}
-
-impl TimelineSeries {
-    /// The periods in `range`, with the activities that started in them.
-    pub fn slice(&self, range: std::ops::Range<usize>) -> TimelineSeries {
-        let from = self.times[range.start];
-        let to = self.times[range.end - 1] + self.period();
-        TimelineSeries {
-            policy: self.policy.clone(),
-            times: self.times[range.clone()].to_vec(),
-            load: self.load[range.clone()].to_vec(),
-            capacity: self.capacity[range.clone()].to_vec(),
-            pending: self.pending[range.clone()].to_vec(),
-            violation: self.violation[range].to_vec(),
-            activities: self
-                .activities
-                .iter()
-                .filter(|(at, _)| (from..to).contains(at))
-                .copied()
-                .collect(),
-            zone: self.zone.clone(),
-        }
-    }
-
-    fn period(&self) -> chrono::TimeDelta {
-        match self.times.as_slice() {
-            [first, second, ..] => *second - *first,
-            _ => chrono::TimeDelta::seconds(60),
-        }
-    }
-
-    fn end(&self) -> DateTime<FixedOffset> {
-        self.times
-            .last()
-            .map_or(self.times[0], |last| *last + self.period())
-    }
-
-    /// At most [`MAX_DRAWN_POINTS`] buckets covering the whole series.
-    fn buckets(&self) -> Vec<Bucket> {
-        let per_bucket = self.times.len().div_ceil(MAX_DRAWN_POINTS).max(1);
-        let period = self.period();
-        (0..self.times.len())
-            .step_by(per_bucket)
-            .map(|first| {
-                let last = (first + per_bucket).min(self.times.len());
-                let range = first..last;
-                let fold = |values: &[f64], pick: fn(f64, f64) -> f64, init: f64| {
-                    values[range.clone()].iter().copied().fold(init, pick)
-                };
-                Bucket {
-                    start: self.times[first],
-                    end: self.times[last - 1] + period,
-                    load_min: fold(&self.load, f64::min, f64::INFINITY),
-                    load_max: fold(&self.load, f64::max, 0.0),
-                    capacity_max: fold(&self.capacity, f64::max, 0.0),
-                    pending: self.pending[range.clone()].iter().any(|count| *count > 0),
-                    violation: self.violation[range.clone()].iter().sum::<f64>()
-                        / (range.len() as f64 * period.num_seconds().max(1) as f64),
-                }
-            })
-            .collect()
-    }
-
-    fn y_max(&self) -> f64 {
-        let peak = self
-            .load
-            .iter()
-            .chain(&self.capacity)
-            .copied()
-            .fold(1.0, f64::max);
-        // Headroom above the data: the activity markers just above it (at MARKER_HEIGHT), and
-        // the legend in the top 30% of the plot, clear of both.
-        peak * 1.7
-    }
-
-    /// Builds a series from `timeline.csv` and `activities.csv` bytes; `label` names the
-    /// files in errors.
-    pub fn from_csv(
-        policy: &str,
-        timeline: &[u8],
-        activities: &[u8],
-        label: &str,
-    ) -> Result<Self, Diagnostic> {
-        let mut series = TimelineSeries {
-            policy: policy.to_string(),
-            times: Vec::new(),
-            load: Vec::new(),
-            capacity: Vec::new(),
-            pending: Vec::new(),
-            violation: Vec::new(),
-            activities: Vec::new(),
-            zone: None,
-        };
-        let file = format!("{label}/timeline.csv");
-        let mut reader = csv::Reader::from_reader(timeline);
-        let columns = column_indices(
-            &mut reader,
-            &file,
-            &[
-                timeline::TIME,
-                timeline::LOAD_RPS,
-                timeline::PENDING,
-                timeline::CAPACITY_RPS,
-                timeline::VIOLATION_SECONDS,
-            ],
-        )?;
-        for record in reader.records() {
-            let record = record
-                .map_err(|error| Diagnostic::file(&file, format!("malformed CSV: {error}")))?;
-            let line = record
-                .position()
-                .map_or(0, |position| position.line() as usize);
-            let time = parse_time(&record[columns[0]], &file, line)?;
-            let number = |index: usize| -> Result<f64, Diagnostic> {
-                record[columns[index]].parse::<f64>().map_err(|_| {
-                    at_line(
-                        &file,
-                        line,
-                        format!("`{}` is not a number", &record[columns[index]]),
-                    )
-                })
-            };
-            let (load, pending, capacity, violation) =
-                (number(1)?, number(2)?, number(3)?, number(4)?);
-            // Rows come in time order, one per group: sum the groups of each period.
-            if series.times.last() != Some(&time) {
-                series.times.push(time);
-                series.load.push(0.0);
-                series.capacity.push(0.0);
-                series.pending.push(0);
-                series.violation.push(0.0);
-            }
-            let last = series.times.len() - 1;
-            series.load[last] += load;
-            series.capacity[last] += capacity;
-            series.pending[last] += pending as u32;
-            series.violation[last] = series.violation[last].max(violation);
-        }
-        if series.times.is_empty() {
-            return Err(Diagnostic::file(&file, "timeline has no rows"));
-        }
-        let file = format!("{label}/activities.csv");
-        let mut reader = csv::Reader::from_reader(activities);
-        let columns = column_indices(
-            &mut reader,
-            &file,
-            &[
-                activities::START,
-                activities::FROM,
-                activities::TO,
-                activities::STATUS,
-            ],
-        )?;
-        for record in reader.records() {
-            let record = record
-                .map_err(|error| Diagnostic::file(&file, format!("malformed CSV: {error}")))?;
-            // Every status that changed capacity, partial successes included.
-            if !ActivityStatus::parse(&record[columns[3]]).is_some_and(ActivityStatus::is_activity)
-            {
-                continue;
-            }
-            let line = record
-                .position()
-                .map_or(0, |position| position.line() as usize);
-            let start = parse_time(&record[columns[0]], &file, line)?;
-            let from: i64 = record[columns[1]].parse().unwrap_or(0);
-            let to: i64 = record[columns[2]].parse().unwrap_or(0);
-            series.activities.push((start, to > from));
-        }
-        Ok(series)
-    }
 }
 
 /// Reads `compare.csv` bytes into bars.
@@ -511,7 +294,7 @@ fn time_chart<'a, DB: DrawingBackend>(
     series: &TimelineSeries,
     y_max: f64,
 ) -> Result<TimeChart<'a, DB>, String> {
-    let (start, end) = (series.times[0], series.end());
+    let (start, end) = (series.start, series.end);
     let format = time_label_format(start, end);
     let mut chart = ChartBuilder::on(root)
         .caption(title, (FONT, 24))
@@ -594,7 +377,7 @@ fn draw_timeline<DB: DrawingBackend>(
     let y_max = series.y_max();
     let title = format!("{}: load vs in-service capacity", series.policy);
     let mut chart = time_chart(root, &title, series, y_max)?;
-    let buckets = series.buckets();
+    let buckets = &series.buckets;
 
     // Each drawn point is shaded by the share of its time in violation: a point holding one
     // violated second of twenty minutes is all but clear, not a solid band.
@@ -622,7 +405,7 @@ fn draw_timeline<DB: DrawingBackend>(
                 VIOLATION_COLOR.mix(0.3).filled(),
             )
         });
-    let pending = spans(&buckets, |bucket| bucket.pending);
+    let pending = spans(buckets, |bucket| bucket.pending);
     chart
         .draw_series(pending.iter().map(|(from, to)| {
             Rectangle::new(
@@ -639,10 +422,10 @@ fn draw_timeline<DB: DrawingBackend>(
             )
         });
 
-    draw_load_band(&mut chart, &buckets, LOAD_COLOR, None)?;
+    draw_load_band(&mut chart, buckets, LOAD_COLOR, None)?;
     chart
         .draw_series(LineSeries::new(
-            step_points(&buckets, |bucket| bucket.capacity_max),
+            step_points(buckets, |bucket| bucket.capacity_max),
             CAPACITY_COLOR.stroke_width(2),
         ))
         .map_err(text)?
@@ -697,8 +480,8 @@ const MARKER_SLOTS: i64 = 120;
 /// Scale-out (or scale-in) activities grouped by marker slot: the first one's time and how
 /// many fell in the slot, in time order.
 fn marker_groups(series: &TimelineSeries, scale_out: bool) -> Vec<(DateTime<FixedOffset>, usize)> {
-    let start = series.times[0];
-    let span = (series.end() - start).num_seconds().max(1);
+    let start = series.start;
+    let span = (series.end - start).num_seconds().max(1);
     let mut groups: Vec<(i64, DateTime<FixedOffset>, usize)> = Vec::new();
     for (time, out) in &series.activities {
         if *out != scale_out {
@@ -730,13 +513,13 @@ fn draw_load<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     series: &TimelineSeries,
 ) -> Result<(), String> {
-    let peak = series.load.iter().copied().fold(1.0, f64::max) * 1.12;
+    let peak = series.load_max * 1.12;
     let title = format!("{}: request rate", series.policy);
     let mut chart = time_chart(root, &title, series, peak)?;
-    let buckets = series.buckets();
+    let buckets = &series.buckets;
     draw_load_band(
         &mut chart,
-        &buckets,
+        buckets,
         CAPACITY_COLOR,
         Some("min / max per drawn point"),
     )?;
@@ -751,7 +534,7 @@ fn draw_overlay<DB: DrawingBackend>(
     let first = all.first().ok_or("no policies to draw")?;
     let y_max = all.iter().map(TimelineSeries::y_max).fold(1.0, f64::max);
     let mut chart = time_chart(root, title, first, y_max)?;
-    let buckets = first.buckets();
+    let buckets = &first.buckets;
     chart
         .draw_series(LineSeries::new(
             buckets.iter().map(|bucket| (bucket.start, bucket.load_max)),
@@ -764,7 +547,7 @@ fn draw_overlay<DB: DrawingBackend>(
         let color = PALETTE[index % PALETTE.len()];
         // Earlier policies are drawn wider, so a policy that matches another stays visible.
         let width = (all.len() - index) as u32 + 1;
-        let points = step_points(&series.buckets(), |bucket| bucket.capacity_max);
+        let points = step_points(&series.buckets, |bucket| bucket.capacity_max);
         let label = format!("{} capacity", series.policy);
         // Every other policy is dashed, so two that coincide show both colours.
         if index % 2 == 0 {
@@ -1276,23 +1059,22 @@ mod tests {
         let start = DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap();
         let minute = |m: i64| start + chrono::TimeDelta::minutes(m);
         let minutes = 1200; // 10 minutes a slot
-        let series = TimelineSeries {
-            policy: "p".into(),
+        let periods = Periods {
             times: (0..minutes).map(minute).collect(),
             load: vec![1.0; minutes as usize],
             capacity: vec![1.0; minutes as usize],
             pending: vec![0; minutes as usize],
             violation: vec![0.0; minutes as usize],
-            activities: vec![
-                (minute(100), true),
-                (minute(101), true),
-                (minute(102), false),
-                (minute(109), true),
-                (minute(110), true),
-                (minute(500), false),
-            ],
-            zone: None,
         };
+        let activities = vec![
+            (minute(100), true),
+            (minute(101), true),
+            (minute(102), false),
+            (minute(109), true),
+            (minute(110), true),
+            (minute(500), false),
+        ];
+        let series = TimelineSeries::new("p", periods, activities, None);
         assert_eq!(
             marker_groups(&series, true),
             vec![(minute(100), 3), (minute(110), 1)]
