@@ -241,7 +241,10 @@ impl<'a, 's> Simulation<'a, 's> {
                     billing: Billing::default(),
                     run: RunIntegrals::default(),
                     period: PeriodIntegrals::default(),
-                    history: History::default(),
+                    history: History {
+                        utilization_samples: quantile::Samples::with_capacity(scenario.ticks()),
+                        ..History::default()
+                    },
                     summary: GroupSummary {
                         name: group.name.clone(),
                         ..GroupSummary::default()
@@ -302,7 +305,11 @@ impl<'a, 's> Simulation<'a, 's> {
             total_peak_in_service: 0,
             total_peak_serving: 0,
             any_violation_seconds: 0,
-            total_utilization_samples: quantile::Samples::default(),
+            total_utilization_samples: if scenario.groups.len() > 1 {
+                quantile::Samples::with_capacity(scenario.ticks())
+            } else {
+                quantile::Samples::default()
+            },
             triggers: Vec::new(),
             decisions: Vec::new(),
             tracking_triggers: Vec::new(),

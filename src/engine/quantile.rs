@@ -24,21 +24,36 @@ impl Samples {
     /// Samples kept before they are counted.
     const KEPT: usize = 1 << 20;
 
+    /// Room for `periods` samples, up to the ones kept.
+    pub(super) fn with_capacity(periods: usize) -> Samples {
+        Samples {
+            kept: Vec::with_capacity(periods.min(Self::KEPT)),
+            ..Samples::default()
+        }
+    }
+
     /// One period's utilization.
-    #[inline]
+    #[inline(always)]
     pub(super) fn push(&mut self, value: f64) {
         let bits = (value as f32).to_bits();
-        if self.counts.is_empty() {
+        if self.kept.len() < Self::KEPT && self.counts.is_empty() {
             self.kept.push(bits);
-            if self.kept.len() == Self::KEPT {
-                self.counts = vec![0; RESOLUTION + 1];
-                for bits in std::mem::take(&mut self.kept) {
-                    self.count(bits);
-                }
-            }
         } else {
-            self.count(bits);
+            self.push_counted(bits);
         }
+    }
+
+    /// Past the samples kept: counted (the kept ones first, once).
+    #[cold]
+    #[inline(never)]
+    fn push_counted(&mut self, bits: u32) {
+        if self.counts.is_empty() {
+            self.counts = vec![0; RESOLUTION + 1];
+            for kept in std::mem::take(&mut self.kept) {
+                self.count(kept);
+            }
+        }
+        self.count(bits);
     }
 
     fn count(&mut self, bits: u32) {
@@ -116,7 +131,7 @@ mod tests {
             for value in &values {
                 samples.push(*value);
             }
-            assert_eq!(samples.counts.is_empty(), len < Samples::KEPT);
+            assert_eq!(samples.counts.is_empty(), len <= Samples::KEPT);
             let mut bits: Vec<u32> = values
                 .iter()
                 .map(|value| (*value as f32).to_bits())
