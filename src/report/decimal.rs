@@ -7,9 +7,9 @@ use std::fmt::Write as _;
 /// Appends `value` with `PLACES` decimals to `out`, exactly as `format!("{value:.PLACES$}")`
 /// writes it (the tests hold it to that).
 ///
-/// `value x 10^places` is computed with its exact rounding error (Dekker's product, no FMA),
-/// so the rounding of the exact decimal value is decided exactly: by the computed product's
-/// fraction, or on a computed half by the error's sign, or on an exact half to even (as
+/// The rounding of the exact decimal value is decided exactly: by the fraction of the computed
+/// `value x 10^places`, or, when that is exactly one half, by the sign of the product's
+/// rounding error (Dekker's exact product, no FMA), an exact half going to even (as
 /// `core::fmt` does). The integer is printed with itoa. Values of 2^52 units or more, the
 /// non-finite ones and more than 9 places go through `core::fmt`.
 pub fn push_fixed<const PLACES: usize>(out: &mut Vec<u8>, value: f64) {
@@ -18,7 +18,7 @@ pub fn push_fixed<const PLACES: usize>(out: &mut Vec<u8>, value: f64) {
     const LIMIT: f64 = (1u64 << 52) as f64;
     if let Some(&power) = POWERS.get(places) {
         let magnitude = value.abs();
-        let (product, error) = exact_product(magnitude, power);
+        let product = magnitude * power;
         if product < LIMIT {
             let whole = product as u64; // floor: non-negative and below 2^52
             let fraction = product - whole as f64; // exact
@@ -27,10 +27,13 @@ pub fn push_fixed<const PLACES: usize>(out: &mut Vec<u8>, value: f64) {
                 // differs from a half by at least an ulp: more than the error (at most half
                 // an ulp), which cannot carry it across. A whole product stays whole.
                 fraction > 0.5
-            } else if error != 0.0 {
-                error > 0.0
             } else {
-                whole % 2 == 1
+                // A computed half: the product's rounding error decides, and an exact half
+                // goes to even.
+                match exact_product(magnitude, power).1 {
+                    0.0 => whole % 2 == 1,
+                    error => error > 0.0,
+                }
             };
             let units = whole + u64::from(up);
             if value.is_sign_negative() {
