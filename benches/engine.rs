@@ -113,5 +113,25 @@ fn count_access_log(criterion: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, replay, parse_trace, count_access_log);
+/// The SimPy peer's year (benches/peers): the replay alone, on the load both read. Runs when
+/// `python3 benches/peers/year_load.py benches/peers/year-load.csv` has written that load.
+fn peer_year(criterion: &mut Criterion) {
+    let path = Path::new("benches/peers/year-trace.toml");
+    if !Path::new("benches/peers/year-load.csv").exists() {
+        eprintln!("peer/year_trace_replay skipped: benches/peers/year-load.csv is not written");
+        return;
+    }
+    let loaded = scenario::load(path).expect("the peer scenario is valid");
+    criterion.bench_function("peer/year_trace_replay", |bencher| {
+        bencher.iter(|| {
+            engine::simulate(
+                black_box(&loaded.scenario),
+                black_box(&loaded.load),
+                RunOptions::SUMMARY,
+            )
+        })
+    });
+}
+
+criterion_group!(benches, replay, parse_trace, count_access_log, peer_year);
 criterion_main!(benches);
