@@ -17,8 +17,10 @@ pub(super) fn read_csv(
         return Err(Diagnostic::file(file, "the trace is UTF-16 text")
             .with_hint("save it as UTF-8 (PowerShell: `Out-File -Encoding utf8`)"));
     }
+    // Cells are trimmed where they are read: the csv crate's `Trim::All` builds a new record
+    // for every row (a third of reading a long trace).
     let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
+        .trim(csv::Trim::Headers)
         .from_reader(input);
     let headers = reader
         .headers()
@@ -51,8 +53,7 @@ pub(super) fn read_csv(
     let has_rows = reader
         .read_byte_record(&mut record)
         .map_err(|error| csv_error(file, &error))?;
-    let first_cell =
-        |index: usize| std::str::from_utf8(record.get(index).unwrap_or(b"")).unwrap_or("");
+    let first_cell = |index: usize| std::str::from_utf8(field(&record, index)).unwrap_or("");
     let mut found = Vec::new();
     let time_index = match time_column {
         Some(name) => Some(find(name)?),
@@ -169,13 +170,14 @@ pub(super) fn read_csv(
             }
         }
         let line = record.position().map_or(0, |position| position.line());
-        let cell = |index: usize| {
-            std::str::from_utf8(record.get(index).unwrap_or(b"")).unwrap_or("\u{fffd}")
-        };
+        let cell = |index: usize| std::str::from_utf8(field(&record, index)).unwrap_or("\u{fffd}");
+        // The column of a cell's first character past its padding.
         let column_of = |index: usize| {
+            let raw = record.get(index).unwrap_or(b"");
             1 + (0..index)
                 .map(|i| record.get(i).map_or(0, <[u8]>::len) + 1)
                 .sum::<usize>()
+                + (raw.len() - raw.trim_ascii_start().len())
         };
         let value_text = cell(value_index);
         let value: f64 = value_text.parse().map_err(|_| {
@@ -313,6 +315,11 @@ pub const TIME_COLUMNS: &[&str] = &[
 pub const VALUE_COLUMNS: &[&str] = &["requests", "count", "value", "rps", "rate"];
 
 /// The first of `names` (case-insensitive) among `headers`.
+/// A cell without the spaces around it.
+fn field(record: &csv::ByteRecord, index: usize) -> &[u8] {
+    record.get(index).unwrap_or(b"").trim_ascii()
+}
+
 fn detect_column(headers: &csv::StringRecord, names: &[&str]) -> Option<usize> {
     names.iter().find_map(|name| {
         headers

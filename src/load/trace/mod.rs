@@ -657,6 +657,15 @@ mod tests {
         let error = parse_csv("t.csv", bad, &counts("offset_seconds"), &clock()).unwrap_err();
         assert_eq!((error.line, error.column), (3, 4));
         assert_eq!(error.field.as_deref(), Some("requests"));
+
+        // Padded cells are read trimmed, and a bad one is pointed at past its padding.
+        let padded = " offset_seconds , requests \n 0 , 60 \n  60,\t120\n";
+        let trace = parse_csv("t.csv", padded, &counts("offset_seconds"), &clock()).unwrap();
+        assert_eq!(trace.rates, vec![1.0, 2.0]);
+        let bad = "offset_seconds,requests\n0,1\n 60 ,  many \n";
+        let error = parse_csv("t.csv", bad, &counts("offset_seconds"), &clock()).unwrap_err();
+        assert_eq!((error.line, error.column), (3, 8));
+        assert!(error.message.contains("`many`"), "{}", error.message);
     }
 
     #[test]
