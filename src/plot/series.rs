@@ -43,10 +43,18 @@ impl Periods {
             self.violation.push(0.0);
         }
         let last = self.times.len() - 1;
-        self.load[last] += load;
-        self.capacity[last] += capacity;
-        self.pending[last] += pending;
-        self.violation[last] = self.violation[last].max(violation);
+        let mut period = Period {
+            time,
+            load: self.load[last],
+            capacity: self.capacity[last],
+            pending: self.pending[last],
+            violation: self.violation[last],
+        };
+        period.merge(load, capacity, pending, violation);
+        self.load[last] = period.load;
+        self.capacity[last] = period.capacity;
+        self.pending[last] = period.pending;
+        self.violation[last] = period.violation;
     }
 
     fn period(&self) -> TimeDelta {
@@ -162,6 +170,17 @@ struct Period {
     violation: f64,
 }
 
+impl Period {
+    /// Adds one group's row of the period: loads, capacities and booting instances summed,
+    /// the violation the most of any group.
+    fn merge(&mut self, load: f64, capacity: f64, pending: u32, violation: f64) {
+        self.load += load;
+        self.capacity += capacity;
+        self.pending += pending;
+        self.violation = self.violation.max(violation);
+    }
+}
+
 /// A bucket being filled: its envelopes and sums so far.
 #[derive(Debug, Clone, Copy)]
 struct Filling {
@@ -238,17 +257,15 @@ impl SeriesBuilder {
         if self.current.is_some_and(|current| current.time != time) {
             self.complete();
         }
-        let current = self.current.get_or_insert(Period {
-            time,
-            load: 0.0,
-            capacity: 0.0,
-            pending: 0,
-            violation: 0.0,
-        });
-        current.load += load;
-        current.capacity += capacity;
-        current.pending += pending;
-        current.violation = current.violation.max(violation);
+        self.current
+            .get_or_insert(Period {
+                time,
+                load: 0.0,
+                capacity: 0.0,
+                pending: 0,
+                violation: 0.0,
+            })
+            .merge(load, capacity, pending, violation);
     }
 
     fn complete(&mut self) {
