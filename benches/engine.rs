@@ -25,6 +25,16 @@ fn replay(criterion: &mut Criterion) {
             )
         })
     });
+    // What a sweep point runs: the summary only (issue 19's target is per step of this).
+    group.bench_function("one_year_minutes_summary_only", |bencher| {
+        bencher.iter(|| {
+            engine::simulate(
+                black_box(&loaded.scenario),
+                black_box(&loaded.load),
+                RunOptions::SUMMARY,
+            )
+        })
+    });
     group.bench_function("one_year_minutes_with_timeline", |bencher| {
         bencher.iter(|| {
             engine::simulate(
