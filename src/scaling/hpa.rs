@@ -166,21 +166,21 @@ pub fn scale_up_limit(
     select: crate::model::SelectPolicy,
     policies: &[crate::model::HpaPolicy],
 ) -> i64 {
-    use crate::model::{HpaPolicyKind, SelectPolicy};
-    let limits = policies.iter().map(|policy| {
-        let start =
-            current as i64 - changed(up, policy.period, now) + changed(down, policy.period, now);
-        match policy.kind {
-            HpaPolicyKind::Pods => start + policy.value as i64,
+    let limits = policy_limits(
+        current,
+        up,
+        down,
+        now,
+        policies,
+        |start, kind, value| match kind {
+            crate::model::HpaPolicyKind::Pods => start + value as i64,
             // Rounded up: a change that rounds to nothing would never scale up.
-            HpaPolicyKind::Percent => (start as f64 * (1.0 + policy.value / 100.0)).ceil() as i64,
-        }
-    });
-    match select {
-        SelectPolicy::Disabled => current as i64,
-        SelectPolicy::Max => limits.max().unwrap_or(current as i64),
-        SelectPolicy::Min => limits.min().unwrap_or(current as i64),
-    }
+            crate::model::HpaPolicyKind::Percent => {
+                (start as f64 * (1.0 + value / 100.0)).ceil() as i64
+            }
+        },
+    );
+    select_limit(current, select, limits, true)
 }
 
 /// The fewest replicas a scale-down may reach now (Kubernetes
@@ -194,20 +194,52 @@ pub fn scale_down_limit(
     select: crate::model::SelectPolicy,
     policies: &[crate::model::HpaPolicy],
 ) -> i64 {
-    use crate::model::{HpaPolicyKind, SelectPolicy};
-    let limits = policies.iter().map(|policy| {
+    let limits = policy_limits(
+        current,
+        up,
+        down,
+        now,
+        policies,
+        |start, kind, value| match kind {
+            crate::model::HpaPolicyKind::Pods => start - value as i64,
+            crate::model::HpaPolicyKind::Percent => (start as f64 * (1.0 - value / 100.0)) as i64,
+        },
+    );
+    select_limit(current, select, limits, false)
+}
+
+/// Each policy's limit, counted from the replicas at the start of its period: the current
+/// count less what scaled up within the period, plus what scaled down.
+fn policy_limits<'a>(
+    current: u32,
+    up: &'a [ScaleEvent],
+    down: &'a [ScaleEvent],
+    now: u64,
+    policies: &'a [crate::model::HpaPolicy],
+    limit: impl Fn(i64, crate::model::HpaPolicyKind, f64) -> i64 + 'a,
+) -> impl Iterator<Item = i64> + 'a {
+    policies.iter().map(move |policy| {
         let start =
             current as i64 - changed(up, policy.period, now) + changed(down, policy.period, now);
-        match policy.kind {
-            HpaPolicyKind::Pods => start - policy.value as i64,
-            HpaPolicyKind::Percent => (start as f64 * (1.0 - policy.value / 100.0)) as i64,
-        }
-    });
-    match select {
-        SelectPolicy::Disabled => current as i64,
-        SelectPolicy::Max => limits.min().unwrap_or(current as i64),
-        SelectPolicy::Min => limits.max().unwrap_or(current as i64),
-    }
+        limit(start, policy.kind, policy.value)
+    })
+}
+
+/// `selectPolicy`: `Max` picks the policy allowing the most change (the largest limit up, the
+/// smallest down), `Min` the least, `Disabled` none.
+fn select_limit(
+    current: u32,
+    select: crate::model::SelectPolicy,
+    mut limits: impl Iterator<Item = i64>,
+    up: bool,
+) -> i64 {
+    use crate::model::SelectPolicy;
+    let most = match (select, up) {
+        (SelectPolicy::Disabled, _) => return current as i64,
+        (SelectPolicy::Max, true) | (SelectPolicy::Min, false) => limits.by_ref().max(),
+        (SelectPolicy::Max, false) | (SelectPolicy::Min, true) => limits.by_ref().min(),
+    };
+    most.unwrap_or(current as i64)
 }
 
 #[cfg(test)]
