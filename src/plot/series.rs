@@ -355,6 +355,8 @@ impl SeriesBuilder {
         let peak = self.best.and_then(|(peak, _)| {
             let range = peak.saturating_sub(half)..(peak + half).min(self.done);
             let window = &self.window[self.window.len().saturating_sub(range.len())..];
+            // The window holds the half before the peak and the half after it by construction.
+            debug_assert_eq!(window.len(), range.len(), "peak window of {policy}");
             (range.len() * 4 < self.done && !range.is_empty() && window.len() == range.len())
                 .then(|| (range, periods_of(window)))
         });
