@@ -300,13 +300,20 @@ impl ScalingActivity {
                     Some(datapoints) => format!("in {datapoints} of {}", alarm.periods),
                     None => format!("for {}", alarm.periods),
                 };
-                parts.push(format!(
+                let mut reading = format!(
                     "{metric} {statistic} {} {} {} {held} period(s) of {}",
                     self.datapoint.map_or("n/a".into(), trim_float),
                     alarm.comparison.symbol(),
                     trim_float(alarm.threshold),
                     format_duration(alarm.period)
-                ));
+                );
+                if let Some(interval) = alarm.interval {
+                    reading += &format!(" evaluated every {}", format_duration(interval));
+                }
+                if let Some(treatment) = alarm.missing_data {
+                    reading += &format!(" (missing data: {})", treatment.as_str());
+                }
+                parts.push(reading);
             }
             Cause::Scheduled { task } => {
                 if let crate::model::TaskAction::RunRule(rule) = group.scheduled[task].action

@@ -2,6 +2,8 @@
 //! one instant resolved against cooldowns and the one-activity gate.
 
 use super::*;
+use crate::model::MissingData;
+use std::collections::VecDeque;
 
 /// An alarm whose condition held for its periods at the end of the last period, waiting to
 /// act at that instant.
@@ -13,46 +15,21 @@ pub(super) struct AlarmTrigger {
     pub(super) datapoint: Option<f64>,
 }
 
-/// One alarm's running period: its samples so far and its breach streak.
-#[derive(Debug, Clone, Default)]
-pub(super) struct AlarmState {
-    pub(super) sum: f64,
-    pub(super) min: f64,
-    pub(super) max: f64,
-    pub(super) samples: u32,
-    /// CloudWatch's Sum and SampleCount of the period's datapoints (see `Statistic`).
-    pub(super) total: f64,
-    pub(super) count: f64,
-    pub(super) consecutive: u32,
-    /// M out of N: whether each of the last `periods` datapoints breached, oldest first, and
-    /// how many did (kept only when `datapoints < periods`).
-    pub(super) window: std::collections::VecDeque<bool>,
-    pub(super) breaching_in_window: u32,
-    /// End of the current alarm period (a running counter: no division on the hot path).
-    pub(super) due: SimTime,
-    /// The last firing changed nothing: further no-change firings are not recorded again.
-    pub(super) unchanged: bool,
+/// One window's samples, from which a datapoint is computed.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Aggregate {
+    sum: f64,
+    min: f64,
+    max: f64,
+    samples: u32,
+    /// CloudWatch's Sum and SampleCount of the window's datapoints (see `Statistic`).
+    total: f64,
+    count: f64,
 }
 
-impl AlarmState {
-    /// Counts one closed datapoint; whether the alarm is in alarm: `periods` consecutive
-    /// breaches, or `datapoints` among the last `periods` (CloudWatch "M out of N").
-    pub(super) fn close(&mut self, alarm: &AlarmTask, breaching: bool) -> bool {
-        self.consecutive = if breaching { self.consecutive + 1 } else { 0 };
-        let Some(datapoints) = alarm.datapoints.filter(|m| *m < alarm.periods) else {
-            return self.consecutive >= alarm.periods;
-        };
-        self.window.push_back(breaching);
-        self.breaching_in_window += u32::from(breaching);
-        if self.window.len() > alarm.periods as usize {
-            let oldest = self.window.pop_front().unwrap_or(false);
-            self.breaching_in_window -= u32::from(oldest);
-        }
-        self.breaching_in_window >= datapoints
-    }
-
+impl Aggregate {
     pub(super) fn add(&mut self, value: f64) {
-        // Branch-free: the first sample of a period resets the extremes.
+        // Branch-free: the first sample of a window resets the extremes.
         let first = self.samples == 0;
         self.min = if first { value } else { self.min.min(value) };
         self.max = if first { value } else { self.max.max(value) };
@@ -67,10 +44,35 @@ impl AlarmState {
         self.count += datapoints;
     }
 
-    /// Whether the period's datapoint breaches the alarm (`None`: no sample, missing data).
+    /// Both windows' samples as one.
+    fn merge(&mut self, other: &Aggregate) {
+        if other.samples == 0 {
+            return;
+        }
+        let first = self.samples == 0;
+        self.min = if first {
+            other.min
+        } else {
+            self.min.min(other.min)
+        };
+        self.max = if first {
+            other.max
+        } else {
+            self.max.max(other.max)
+        };
+        self.sum += other.sum;
+        self.samples += other.samples;
+        self.total += other.total;
+        self.count += other.count;
+    }
+
+    /// Whether the window's datapoint breaches the alarm, or is missing (no sample).
     /// Averages compare `sum` with `threshold x samples`: no division on the hot path.
-    pub(super) fn breaches(&self, alarm: &AlarmTask) -> Option<bool> {
-        (self.samples > 0).then(|| match alarm.statistic {
+    pub(super) fn point(&self, alarm: &AlarmTask) -> Point {
+        if self.samples == 0 {
+            return Point::Missing;
+        }
+        let breaching = match alarm.statistic {
             Statistic::Average => alarm
                 .comparison
                 .holds(self.sum, alarm.threshold * self.samples as f64),
@@ -78,10 +80,15 @@ impl AlarmState {
             Statistic::Minimum => alarm.comparison.holds(self.min, alarm.threshold),
             Statistic::Sum => alarm.comparison.holds(self.total, alarm.threshold),
             Statistic::SampleCount => alarm.comparison.holds(self.count, alarm.threshold),
-        })
+        };
+        if breaching {
+            Point::Breaching
+        } else {
+            Point::Within
+        }
     }
 
-    /// The period's datapoint, if it had any sample.
+    /// The window's datapoint, if it had any sample.
     pub(super) fn datapoint(&self, statistic: Statistic) -> Option<f64> {
         (self.samples > 0).then(|| match statistic {
             Statistic::Average => self.sum / self.samples as f64,
@@ -90,6 +97,181 @@ impl AlarmState {
             Statistic::Sum => self.total,
             Statistic::SampleCount => self.count,
         })
+    }
+}
+
+/// A datapoint as an alarm sees it (the user guide's `X`, `0` and `-`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Point {
+    /// `X`: the comparison holds.
+    Breaching,
+    /// `0`: within the threshold.
+    Within,
+    /// `-`: no datapoint (no sample in the window).
+    Missing,
+}
+
+/// An alarm's state (CloudWatch `OK`, `ALARM`, `INSUFFICIENT_DATA`); only `Alarm` runs the
+/// rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AlarmValue {
+    /// Before the run the metric is taken to have reported datapoints within the threshold.
+    #[default]
+    Ok,
+    Alarm,
+    InsufficientData,
+}
+
+/// One alarm's running window and its recent datapoints.
+#[derive(Debug, Clone, Default)]
+pub(super) struct AlarmState {
+    /// Samples since the last evaluation.
+    pub(super) current: Aggregate,
+    /// When evaluated more often than its period: the window's evaluation intervals, oldest
+    /// first.
+    pub(super) intervals: VecDeque<Aggregate>,
+    /// The consecutive rule's streak (evaluated once per period, no missing-data treatment).
+    pub(super) consecutive: u32,
+    /// Otherwise: the datapoints of recent evaluations, newest last; the datapoints of one
+    /// evaluation are `period / interval` apart.
+    pub(super) points: VecDeque<Point>,
+    /// The datapoints one evaluation reads, newest first (a reused buffer).
+    pub(super) recent: Vec<Point>,
+    pub(super) value: AlarmValue,
+    /// When the next evaluation is due (a running counter: no division on the hot path).
+    pub(super) due: SimTime,
+    /// The last firing changed nothing: further no-change firings are not recorded again.
+    pub(super) unchanged: bool,
+}
+
+impl AlarmState {
+    /// The samples of the window ending now (the last `period`), the current interval's
+    /// emptied for the next.
+    pub(super) fn window(&mut self, alarm: &AlarmTask) -> Aggregate {
+        let current = std::mem::take(&mut self.current);
+        if alarm.every() == alarm.period {
+            return current;
+        }
+        self.intervals.push_back(current);
+        if self.intervals.len() > (alarm.period / alarm.every()) as usize {
+            self.intervals.pop_front();
+        }
+        let mut window = Aggregate::default();
+        for interval in &self.intervals {
+            window.merge(interval);
+        }
+        window
+    }
+
+    /// Counts the datapoint of the window ending now; whether the alarm is in `ALARM`.
+    pub(super) fn close(&mut self, alarm: &AlarmTask, point: Point) -> bool {
+        let stride = (alarm.period / alarm.every()) as usize;
+        let of_all = alarm.datapoints.is_none_or(|m| m >= alarm.periods);
+        if stride == 1 && of_all && alarm.missing_data.is_none() {
+            // The common case, without a buffer: `periods` consecutive breaches.
+            self.consecutive = if point == Point::Breaching {
+                self.consecutive + 1
+            } else {
+                0
+            };
+            return self.consecutive >= alarm.periods;
+        }
+        let range = evaluation_range(alarm) as usize;
+        self.points.push_back(point);
+        if self.points.len() > (range - 1) * stride + 1 {
+            self.points.pop_front();
+        }
+        // Datapoints before the run count as within the threshold.
+        let mut recent = std::mem::take(&mut self.recent);
+        recent.clear();
+        recent.extend(self.points.iter().rev().step_by(stride));
+        recent.resize(range, Point::Within);
+        self.value = evaluate(
+            &recent,
+            alarm.periods,
+            alarm.datapoints.unwrap_or(alarm.periods),
+            alarm.missing_data,
+            self.value,
+        );
+        self.recent = recent;
+        self.value == AlarmValue::Alarm
+    }
+}
+
+/// How many recent datapoints an evaluation reads: `periods`, or with a missing-data
+/// treatment CloudWatch's evaluation range. The user guide ("How alarm state is evaluated when
+/// data is missing") says it retrieves more datapoints than Evaluation Periods, a number that
+/// depends on the period and the metric's resolution, and shows 5 for 3; the number is not
+/// published otherwise, so scaleplan reads `periods + 2`.
+pub fn evaluation_range(alarm: &AlarmTask) -> u32 {
+    alarm.periods + if alarm.missing_data.is_some() { 2 } else { 0 }
+}
+
+/// The state an evaluation gives: `points` are the most recent datapoints, newest first
+/// (`periods` of them, or the evaluation range with a treatment), `datapoints` of `periods`
+/// must breach.
+///
+/// Without a treatment (ESS, Tencent), a missing datapoint does not breach. With one,
+/// CloudWatch's rules (user guide, "How alarm state is evaluated when data is missing" and
+/// "Avoiding premature transitions to alarm state"): with at least `periods` real datapoints
+/// in the range the most recent `periods` real ones decide and the treatment is not used;
+/// otherwise `breaching` / `notBreaching` fill the gap; `missing` and `ignore` go to `OK` when
+/// a real datapoint is within the threshold and to `ALARM` when enough real ones breach;
+/// else `missing` goes to `ALARM` if the oldest breaching datapoint among the last `periods`
+/// is at least `datapoints` old with only breaching or missing ones after it (the premature
+/// alarm rule), and to `INSUFFICIENT_DATA` otherwise, while `ignore` keeps `current`. The
+/// guide's two tables are tests (`tests/it/alarms.rs`).
+pub fn evaluate(
+    points: &[Point],
+    periods: u32,
+    datapoints: u32,
+    treatment: Option<MissingData>,
+    current: AlarmValue,
+) -> AlarmValue {
+    let (periods, datapoints) = (periods as usize, datapoints as usize);
+    let verdict = |breaching: usize| {
+        if breaching >= datapoints {
+            AlarmValue::Alarm
+        } else {
+            AlarmValue::Ok
+        }
+    };
+    let Some(treatment) = treatment else {
+        let recent = &points[..periods.min(points.len())];
+        return verdict(recent.iter().filter(|p| **p == Point::Breaching).count());
+    };
+    let real = points.iter().filter(|p| **p != Point::Missing);
+    let (real_count, breaching) = real.clone().fold((0, 0), |(count, breaching), point| {
+        (
+            count + 1,
+            breaching + usize::from(*point == Point::Breaching),
+        )
+    });
+    if real_count >= periods {
+        let recent = real.take(periods).filter(|p| **p == Point::Breaching);
+        return verdict(recent.count());
+    }
+    let filled = periods - real_count;
+    match treatment {
+        MissingData::Breaching => verdict(breaching + filled),
+        MissingData::NotBreaching => verdict(breaching),
+        MissingData::Missing | MissingData::Ignore => {
+            if breaching >= datapoints {
+                AlarmValue::Alarm
+            } else if real_count > breaching {
+                AlarmValue::Ok
+            } else if treatment == MissingData::Ignore {
+                current
+            } else {
+                let last = &points[..periods.min(points.len())];
+                let oldest_breaching = last.iter().rposition(|p| *p == Point::Breaching);
+                if oldest_breaching.is_some_and(|index| index + 1 >= datapoints) {
+                    AlarmValue::Alarm
+                } else {
+                    AlarmValue::InsufficientData
+                }
+            }
+        }
     }
 }
 

@@ -27,6 +27,7 @@ mod scheduled;
 mod state;
 
 pub use activity::{ActivityStatus, Cause, Launch, Note, ReplacementReason, ScalingActivity};
+pub use alarms::{AlarmValue, Point, evaluate, evaluation_range};
 pub use fleet::EndReason;
 pub use outcome::{
     ForecastPoint, GroupSummary, InstanceRecord, LatencyPercentiles, Outcome, TimelineRow,
@@ -230,7 +231,7 @@ impl<'a, 's> Simulation<'a, 's> {
                         .alarms
                         .iter()
                         .map(|alarm| AlarmState {
-                            due: alarm.period,
+                            due: alarm.every(),
                             ..AlarmState::default()
                         })
                         .collect(),
@@ -487,7 +488,7 @@ impl<'a, 's> Simulation<'a, 's> {
                     Metric::RequestRate => Some(load),
                 };
                 if let Some(value) = sample {
-                    alarm_state.add(value);
+                    alarm_state.current.add(value);
                     if matches!(alarm.statistic, Statistic::Sum | Statistic::SampleCount) {
                         // CloudWatch's datapoints: CPU, one per in-service instance; a request
                         // count, one per metric period holding its requests.
@@ -495,29 +496,26 @@ impl<'a, 's> Simulation<'a, 's> {
                             Metric::Cpu => (state.fleet.serving as f64, 1.0),
                             _ => (1.0, self.scenario.metric_period as f64),
                         };
-                        alarm_state.add_datapoints(value, datapoints, per_datapoint);
+                        alarm_state
+                            .current
+                            .add_datapoints(value, datapoints, per_datapoint);
                     }
                 }
                 if end < alarm_state.due {
                     continue;
                 }
-                alarm_state.due += alarm.period;
-                // Missing data is not breaching (CloudWatch's default treatment).
-                let breaching = alarm_state.breaches(alarm) == Some(true);
-                // A sustained alarm re-invokes its action every period (CloudWatch).
-                if alarm_state.close(alarm, breaching) {
+                alarm_state.due += alarm.every();
+                let window = alarm_state.window(alarm);
+                // A sustained alarm re-invokes its action at every evaluation (CloudWatch).
+                if alarm_state.close(alarm, window.point(alarm)) {
                     self.triggers.push(AlarmTrigger {
                         group: index,
                         alarm: alarm_index,
-                        datapoint: alarm_state.datapoint(alarm.statistic),
+                        datapoint: window.datapoint(alarm.statistic),
                     });
                 } else {
                     alarm_state.unchanged = false;
                 }
-                alarm_state.sum = 0.0;
-                alarm_state.samples = 0;
-                alarm_state.total = 0.0;
-                alarm_state.count = 0.0;
             }
             if let Some(value) = utilization {
                 state.history.utilization_samples.push(value);

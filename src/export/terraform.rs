@@ -12,11 +12,11 @@
 
 use super::hcl::{Block, Expr, label};
 use crate::model::{
-    Adjustment, AlarmTask, Comparison, CooldownBlocks, MaxCapacityBreach, Metric, PredictiveMode,
-    Recurrence, RemovalPolicy, Rounding, ScalingGroup, ScalingRule, Scenario, ScheduledTask,
-    Statistic, TaskAction,
+    Adjustment, AlarmTask, Comparison, CooldownBlocks, MaxCapacityBreach, Metric, MissingData,
+    PredictiveMode, Recurrence, RemovalPolicy, Rounding, ScalingGroup, ScalingRule, Scenario,
+    ScheduledTask, Statistic, TaskAction,
 };
-use crate::time::Clock;
+use crate::time::{Clock, format_duration};
 use std::fmt::Write as _;
 
 /// The Terraform provider to write for.
@@ -569,6 +569,25 @@ fn aws_group(export: &mut Export<'_>, group: &ScalingGroup) {
         if let Some(datapoints) = alarm.datapoints {
             block.set("datapoints_to_alarm", Expr::number(datapoints));
         }
+        if let Some(treatment) = alarm.missing_data {
+            block.set(
+                "treat_missing_data",
+                Expr::text(aws_missing_data(treatment)),
+            );
+        }
+        // CloudWatch evaluates every minute over the last period (user guide, "Evaluating an
+        // alarm"): an alarm simulated on another cadence would fire at other times there.
+        if alarm.period > 60 && alarm.interval != Some(60) {
+            export.refuse(format!(
+                "group {}: alarm {}: evaluated {}: CloudWatch evaluates every minute over the last period (set evaluation_interval = \"1m\" and rerun)",
+                group.name,
+                alarm.name,
+                alarm.interval.map_or_else(
+                    || format!("once per {} period", format_duration(alarm.period)),
+                    |interval| format!("every {}", format_duration(interval))
+                )
+            ));
+        }
         let (namespace, metric, statistic, threshold, dimensions) = match alarm.metric {
             Metric::Cpu => (
                 "AWS/EC2",
@@ -617,7 +636,6 @@ fn aws_group(export: &mut Export<'_>, group: &ScalingGroup) {
             .set("period", Expr::number(alarm.period as f64))
             .set("threshold", Expr::number(threshold))
             .set("dimensions", dimensions)
-            .set("treat_missing_data", Expr::text("notBreaching"))
             .set(
                 "alarm_actions",
                 Expr::List(vec![Expr::Reference(format!(
@@ -707,6 +725,16 @@ fn aws_statistic(statistic: Statistic) -> &'static str {
 }
 
 /// CloudWatch's comparison operator; equality has none.
+/// CloudWatch's `TreatMissingData` spelling.
+fn aws_missing_data(treatment: MissingData) -> &'static str {
+    match treatment {
+        MissingData::Missing => "missing",
+        MissingData::Ignore => "ignore",
+        MissingData::Breaching => "breaching",
+        MissingData::NotBreaching => "notBreaching",
+    }
+}
+
 fn aws_comparison(comparison: Comparison) -> Option<&'static str> {
     match comparison {
         Comparison::Greater => Some("GreaterThanThreshold"),
@@ -886,6 +914,11 @@ fn tencent_group(export: &mut Export<'_>, group: &ScalingGroup) {
             if alarm.datapoints.is_some() {
                 export.refuse(what(
                     "datapoints (M out of N): Tencent counts consecutive periods",
+                ));
+            }
+            if alarm.missing_data.is_some() || alarm.interval.is_some() {
+                export.refuse(what(
+                    "missing_data / evaluation_interval: CloudWatch's; Tencent checks consecutive periods",
                 ));
             }
             if whole(alarm.threshold).is_none() {
@@ -1288,6 +1321,11 @@ fn alibaba_group(export: &mut Export<'_>, group: &ScalingGroup) {
         if alarm.datapoints.is_some() {
             export.refuse(what(
                 "datapoints (M out of N): ESS counts consecutive periods",
+            ));
+        }
+        if alarm.missing_data.is_some() || alarm.interval.is_some() {
+            export.refuse(what(
+                "missing_data / evaluation_interval: CloudWatch's; ESS checks consecutive periods",
             ));
         }
         let rule = &group.rules[alarm.rule];

@@ -958,11 +958,35 @@ fn alarm_task(alarm: &Node<'_>, rule: &str, group: &str, again: bool) -> Result<
         table.note(note);
     }
     table.set("run", quoted(rule), alarm.get("AlarmActions").as_ref());
-    match alarm.text("TreatMissingData") {
-        None | Some("notBreaching") => {}
-        Some(other) => alarm.get("TreatMissingData").unwrap().approximated(format!(
-            "TreatMissingData {other}: scaleplan treats a missing datapoint (nothing in service) as not breaching"
-        )),
+    // CloudWatch user guide, "Evaluating an alarm": every minute over the last Period.
+    if period > 60.0 {
+        table
+            .set(
+                "evaluation_interval",
+                quoted("1m"),
+                alarm.get("Period").as_ref(),
+            )
+            .note("CloudWatch evaluates an alarm every minute over its last Period");
+    }
+    // TreatMissingData, CloudWatch's default `missing` when absent.
+    let treatment = match alarm.text("TreatMissingData") {
+        None | Some("missing") => Some("missing"),
+        Some("ignore") => Some("ignore"),
+        Some("breaching") => Some("breaching"),
+        Some("notBreaching") => Some("not_breaching"),
+        Some(_) => None,
+    };
+    match treatment {
+        Some(treatment) => {
+            table.from("missing_data", quoted(treatment), alarm, "TreatMissingData");
+        }
+        None => {
+            let node = alarm.get("TreatMissingData").unwrap();
+            let other = alarm.text("TreatMissingData").unwrap_or_default();
+            node.not_mapped(format!(
+                "TreatMissingData {other}: not one of missing, ignore, breaching, notBreaching"
+            ));
+        }
     }
     alarm.skip(
         "EvaluateLowSampleCountPercentile",

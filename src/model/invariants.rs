@@ -3,6 +3,10 @@
 //! values were set after validation). One list, so the two can never disagree.
 
 use super::limits::MAX_GROUP_SIZE;
+
+/// The most datapoints an alarm keeps for its evaluations (`(periods + 2) x period /
+/// evaluation_interval`): a bound on its memory, far above CloudWatch's one day of minutes.
+const MAX_ALARM_DATAPOINTS: u64 = 1_000_000;
 use super::{ScalingGroup, Scenario, TaskAction};
 use crate::time::{Seconds, format_duration};
 use std::fmt;
@@ -25,6 +29,8 @@ pub enum Place {
     AlarmPeriods(usize, usize),
     /// `group.alarm.datapoints`.
     AlarmDatapoints(usize, usize),
+    /// `group.alarm.evaluation_interval`.
+    AlarmInterval(usize, usize),
     /// `group.scheduled.min` of task `.1`.
     TaskMin(usize, usize),
     /// `group.rule.steps` of rule `.1` (a swept boundary passed its neighbour's).
@@ -42,6 +48,7 @@ impl Place {
             | Place::AlarmPeriod(group, _)
             | Place::AlarmPeriods(group, _)
             | Place::AlarmDatapoints(group, _)
+            | Place::AlarmInterval(group, _)
             | Place::TaskMin(group, _)
             | Place::Steps(group, _) => group,
         }
@@ -57,6 +64,7 @@ impl Place {
             Place::AlarmPeriod(..) => "group.alarm.period",
             Place::AlarmPeriods(..) => "group.alarm.periods",
             Place::AlarmDatapoints(..) => "group.alarm.datapoints",
+            Place::AlarmInterval(..) => "group.alarm.evaluation_interval",
             Place::TaskMin(..) => "group.scheduled.min",
             Place::Steps(..) => "group.rule.steps",
         }
@@ -152,6 +160,37 @@ impl ScalingGroup {
                             format_duration(metric_period)
                         ),
                         "clouds use 60s or 300s periods",
+                    );
+                }
+                if let Some(interval) = alarm.interval
+                    && (interval == 0
+                        || metric_period == 0
+                        || !interval.is_multiple_of(metric_period)
+                        || !period.is_multiple_of(interval))
+                {
+                    broken(
+                        Place::AlarmInterval(index, alarm_index),
+                        format!(
+                            "alarm `{}` is evaluated every {}: that must divide its period {} and be a multiple of the metric period {}",
+                            alarm.name,
+                            format_duration(interval),
+                            format_duration(period),
+                            format_duration(metric_period)
+                        ),
+                        "CloudWatch evaluates every minute: evaluation_interval = \"1m\"",
+                    );
+                }
+                let range = u64::from(alarm.periods) + 2;
+                let stride = alarm.interval.filter(|i| *i > 0).map_or(1, |i| period / i);
+                if range.saturating_mul(stride) > MAX_ALARM_DATAPOINTS {
+                    broken(
+                        Place::AlarmPeriods(index, alarm_index),
+                        format!(
+                            "alarm `{}` would keep {} evaluations' datapoints (periods + 2, times period / evaluation_interval)",
+                            alarm.name,
+                            range.saturating_mul(stride)
+                        ),
+                        "at most 1,000,000: CloudWatch caps periods x period at one day",
                     );
                 }
                 if alarm.periods == 0 {

@@ -52,6 +52,12 @@ spelled!(super::Statistic {
     Sum => "sum",
     SampleCount => "sample_count",
 });
+spelled!(super::MissingData {
+    Missing => "missing",
+    Ignore => "ignore",
+    Breaching => "breaching",
+    NotBreaching => "not_breaching",
+});
 spelled!(super::RemovalPolicy {
     OldestInstance => "oldest_instance",
     NewestInstance => "newest_instance",

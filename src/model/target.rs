@@ -9,7 +9,9 @@
 //! costs a clone, not a re-parse; every point is then checked against the same invariants
 //! validation enforces.
 
-use super::{Adjustment, CooldownBlocks, Metric, PredictiveMode, Recurrence, RemovalPolicy};
+use super::{
+    Adjustment, CooldownBlocks, Metric, MissingData, PredictiveMode, Recurrence, RemovalPolicy,
+};
 use super::{Rounding, Scenario, Statistic, TaskAction};
 use crate::load::Base;
 use crate::time::{Seconds, SimTime, format_duration};
@@ -183,6 +185,10 @@ pub enum AlarmField {
     Statistic,
     /// `metric`
     Metric,
+    /// `evaluation_interval`
+    Interval,
+    /// `missing_data`
+    MissingData,
 }
 
 /// Fields of a scheduled task.
@@ -388,7 +394,10 @@ impl Target {
                 | Target::Alarm(
                     _,
                     _,
-                    AlarmField::Period | AlarmField::Periods | AlarmField::Datapoints
+                    AlarmField::Period
+                        | AlarmField::Periods
+                        | AlarmField::Datapoints
+                        | AlarmField::Interval
                 )
                 | Target::Task(_, _, TaskField::Capacity(_))
                 | Target::Rule(_, _, RuleField::Boundary(_))
@@ -470,7 +479,8 @@ impl Target {
             },
             Target::Alarm(_, _, field) => match field {
                 AlarmField::Threshold => Number,
-                AlarmField::Period => Duration,
+                AlarmField::Period | AlarmField::Interval => Duration,
+                AlarmField::MissingData => Choice(MissingData::NAMES),
                 AlarmField::Periods | AlarmField::Datapoints => Integer,
                 AlarmField::Statistic => Choice(Statistic::NAMES),
                 AlarmField::Metric => Choice(Metric::NAMES),
@@ -682,6 +692,11 @@ impl Target {
                     AlarmField::Period => alarm.period = value.seconds(),
                     AlarmField::Periods => alarm.periods = value.whole(),
                     AlarmField::Datapoints => alarm.datapoints = Some(value.whole()),
+                    AlarmField::Interval => alarm.interval = Some(value.seconds()),
+                    AlarmField::MissingData => {
+                        alarm.missing_data =
+                            MissingData::from_name(value.word()).or(alarm.missing_data)
+                    }
                     AlarmField::Statistic => {
                         alarm.statistic =
                             Statistic::from_name(value.word()).unwrap_or(alarm.statistic)
@@ -828,7 +843,10 @@ impl Target {
             | Target::Alarm(
                 _,
                 _,
-                AlarmField::Periods | AlarmField::Period | AlarmField::Datapoints,
+                AlarmField::Periods
+                | AlarmField::Period
+                | AlarmField::Datapoints
+                | AlarmField::Interval,
             ) => positive(),
             Target::Predictive(_, PredictiveField::MaxBuffer) => {
                 within(0.0, 100.0, "AWS MaxCapacityBuffer lies in 0..100 percent")
@@ -946,6 +964,8 @@ fn resolve_group(rest: &str, scenario: &Scenario) -> Result<Target, String> {
                 ("datapoints", AlarmField::Datapoints),
                 ("statistic", AlarmField::Statistic),
                 ("metric", AlarmField::Metric),
+                ("evaluation_interval", AlarmField::Interval),
+                ("missing_data", AlarmField::MissingData),
             ],
             "alarm",
         )?;

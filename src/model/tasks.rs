@@ -133,6 +133,22 @@ pub enum Statistic {
     SampleCount,
 }
 
+/// How an alarm treats periods without a datapoint (CloudWatch `TreatMissingData`, user guide
+/// "Configuring how CloudWatch alarms treat missing data"). Setting it selects CloudWatch's
+/// evaluation over an evaluation range (`engine::alarms::evaluate`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MissingData {
+    /// `missing` (CloudWatch's default): a missing datapoint is neither; with no datapoint in
+    /// the evaluation range the alarm has insufficient data.
+    Missing,
+    /// `ignore`: the alarm keeps its state when the datapoints cannot decide it.
+    Ignore,
+    /// `breaching`: a missing datapoint is filled in as breaching.
+    Breaching,
+    /// `notBreaching`: a missing datapoint is filled in as within the threshold.
+    NotBreaching,
+}
+
 /// The comparison of a datapoint with the threshold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Comparison {
@@ -188,6 +204,14 @@ impl Comparison {
     }
 }
 
+impl AlarmTask {
+    /// How often it is evaluated.
+    #[inline]
+    pub fn every(&self) -> Seconds {
+        self.interval.unwrap_or(self.period)
+    }
+}
+
 /// An alarm task: a metric condition that, held for N consecutive periods, runs a rule.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AlarmTask {
@@ -197,8 +221,12 @@ pub struct AlarmTask {
     pub metric: Metric,
     /// How a period's samples are aggregated.
     pub statistic: Statistic,
-    /// Length of one datapoint; a multiple of the metric period, aligned to the start.
+    /// Length of one datapoint; a multiple of the metric period.
     pub period: Seconds,
+    /// How often it is evaluated, over the window of `period` ending then (CloudWatch: every
+    /// minute for periods of a minute or more); divides `period`, a multiple of the metric
+    /// period. `None`: once per period, aligned to the run's start (ESS, Tencent).
+    pub interval: Option<Seconds>,
     /// Datapoints it evaluates: consecutive breaching ones before it fires (ESS
     /// `EvaluationCount`, >= 1), or the window `datapoints` are counted in (CloudWatch
     /// `EvaluationPeriods`).
@@ -207,6 +235,9 @@ pub struct AlarmTask {
     /// `DatapointsToAlarm`, "M out of N"; 1 to `periods`); `None`: all of them, the
     /// consecutive rule of ESS and Tencent.
     pub datapoints: Option<u32>,
+    /// CloudWatch's missing-data treatment and evaluation range; `None`: the consecutive rule
+    /// of ESS and Tencent, where a period without a datapoint does not breach.
+    pub missing_data: Option<MissingData>,
     /// Comparison with the threshold.
     pub comparison: Comparison,
     /// Threshold in the metric's unit.

@@ -686,6 +686,10 @@ pub struct Alarm {
     /// Breaching datapoints among the last `periods` that fire it (CloudWatch
     /// `DatapointsToAlarm`); all of them when absent.
     pub datapoints: Option<Spanned<u32>>,
+    /// How often it is evaluated (CloudWatch: every minute); once per period when absent.
+    pub evaluation_interval: Option<Spanned<Duration>>,
+    /// CloudWatch `TreatMissingData`.
+    pub missing_data: Option<MissingDataWire>,
     pub above: Option<f64>,
     pub at_or_above: Option<f64>,
     pub below: Option<f64>,
@@ -693,6 +697,15 @@ pub struct Alarm {
     pub equal_to: Option<f64>,
     pub not_equal_to: Option<f64>,
     pub run: Spanned<String>,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+pub enum MissingDataWire {
+    Missing,
+    Ignore,
+    Breaching,
+    NotBreaching,
 }
 
 #[derive(Debug, Deserialize, Clone, Copy)]

@@ -310,7 +310,7 @@ fn write_group(out: &mut String, scenario: &Scenario, group: &ScalingGroup, remo
         };
         let _ = write!(
             out,
-            "\n[[policy.group.alarm]]\nname = \"{}\"\nmetric = \"{}\"\nstatistic = \"{}\"\nperiod = {}\nperiods = {}\n{}{comparison} = {}\nrun = \"{}\"\n",
+            "\n[[policy.group.alarm]]\nname = \"{}\"\nmetric = \"{}\"\nstatistic = \"{}\"\nperiod = {}\nperiods = {}\n{}{}{}{comparison} = {}\nrun = \"{}\"\n",
             alarm.name,
             alarm.metric.as_str(),
             alarm.statistic.as_str(),
@@ -319,6 +319,16 @@ fn write_group(out: &mut String, scenario: &Scenario, group: &ScalingGroup, remo
             alarm.datapoints.map_or(String::new(), |datapoints| format!(
                 "datapoints = {datapoints}\n"
             )),
+            alarm.interval.map_or(String::new(), |interval| format!(
+                "evaluation_interval = {}\n",
+                duration(interval)
+            )),
+            alarm
+                .missing_data
+                .map_or(String::new(), |treatment| format!(
+                    "missing_data = \"{}\"\n",
+                    treatment.as_str()
+                )),
             exact(alarm.threshold),
             group.rules[alarm.rule].name
         );

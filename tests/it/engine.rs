@@ -8,7 +8,7 @@ use scaleplan::scenario;
 use std::path::Path;
 
 /// A one-group scenario: `load` is the [load] body, `group` extra lines of the [[group]].
-fn scenario(duration: &str, load: &str, group: &str) -> String {
+pub(crate) fn scenario(duration: &str, load: &str, group: &str) -> String {
     common::scenario_text(
         &format!(
             "name = \"t\"\nstart = \"2026-01-05T00:00:00+00:00\"\nduration = \"{duration}\"\nmetric_period = \"60s\"\nsla = {{ max_utilization = 0.8 }}"
@@ -19,7 +19,7 @@ fn scenario(duration: &str, load: &str, group: &str) -> String {
     )
 }
 
-fn statuses(outcome: &Outcome) -> Vec<(u64, ActivityStatus, u32, u32)> {
+pub(crate) fn statuses(outcome: &Outcome) -> Vec<(u64, ActivityStatus, u32, u32)> {
     outcome
         .activities
         .iter()

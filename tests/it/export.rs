@@ -226,6 +226,8 @@ fn aws_round_trip_gives_the_same_rules() {
                 alarm.period,
                 alarm.periods,
                 alarm.datapoints,
+                alarm.interval,
+                alarm.missing_data,
                 alarm.comparison,
                 alarm.threshold
             ),
@@ -235,6 +237,8 @@ fn aws_round_trip_gives_the_same_rules() {
                 twin.period,
                 twin.periods,
                 twin.datapoints,
+                twin.interval,
+                twin.missing_data,
                 twin.comparison,
                 twin.threshold
             ),
@@ -419,7 +423,11 @@ fn adapted(provider: Provider) -> String {
                 "metric = \"cpu\"",
             )
             .replace("above = 105000", "above = 90")
-            .replace("datapoints = 2\n", ""),
+            .replace("datapoints = 2\n", "")
+            .replace("evaluation_interval = \"1m\"\n", "")
+            .replace("missing_data = \"breaching\"\n", "")
+            .replace("missing_data = \"ignore\"\n", "")
+            .replace("missing_data = \"not_breaching\"\n", ""),
         _ => text,
     }
 }
@@ -601,6 +609,7 @@ fn what_a_provider_cannot_express_is_refused_by_name() {
         "group web: alarm requests-high: Tencent alarm policies watch CPU, memory or traffic, not request rates",
         "group web: rule shrink: min_adjustment: Tencent has no minimum adjustment",
         "group web: scheduled task launch: Tencent scheduled actions set all of min, max and desired",
+        "group web: alarm cpu-low: missing_data / evaluation_interval: CloudWatch's; Tencent checks consecutive periods",
     ] {
         assert!(
             refused.iter().any(|line| line == expected),
@@ -618,7 +627,7 @@ fn what_a_provider_cannot_express_is_refused_by_name() {
         .arg(&out)
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("error: the tencentcloud provider cannot express 11 setting(s) of this scenario:\n  - scenario.cooldown_blocks"));
+        .stderr(predicate::str::contains("error: the tencentcloud provider cannot express 13 setting(s) of this scenario:\n  - scenario.cooldown_blocks"));
     assert!(!out.exists());
 }
 
@@ -710,7 +719,8 @@ fn statistics_and_comparisons_export_where_the_cloud_has_them() {
     let load = |text: &str| scenario::load_str("t.toml", text, Path::new(".")).unwrap();
     // AWS: an average rate of 350/s over 5 minutes is a RequestCount Sum of 105000.
     let rate = load(
-        &alarm("metric = \"request_rate\"\nabove = 350").replace("cooldown_blocks = \"all\"\n", ""),
+        &alarm("metric = \"request_rate\"\nevaluation_interval = \"1m\"\nabove = 350")
+            .replace("cooldown_blocks = \"all\"\n", ""),
     );
     let parsed: Value =
         hcl::from_str(&terraform(&rate.scenario, Provider::Aws, "t").unwrap()).unwrap();
@@ -736,7 +746,7 @@ fn statistics_and_comparisons_export_where_the_cloud_has_them() {
     );
     // SampleCount exports to AWS, not to Tencent.
     let count = load(
-        &alarm("metric = \"cpu\"\nstatistic = \"sample_count\"\nat_or_above = 20")
+        &alarm("metric = \"cpu\"\nstatistic = \"sample_count\"\nevaluation_interval = \"1m\"\nat_or_above = 20")
             .replace("cooldown_blocks = \"all\"\n", ""),
     );
     let parsed: Value =

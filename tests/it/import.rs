@@ -458,8 +458,14 @@ fn aws_alarm_actions_mixed_instances_and_request_counts_import() {
     );
     assert!(text.contains("# ALBRequestCountPerTarget 1000 requests per target per minute = 1000 / 60 per second\n"), "{text}");
     let listed = imported.listed().join("\n");
+    // TreatMissingData and the every-minute evaluation are mapped, not listed.
+    assert!(text.contains("# CloudWatch evaluates an alarm every minute over its last Period\nevaluation_interval = \"1m\"    # MetricAlarms[1].Period\nmissing_data = \"missing\"    # MetricAlarms[1].TreatMissingData\n"), "{text}");
+    assert!(!listed.contains("TreatMissingData"), "{listed}");
+    assert_eq!(
+        (api.alarms[0].interval, api.alarms[0].missing_data),
+        (Some(60), Some(scaleplan::model::MissingData::Missing))
+    );
     for expected in [
-        "approximated: MetricAlarms[1].TreatMissingData: TreatMissingData missing",
         "approximated: AutoScalingGroups[1].MixedInstancesPolicy.InstancesDistribution.SpotAllocationStrategy",
         "not imported: AutoScalingGroups[1].TerminationPolicies[1]: only the first termination policy is modelled",
     ] {

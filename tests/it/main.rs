@@ -2,6 +2,7 @@
 //! module per area. Shared helpers live in `common`; snapshots of what users see in
 //! `tests/snapshots/` (`SNAPSHOT_UPDATE=1 cargo test` rewrites them: review the diff).
 
+mod alarms;
 mod browser;
 mod check;
 mod cli;

@@ -150,6 +150,8 @@ const IN_POLICY: &[(&str, &str)] = &[
     ("group.web.alarm.cpu-high.periods", "3"),
     ("group.web.alarm.cpu-high.datapoints", "1"),
     ("group.web.alarm.cpu-high.statistic", "\"maximum\""),
+    ("group.web.alarm.cpu-high.evaluation_interval", "\"1m\""),
+    ("group.web.alarm.cpu-high.missing_data", "\"breaching\""),
     ("group.web.alarm.rps-high.metric", "\"cpu\""),
     ("group.web.scheduled.lunch.cron", "\"0 10 * * *\""),
     ("group.web.scheduled.lunch.min", "6"),

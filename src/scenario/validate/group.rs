@@ -226,6 +226,13 @@ fn report_violations(
                     .as_ref()
                     .map_or(alarm.name.span(), Spanned::span)
             }
+            Place::AlarmInterval(_, index) => {
+                let alarm = &group.alarm[index];
+                alarm
+                    .evaluation_interval
+                    .as_ref()
+                    .map_or(alarm.name.span(), Spanned::span)
+            }
             Place::TaskMin(_, index) => {
                 let task = &group.scheduled[index];
                 task.min.as_ref().map_or(task.name.span(), Spanned::span)

@@ -216,8 +216,18 @@ pub(super) fn alarm_task(
             wire::StatisticWire::SampleCount => Statistic::SampleCount,
         },
         period,
+        interval: alarm
+            .evaluation_interval
+            .as_ref()
+            .map(|value| value.get_ref().0),
         periods,
         datapoints,
+        missing_data: alarm.missing_data.map(|treatment| match treatment {
+            wire::MissingDataWire::Missing => MissingData::Missing,
+            wire::MissingDataWire::Ignore => MissingData::Ignore,
+            wire::MissingDataWire::Breaching => MissingData::Breaching,
+            wire::MissingDataWire::NotBreaching => MissingData::NotBreaching,
+        }),
         comparison,
         threshold,
         rule: checker
