@@ -19,7 +19,6 @@ impl Simulation<'_, '_> {
     ) {
         let group_index = activity.group;
         let now = activity.start;
-        let policy = self.scenario.groups[group_index].removal_policy;
         let state = &mut self.groups[group_index];
         let live = state.fleet.live_units;
         activity.to = target;
@@ -40,7 +39,8 @@ impl Simulation<'_, '_> {
         } else if target < live {
             let mut units = live;
             let mut skipped_weight = None;
-            for index in fleet::removal_order(state, policy) {
+            let group = &self.scenario.groups[group_index];
+            for index in fleet::removal_order(state, group, now) {
                 let weight = self.groups[group_index].fleet.instances[index].weight;
                 if units == target {
                     break;

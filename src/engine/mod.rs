@@ -227,14 +227,7 @@ impl<'a, 's> Simulation<'a, 's> {
                     waiting: VecDeque::new(),
                     retry_at: None,
                     reconcile_at: None,
-                    alarms: group
-                        .alarms
-                        .iter()
-                        .map(|alarm| AlarmState {
-                            due: alarm.every(),
-                            ..AlarmState::default()
-                        })
-                        .collect(),
+                    alarms: group.alarms.iter().map(AlarmState::new).collect(),
                     fleet: Fleet {
                         serving_by_type: vec![0; scenario.instance_types.len()],
                         ..Fleet::default()
@@ -505,13 +498,12 @@ impl<'a, 's> Simulation<'a, 's> {
                     continue;
                 }
                 alarm_state.due += alarm.every();
-                let window = alarm_state.window(alarm);
                 // A sustained alarm re-invokes its action at every evaluation (CloudWatch).
-                if alarm_state.close(alarm, window.point(alarm)) {
+                if let Some(datapoint) = alarm_state.evaluate_window(alarm) {
                     self.triggers.push(AlarmTrigger {
                         group: index,
                         alarm: alarm_index,
-                        datapoint: window.datapoint(alarm.statistic),
+                        datapoint,
                     });
                 } else {
                     alarm_state.unchanged = false;

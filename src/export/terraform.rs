@@ -14,7 +14,7 @@ use super::hcl::{Block, Expr, label};
 use crate::model::{
     Adjustment, AlarmTask, Comparison, CooldownBlocks, MaxCapacityBreach, Metric, MissingData,
     PredictiveMode, Recurrence, RemovalPolicy, Rounding, ScalingGroup, ScalingRule, Scenario,
-    ScheduledTask, Statistic, TaskAction,
+    ScheduledTask, Statistic, TaskAction, removal_list,
 };
 use crate::time::{Clock, format_duration};
 use std::fmt::Write as _;
@@ -278,16 +278,21 @@ fn aws_group(export: &mut Export<'_>, group: &ScalingGroup) {
         .set(
             "termination_policies",
             Expr::List(
-                match group.removal_policy {
-                    RemovalPolicy::OldestInstance => vec!["OldestInstance"],
-                    RemovalPolicy::NewestInstance => vec!["NewestInstance"],
-                    RemovalPolicy::OldestScalingConfiguration => {
-                        vec!["OldestLaunchTemplate", "OldestInstance"]
-                    }
-                }
-                .into_iter()
-                .map(Expr::text)
-                .collect(),
+                group
+                    .removal_policy
+                    .iter()
+                    .filter_map(|policy| {
+                        let name = aws_termination(*policy);
+                        if name.is_none() {
+                            export.refuse(format!(
+                                "group {}: removal_policy \"{}\": AWS has no policy ranking configurations by creation (OldestLaunchTemplate takes the non-current template first: write \"oldest_launch_template\")",
+                                group.name,
+                                policy.as_str()
+                            ));
+                        }
+                        name.map(Expr::text)
+                    })
+                    .collect(),
             ),
         );
     let subnets = export.variable(AWS_SUBNETS);
@@ -725,6 +730,20 @@ fn aws_statistic(statistic: Statistic) -> &'static str {
 }
 
 /// CloudWatch's comparison operator; equality has none.
+/// AWS's name of a termination policy; ESS's creation order of configurations has none.
+fn aws_termination(policy: RemovalPolicy) -> Option<&'static str> {
+    match policy {
+        RemovalPolicy::OldestInstance => Some("OldestInstance"),
+        RemovalPolicy::NewestInstance => Some("NewestInstance"),
+        RemovalPolicy::OldestLaunchTemplate => Some("OldestLaunchTemplate"),
+        RemovalPolicy::OldestLaunchConfiguration => Some("OldestLaunchConfiguration"),
+        RemovalPolicy::ClosestToNextInstanceHour => Some("ClosestToNextInstanceHour"),
+        RemovalPolicy::AllocationStrategy => Some("AllocationStrategy"),
+        RemovalPolicy::Default => Some("Default"),
+        RemovalPolicy::OldestScalingConfiguration => None,
+    }
+}
+
 /// CloudWatch's `TreatMissingData` spelling.
 fn aws_missing_data(treatment: MissingData) -> &'static str {
     match treatment {
@@ -825,16 +844,18 @@ fn tencent_group(export: &mut Export<'_>, group: &ScalingGroup) {
         )
         .set("vpc_id", vpc)
         .set("subnet_ids", subnets);
-    match group.removal_policy {
-        RemovalPolicy::OldestInstance => {
+    // Tencent takes one policy: OLDEST_INSTANCE or NEWEST_INSTANCE.
+    match group.removal_policy.as_slice() {
+        [RemovalPolicy::OldestInstance] => {
             asg.set("termination_policies", Expr::List(vec![Expr::text("OLDEST_INSTANCE")]));
         }
-        RemovalPolicy::NewestInstance => {
+        [RemovalPolicy::NewestInstance] => {
             asg.set("termination_policies", Expr::List(vec![Expr::text("NEWEST_INSTANCE")]));
         }
-        RemovalPolicy::OldestScalingConfiguration => export.refuse(format!(
-            "group {}: removal_policy \"oldest_scaling_configuration\": Tencent offers OLDEST_INSTANCE and NEWEST_INSTANCE",
-            group.name
+        other => export.refuse(format!(
+            "group {}: removal_policy {}: Tencent offers one of OLDEST_INSTANCE and NEWEST_INSTANCE",
+            group.name,
+            removal_list(other)
         )),
     }
     world_comment(&mut asg, group);
@@ -1089,16 +1110,28 @@ fn alibaba_group(export: &mut Export<'_>, group: &ScalingGroup) {
         .set(
             "removal_policies",
             Expr::List(
-                match group.removal_policy {
-                    RemovalPolicy::OldestInstance => vec!["OldestInstance"],
-                    RemovalPolicy::NewestInstance => vec!["NewestInstance"],
-                    RemovalPolicy::OldestScalingConfiguration => {
-                        vec!["OldestScalingConfiguration", "OldestInstance"]
-                    }
-                }
-                .into_iter()
-                .map(Expr::text)
-                .collect(),
+                group
+                    .removal_policy
+                    .iter()
+                    .filter_map(|policy| {
+                        let name = match policy {
+                            RemovalPolicy::OldestInstance => Some("OldestInstance"),
+                            RemovalPolicy::NewestInstance => Some("NewestInstance"),
+                            RemovalPolicy::OldestScalingConfiguration => {
+                                Some("OldestScalingConfiguration")
+                            }
+                            _ => None,
+                        };
+                        if name.is_none() {
+                            export.refuse(format!(
+                                "group {}: removal_policy \"{}\": ESS offers OldestScalingConfiguration, OldestInstance and NewestInstance",
+                                group.name,
+                                policy.as_str()
+                            ));
+                        }
+                        name.map(Expr::text)
+                    })
+                    .collect(),
             ),
         );
     if let Some(mix) = group.mix {

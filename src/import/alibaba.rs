@@ -447,32 +447,27 @@ fn import_group(
             "DefaultCooldown",
         );
     }
-    let removal = group.items("RemovalPolicies", Some("RemovalPolicy"));
-    if let Some(first) = removal.first() {
-        let value = first.value.as_str().unwrap_or("");
-        let mapped = match value {
-            "OldestScalingConfiguration" => Some("oldest_scaling_configuration"),
-            "OldestInstance" => Some("oldest_instance"),
-            "NewestInstance" => Some("newest_instance"),
-            _ => None,
-        };
-        match mapped {
-            Some(policy) => {
-                first.mapped();
-                table.set("removal_policy", quoted(policy), Some(first));
-            }
-            None => first.not_mapped(format!("removal policy {value}: not modelled")),
-        }
-        for rest in &removal[1..] {
-            match rest.value.as_str() {
-                Some("OldestInstance") if mapped == Some("oldest_scaling_configuration") => {
-                    rest.mapped()
-                }
-                other => rest.approximated(format!(
-                    "second removal policy {}: scaleplan breaks ties by the oldest instance",
-                    other.unwrap_or("?")
-                )),
-            }
+    // RemovalPolicies in order, each breaking the ties of the ones before (ESS
+    // CreateScalingGroup); absent, ESS's default OldestScalingConfiguration, OldestInstance.
+    match group.get("RemovalPolicies") {
+        Some(list) => super::import_removal(
+            &mut table,
+            &list,
+            &group.items("RemovalPolicies", Some("RemovalPolicy")),
+            &[
+                ("OldestScalingConfiguration", "oldest_scaling_configuration"),
+                ("OldestInstance", "oldest_instance"),
+                ("NewestInstance", "newest_instance"),
+            ],
+        ),
+        None => {
+            table
+                .set(
+                    "removal_policy",
+                    "[\"oldest_scaling_configuration\", \"oldest_instance\"]".into(),
+                    Some(group),
+                )
+                .note("`RemovalPolicies` is not in the input: ESS's default is assumed");
         }
     }
     let zones = group.items("VSwitchIds", Some("VSwitchId")).len();

@@ -373,43 +373,29 @@ fn import_group(group: &Node<'_>, name: &str, draft: &mut Draft) -> GroupDraft {
     }
 }
 
-/// `TerminationPolicies`: the first is modelled.
+/// `TerminationPolicies`, every one in order (AWS termination policies page); absent, AWS's
+/// `Default`. A custom policy (a Lambda ARN) is not imported.
 fn import_termination(group: &Node<'_>, table: &mut Table) {
     let Some(list) = group.get("TerminationPolicies") else {
+        table
+            .set("removal_policy", quoted("default"), Some(group))
+            .note("`TerminationPolicies` is not in the input: AWS's Default is assumed");
         return;
     };
-    let policies = list.elements();
-    let Some(first) = policies.first() else {
-        return;
-    };
-    let value = first.value.as_str().unwrap_or("");
-    let (removal, fate) = match value {
-        "OldestInstance" => ("oldest_instance", None),
-        "NewestInstance" => ("newest_instance", None),
-        "OldestLaunchTemplate" | "OldestLaunchConfiguration" => {
-            ("oldest_scaling_configuration", None)
-        }
-        "Default" => (
-            "oldest_scaling_configuration",
-            Some(
-                "AWS Default also balances zones and then prefers the instance closest to its next billing hour; modelled as the oldest scaling configuration, then the oldest instance",
-            ),
-        ),
-        _ => (
-            "oldest_scaling_configuration",
-            Some(
-                "not modelled: approximated by the oldest scaling configuration, then the oldest instance",
-            ),
-        ),
-    };
-    match fate {
-        None => first.mapped(),
-        Some(why) => first.approximated(format!("termination policy {value}: {why}")),
-    }
-    table.set("removal_policy", quoted(removal), Some(first));
-    for rest in &policies[1..] {
-        rest.not_mapped("only the first termination policy is modelled");
-    }
+    super::import_removal(
+        table,
+        &list,
+        &list.elements(),
+        &[
+            ("Default", "default"),
+            ("OldestInstance", "oldest_instance"),
+            ("NewestInstance", "newest_instance"),
+            ("OldestLaunchTemplate", "oldest_launch_template"),
+            ("OldestLaunchConfiguration", "oldest_launch_configuration"),
+            ("ClosestToNextInstanceHour", "closest_to_next_instance_hour"),
+            ("AllocationStrategy", "allocation_strategy"),
+        ],
+    );
 }
 
 /// `MixedInstancesPolicy`: override types in priority order with their weights, and the

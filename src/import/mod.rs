@@ -172,6 +172,42 @@ impl Table {
     }
 }
 
+/// A cloud's list of removal (termination) policies as `removal_policy`, in its order: each
+/// element named in `vocabulary` (cloud name, scaleplan name) is mapped, any other is not
+/// imported with its name (the rest keep their order). `source` is the list, cited.
+fn import_removal(
+    table: &mut Table,
+    source: &Node<'_>,
+    elements: &[Node<'_>],
+    vocabulary: &[(&str, &str)],
+) {
+    let mut names = Vec::new();
+    for element in elements {
+        let value = element.value.as_str().unwrap_or("");
+        match vocabulary.iter().find(|(cloud, _)| *cloud == value) {
+            Some((_, name)) if !names.contains(name) => {
+                element.mapped();
+                names.push(*name);
+            }
+            Some(_) => element.not_mapped(format!("removal policy {value}: listed twice")),
+            None => element.not_mapped(format!("removal policy {value}: not modelled")),
+        }
+    }
+    let value = match names.as_slice() {
+        [] => return,
+        [one] => quoted(one),
+        _ => format!(
+            "[{}]",
+            names
+                .iter()
+                .map(|name| quoted(name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    table.set("removal_policy", value, Some(source));
+}
+
 /// One imported group: its table, its rules, tasks and alarms, and its desired capacity in
 /// units (for the share of the load).
 #[derive(Debug, Clone)]

@@ -402,28 +402,16 @@ fn import_group(
     }
     // OLDEST_INSTANCE (default) / NEWEST_INSTANCE; auto-created instances go before manually
     // added ones under both (tencentcloud.com/document/product/377/8563), as scaleplan does.
-    let terminations = group
-        .get("TerminationPolicySet")
-        .map(|list| list.elements())
-        .unwrap_or_default();
-    if let Some(first) = terminations.first() {
-        match first.value.as_str() {
-            Some("OLDEST_INSTANCE") => {
-                table.set("removal_policy", quoted("oldest_instance"), Some(first));
-                first.mapped();
-            }
-            Some("NEWEST_INSTANCE") => {
-                table.set("removal_policy", quoted("newest_instance"), Some(first));
-                first.mapped();
-            }
-            other => first.not_mapped(format!(
-                "termination policy {}: not modelled",
-                other.unwrap_or("?")
-            )),
-        }
-        for rest in &terminations[1..] {
-            rest.not_mapped("only the first termination policy is modelled");
-        }
+    if let Some(list) = group.get("TerminationPolicySet") {
+        super::import_removal(
+            &mut table,
+            &list,
+            &list.elements(),
+            &[
+                ("OLDEST_INSTANCE", "oldest_instance"),
+                ("NEWEST_INSTANCE", "newest_instance"),
+            ],
+        );
     }
     if spot_mixed || all_spot {
         let policy = group.get("SpotMixedAllocationPolicy");

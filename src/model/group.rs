@@ -4,15 +4,52 @@ use super::{AlarmTask, Hpa, Predictive, ScalingRule, ScheduledTask, TargetTracki
 use crate::load::LoadSpec;
 use crate::time::Seconds;
 
-/// Which instances a scale-in removes first, after pending ones.
+/// One criterion of the order a scale-in removes instances in, after pending ones. A group
+/// lists one or more (AWS `TerminationPolicies`, ESS `RemovalPolicies`, Tencent
+/// `TerminationPolicies`): each breaks the ties of the ones before it, and instances still
+/// tied go oldest first (a deterministic stand-in for AWS's "at random").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RemovalPolicy {
-    /// Earliest launched first (Tencent default `OLDEST_INSTANCE`, ESS `OldestInstance`).
+    /// Earliest launched first (Tencent default `OLDEST_INSTANCE`, ESS `OldestInstance`, AWS
+    /// `OldestInstance`).
     OldestInstance,
-    /// Latest launched first (Tencent `NEWEST_INSTANCE`, ESS `NewestInstance`).
+    /// Latest launched first (Tencent `NEWEST_INSTANCE`, ESS `NewestInstance`, AWS
+    /// `NewestInstance`).
     NewestInstance,
-    /// Oldest scaling configuration, then oldest instance (ESS default, AWS `Default` order).
+    /// Oldest scaling configuration first, by file order (ESS default
+    /// `OldestScalingConfiguration`).
     OldestScalingConfiguration,
+    /// Instances of configurations other than the active one first, then the oldest
+    /// configuration (AWS `OldestLaunchTemplate`: "instances that use the noncurrent launch
+    /// template are terminated first, followed by instances that use the oldest version of
+    /// the current launch template").
+    OldestLaunchTemplate,
+    /// AWS `OldestLaunchConfiguration`: scaleplan's configurations are of one kind, so it
+    /// ranks as `OldestLaunchTemplate`.
+    OldestLaunchConfiguration,
+    /// The instance whose next billing hour is nearest first (AWS
+    /// `ClosestToNextInstanceHour`: "maximize the use of your instances that have an hourly
+    /// charge"): the hour it has paid for is the most used.
+    ClosestToNextInstanceHour,
+    /// The lowest-priority instance type of its configuration first (AWS `AllocationStrategy`
+    /// with the `prioritized` strategy: terminating aligns the remaining instances with the
+    /// priority order launches follow).
+    AllocationStrategy,
+    /// AWS `Default`: the oldest launch template, then the closest to the next instance hour
+    /// (AWS termination policies page; its zone balancing has no zones to act on here).
+    Default,
+}
+
+/// A list of removal policies as a scenario file writes it: `"a"` or `["a", "b"]`.
+pub fn removal_list(policies: &[RemovalPolicy]) -> String {
+    let names: Vec<String> = policies
+        .iter()
+        .map(|policy| format!("\"{}\"", policy.as_str()))
+        .collect();
+    match names.as_slice() {
+        [one] => one.clone(),
+        _ => format!("[{}]", names.join(", ")),
+    }
 }
 
 /// Instances the group has at the start of the run that it did not launch itself.
@@ -95,8 +132,8 @@ pub struct ScalingGroup {
     pub desired_follows_min: bool,
     /// Manually added instances among those in service at time 0.
     pub existing: ExistingInstances,
-    /// Scale-in victim order.
-    pub removal_policy: RemovalPolicy,
+    /// Scale-in victim order: each policy breaks the ties of the ones before it (never empty).
+    pub removal_policy: Vec<RemovalPolicy>,
     /// Cooldown after an activity when the rule has none of its own (all clouds: 300 s).
     pub default_cooldown: Seconds,
     /// Fraction of the scenario load this group receives (> 0).

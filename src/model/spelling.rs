@@ -62,6 +62,11 @@ spelled!(super::RemovalPolicy {
     OldestInstance => "oldest_instance",
     NewestInstance => "newest_instance",
     OldestScalingConfiguration => "oldest_scaling_configuration",
+    OldestLaunchTemplate => "oldest_launch_template",
+    OldestLaunchConfiguration => "oldest_launch_configuration",
+    ClosestToNextInstanceHour => "closest_to_next_instance_hour",
+    AllocationStrategy => "allocation_strategy",
+    Default => "default",
 });
 spelled!(super::PredictiveMode {
     ForecastAndScale => "forecast_and_scale",

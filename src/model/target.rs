@@ -559,8 +559,9 @@ impl Target {
                     GroupField::Cooldown => group.default_cooldown = value.seconds(),
                     GroupField::Share => group.load_share = value.number(),
                     GroupField::Removal => {
-                        group.removal_policy =
-                            RemovalPolicy::from_name(value.word()).unwrap_or(group.removal_policy)
+                        if let Some(policy) = RemovalPolicy::from_name(value.word()) {
+                            group.removal_policy = vec![policy];
+                        }
                     }
                     GroupField::Registration => group.registration_delay = value.seconds(),
                     GroupField::MixBase => {

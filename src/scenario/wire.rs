@@ -228,7 +228,7 @@ pub struct GroupOverride {
     pub max: Option<Spanned<u32>>,
     pub desired: Option<Spanned<u32>>,
     pub existing: Option<ExistingWire>,
-    pub removal_policy: Option<RemovalPolicyWire>,
+    pub removal_policy: Option<Spanned<RemovalPolicies>>,
     pub default_cooldown: Option<Duration>,
     pub load_share: Option<Spanned<f64>>,
     pub registration_delay: Option<Duration>,
@@ -521,8 +521,7 @@ pub struct Group {
     pub max: Spanned<u32>,
     pub desired: Option<Spanned<u32>>,
     pub existing: Option<ExistingWire>,
-    #[serde(default)]
-    pub removal_policy: RemovalPolicyWire,
+    pub removal_policy: Option<Spanned<RemovalPolicies>>,
     pub default_cooldown: Option<Duration>,
     pub load_share: Option<Spanned<f64>>,
     pub registration_delay: Option<Duration>,
@@ -542,13 +541,61 @@ pub struct ExistingWire {
     pub protected: bool,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RemovalPolicyWire {
-    #[default]
     OldestInstance,
     NewestInstance,
     OldestScalingConfiguration,
+    OldestLaunchTemplate,
+    OldestLaunchConfiguration,
+    ClosestToNextInstanceHour,
+    AllocationStrategy,
+    Default,
+}
+
+/// The most removal policies a group lists (AWS has seven besides a custom one).
+pub const MAX_REMOVAL_POLICIES: usize = 8;
+
+/// `removal_policy`: one policy or a list, each breaking the ties of the ones before it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemovalPolicies(pub Vec<RemovalPolicyWire>);
+
+impl<'de> Deserialize<'de> for RemovalPolicies {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RemovalPolicies;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a removal policy or a list of them")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Self::Value, E> {
+                use serde::de::IntoDeserializer;
+                let policy = RemovalPolicyWire::deserialize(value.into_deserializer())?;
+                Ok(RemovalPolicies(vec![policy]))
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut list = Vec::new();
+                while let Some(policy) = seq.next_element()? {
+                    // Checked before growing: a list has each policy at most once.
+                    if list.len() == MAX_REMOVAL_POLICIES {
+                        return Err(serde::de::Error::custom(format!(
+                            "at most {MAX_REMOVAL_POLICIES} removal policies"
+                        )));
+                    }
+                    list.push(policy);
+                }
+                Ok(RemovalPolicies(list))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 /// A `[[group.rule]]`: every rule type's keys; validation checks which belong to `type`.

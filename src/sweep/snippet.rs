@@ -71,12 +71,12 @@ fn removed_rules<'a>(file: &'a ScalingGroup, point: &ScalingGroup) -> Vec<&'a st
 fn write_group(out: &mut String, scenario: &Scenario, group: &ScalingGroup, removed: &[&str]) {
     let _ = write!(
         out,
-        "\n[[policy.group]]\nname = \"{}\"\nmin = {}\nmax = {}\ndesired = {}\nremoval_policy = \"{}\"\ndefault_cooldown = {}\nregistration_delay = {}\n",
+        "\n[[policy.group]]\nname = \"{}\"\nmin = {}\nmax = {}\ndesired = {}\nremoval_policy = {}\ndefault_cooldown = {}\nregistration_delay = {}\n",
         group.name,
         group.min,
         group.max,
         group.desired,
-        group.removal_policy.as_str(),
+        crate::model::removal_list(&group.removal_policy),
         duration(group.default_cooldown),
         duration(group.registration_delay),
     );

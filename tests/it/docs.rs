@@ -648,6 +648,7 @@ fn committed_reports_are_reproducible() {
         "viral-launch",
         "wechat-lite-app",
         "nasa-predictive",
+        "hourly-batch",
     ] {
         let out = directory.path().join(name);
         let output = cargo_bin_cmd!("scaleplan")

@@ -263,7 +263,7 @@ fn aws_round_trip_gives_the_same_rules() {
             original.max,
             original.desired,
             original.default_cooldown,
-            original.removal_policy,
+            original.removal_policy.clone(),
             original.mix
         ),
         (
@@ -271,7 +271,7 @@ fn aws_round_trip_gives_the_same_rules() {
             again.max,
             again.desired,
             again.default_cooldown,
-            again.removal_policy,
+            again.removal_policy.clone(),
             again.mix
         )
     );

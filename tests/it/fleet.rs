@@ -232,6 +232,140 @@ desired = 4
     // Ids 0-3 are gen3 ("new"), launched first; ids 4-5 gen2 ("old"), launched at 2h.
     assert_eq!(terminated("oldest_scaling_configuration"), vec![4, 5]);
     assert_eq!(terminated("oldest_instance"), vec![0, 1]);
+    // AWS OldestLaunchTemplate: the non-current template first ("old" is active again since
+    // 1h), so the older-created "old" instances stay; Default does the same, then finds all
+    // of 0-3 on an hour's boundary (3h old) and takes the oldest.
+    assert_eq!(terminated("oldest_launch_template"), vec![0, 1]);
+    assert_eq!(terminated("oldest_launch_configuration"), vec![0, 1]);
+    assert_eq!(terminated("default"), vec![0, 1]);
+}
+
+/// One hourly-billed instance at the start, one more at 20m and at 40m, back to two at 70m.
+fn hourly(policy: &str) -> String {
+    let types = r#"
+[instance_types.hourly]
+capacity_rps = 100
+price_per_hour = 1.0
+boot_time = "60s"
+billing_granularity = "1h"
+"#;
+    let group = format!(
+        r#"instance_type = "hourly"
+min = 1
+max = 3
+desired = 1
+removal_policy = {policy}
+[[group.scheduled]]
+name = "second"
+at = "20m"
+desired = 2
+[[group.scheduled]]
+name = "third"
+at = "40m"
+desired = 3
+[[group.scheduled]]
+name = "back"
+at = "70m"
+desired = 2
+"#
+    );
+    scenario("2h", 50.0, types, &group)
+}
+
+// AWS ClosestToNextInstanceHour ("maximize the use of your instances that have an hourly
+// charge"). At 70m the instances are 70, 50 and 30 minutes old: 50, 10 and 30 minutes from
+// their next billing hour. It removes the 50-minute-old one, which has used 50 of its paid 60
+// minutes: 2 + 1 + 2 = 5 instance-hours billed by the end at 2h. Oldest first removes the
+// 70-minute-old one, which has just started its second paid hour: 2 + 2 + 2 = 6.
+#[test]
+fn closest_to_next_instance_hour_saves_an_hourly_charge() {
+    let shrink = |policy: &str| {
+        let (_, outcome) = run(&hourly(policy));
+        let shrink = outcome.activities.last().unwrap().clone();
+        assert_eq!((shrink.start, shrink.from, shrink.to), (4200, 3, 2));
+        (shrink.terminated, outcome)
+    };
+    let (closest, outcome) = shrink("\"closest_to_next_instance_hour\"");
+    assert_eq!(closest, vec![1]);
+    assert_cost(&outcome, 5.0);
+    let (oldest, outcome) = shrink("\"oldest_instance\"");
+    assert_eq!(oldest, vec![0]);
+    assert_cost(&outcome, 6.0);
+    // Default ranks the same configuration for all, then the next instance hour.
+    let (default, _) = shrink("\"default\"");
+    assert_eq!(default, vec![1]);
+    // A list: the newest first; ClosestToNextInstanceHour would only break its ties.
+    let (listed, _) = shrink("[\"newest_instance\", \"closest_to_next_instance_hour\"]");
+    assert_eq!(listed, vec![2]);
+}
+
+// AWS AllocationStrategy (prioritized): the lowest-priority type goes first. c6 has stock for
+// one instance, so of the three launched the first is c6 and the others c5 (ids 1, 2); it
+// removes a c5, the older of the two, where oldest first takes the c6 and newest first id 2.
+#[test]
+fn allocation_strategy_removes_the_lowest_priority_type_first() {
+    let types = r#"
+[instance_types.c6]
+capacity_rps = 100
+price_per_hour = 0.10
+boot_time = "60s"
+stock = 1
+
+[instance_types.c5]
+capacity_rps = 100
+price_per_hour = 0.12
+boot_time = "60s"
+"#;
+    let terminated = |policy: &str| {
+        let group = format!(
+            "instance_types = [\"c6\", \"c5\"]\nmin = 1\nmax = 3\ndesired = 2\nremoval_policy = \"{policy}\"\n[[group.scheduled]]\nname = \"grow\"\nat = \"10m\"\ndesired = 3\n[[group.scheduled]]\nname = \"shrink\"\nat = \"30m\"\ndesired = 2\n"
+        );
+        let (loaded, outcome) = run(&scenario("1h", 50.0, types, &group));
+        let types: Vec<&str> = outcome
+            .instances
+            .iter()
+            .map(|instance| {
+                loaded.scenario.instance_types[instance.instance_type]
+                    .name
+                    .as_str()
+            })
+            .collect();
+        assert_eq!(types, ["c6", "c5", "c5"]);
+        outcome.activities.last().unwrap().terminated.clone()
+    };
+    assert_eq!(terminated("allocation_strategy"), vec![1]);
+    assert_eq!(terminated("oldest_instance"), vec![0]);
+    assert_eq!(terminated("newest_instance"), vec![2]);
+}
+
+// A list names each policy once, with AWS's Default last; an empty list is refused.
+#[test]
+fn removal_policy_lists_are_checked() {
+    let refused = |policy: &str| {
+        scaleplan::scenario::load_str("r.toml", &hourly(policy), std::path::Path::new("."))
+            .map(|_| ())
+            .expect_err("refused")
+            .to_string()
+    };
+    let message = refused("[]");
+    assert!(
+        message.contains("an empty list of removal policies")
+            && message.contains("group.removal_policy"),
+        "{message}"
+    );
+    let message = refused("[\"oldest_instance\", \"oldest_instance\"]");
+    assert!(
+        message.contains("removal policy `oldest_instance` is listed twice"),
+        "{message}"
+    );
+    let message = refused("[\"default\", \"oldest_instance\"]");
+    assert!(
+        message.contains("removal policy `default` is not last")
+            && message.contains("move it to the end"),
+        "{message}"
+    );
+    let message = refused("[\"oldest_instance\", \"random\"]");
+    assert!(message.contains("unknown variant `random`"), "{message}");
 }
 
 const SPOT: &str = r#"

@@ -163,13 +163,7 @@ pub(super) fn scaling_group(
         desired,
         desired_follows_min: group.desired.is_none(),
         existing,
-        removal_policy: match group.removal_policy {
-            wire::RemovalPolicyWire::OldestInstance => RemovalPolicy::OldestInstance,
-            wire::RemovalPolicyWire::NewestInstance => RemovalPolicy::NewestInstance,
-            wire::RemovalPolicyWire::OldestScalingConfiguration => {
-                RemovalPolicy::OldestScalingConfiguration
-            }
-        },
+        removal_policy: removal_policy(checker, group.removal_policy.as_ref()),
         default_cooldown: group.default_cooldown.map_or(COOLDOWN, |value| value.0),
         load_share,
         registration_delay: group.registration_delay.map_or(0, |value| value.0),
@@ -346,4 +340,68 @@ fn configurations(
             .unwrap_or(0)
     });
     (configurations, active)
+}
+
+/// The group's removal policies: oldest instance when unset; a list names each policy once,
+/// and AWS's `Default` comes last ("Default must be the last policy", AWS termination
+/// policies page).
+fn removal_policy(
+    checker: &mut Checker,
+    written: Option<&Spanned<wire::RemovalPolicies>>,
+) -> Vec<RemovalPolicy> {
+    let Some(written) = written else {
+        return vec![RemovalPolicy::OldestInstance];
+    };
+    let list: Vec<RemovalPolicy> = written
+        .get_ref()
+        .0
+        .iter()
+        .map(|policy| match policy {
+            wire::RemovalPolicyWire::OldestInstance => RemovalPolicy::OldestInstance,
+            wire::RemovalPolicyWire::NewestInstance => RemovalPolicy::NewestInstance,
+            wire::RemovalPolicyWire::OldestScalingConfiguration => {
+                RemovalPolicy::OldestScalingConfiguration
+            }
+            wire::RemovalPolicyWire::OldestLaunchTemplate => RemovalPolicy::OldestLaunchTemplate,
+            wire::RemovalPolicyWire::OldestLaunchConfiguration => {
+                RemovalPolicy::OldestLaunchConfiguration
+            }
+            wire::RemovalPolicyWire::ClosestToNextInstanceHour => {
+                RemovalPolicy::ClosestToNextInstanceHour
+            }
+            wire::RemovalPolicyWire::AllocationStrategy => RemovalPolicy::AllocationStrategy,
+            wire::RemovalPolicyWire::Default => RemovalPolicy::Default,
+        })
+        .collect();
+    let span = written.span();
+    if list.is_empty() {
+        checker.error(
+            span.clone(),
+            "group.removal_policy",
+            "an empty list of removal policies",
+            "name one, e.g. removal_policy = \"oldest_instance\"",
+        );
+        return vec![RemovalPolicy::OldestInstance];
+    }
+    if let Some(twice) = list
+        .iter()
+        .enumerate()
+        .find(|(index, policy)| list[..*index].contains(policy))
+    {
+        checker.error(
+            span.clone(),
+            "group.removal_policy",
+            format!("removal policy `{}` is listed twice", twice.1.as_str()),
+            "each policy breaks the ties of the ones before it: list it once",
+        );
+    }
+    if list[..list.len() - 1].contains(&RemovalPolicy::Default) {
+        checker.error(
+            span,
+            "group.removal_policy",
+            "removal policy `default` is not last",
+            "AWS applies Default last: move it to the end of the list",
+        );
+    }
+    list
 }

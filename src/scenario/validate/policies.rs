@@ -60,8 +60,8 @@ pub fn apply_policy(checker: &mut Checker, file: &mut wire::File, policy: &wire:
         if let Some(max) = &change.max {
             group.max = max.clone();
         }
-        if let Some(policy) = change.removal_policy {
-            group.removal_policy = policy;
+        if let Some(policy) = &change.removal_policy {
+            group.removal_policy = Some(policy.clone());
         }
         // Optional in the group too: an override that is present wins.
         group.desired = change.desired.clone().or(group.desired.take());
