@@ -45,6 +45,8 @@ pub enum ReplacementReason {
     Unhealthy,
     /// An earlier replacement found no stock; the group tries again.
     Shortfall,
+    /// A launching lifecycle hook abandoned an instance.
+    Abandoned,
 }
 
 /// Instances of one type and market launched by an activity.
@@ -86,6 +88,9 @@ impl Cause {
                 ReplacementReason::Reclaimed => "replacement (reclaimed)".into(),
                 ReplacementReason::Unhealthy => "replacement (unhealthy)".into(),
                 ReplacementReason::Shortfall => "replacement (retry after no stock)".into(),
+                ReplacementReason::Abandoned => {
+                    "replacement (abandoned by a launching hook)".into()
+                }
             },
         }
     }

@@ -50,7 +50,7 @@ impl Simulation<'_, '_> {
                     continue;
                 }
                 units -= weight;
-                self.terminate(group_index, index, now, EndReason::ScaleIn);
+                self.retire(group_index, index, now, EndReason::ScaleIn);
                 activity.terminated.push(index as u32);
             }
             // Units above desired stay either because removing any instance left would go

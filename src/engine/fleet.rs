@@ -9,7 +9,7 @@
 use super::activity::{ActivityStatus, Cause, Launch, ReplacementReason, ScalingActivity};
 use super::{Busy, Event, GroupState, Simulation};
 use crate::billing;
-use crate::model::{Reclamation, RemovalPolicy, Scenario};
+use crate::model::{HookResult, HookTransition, Reclamation, RemovalPolicy, Scenario, hook_wait};
 use crate::time::{Seconds, SimTime};
 use rand_distr::{Bernoulli, Distribution, Exp};
 
@@ -22,6 +22,9 @@ pub(super) enum InstanceState {
     InService,
     /// Failed its health: billed, counted toward desired until detected, serving nothing.
     Failed,
+    /// Removed and waiting at a terminating lifecycle hook (AWS `Terminating:Wait`): billed,
+    /// serving nothing, no longer counted toward desired.
+    Terminating,
     Terminated,
 }
 
@@ -37,6 +40,8 @@ pub enum EndReason {
     Reclaimed,
     /// Failed and replaced by the health check.
     Unhealthy,
+    /// Abandoned by a launching lifecycle hook, and replaced.
+    Abandoned,
 }
 
 impl EndReason {
@@ -47,6 +52,7 @@ impl EndReason {
             EndReason::ScaleIn => "scale_in",
             EndReason::Reclaimed => "reclaimed",
             EndReason::Unhealthy => "unhealthy",
+            EndReason::Abandoned => "abandoned",
         }
     }
 }
@@ -272,13 +278,27 @@ impl Simulation<'_, '_> {
         if ready {
             self.enter_service(group_index, index, now);
         } else {
-            self.queue.push(
-                now + instance_type.boot_time + group.registration_delay,
-                Event::BootComplete {
-                    group: group_index,
-                    instance: index,
-                },
-            );
+            // Launching hooks hold the instance at Pending:Wait while it boots; the load
+            // balancer registers it once it proceeds (AWS lifecycle hooks page: "the instance
+            // ... is registered with the load balancer after ... Pending:Proceed").
+            let booted = now + instance_type.boot_time;
+            let event = match hook_wait(&group.lifecycle_hooks, HookTransition::Launching) {
+                Some((wait, HookResult::Abandon)) => (
+                    now + wait,
+                    Event::LaunchAbandoned {
+                        group: group_index,
+                        instance: index,
+                    },
+                ),
+                wait => (
+                    booted.max(now + wait.map_or(0, |(wait, _)| wait)) + group.registration_delay,
+                    Event::BootComplete {
+                        group: group_index,
+                        instance: index,
+                    },
+                ),
+            };
+            self.queue.push(event.0, event.1);
         }
         if let (true, Some(offer)) = (preemptible, &instance_type.preemptible)
             && let Reclamation::Rate(per_hour) = offer.reclamation
@@ -384,9 +404,102 @@ impl Simulation<'_, '_> {
             desired,
             ActivityStatus::Successful,
         );
-        self.terminate(group_index, index, now, EndReason::Unhealthy);
+        self.retire(group_index, index, now, EndReason::Unhealthy);
         activity.terminated.push(index as u32);
         self.replace(activity, now);
+    }
+
+    /// A launching hook abandoned a booting instance: it is terminated and the group launches
+    /// a replacement (AWS: "ABANDON ... terminates the instance"; the group is below desired).
+    pub(super) fn launch_abandoned(&mut self, group_index: usize, index: usize, now: SimTime) {
+        let state = &self.groups[group_index];
+        if state.fleet.instances[index].state != InstanceState::Pending {
+            return; // Removed while waiting.
+        }
+        let activity = ScalingActivity::unchanged(
+            group_index,
+            Cause::Replacement {
+                reason: ReplacementReason::Abandoned,
+            },
+            now,
+            state.desired,
+            ActivityStatus::Successful,
+        );
+        self.terminate(group_index, index, now, EndReason::Abandoned);
+        let mut activity = activity;
+        let hooks = &self.scenario.groups[group_index].lifecycle_hooks;
+        if let Some(hook) = hooks
+            .iter()
+            .filter(|hook| {
+                hook.transition == HookTransition::Launching
+                    && hook.outcome().1 == HookResult::Abandon
+            })
+            .min_by_key(|hook| hook.outcome().0)
+        {
+            let (wait, _) = hook.outcome();
+            let by = if hook
+                .completes_after
+                .is_some_and(|after| after <= hook.heartbeat_timeout)
+            {
+                "its action"
+            } else {
+                "its heartbeat timeout"
+            };
+            activity.reason = format!(
+                "lifecycle hook {} ended with ABANDON after {} ({by})",
+                hook.name,
+                crate::time::format_duration(wait)
+            );
+        }
+        activity.terminated.push(index as u32);
+        self.replace(activity, now);
+        self.complete_activities(group_index, now);
+    }
+
+    /// Removes an instance from the group (scale-in, health replacement): at once, or, with
+    /// terminating lifecycle hooks, out of service now and terminated when their wait ends
+    /// (AWS `Terminating:Wait`: billed, deregistered first).
+    pub(super) fn retire(
+        &mut self,
+        group_index: usize,
+        index: usize,
+        now: SimTime,
+        reason: EndReason,
+    ) {
+        let group = &self.scenario.groups[group_index];
+        let Some((wait, _)) = hook_wait(&group.lifecycle_hooks, HookTransition::Terminating) else {
+            self.terminate(group_index, index, now, reason);
+            return;
+        };
+        let scenario = self.scenario;
+        let state = &mut self.groups[group_index];
+        let instance = &mut state.fleet.instances[index];
+        let (weight, type_index) = (instance.weight, instance.instance_type);
+        match instance.state {
+            InstanceState::Pending => state.fleet.pending -= weight,
+            InstanceState::InService => {
+                state.fleet.in_service -= weight;
+                state.fleet.serving_by_type[type_index] -= 1;
+                state.refresh_capacity(scenario);
+            }
+            InstanceState::Failed => {}
+            InstanceState::Terminating | InstanceState::Terminated => return,
+        }
+        let instance = &mut state.fleet.instances[index];
+        if !instance.leaving {
+            state.fleet.live_units -= weight;
+            instance.leaving = true;
+        }
+        instance.state = InstanceState::Terminating;
+        instance.end = reason;
+        state.fleet.live.retain(|live| *live != index);
+        self.queue.push(
+            now + wait,
+            Event::TerminationReleased {
+                group: group_index,
+                instance: index,
+            },
+        );
     }
 
     /// A reclaim notice: the instance keeps serving until it is released after the notice;
@@ -511,7 +624,7 @@ impl Simulation<'_, '_> {
                 state.fleet.serving_by_type[type_index] -= 1;
                 state.refresh_capacity(scenario);
             }
-            InstanceState::Failed => {}
+            InstanceState::Failed | InstanceState::Terminating => {}
             InstanceState::Terminated => return,
         }
         let instance = &mut state.fleet.instances[index];

@@ -375,6 +375,13 @@ impl<'a, 's> Simulation<'a, 's> {
                 Event::BootComplete { group, instance } => {
                     self.boot_complete(group, instance, time)
                 }
+                Event::LaunchAbandoned { group, instance } => {
+                    self.launch_abandoned(group, instance, time)
+                }
+                Event::TerminationReleased { group, instance } => {
+                    let reason = self.groups[group].fleet.instances[instance].end;
+                    self.terminate(group, instance, time, reason)
+                }
                 Event::Failure { group, instance } => self.fail(group, instance, time),
                 Event::Unhealthy { group, instance } => {
                     self.replace_unhealthy(group, instance, time)

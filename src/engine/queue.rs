@@ -23,6 +23,20 @@ pub enum Event {
         /// Instance index within the group.
         instance: usize,
     },
+    /// A launching lifecycle hook ends with ABANDON: the instance is terminated and replaced.
+    LaunchAbandoned {
+        /// Group index.
+        group: usize,
+        /// Instance index within the group.
+        instance: usize,
+    },
+    /// A terminating lifecycle hook's wait is over: the instance terminates.
+    TerminationReleased {
+        /// Group index.
+        group: usize,
+        /// Instance index within the group.
+        instance: usize,
+    },
     /// An in-service instance fails.
     Failure {
         /// Group index.
@@ -106,6 +120,8 @@ impl Event {
     fn class(&self) -> u8 {
         match self {
             Event::BootComplete { .. }
+            | Event::LaunchAbandoned { .. }
+            | Event::TerminationReleased { .. }
             | Event::Failure { .. }
             | Event::Unhealthy { .. }
             | Event::ReclaimNotice { .. }

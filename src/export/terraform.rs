@@ -12,9 +12,9 @@
 
 use super::hcl::{Block, Expr, label};
 use crate::model::{
-    Adjustment, AlarmTask, Comparison, CooldownBlocks, MaxCapacityBreach, Metric, MissingData,
-    PredictiveMode, Recurrence, RemovalPolicy, Rounding, ScalingGroup, ScalingRule, Scenario,
-    ScheduledTask, Statistic, TaskAction, removal_list,
+    Adjustment, AlarmTask, Comparison, CooldownBlocks, HookResult, HookTransition,
+    MaxCapacityBreach, Metric, MissingData, PredictiveMode, Recurrence, RemovalPolicy, Rounding,
+    ScalingGroup, ScalingRule, Scenario, ScheduledTask, Statistic, TaskAction, removal_list,
 };
 use crate::time::{Clock, format_duration};
 use std::fmt::Write as _;
@@ -192,6 +192,16 @@ fn hpa_refusal(export: &mut Export<'_>, group: &ScalingGroup) {
     }
 }
 
+/// Lifecycle hooks are exported for AWS only so far.
+fn hook_refusal(export: &mut Export<'_>, group: &ScalingGroup, cloud: &str) {
+    for hook in &group.lifecycle_hooks {
+        export.refuse(format!(
+            "group {}: lifecycle hook {}: not exported for {cloud} yet (write it by hand)",
+            group.name, hook.name
+        ));
+    }
+}
+
 fn whole(value: f64) -> Option<f64> {
     (value.fract() == 0.0).then_some(value)
 }
@@ -345,6 +355,39 @@ fn aws_group(export: &mut Export<'_>, group: &ScalingGroup) {
     asg.block(mixed);
     export.blocks.push(asg);
     let group_name = Expr::Reference(format!("aws_autoscaling_group.{id}.name"));
+    // aws_autoscaling_lifecycle_hook; `completes_after` is the action's own timing (the
+    // user's script), not a setting: a comment says so.
+    for hook in &group.lifecycle_hooks {
+        let mut block = Block::new(
+            "resource",
+            &[
+                "aws_autoscaling_lifecycle_hook",
+                &label(&format!("{}-{}", group.name, hook.name)),
+            ],
+        );
+        block
+            .set("name", Expr::text(&hook.name))
+            .set("autoscaling_group_name", group_name.clone())
+            .set(
+                "lifecycle_transition",
+                Expr::text(match hook.transition {
+                    HookTransition::Launching => "autoscaling:EC2_INSTANCE_LAUNCHING",
+                    HookTransition::Terminating => "autoscaling:EC2_INSTANCE_TERMINATING",
+                }),
+            )
+            .set(
+                "heartbeat_timeout",
+                Expr::number(hook.heartbeat_timeout as f64),
+            )
+            .set(
+                "default_result",
+                Expr::text(match hook.default_result {
+                    HookResult::Continue => "CONTINUE",
+                    HookResult::Abandon => "ABANDON",
+                }),
+            );
+        export.blocks.push(block);
+    }
     for rule in &group.rules {
         let mut policy = Block::new(
             "resource",
@@ -794,6 +837,7 @@ const TENCENT_SUBNETS: Variable = (
 
 fn tencent_group(export: &mut Export<'_>, group: &ScalingGroup) {
     hpa_refusal(export, group);
+    hook_refusal(export, group, "Tencent");
     let id = label(&group.name);
     let kinds = types(export, group);
     if kinds.iter().any(|(_, weight, _)| *weight != 1) {
@@ -1094,6 +1138,7 @@ const ALIBABA_VSWITCHES: Variable = (
 
 fn alibaba_group(export: &mut Export<'_>, group: &ScalingGroup) {
     hpa_refusal(export, group);
+    hook_refusal(export, group, "ESS");
     let id = label(&group.name);
     let kinds = types(export, group);
     let vswitches = export.variable(ALIBABA_VSWITCHES);

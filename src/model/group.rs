@@ -40,6 +40,81 @@ pub enum RemovalPolicy {
     Default,
 }
 
+/// The transition a lifecycle hook holds an instance at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HookTransition {
+    /// Launching (AWS `autoscaling:EC2_INSTANCE_LAUNCHING`, Tencent `INSTANCE_LAUNCHING`,
+    /// ESS `SCALE_OUT`): `Pending:Wait` before the instance enters service.
+    Launching,
+    /// Terminating (AWS `autoscaling:EC2_INSTANCE_TERMINATING`, Tencent
+    /// `INSTANCE_TERMINATING`, ESS `SCALE_IN`): `Terminating:Wait` after it leaves service.
+    Terminating,
+}
+
+/// How a lifecycle action ends (AWS / Tencent / ESS `CONTINUE`, `ABANDON`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HookResult {
+    /// Launching: the instance proceeds to service; terminating: it terminates.
+    Continue,
+    /// Launching: the instance is terminated and replaced; terminating: it terminates, the
+    /// group's other terminating hooks cut short (AWS "stops any remaining actions").
+    Abandon,
+}
+
+/// A lifecycle hook (AWS `PutLifecycleHook`, Tencent `CreateLifecycleHook`, ESS
+/// `CreateLifecycleHook`): instances wait at its transition, billed and serving nothing, until
+/// the action completes or the heartbeat timeout gives the default result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LifecycleHook {
+    /// Unique name within the group.
+    pub name: String,
+    pub transition: HookTransition,
+    /// How long an instance waits for the action (AWS `HeartbeatTimeout`, 30-7200 s, default
+    /// 3600; Tencent 30-7200, default 300; ESS 30-21600, default 600).
+    pub heartbeat_timeout: Seconds,
+    /// The result when the timeout passes (AWS `DefaultResult`, default `ABANDON` in the API
+    /// reference; Tencent and ESS default `CONTINUE`): required in the file, as the clouds
+    /// disagree.
+    pub default_result: HookResult,
+    /// When the action (the user's script) completes, from the transition: `None` never (the
+    /// timeout decides). An action completing at the timeout completes in time.
+    pub completes_after: Option<Seconds>,
+    /// The result the action completes with.
+    pub result: HookResult,
+}
+
+impl LifecycleHook {
+    /// How long an instance waits at this hook and how the wait ends.
+    pub fn outcome(&self) -> (Seconds, HookResult) {
+        match self.completes_after {
+            Some(after) if after <= self.heartbeat_timeout => (after, self.result),
+            _ => (self.heartbeat_timeout, self.default_result),
+        }
+    }
+}
+
+/// The wait of an instance at a transition under all of a group's hooks for it (they run
+/// together): until the last completes, or until the first `Abandon`; `None` without hooks.
+pub fn hook_wait(
+    hooks: &[LifecycleHook],
+    transition: HookTransition,
+) -> Option<(Seconds, HookResult)> {
+    let outcomes = hooks
+        .iter()
+        .filter(|hook| hook.transition == transition)
+        .map(LifecycleHook::outcome);
+    let first_abandon = outcomes
+        .clone()
+        .filter(|(_, result)| *result == HookResult::Abandon)
+        .map(|(wait, _)| wait)
+        .min();
+    let last = outcomes.map(|(wait, _)| wait).max()?;
+    Some(match first_abandon {
+        Some(wait) => (wait, HookResult::Abandon),
+        None => (last, HookResult::Continue),
+    })
+}
+
 /// A list of removal policies as a scenario file writes it: `"a"` or `["a", "b"]`.
 pub fn removal_list(policies: &[RemovalPolicy]) -> String {
     let names: Vec<String> = policies
@@ -141,6 +216,8 @@ pub struct ScalingGroup {
     /// After booting, how long the load balancer takes to register an instance and send it
     /// traffic (billed, serving nothing).
     pub registration_delay: Seconds,
+    /// Lifecycle hooks on launch and termination.
+    pub lifecycle_hooks: Vec<LifecycleHook>,
     /// Named simple and step rules; tasks refer to them by index.
     pub rules: Vec<ScalingRule>,
     /// Target-tracking rules (they drive themselves; no task runs them).

@@ -232,6 +232,7 @@ pub struct GroupOverride {
     pub default_cooldown: Option<Duration>,
     pub load_share: Option<Spanned<f64>>,
     pub registration_delay: Option<Duration>,
+    pub lifecycle_hook: Option<Vec<LifecycleHookWire>>,
     pub rule: Option<Spanned<Vec<Rule>>>,
     pub scheduled: Option<Vec<Scheduled>>,
     pub alarm: Option<Vec<Alarm>>,
@@ -526,6 +527,8 @@ pub struct Group {
     pub load_share: Option<Spanned<f64>>,
     pub registration_delay: Option<Duration>,
     #[serde(default)]
+    pub lifecycle_hook: Vec<LifecycleHookWire>,
+    #[serde(default)]
     pub rule: Vec<Rule>,
     #[serde(default)]
     pub scheduled: Vec<Scheduled>,
@@ -539,6 +542,32 @@ pub struct ExistingWire {
     pub count: Spanned<u32>,
     #[serde(default)]
     pub protected: bool,
+}
+
+/// A `[[group.lifecycle_hook]]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LifecycleHookWire {
+    pub name: Spanned<String>,
+    pub transition: HookTransitionWire,
+    pub heartbeat_timeout: Spanned<Duration>,
+    pub default_result: HookResultWire,
+    pub completes_after: Option<Duration>,
+    pub result: Option<HookResultWire>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HookTransitionWire {
+    Launching,
+    Terminating,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HookResultWire {
+    Continue,
+    Abandon,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

@@ -352,6 +352,22 @@ fn aws_arguments_are_the_scenarios() {
         policies["web-forecast"]["predictive_scaling_configuration"]["scheduling_buffer_time"],
         json!(600)
     );
+    // The hook's settings; its action's timing (`completes_after`) is the user's, not AWS's.
+    let hook = &resources["aws_autoscaling_lifecycle_hook"]["web-bootstrap"];
+    assert_eq!(
+        (
+            &hook["name"],
+            &hook["lifecycle_transition"],
+            &hook["heartbeat_timeout"],
+            &hook["default_result"]
+        ),
+        (
+            &json!("bootstrap"),
+            &json!("autoscaling:EC2_INSTANCE_LAUNCHING"),
+            &json!(600),
+            &json!("ABANDON")
+        )
+    );
     let alarms = &resources["aws_cloudwatch_metric_alarm"];
     let high = &alarms["web-cpu-high"];
     assert_eq!(
@@ -427,7 +443,11 @@ fn adapted(provider: Provider) -> String {
             .replace("evaluation_interval = \"1m\"\n", "")
             .replace("missing_data = \"breaching\"\n", "")
             .replace("missing_data = \"ignore\"\n", "")
-            .replace("missing_data = \"not_breaching\"\n", ""),
+            .replace("missing_data = \"not_breaching\"\n", "")
+            .replace(
+                "[[group.lifecycle_hook]]\nname = \"bootstrap\"\ntransition = \"launching\"\nheartbeat_timeout = \"10m\"\ndefault_result = \"abandon\"\ncompletes_after = \"3m\"\n",
+                "",
+            ),
         _ => text,
     }
 }
@@ -610,6 +630,7 @@ fn what_a_provider_cannot_express_is_refused_by_name() {
         "group web: rule shrink: min_adjustment: Tencent has no minimum adjustment",
         "group web: scheduled task launch: Tencent scheduled actions set all of min, max and desired",
         "group web: alarm cpu-low: missing_data / evaluation_interval: CloudWatch's; Tencent checks consecutive periods",
+        "group web: lifecycle hook bootstrap: not exported for Tencent yet (write it by hand)",
     ] {
         assert!(
             refused.iter().any(|line| line == expected),
@@ -627,7 +648,7 @@ fn what_a_provider_cannot_express_is_refused_by_name() {
         .arg(&out)
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("error: the tencentcloud provider cannot express 13 setting(s) of this scenario:\n  - scenario.cooldown_blocks"));
+        .stderr(predicate::str::contains("error: the tencentcloud provider cannot express 14 setting(s) of this scenario:\n  - scenario.cooldown_blocks"));
     assert!(!out.exists());
 }
 

@@ -13,6 +13,7 @@ mod engine;
 mod export;
 mod faults;
 mod fleet;
+mod hooks;
 mod import;
 mod logs;
 mod malformed;

@@ -167,6 +167,7 @@ pub(super) fn scaling_group(
         default_cooldown: group.default_cooldown.map_or(COOLDOWN, |value| value.0),
         load_share,
         registration_delay: group.registration_delay.map_or(0, |value| value.0),
+        lifecycle_hooks: lifecycle_hooks(checker, &group.lifecycle_hook),
         rules,
         target_tracking,
         predictive,
@@ -404,4 +405,66 @@ fn removal_policy(
         );
     }
     list
+}
+
+/// The most lifecycle hooks a group has (AWS's quota per group).
+const MAX_LIFECYCLE_HOOKS: usize = 50;
+
+/// The longest heartbeat timeout: AWS's global limit of a lifecycle action, 48 hours.
+const MAX_HEARTBEAT_TIMEOUT: Seconds = 48 * 3600;
+
+/// The group's lifecycle hooks: unique names, a positive heartbeat timeout of at most 48 h.
+fn lifecycle_hooks(checker: &mut Checker, hooks: &[wire::LifecycleHookWire]) -> Vec<LifecycleHook> {
+    if hooks.len() > MAX_LIFECYCLE_HOOKS {
+        checker.error(
+            hooks[MAX_LIFECYCLE_HOOKS].name.span(),
+            "group.lifecycle_hook",
+            format!("more than {MAX_LIFECYCLE_HOOKS} lifecycle hooks"),
+            "AWS allows 50 per group",
+        );
+    }
+    let result = |result: wire::HookResultWire| match result {
+        wire::HookResultWire::Continue => HookResult::Continue,
+        wire::HookResultWire::Abandon => HookResult::Abandon,
+    };
+    let mut names: Vec<&str> = Vec::new();
+    hooks
+        .iter()
+        .take(MAX_LIFECYCLE_HOOKS)
+        .map(|hook| {
+            let name = hook.name.get_ref();
+            if names.contains(&name.as_str()) {
+                checker.error(
+                    hook.name.span(),
+                    "group.lifecycle_hook.name",
+                    format!("lifecycle hook `{name}` is defined twice"),
+                    "give each hook its own name",
+                );
+            }
+            names.push(name);
+            let timeout = hook.heartbeat_timeout.get_ref().0;
+            if timeout == 0 || timeout > MAX_HEARTBEAT_TIMEOUT {
+                checker.error(
+                    hook.heartbeat_timeout.span(),
+                    "group.lifecycle_hook.heartbeat_timeout",
+                    format!(
+                        "heartbeat timeout {} is outside 1s..48h",
+                        crate::time::format_duration(timeout)
+                    ),
+                    "AWS and Tencent take 30s to 2h, ESS 30s to 6h",
+                );
+            }
+            LifecycleHook {
+                name: name.clone(),
+                transition: match hook.transition {
+                    wire::HookTransitionWire::Launching => HookTransition::Launching,
+                    wire::HookTransitionWire::Terminating => HookTransition::Terminating,
+                },
+                heartbeat_timeout: timeout,
+                default_result: result(hook.default_result),
+                completes_after: hook.completes_after.map(|value| value.0),
+                result: hook.result.map_or(HookResult::Continue, result),
+            }
+        })
+        .collect()
 }

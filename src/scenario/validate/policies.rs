@@ -69,6 +69,9 @@ pub fn apply_policy(checker: &mut Checker, file: &mut wire::File, policy: &wire:
         group.default_cooldown = change.default_cooldown.or(group.default_cooldown);
         group.load_share = change.load_share.clone().or(group.load_share.take());
         group.registration_delay = change.registration_delay.or(group.registration_delay);
+        if let Some(hooks) = &change.lifecycle_hook {
+            group.lifecycle_hook = hooks.clone();
+        }
         remove(checker, group, change);
         if let Some(rules) = &change.rule
             && rules.get_ref().is_empty()
@@ -115,6 +118,7 @@ fn changes_nothing(change: &wire::GroupOverride) -> bool {
         default_cooldown,
         load_share,
         registration_delay,
+        lifecycle_hook,
         rule,
         scheduled,
         alarm,
@@ -133,6 +137,7 @@ fn changes_nothing(change: &wire::GroupOverride) -> bool {
         && default_cooldown.is_none()
         && load_share.is_none()
         && registration_delay.is_none()
+        && lifecycle_hook.is_none()
         && rule.is_none()
         && scheduled.is_none()
         && alarm.is_none()
