@@ -47,6 +47,8 @@ pub enum ReplacementReason {
     Shortfall,
     /// A launching lifecycle hook abandoned an instance.
     Abandoned,
+    /// Tencent's retry policy launches again after a scale-out short of stock.
+    Retry,
 }
 
 /// Instances of one type and market launched by an activity.
@@ -91,6 +93,7 @@ impl Cause {
                 ReplacementReason::Abandoned => {
                     "replacement (abandoned by a launching hook)".into()
                 }
+                ReplacementReason::Retry => "retry policy (scale-out short of stock)".into(),
             },
         }
     }

@@ -31,10 +31,19 @@ impl Simulation<'_, '_> {
         if target > live {
             let missing = self.launch(group_index, now, target, false, Some(&mut activity));
             if missing > 0 {
-                let state = &mut self.groups[group_index];
                 activity.no_stock = missing;
-                state.desired = state.fleet.live_units.max(state.min);
-                activity.to = state.desired;
+                match &self.scenario.groups[group_index].retry_policy {
+                    // ESS, AWS: desired drops to what the group holds.
+                    None => {
+                        let state = &mut self.groups[group_index];
+                        state.desired = state.fleet.live_units.max(state.min);
+                        activity.to = state.desired;
+                    }
+                    // Tencent: desired stays; a partial success counts as a failure.
+                    Some(_) => self.launch_failed(group_index, now),
+                }
+            } else {
+                self.groups[group_index].launch_failures = 0;
             }
         } else if target < live {
             let mut units = live;
@@ -98,6 +107,74 @@ impl Simulation<'_, '_> {
         }
         self.enter_service(group_index, instance_index, now);
         self.complete_activities(group_index, now);
+    }
+
+    /// A scale-out found no stock for some units under Tencent's retry policy: count the
+    /// consecutive failure and schedule the retry the policy gives, if any.
+    pub(super) fn launch_failed(&mut self, group_index: usize, now: SimTime) {
+        let Some(policy) = &self.scenario.groups[group_index].retry_policy else {
+            return;
+        };
+        let state = &mut self.groups[group_index];
+        state.launch_failures += 1;
+        if state.relaunch_at.is_some() {
+            return;
+        }
+        if let Some(after) = policy.next_retry(state.launch_failures)
+            && now + after < self.scenario.duration
+        {
+            state.relaunch_at = Some(now + after);
+            self.queue
+                .push(now + after, Event::RetryLaunch { group: group_index });
+        }
+    }
+
+    /// Tencent's retry of a scale-out short of stock: launch toward the desired capacity that
+    /// stayed (recorded as an activity of its own), and retry again or stop.
+    pub(super) fn retry_launch(&mut self, group_index: usize, now: SimTime) {
+        let state = &mut self.groups[group_index];
+        state.relaunch_at = None;
+        if state.fleet.live_units >= state.desired {
+            state.launch_failures = 0;
+            return;
+        }
+        let desired = state.desired;
+        let mut activity = ScalingActivity::unchanged(
+            group_index,
+            Cause::Replacement {
+                reason: ReplacementReason::Retry,
+            },
+            now,
+            desired,
+            ActivityStatus::InProgress,
+        );
+        activity.reason = format!(
+            "after {} consecutive launch(es) short of stock",
+            self.groups[group_index].launch_failures
+        );
+        let missing = self.launch(group_index, now, desired, false, Some(&mut activity));
+        activity.no_stock = missing;
+        activity.status = match (missing, activity.launched.is_empty()) {
+            (0, _) => ActivityStatus::InProgress,
+            (_, true) => ActivityStatus::Failed,
+            (_, false) => ActivityStatus::PartialSuccess,
+        };
+        if missing > 0 {
+            self.launch_failed(group_index, now);
+        } else {
+            self.groups[group_index].launch_failures = 0;
+        }
+        if activity.launched.is_empty() {
+            activity.end = Some(now);
+        } else {
+            let state = &mut self.groups[group_index];
+            state.busy.push(Busy {
+                activity: self.activities.len(),
+                cooldown: 0,
+            });
+            activity.end = None;
+        }
+        self.record(activity);
     }
 
     /// Activities in progress complete once nothing is booting (a scale-in or a reclaim can

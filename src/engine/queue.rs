@@ -66,6 +66,11 @@ pub enum Event {
         instance: usize,
     },
     /// A group short of desired capacity after a replacement found no stock tries again.
+    /// Tencent's retry policy: a scale-out short of stock launches again.
+    RetryLaunch {
+        /// Group index.
+        group: usize,
+    },
     Reconcile {
         /// Group index.
         group: usize,
@@ -127,7 +132,8 @@ impl Event {
             | Event::ReclaimNotice { .. }
             | Event::Reclaim { .. }
             | Event::SpotPrice { .. }
-            | Event::Reconcile { .. } => 0,
+            | Event::Reconcile { .. }
+            | Event::RetryLaunch { .. } => 0,
             Event::ScheduledFire { .. } => 1,
             Event::RetryWaiting { .. } => 2,
             Event::PredictiveForecast { .. } | Event::PredictiveHour { .. } => 3,

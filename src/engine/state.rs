@@ -31,11 +31,17 @@ pub(super) struct GroupState {
     /// HPA: recommendations of the stabilization window and recent changes for its policies.
     pub(super) hpa: rules::HpaState,
     pub(super) cooldown_until: SimTime,
+    /// Target tracking with Application Auto Scaling's `ScaleInCooldown`: no scale-in before.
+    pub(super) tracking_scale_in_until: SimTime,
     /// Scheduled firings waiting for the group, in firing order.
     pub(super) waiting: VecDeque<Waiting>,
     pub(super) retry_at: Option<SimTime>,
     /// When a replacement short of stock launches again.
     pub(super) reconcile_at: Option<SimTime>,
+    /// Tencent's retry policy: when a scale-out short of stock launches again, and how many
+    /// launches in a row have found no stock.
+    pub(super) relaunch_at: Option<SimTime>,
+    pub(super) launch_failures: u32,
     pub(super) alarms: Vec<AlarmState>,
     pub(super) fleet: Fleet,
     pub(super) billing: Billing,

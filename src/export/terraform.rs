@@ -13,8 +13,9 @@
 use super::hcl::{Block, Expr, label};
 use crate::model::{
     Adjustment, AlarmTask, Comparison, CooldownBlocks, HookResult, HookTransition,
-    MaxCapacityBreach, Metric, MissingData, PredictiveMode, Recurrence, RemovalPolicy, Rounding,
-    ScalingGroup, ScalingRule, Scenario, ScheduledTask, Statistic, TaskAction, removal_list,
+    MaxCapacityBreach, Metric, MissingData, PredictiveMode, Recurrence, RemovalPolicy, RetryPolicy,
+    Rounding, ScalingGroup, ScalingRule, Scenario, ScheduledTask, Statistic, TaskAction,
+    removal_list,
 };
 use crate::time::{Clock, format_duration};
 use std::fmt::Write as _;
@@ -193,6 +194,29 @@ fn hpa_refusal(export: &mut Export<'_>, group: &ScalingGroup) {
 }
 
 /// Lifecycle hooks are exported for AWS only so far.
+/// Whether a launch of the group can find no stock: a type with a stock limit, a no-stock
+/// probability or a preemptible offer.
+fn can_run_short(scenario: &Scenario, group: &ScalingGroup) -> bool {
+    group
+        .configurations
+        .iter()
+        .flat_map(|configuration| &configuration.instance_types)
+        .map(|index| &scenario.instance_types[*index])
+        .any(|kind| {
+            kind.stock.is_some() || kind.no_stock_probability > 0.0 || kind.preemptible.is_some()
+        })
+}
+
+/// Only Tencent retries a scale-out short of stock; AWS and ESS drop desired.
+fn retry_refusal(export: &mut Export<'_>, group: &ScalingGroup, cloud: &str) {
+    if group.retry_policy.is_some() {
+        export.refuse(format!(
+            "group {}: retry_policy: {cloud} does not retry a scale-out short of stock (desired drops to what launched)",
+            group.name
+        ));
+    }
+}
+
 fn hook_refusal(export: &mut Export<'_>, group: &ScalingGroup, cloud: &str) {
     for hook in &group.lifecycle_hooks {
         export.refuse(format!(
@@ -273,6 +297,7 @@ const AWS_TARGET_GROUP: Variable = (
 );
 
 fn aws_group(export: &mut Export<'_>, group: &ScalingGroup) {
+    retry_refusal(export, group, "AWS");
     hpa_refusal(export, group);
     let id = label(&group.name);
     let kinds = types(export, group);
@@ -472,6 +497,12 @@ fn aws_group(export: &mut Export<'_>, group: &ScalingGroup) {
         export.blocks.push(policy);
     }
     for tracking in &group.target_tracking {
+        if tracking.scale_in_cooldown.is_some() {
+            export.refuse(format!(
+                "group {}: rule {}: scale_in_cooldown: Application Auto Scaling's; the group's target tracking has none (it waits for warmup)",
+                group.name, tracking.name
+            ));
+        }
         if (
             tracking.scale_in_ratio,
             tracking.scale_out_periods,
@@ -888,6 +919,26 @@ fn tencent_group(export: &mut Export<'_>, group: &ScalingGroup) {
         )
         .set("vpc_id", vpc)
         .set("subnet_ids", subnets);
+    // RetryPolicy: the provider takes IMMEDIATE_RETRY or INCREMENTAL_INTERVALS (its default
+    // IMMEDIATE_RETRY); the intervals are Tencent's own, not settings.
+    match &group.retry_policy {
+        Some(RetryPolicy::ImmediateRetry { .. }) => {
+            asg.set("retry_policy", Expr::text("IMMEDIATE_RETRY"));
+        }
+        Some(RetryPolicy::IncrementalIntervals { .. }) => {
+            asg.set("retry_policy", Expr::text("INCREMENTAL_INTERVALS"));
+        }
+        Some(RetryPolicy::NoRetry) => export.refuse(format!(
+            "group {}: retry_policy \"no_retry\": the tencentcloud provider takes IMMEDIATE_RETRY or INCREMENTAL_INTERVALS",
+            group.name
+        )),
+        // Only a group that can run short of stock behaves differently.
+        None if can_run_short(export.scenario, group) => export.refuse(format!(
+            "group {}: no retry_policy: Tencent retries a scale-out short of stock (IMMEDIATE_RETRY by default) where this scenario drops desired; set retry_policy",
+            group.name
+        )),
+        None => {}
+    }
     // Tencent takes one policy: OLDEST_INSTANCE or NEWEST_INSTANCE.
     match group.removal_policy.as_slice() {
         [RemovalPolicy::OldestInstance] => {
@@ -905,6 +956,12 @@ fn tencent_group(export: &mut Export<'_>, group: &ScalingGroup) {
     world_comment(&mut asg, group);
     export.blocks.push(asg);
     for tracking in &group.target_tracking {
+        if tracking.scale_in_cooldown.is_some() {
+            export.refuse(format!(
+                "group {}: rule {}: scale_in_cooldown: Application Auto Scaling's; the group's target tracking has none (it waits for warmup)",
+                group.name, tracking.name
+            ));
+        }
         export.refuse(format!(
             "group {}: rule {}: target tracking: the tencentcloud provider's tencentcloud_as_scaling_policy has no target tracking arguments",
             group.name, tracking.name
@@ -1139,6 +1196,7 @@ const ALIBABA_VSWITCHES: Variable = (
 fn alibaba_group(export: &mut Export<'_>, group: &ScalingGroup) {
     hpa_refusal(export, group);
     hook_refusal(export, group, "ESS");
+    retry_refusal(export, group, "ESS");
     let id = label(&group.name);
     let kinds = types(export, group);
     let vswitches = export.variable(ALIBABA_VSWITCHES);
@@ -1292,6 +1350,12 @@ fn alibaba_group(export: &mut Export<'_>, group: &ScalingGroup) {
         export.blocks.push(block);
     }
     for tracking in &group.target_tracking {
+        if tracking.scale_in_cooldown.is_some() {
+            export.refuse(format!(
+                "group {}: rule {}: scale_in_cooldown: Application Auto Scaling's; the group's target tracking has none (it waits for warmup)",
+                group.name, tracking.name
+            ));
+        }
         let metric = match tracking.metric {
             Metric::Cpu => "CpuUtilization",
             Metric::RequestsPerInstance => "LoadBalancerRealServerAverageQps",

@@ -455,9 +455,32 @@ fn import_group(
         }
     }
     group.read("InstanceAllocationPolicy");
+    // RetryPolicy (CreateAutoScalingGroup; IMMEDIATE_RETRY when absent). Tencent publishes no
+    // intervals: the ones written are placeholders, listed as approximated.
+    const PLACEHOLDER: &str = "Tencent does not publish its retry intervals: the ones below are placeholders, set what you observe";
     match group.text("RetryPolicy") {
-        Some("IMMEDIATE_RETRY" | "INCREMENTAL_INTERVALS" | "NO_RETRY") | None => {
-            group.skip("RetryPolicy", "retries of failed activities are not modelled: a launch that finds no stock is reported, replacements retry every 5 minutes");
+        None => {
+            table
+                .set("retry_policy", quoted("immediate_retry"), Some(group))
+                .note("`RetryPolicy` is not in the input: Tencent's default IMMEDIATE_RETRY is assumed")
+                .set("retry_intervals", "[\"1m\"]".into(), None)
+                .note(PLACEHOLDER);
+        }
+        Some("NO_RETRY") => {
+            table.from("retry_policy", quoted("no_retry"), group, "RetryPolicy");
+        }
+        Some(policy @ ("IMMEDIATE_RETRY" | "INCREMENTAL_INTERVALS")) => {
+            let node = group.get("RetryPolicy").unwrap();
+            let (name, intervals) = if policy == "IMMEDIATE_RETRY" {
+                ("immediate_retry", "[\"1m\"]")
+            } else {
+                ("incremental_intervals", "[\"1m\", \"10m\", \"1h\", \"1d\"]")
+            };
+            node.approximated(PLACEHOLDER);
+            table
+                .set("retry_policy", quoted(name), Some(&node))
+                .set("retry_intervals", intervals.into(), Some(&node))
+                .note(PLACEHOLDER);
         }
         Some(other) => group
             .get("RetryPolicy")

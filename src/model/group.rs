@@ -40,6 +40,42 @@ pub enum RemovalPolicy {
     Default,
 }
 
+/// What a group does after a scale-out that found no stock for every unit (Tencent AS
+/// `RetryPolicy`, `CreateAutoScalingGroup`). Without one (ESS, AWS) desired capacity drops to
+/// what the group holds; with one desired stays and the group retries the launch.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RetryPolicy {
+    /// `IMMEDIATE_RETRY`: "retry quickly; stop after 5 consecutive failures". Tencent gives no
+    /// interval: the file states it.
+    ImmediateRetry { interval: Seconds },
+    /// `INCREMENTAL_INTERVALS`: "the retry interval grows with consecutive failures, from
+    /// seconds up to a day". Tencent gives no schedule: the file lists it (the last interval
+    /// repeats).
+    IncrementalIntervals { intervals: Vec<Seconds> },
+    /// `NO_RETRY`: "no retry until the next user call or alarm": the next activity launches
+    /// toward the desired capacity that stayed.
+    NoRetry,
+}
+
+/// Tencent's `IMMEDIATE_RETRY` gives up after this many consecutive failures.
+pub const IMMEDIATE_RETRY_LIMIT: u32 = 5;
+
+impl RetryPolicy {
+    /// When to retry after `failures` consecutive failed launches (1 for the first).
+    pub fn next_retry(&self, failures: u32) -> Option<Seconds> {
+        match self {
+            RetryPolicy::ImmediateRetry { interval } => {
+                (failures <= IMMEDIATE_RETRY_LIMIT).then_some(*interval)
+            }
+            RetryPolicy::IncrementalIntervals { intervals } => intervals
+                .get((failures as usize).saturating_sub(1))
+                .or(intervals.last())
+                .copied(),
+            RetryPolicy::NoRetry => None,
+        }
+    }
+}
+
 /// The transition a lifecycle hook holds an instance at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HookTransition {
@@ -218,6 +254,8 @@ pub struct ScalingGroup {
     pub registration_delay: Seconds,
     /// Lifecycle hooks on launch and termination.
     pub lifecycle_hooks: Vec<LifecycleHook>,
+    /// Tencent's retry of a scale-out short of stock; `None`: desired drops (ESS, AWS).
+    pub retry_policy: Option<RetryPolicy>,
     /// Named simple and step rules; tasks refer to them by index.
     pub rules: Vec<ScalingRule>,
     /// Target-tracking rules (they drive themselves; no task runs them).

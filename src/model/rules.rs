@@ -61,6 +61,9 @@ pub struct TargetTracking {
     pub disable_scale_in: bool,
     /// Instance warmup (Tencent default 300 s).
     pub warmup: Seconds,
+    /// Application Auto Scaling `ScaleInCooldown`: after a scale-in, no other scale-in until it
+    /// passes; a scale-out ends it ("scales out your scalable target immediately").
+    pub scale_in_cooldown: Option<Seconds>,
 }
 
 /// Whether predictive scaling acts or only forecasts.

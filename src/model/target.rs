@@ -114,6 +114,8 @@ pub enum TrackingField {
     DisableScaleIn,
     /// `warmup`
     Warmup,
+    /// `scale_in_cooldown`
+    ScaleInCooldown,
 }
 
 /// Fields of a predictive rule.
@@ -452,7 +454,7 @@ impl Target {
                 TrackingField::Metric => Choice(&Metric::NAMES[..2]),
                 TrackingField::ScaleOutPeriods | TrackingField::ScaleInPeriods => Integer,
                 TrackingField::DisableScaleIn => Bool,
-                TrackingField::Warmup => Duration,
+                TrackingField::Warmup | TrackingField::ScaleInCooldown => Duration,
             },
             Target::Predictive(_, field) => match field {
                 PredictiveField::Target => Number,
@@ -634,6 +636,9 @@ impl Target {
                     TrackingField::ScaleInPeriods => rule.scale_in_periods = value.whole(),
                     TrackingField::DisableScaleIn => rule.disable_scale_in = value.flag(),
                     TrackingField::Warmup => rule.warmup = value.seconds(),
+                    TrackingField::ScaleInCooldown => {
+                        rule.scale_in_cooldown = Some(value.seconds())
+                    }
                 }
             }
             Target::Predictive(g, field) => {
@@ -1140,6 +1145,7 @@ fn resolve_rule(g: usize, rest: &str, scenario: &Scenario) -> Result<Target, Str
                 ("scale_in_periods", TrackingField::ScaleInPeriods),
                 ("disable_scale_in", TrackingField::DisableScaleIn),
                 ("warmup", TrackingField::Warmup),
+                ("scale_in_cooldown", TrackingField::ScaleInCooldown),
             ],
             &format!("target-tracking rule `{name}`"),
         )?;

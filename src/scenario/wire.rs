@@ -528,6 +528,8 @@ pub struct Group {
     pub registration_delay: Option<Duration>,
     #[serde(default)]
     pub lifecycle_hook: Vec<LifecycleHookWire>,
+    pub retry_policy: Option<Spanned<RetryPolicyWire>>,
+    pub retry_intervals: Option<Spanned<Vec<Duration>>>,
     #[serde(default)]
     pub rule: Vec<Rule>,
     #[serde(default)]
@@ -542,6 +544,14 @@ pub struct ExistingWire {
     pub count: Spanned<u32>,
     #[serde(default)]
     pub protected: bool,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RetryPolicyWire {
+    ImmediateRetry,
+    IncrementalIntervals,
+    NoRetry,
 }
 
 /// A `[[group.lifecycle_hook]]`.
@@ -643,6 +653,7 @@ pub struct Rule {
     pub steps: Option<Spanned<Vec<StepWire>>>,
     // Step, target-tracking rules.
     pub warmup: Option<Duration>,
+    pub scale_in_cooldown: Option<Duration>,
     // Target tracking, predictive, HPA.
     pub metric: Option<MetricWire>,
     pub target: Option<Spanned<f64>>,

@@ -348,4 +348,7 @@ fn write_tracking(out: &mut String, rule: &TargetTracking) {
         rule.disable_scale_in,
         duration(rule.warmup)
     );
+    if let Some(cooldown) = rule.scale_in_cooldown {
+        let _ = writeln!(out, "scale_in_cooldown = {}", duration(cooldown));
+    }
 }

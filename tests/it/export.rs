@@ -575,7 +575,7 @@ fn alicloud_arguments_are_the_scenarios() {
 fn tencentcloud_arguments_are_the_scenarios() {
     let text = "[scenario]\nname = \"t\"\nstart = \"2026-01-05T00:00:00+08:00\"\nduration = \"2d\"\ncooldown_blocks = \"all\"\n\n\
         [instance_types.\"S5.MEDIUM4\"]\ncapacity_rps = 100\nprice_per_hour = 0.1\n\n[load]\nbase_rps = 100\n\n\
-        [[group]]\nname = \"lunch web\"\ninstance_type = \"S5.MEDIUM4\"\nmin = 2\nmax = 20\ndesired = 3\nremoval_policy = \"newest_instance\"\n\n\
+        [[group]]\nname = \"lunch web\"\ninstance_type = \"S5.MEDIUM4\"\nmin = 2\nmax = 20\ndesired = 3\nremoval_policy = \"newest_instance\"\nretry_policy = \"incremental_intervals\"\nretry_intervals = [\"1m\", \"1h\"]\n\n\
         [[group.rule]]\nname = \"cpu-high\"\nchange = 2\ncooldown = \"2m\"\n\n\
         [[group.alarm]]\nname = \"cpu-high\"\nmetric = \"cpu\"\nperiod = \"1m\"\nperiods = 3\nat_or_above = 70\nrun = \"cpu-high\"\n\n\
         [[group.scheduled]]\nname = \"lunch-up\"\ncron = \"0 11 * * *\"\ntimezone = \"Asia/Shanghai\"\nmin = 4\nmax = 20\ndesired = 5\n";
@@ -588,6 +588,8 @@ fn tencentcloud_arguments_are_the_scenarios() {
         json!(["S5.MEDIUM4"])
     );
     let group = &resources["tencentcloud_as_scaling_group"]["lunch_web"];
+    // The policy is Tencent's; its intervals are Tencent's own, not arguments.
+    assert_eq!(group["retry_policy"], json!("INCREMENTAL_INTERVALS"));
     assert_eq!(
         (
             &group["scaling_group_name"],
@@ -631,6 +633,7 @@ fn what_a_provider_cannot_express_is_refused_by_name() {
         "group web: scheduled task launch: Tencent scheduled actions set all of min, max and desired",
         "group web: alarm cpu-low: missing_data / evaluation_interval: CloudWatch's; Tencent checks consecutive periods",
         "group web: lifecycle hook bootstrap: not exported for Tencent yet (write it by hand)",
+        "group web: no retry_policy: Tencent retries a scale-out short of stock (IMMEDIATE_RETRY by default) where this scenario drops desired; set retry_policy",
     ] {
         assert!(
             refused.iter().any(|line| line == expected),
@@ -648,7 +651,7 @@ fn what_a_provider_cannot_express_is_refused_by_name() {
         .arg(&out)
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("error: the tencentcloud provider cannot express 14 setting(s) of this scenario:\n  - scenario.cooldown_blocks"));
+        .stderr(predicate::str::contains("error: the tencentcloud provider cannot express 15 setting(s) of this scenario:\n  - scenario.cooldown_blocks"));
     assert!(!out.exists());
 }
 

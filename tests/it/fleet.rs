@@ -600,3 +600,168 @@ run = "add-one"
     );
     assert!(!stdout.contains("scheduled task"), "{stdout}");
 }
+
+/// Two instances of c6 (stock 3) and a scale-out to 6 at 10m: one launches, three find no
+/// stock. `retry` holds the group's retry lines.
+fn short_of_stock(retry: &str) -> String {
+    let types = r#"
+[instance_types.c6]
+capacity_rps = 100
+price_per_hour = 0.10
+boot_time = "60s"
+stock = 3
+"#;
+    let group = format!(
+        "instance_type = \"c6\"\nmin = 2\nmax = 10\ndesired = 2\n{retry}\n[[group.scheduled]]\nname = \"grow\"\nat = \"10m\"\ndesired = 6\n"
+    );
+    scenario("2h", 50.0, types, &group)
+}
+
+/// (start, status, desired after) of every activity.
+fn retries(outcome: &Outcome) -> Vec<(u64, ActivityStatus, u32)> {
+    outcome
+        .activities
+        .iter()
+        .map(|activity| (activity.start, activity.status, activity.to))
+        .collect()
+}
+
+// Tencent RetryPolicy (CreateAutoScalingGroup): with IMMEDIATE_RETRY desired stays at 6 and the
+// group retries at the stated interval until its failures exceed 5 ("连续失败超过一定次数（5次）后
+// 不再重试"): the first launch and five retries, a minute apart, then nothing. Without a retry
+// policy (ESS, AWS) desired drops to the 3 units the group holds.
+#[test]
+fn tencent_immediate_retry_stops_after_five_failures() {
+    let (loaded, outcome) = run(&short_of_stock(
+        "retry_policy = \"immediate_retry\"\nretry_intervals = [\"1m\"]",
+    ));
+    use ActivityStatus::{Failed, PartialSuccess};
+    assert_eq!(
+        retries(&outcome),
+        vec![
+            (600, PartialSuccess, 6),
+            (660, Failed, 6),
+            (720, Failed, 6),
+            (780, Failed, 6),
+            (840, Failed, 6),
+            (900, Failed, 6)
+        ]
+    );
+    let detail = outcome.activities[5].detail(&loaded.scenario);
+    assert!(
+        detail.contains("after 5 consecutive launch(es) short of stock"),
+        "{detail}"
+    );
+    let (_, ess) = run(&short_of_stock(""));
+    assert_eq!(retries(&ess), vec![(600, PartialSuccess, 3)]);
+    // NO_RETRY: desired stays, nothing launches until the next activity.
+    let (_, none) = run(&short_of_stock("retry_policy = \"no_retry\""));
+    assert_eq!(retries(&none), vec![(600, PartialSuccess, 6)]);
+}
+
+// INCREMENTAL_INTERVALS: the stated intervals in turn after each failure, the last repeating:
+// 1m, 5m, then 30m: retries at 11m, 16m, 46m, 76m and 106m of the two-hour run.
+#[test]
+fn tencent_incremental_intervals_grow_with_the_failures() {
+    let (_, outcome) = run(&short_of_stock(
+        "retry_policy = \"incremental_intervals\"\nretry_intervals = [\"1m\", \"5m\", \"30m\"]",
+    ));
+    let starts: Vec<u64> = outcome.activities.iter().map(|a| a.start).collect();
+    assert_eq!(starts, vec![600, 660, 960, 2760, 4560, 6360]);
+}
+
+// A retry succeeds once stock is free: another group of the same type gives back two c6 at
+// 12m, and the retry at 13m launches them; the failures reset.
+#[test]
+fn a_retry_launches_when_stock_frees_up() {
+    let text = r#"[scenario]
+name = "retry"
+start = "2026-01-05T00:00:00+00:00"
+duration = "1h"
+
+[instance_types.c6]
+capacity_rps = 100
+price_per_hour = 0.10
+boot_time = "60s"
+stock = 4
+
+[load]
+base_rps = 50
+
+[[group]]
+name = "other"
+instance_type = "c6"
+min = 0
+max = 4
+desired = 2
+[[group.scheduled]]
+name = "give-back"
+at = "12m"
+desired = 0
+
+[[group]]
+name = "web"
+instance_type = "c6"
+min = 1
+max = 10
+desired = 1
+retry_policy = "immediate_retry"
+retry_intervals = ["3m"]
+[[group.scheduled]]
+name = "grow"
+at = "10m"
+desired = 4
+"#;
+    let (_, outcome) = run(text);
+    let web: Vec<(u64, ActivityStatus, u32)> = outcome
+        .activities
+        .iter()
+        .filter(|activity| activity.group == 1)
+        .map(|activity| (activity.start, activity.status, activity.to))
+        .collect();
+    // At 10m one c6 is left (4 - 2 - 1): web holds 2 of 4; at 13m the two given back launch.
+    assert_eq!(
+        web,
+        vec![
+            (600, ActivityStatus::PartialSuccess, 4),
+            (780, ActivityStatus::Successful, 4)
+        ]
+    );
+}
+
+// The intervals are the file's: one for immediate_retry, 1 to 32 never shrinking for
+// incremental_intervals, none for no_retry, and never without a policy.
+#[test]
+fn retry_intervals_are_checked() {
+    let refused = |retry: &str| {
+        scaleplan::scenario::load_str("r.toml", &short_of_stock(retry), std::path::Path::new("."))
+            .map(|_| ())
+            .expect_err("refused")
+            .to_string()
+    };
+    for (retry, expected) in [
+        (
+            "retry_policy = \"immediate_retry\"",
+            "this retry policy takes 1 retry interval(s), not 0",
+        ),
+        (
+            "retry_policy = \"immediate_retry\"\nretry_intervals = [\"1m\", \"2m\"]",
+            "this retry policy takes 1 retry interval(s), not 2",
+        ),
+        (
+            "retry_policy = \"incremental_intervals\"\nretry_intervals = [\"5m\", \"1m\"]",
+            "retry intervals lie between 1s and 1d and never shrink",
+        ),
+        (
+            "retry_policy = \"no_retry\"\nretry_intervals = [\"1m\"]",
+            "no_retry takes no retry intervals",
+        ),
+        (
+            "retry_intervals = [\"1m\"]",
+            "retry intervals without a retry policy",
+        ),
+    ] {
+        let message = refused(retry);
+        assert!(message.contains(expected), "{retry}: {message}");
+    }
+}

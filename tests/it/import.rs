@@ -664,10 +664,21 @@ fn tencent_groups_import_with_every_item_accounted() {
         "the past one-time action is listed, not imported"
     );
     assert_eq!(web.load_share + api.load_share, 1.0);
+    // RetryPolicy INCREMENTAL_INTERVALS (group 0) and IMMEDIATE_RETRY (group 1).
+    assert_eq!(
+        web.retry_policy,
+        Some(scaleplan::model::RetryPolicy::IncrementalIntervals {
+            intervals: vec![60, 600, 3600, 86_400]
+        })
+    );
+    assert_eq!(
+        api.retry_policy,
+        Some(scaleplan::model::RetryPolicy::ImmediateRetry { interval: 60 })
+    );
     let listed = imported.listed().join("\n");
     for expected in [
         "not imported: AutoScalingGroupSet[1].ServiceSettings.ScalingMode: WAKE_UP_STOPPED_SCALING",
-        "not imported: AutoScalingGroupSet[0].RetryPolicy: retries of failed activities are not modelled",
+        "approximated: AutoScalingGroupSet[0].RetryPolicy: Tencent does not publish its retry intervals",
         "not imported: AutoScalingGroupSet[1].SomeFutureField: not read: scaleplan does not know this field",
         "approximated: LaunchConfigurationSet[1].InstanceChargeType: PREPAID",
         "not imported: Policies[1]: alarm on MemUsage: only CpuUsage (cvm_device) is modelled",

@@ -164,6 +164,7 @@ const IN_POLICY: &[(&str, &str)] = &[
     ("group.api.rule.cpu-50.scale_in_periods", "5"),
     ("group.api.rule.cpu-50.disable_scale_in", "true"),
     ("group.api.rule.cpu-50.warmup", "\"1m\""),
+    ("group.api.rule.cpu-50.scale_in_cooldown", "\"7m\""),
     ("group.pods.rule.hpa.target", "40"),
     ("group.pods.rule.hpa.metric", "\"requests_per_instance\""),
     ("group.pods.rule.hpa.tolerance", "0.2"),

@@ -681,3 +681,38 @@ fn predictive_increase_max_capacity_follows_the_documented_example() {
     assert_eq!(first("").0, 40);
     assert_eq!(first("max_capacity_breach = \"increase\"").0, 50);
 }
+
+// Application Auto Scaling `ScaleInCooldown` (TargetTrackingScalingPolicyConfiguration: "the
+// cooldown period is used to block subsequent scale in requests until it has expired ... if
+// another alarm triggers a scale out policy during the cooldown period after a scale-in,
+// application auto scaling scales out your scalable target immediately"). 8 instances at 160
+// rps (20% CPU): in at 15 to ceil(8 x 20 / 50) = 4; the load falls to 40 rps at 20, and the
+// low alarm, below since minute 1, asks for ceil(4 x 10 / 50) = 1 at minute 21. With a
+// 10-minute scale-in cooldown it waits until 25.
+#[test]
+fn application_auto_scaling_scale_in_cooldown_blocks_the_next_scale_in() {
+    let load = pieces(&[(20, 160.0), (60, 40.0)]);
+    let tracking = TRACKING.replace("desired = 4", "desired = 8");
+    let (plain, _directory) = load_with_trace(&(header("60m", "60s") + &tracking), &load);
+    assert_eq!(changes(&run(&plain)), vec![(15, 8, 4), (21, 4, 1)]);
+    let cooled = tracking.replace(
+        "warmup = \"5m\"",
+        "warmup = \"5m\"\nscale_in_cooldown = \"10m\"",
+    );
+    let (cooled, _directory) = load_with_trace(&(header("60m", "60s") + &cooled), &load);
+    assert_eq!(changes(&run(&cooled)), vec![(15, 8, 4), (25, 4, 1)]);
+    // A scale-out during the cooldown happens at once and ends it: 400 rps from 17 on 4
+    // instances (100%) scales out at 20 to 8; the next scale-in (40 rps from 25: 15 low
+    // datapoints, 26 to 40) is not held until the 30-minute cooldown's end at 45.
+    let load = pieces(&[(17, 160.0), (25, 400.0), (60, 40.0)]);
+    let (burst, _directory) = load_with_trace(
+        &(header("60m", "60s")
+            + &tracking.replace(
+                "warmup = \"5m\"",
+                "warmup = \"0s\"\nscale_in_cooldown = \"30m\"",
+            )),
+        &load,
+    );
+    let moves = changes(&run(&burst));
+    assert_eq!(moves, [(15, 8, 4), (20, 4, 8), (40, 8, 1)]);
+}

@@ -88,7 +88,11 @@ impl Simulation<'_, '_> {
                         .map(|rule| rule.warmup)
                         .max()
                         .unwrap_or(0);
-                    if group_triggers.len() < voting || state.warming(now, warmup) {
+                    // Application Auto Scaling's scale-in cooldown blocks scale-ins after one.
+                    if group_triggers.len() < voting
+                        || state.warming(now, warmup)
+                        || now < state.tracking_scale_in_until
+                    {
                         continue;
                     }
                     let best = group_triggers
@@ -140,6 +144,18 @@ impl Simulation<'_, '_> {
                 state.desired
             );
             self.change_capacity(activity, target, 0);
+            // A scale-in starts the longest scale-in cooldown; a scale-out ends it.
+            self.groups[group_index].tracking_scale_in_until = if scale_out {
+                0
+            } else {
+                let cooldown = group
+                    .target_tracking
+                    .iter()
+                    .filter_map(|rule| rule.scale_in_cooldown)
+                    .max()
+                    .unwrap_or(0);
+                now + cooldown
+            };
         }
         self.tracking_triggers = triggers;
         self.tracking_triggers.clear();

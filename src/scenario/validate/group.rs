@@ -168,6 +168,7 @@ pub(super) fn scaling_group(
         load_share,
         registration_delay: group.registration_delay.map_or(0, |value| value.0),
         lifecycle_hooks: lifecycle_hooks(checker, &group.lifecycle_hook),
+        retry_policy: retry_policy(checker, group),
         rules,
         target_tracking,
         predictive,
@@ -467,4 +468,77 @@ fn lifecycle_hooks(checker: &mut Checker, hooks: &[wire::LifecycleHookWire]) -> 
             }
         })
         .collect()
+}
+
+/// The most retry intervals a group lists.
+const MAX_RETRY_INTERVALS: usize = 32;
+
+/// Tencent's `RetryPolicy` with the intervals the file states (Tencent documents none); each
+/// between 1 s and a day ("from seconds up to a day"), in a non-decreasing list.
+fn retry_policy(checker: &mut Checker, group: &wire::Group) -> Option<RetryPolicy> {
+    let intervals = group.retry_intervals.as_ref();
+    let Some(policy) = &group.retry_policy else {
+        if let Some(intervals) = intervals {
+            checker.error(
+                intervals.span(),
+                "group.retry_intervals",
+                "retry intervals without a retry policy",
+                "set retry_policy = \"immediate_retry\" or \"incremental_intervals\"",
+            );
+        }
+        return None;
+    };
+    let list: Vec<Seconds> = intervals.map_or_else(Vec::new, |list| {
+        list.get_ref().iter().map(|value| value.0).collect()
+    });
+    let span = intervals.map_or(policy.span(), Spanned::span);
+    let wanted = match policy.get_ref() {
+        wire::RetryPolicyWire::ImmediateRetry => Some(1..=1),
+        wire::RetryPolicyWire::IncrementalIntervals => Some(1..=MAX_RETRY_INTERVALS),
+        wire::RetryPolicyWire::NoRetry => None,
+    };
+    match &wanted {
+        Some(range) if !range.contains(&list.len()) => checker.error(
+            span.clone(),
+            "group.retry_intervals",
+            format!(
+                "this retry policy takes {} retry interval(s), not {}",
+                if range.start() == range.end() {
+                    "1".to_string()
+                } else {
+                    format!("1 to {}", range.end())
+                },
+                list.len()
+            ),
+            "Tencent does not publish its intervals: state yours, e.g. retry_intervals = [\"30s\"]",
+        ),
+        None if !list.is_empty() => checker.error(
+            span.clone(),
+            "group.retry_intervals",
+            "no_retry takes no retry intervals",
+            "remove retry_intervals",
+        ),
+        _ => {}
+    }
+    if list
+        .iter()
+        .any(|interval| *interval == 0 || *interval > 86_400)
+        || list.windows(2).any(|pair| pair[1] < pair[0])
+    {
+        checker.error(
+            span,
+            "group.retry_intervals",
+            "retry intervals lie between 1s and 1d and never shrink",
+            "Tencent: \"from seconds up to a day\", growing with the failures",
+        );
+    }
+    Some(match policy.get_ref() {
+        wire::RetryPolicyWire::ImmediateRetry => RetryPolicy::ImmediateRetry {
+            interval: list.first().copied().unwrap_or(60),
+        },
+        wire::RetryPolicyWire::IncrementalIntervals => RetryPolicy::IncrementalIntervals {
+            intervals: if list.is_empty() { vec![60] } else { list },
+        },
+        wire::RetryPolicyWire::NoRetry => RetryPolicy::NoRetry,
+    })
 }

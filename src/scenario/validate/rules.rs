@@ -62,6 +62,11 @@ const RULE_KEYS: &[RuleKey] = {
             &[Tracking],
         ),
         ("warmup", |rule| rule.warmup.is_some(), &[Step, Tracking]),
+        (
+            "scale_in_cooldown",
+            |rule| rule.scale_in_cooldown.is_some(),
+            &[Tracking],
+        ),
         ("mode", |rule| rule.mode.is_some(), &[Predictive]),
         ("buffer", |rule| rule.buffer.is_some(), &[Predictive]),
         ("history", |rule| rule.history.is_some(), &[Predictive]),
@@ -355,6 +360,7 @@ fn target_tracking(checker: &mut Checker, rule: &wire::Rule, name: String) -> Ta
         ),
         disable_scale_in: rule.disable_scale_in.unwrap_or(false),
         warmup: warmup(rule, TRACKING_WARMUP),
+        scale_in_cooldown: rule.scale_in_cooldown.map(|value| value.0),
     }
 }
 
