@@ -255,6 +255,10 @@ pub struct ScalingActivity {
     pub out_of_stock: Vec<usize>,
     /// Capacity units that found no stock in any type.
     pub no_stock: u32,
+    /// Instances started from the warm pool among `launched`.
+    pub from_pool: u32,
+    /// Instances a scale-in returned to the warm pool among `terminated`.
+    pub to_pool: u32,
 }
 
 impl ScalingActivity {
@@ -286,6 +290,8 @@ impl ScalingActivity {
             launches: Vec::new(),
             out_of_stock: Vec::new(),
             no_stock: 0,
+            from_pool: 0,
+            to_pool: 0,
         }
     }
 
@@ -404,6 +410,12 @@ impl ScalingActivity {
                 })
                 .collect();
             parts.push(format!("launched {}", launched.join(", ")));
+        }
+        if self.from_pool > 0 {
+            parts.push(format!("{} started from the warm pool", self.from_pool));
+        }
+        if self.to_pool > 0 {
+            parts.push(format!("{} returned to the warm pool", self.to_pool));
         }
         if self.no_stock > 0 {
             parts.push(format!(

@@ -59,7 +59,9 @@ impl Simulation<'_, '_> {
                     continue;
                 }
                 units -= weight;
+                let to_pool = self.groups[group_index].pool.len();
                 self.retire(group_index, index, now, EndReason::ScaleIn);
+                activity.to_pool += u32::from(self.groups[group_index].pool.len() > to_pool);
                 activity.terminated.push(index as u32);
             }
             // Units above desired stay either because removing any instance left would go
@@ -93,6 +95,7 @@ impl Simulation<'_, '_> {
         }
         self.record(activity);
         self.complete_activities(group_index, now);
+        self.fill_pool(group_index, now, false);
     }
 
     pub(super) fn boot_complete(

@@ -39,8 +39,21 @@ impl Simulation<'_, '_> {
                 if instance.state != InstanceState::Terminated {
                     instance.ended_at = end;
                 }
+                if matches!(
+                    instance.state,
+                    InstanceState::Warm | InstanceState::Initializing
+                ) {
+                    instance.end = EndReason::InWarmPool;
+                }
                 let billed = instance.billed_seconds(self.scenario, instance.ended_at);
-                let instance_cost = instance.cost(self.scenario, billed);
+                // Time stopped in a warm pool is billed at the pool's price.
+                let stopped = group.warm_pool.as_ref().map_or(0.0, |pool| {
+                    crate::billing::cost(
+                        instance.stopped_until(instance.ended_at),
+                        pool.stopped_price_per_hour,
+                    )
+                });
+                let instance_cost = instance.cost(self.scenario, billed) + stopped;
                 billed_total += billed;
                 cost += instance_cost;
                 if !self.options.history {

@@ -25,6 +25,10 @@ pub(super) enum InstanceState {
     /// Removed and waiting at a terminating lifecycle hook (AWS `Terminating:Wait`): billed,
     /// serving nothing, no longer counted toward desired.
     Terminating,
+    /// Launched into a warm pool, booting (AWS `Warmed:Pending`): billed in full.
+    Initializing,
+    /// Waiting in a warm pool (AWS `Warmed:Stopped`, `Warmed:Running`).
+    Warm,
     Terminated,
 }
 
@@ -42,6 +46,8 @@ pub enum EndReason {
     Unhealthy,
     /// Abandoned by a launching lifecycle hook, and replaced.
     Abandoned,
+    /// Still in the warm pool when the run ended.
+    InWarmPool,
 }
 
 impl EndReason {
@@ -53,6 +59,7 @@ impl EndReason {
             EndReason::Reclaimed => "reclaimed",
             EndReason::Unhealthy => "unhealthy",
             EndReason::Abandoned => "abandoned",
+            EndReason::InWarmPool => "in_warm_pool",
         }
     }
 }
@@ -79,6 +86,9 @@ pub(super) struct Instance {
     /// desired capacity (its replacement is).
     pub leaving: bool,
     pub end: EndReason,
+    /// Seconds spent stopped or hibernated in a warm pool, and since when it is now.
+    pub stopped_seconds: Seconds,
+    pub stopped_since: Option<SimTime>,
 }
 
 impl Instance {
@@ -91,11 +101,17 @@ impl Instance {
         }
     }
 
-    /// Seconds billed for its life, ending at `end` if still running.
+    /// Seconds stopped in a warm pool up to `end`.
+    pub fn stopped_until(&self, end: SimTime) -> Seconds {
+        self.stopped_seconds + self.stopped_since.map_or(0, |since| end - since)
+    }
+
+    /// Seconds billed at its full price for its life, ending at `end` if still running: its
+    /// running time, as one life (time stopped in a warm pool is billed apart, at its price).
     pub fn billed_seconds(&self, scenario: &Scenario, end: SimTime) -> Seconds {
         let instance_type = &scenario.instance_types[self.instance_type];
         billing::billed_seconds(
-            end - self.launched_at,
+            end - self.launched_at - self.stopped_until(end),
             instance_type.billing_granularity,
             instance_type.billing_minimum,
             self.launched_in_run,
@@ -176,43 +192,22 @@ impl Simulation<'_, '_> {
                 let total = state.fleet.live_units + 1;
                 state.on_demand_units() >= mix.on_demand_units(total)
             });
-            let mut chosen = None;
-            for &type_index in types.iter() {
-                let instance_type = &self.scenario.instance_types[type_index];
-                let offer = instance_type.preemptible.as_ref();
-                if preemptible && offer.is_none() {
-                    continue;
+            // A warm pool's instances go first (AWS: "instances leaving the warm pool ...
+            // count toward desired"; Tencent starts stopped instances first).
+            if let Some(index) = self.take_from_pool(group_index, now) {
+                if let Some(activity) = activity.as_deref_mut() {
+                    activity.launched.push(index as u32);
+                    activity.from_pool += 1;
                 }
-                let outbid = preemptible
-                    && offer.is_some_and(|offer| match &offer.reclamation {
-                        Reclamation::PriceTrace { bid, .. } => offer.price_at(0.0, now) > *bid,
-                        Reclamation::Rate(_) => false,
-                    });
-                let stock = match (preemptible, offer) {
-                    (true, Some(offer)) => offer.stock,
-                    _ => instance_type.stock,
-                };
-                let exhausted = stock.is_some_and(|stock| {
-                    self.stock_used[type_index][usize::from(preemptible)] >= stock
-                });
-                let unlucky = !outbid
-                    && !exhausted
-                    && instance_type.no_stock_probability > 0.0
-                    && Bernoulli::new(instance_type.no_stock_probability)
-                        .expect("validated probability")
-                        .sample(&mut self.rng);
-                if outbid || exhausted || unlucky {
-                    if let Some(activity) = activity.as_deref_mut()
-                        && history
-                        && !activity.out_of_stock.contains(&type_index)
-                    {
-                        activity.out_of_stock.push(type_index);
-                    }
-                    continue;
-                }
-                chosen = Some(type_index);
-                break;
+                continue;
             }
+            let chosen = self.pick_type(
+                group_index,
+                types,
+                preemptible,
+                now,
+                activity.as_deref_mut(),
+            );
             let Some(type_index) = chosen else {
                 return target - self.groups[group_index].fleet.live_units;
             };
@@ -240,6 +235,55 @@ impl Simulation<'_, '_> {
         0
     }
 
+    /// The first of `types` with stock for the market (its stock limit, a seeded no-stock
+    /// draw, a spot price above the bid); those without are noted on `activity`.
+    pub(super) fn pick_type(
+        &mut self,
+        _group_index: usize,
+        types: &[usize],
+        preemptible: bool,
+        now: SimTime,
+        mut activity: Option<&mut ScalingActivity>,
+    ) -> Option<usize> {
+        let history = self.options.history;
+        for &type_index in types.iter() {
+            let instance_type = &self.scenario.instance_types[type_index];
+            let offer = instance_type.preemptible.as_ref();
+            if preemptible && offer.is_none() {
+                continue;
+            }
+            let outbid = preemptible
+                && offer.is_some_and(|offer| match &offer.reclamation {
+                    Reclamation::PriceTrace { bid, .. } => offer.price_at(0.0, now) > *bid,
+                    Reclamation::Rate(_) => false,
+                });
+            let stock = match (preemptible, offer) {
+                (true, Some(offer)) => offer.stock,
+                _ => instance_type.stock,
+            };
+            let exhausted = stock.is_some_and(|stock| {
+                self.stock_used[type_index][usize::from(preemptible)] >= stock
+            });
+            let unlucky = !outbid
+                && !exhausted
+                && instance_type.no_stock_probability > 0.0
+                && Bernoulli::new(instance_type.no_stock_probability)
+                    .expect("validated probability")
+                    .sample(&mut self.rng);
+            if outbid || exhausted || unlucky {
+                if let Some(activity) = activity.as_deref_mut()
+                    && history
+                    && !activity.out_of_stock.contains(&type_index)
+                {
+                    activity.out_of_stock.push(type_index);
+                }
+                continue;
+            }
+            return Some(type_index);
+        }
+        None
+    }
+
     /// Adds one instance of `type_index` to the group, booting (or in service if `ready`),
     /// and schedules its boot and, preemptible at a rate, its reclaim notice.
     pub(super) fn add_instance(
@@ -250,7 +294,6 @@ impl Simulation<'_, '_> {
         now: SimTime,
         ready: bool,
     ) -> usize {
-        let group = &self.scenario.groups[group_index];
         let instance_type = &self.scenario.instance_types[type_index];
         let state = &mut self.groups[group_index];
         let index = state.fleet.instances.len();
@@ -268,6 +311,8 @@ impl Simulation<'_, '_> {
             preemptible,
             leaving: false,
             end: EndReason::RunEnded,
+            stopped_seconds: 0,
+            stopped_since: None,
         };
         state.change_cost_rate(now, instance.price_at(self.scenario, now) / 3600.0);
         state.fleet.instances.push(instance);
@@ -278,27 +323,7 @@ impl Simulation<'_, '_> {
         if ready {
             self.enter_service(group_index, index, now);
         } else {
-            // Launching hooks hold the instance at Pending:Wait while it boots; the load
-            // balancer registers it once it proceeds (AWS lifecycle hooks page: "the instance
-            // ... is registered with the load balancer after ... Pending:Proceed").
-            let booted = now + instance_type.boot_time;
-            let event = match hook_wait(&group.lifecycle_hooks, HookTransition::Launching) {
-                Some((wait, HookResult::Abandon)) => (
-                    now + wait,
-                    Event::LaunchAbandoned {
-                        group: group_index,
-                        instance: index,
-                    },
-                ),
-                wait => (
-                    booted.max(now + wait.map_or(0, |(wait, _)| wait)) + group.registration_delay,
-                    Event::BootComplete {
-                        group: group_index,
-                        instance: index,
-                    },
-                ),
-            };
-            self.queue.push(event.0, event.1);
+            self.schedule_boot(group_index, index, now, instance_type.boot_time);
         }
         if let (true, Some(offer)) = (preemptible, &instance_type.preemptible)
             && let Reclamation::Rate(per_hour) = offer.reclamation
@@ -319,6 +344,37 @@ impl Simulation<'_, '_> {
             }
         }
         index
+    }
+
+    /// Schedules the entry into service of an instance starting now that boots for `boot`.
+    /// Launching hooks hold it at Pending:Wait while it boots; the load balancer registers it
+    /// once it proceeds (AWS lifecycle hooks page: "the instance ... is registered with the
+    /// load balancer after ... Pending:Proceed").
+    pub(super) fn schedule_boot(
+        &mut self,
+        group_index: usize,
+        index: usize,
+        now: SimTime,
+        boot: Seconds,
+    ) {
+        let group = &self.scenario.groups[group_index];
+        let event = match hook_wait(&group.lifecycle_hooks, HookTransition::Launching) {
+            Some((wait, HookResult::Abandon)) => (
+                now + wait,
+                Event::LaunchAbandoned {
+                    group: group_index,
+                    instance: index,
+                },
+            ),
+            wait => (
+                (now + boot).max(now + wait.map_or(0, |(wait, _)| wait)) + group.registration_delay,
+                Event::BootComplete {
+                    group: group_index,
+                    instance: index,
+                },
+            ),
+        };
+        self.queue.push(event.0, event.1);
     }
 
     /// A booted instance takes traffic; with a health model, its failure is drawn now.
@@ -466,6 +522,9 @@ impl Simulation<'_, '_> {
         now: SimTime,
         reason: EndReason,
     ) {
+        if reason == EndReason::ScaleIn && self.return_to_pool(group_index, index, now) {
+            return;
+        }
         let group = &self.scenario.groups[group_index];
         let Some((wait, _)) = hook_wait(&group.lifecycle_hooks, HookTransition::Terminating) else {
             self.terminate(group_index, index, now, reason);
@@ -483,7 +542,10 @@ impl Simulation<'_, '_> {
                 state.refresh_capacity(scenario);
             }
             InstanceState::Failed => {}
-            InstanceState::Terminating | InstanceState::Terminated => return,
+            InstanceState::Terminating
+            | InstanceState::Terminated
+            | InstanceState::Initializing
+            | InstanceState::Warm => return,
         }
         let instance = &mut state.fleet.instances[index];
         if !instance.leaving {
@@ -602,6 +664,7 @@ impl Simulation<'_, '_> {
             activity.end = None;
         }
         self.record(activity);
+        self.fill_pool(group_index, now, false);
     }
 
     /// Ends an instance's life at `now`: its capacity, stock and running cost go, and the
@@ -625,6 +688,8 @@ impl Simulation<'_, '_> {
                 state.refresh_capacity(scenario);
             }
             InstanceState::Failed | InstanceState::Terminating => {}
+            InstanceState::Initializing => state.pool_initializing -= 1,
+            InstanceState::Warm => state.pool.retain(|pooled| *pooled != index),
             InstanceState::Terminated => return,
         }
         let instance = &mut state.fleet.instances[index];
@@ -635,10 +700,21 @@ impl Simulation<'_, '_> {
         instance.ended_at = now;
         instance.end = reason;
         let price = instance.price_at(scenario, now);
-        let life = now - instance.launched_at;
+        // Stopped in a pool, it was billed at the pool's price, not its own.
+        let rate = match (
+            instance.stopped_since.take(),
+            &scenario.groups[group_index].warm_pool,
+        ) {
+            (Some(since), Some(pool)) => {
+                instance.stopped_seconds += now - since;
+                pool.stopped_price_per_hour
+            }
+            _ => price,
+        };
+        let life = now - instance.launched_at - instance.stopped_seconds;
         let topup = instance.billed_seconds(scenario, now) - life;
         let preemptible = usize::from(instance.preemptible);
-        state.change_cost_rate(now, -price / 3600.0);
+        state.change_cost_rate(now, -rate / 3600.0);
         state.billing.running += billing::cost(topup, price);
         self.stock_used[type_index][preemptible] -= 1;
         state.fleet.live.retain(|live| *live != index);

@@ -25,6 +25,7 @@ mod queue;
 mod rules;
 mod scheduled;
 mod state;
+mod warm_pool;
 
 pub use activity::{ActivityStatus, Cause, Launch, Note, ReplacementReason, ScalingActivity};
 pub use alarms::{AlarmValue, Point, evaluate, evaluation_range};
@@ -230,6 +231,8 @@ impl<'a, 's> Simulation<'a, 's> {
                     reconcile_at: None,
                     relaunch_at: None,
                     launch_failures: 0,
+                    pool: VecDeque::new(),
+                    pool_initializing: 0,
                     alarms: group.alarms.iter().map(AlarmState::new).collect(),
                     fleet: Fleet {
                         serving_by_type: vec![0; scenario.instance_types.len()],
@@ -335,6 +338,7 @@ impl<'a, 's> Simulation<'a, 's> {
                 instance.protected = group.existing.protected;
             }
             self.launch(group_index, 0, group.desired, true, None);
+            self.fill_pool(group_index, 0, true);
             let state = &mut self.groups[group_index];
             state.run.peak_in_service = state.fleet.in_service;
             self.total_peak_in_service += state.fleet.in_service;
@@ -396,6 +400,7 @@ impl<'a, 's> Simulation<'a, 's> {
                 Event::SpotPrice { instance_type } => self.spot_price(instance_type, time),
                 Event::Reconcile { group } => self.reconcile(group, time),
                 Event::RetryLaunch { group } => self.retry_launch(group, time),
+                Event::PoolReady { group, instance } => self.pool_ready(group, instance, time),
                 Event::ScheduledFire { group, task } => self.scheduled_fire(group, task, time),
                 Event::HpaSync { group } => self.hpa_sync(group, time),
                 Event::PredictiveForecast { group } => self.predictive_forecast(group, time),

@@ -66,6 +66,13 @@ pub enum Event {
         instance: usize,
     },
     /// A group short of desired capacity after a replacement found no stock tries again.
+    /// A warm pool instance finished initializing and waits in the pool.
+    PoolReady {
+        /// Group index.
+        group: usize,
+        /// Instance index within the group.
+        instance: usize,
+    },
     /// Tencent's retry policy: a scale-out short of stock launches again.
     RetryLaunch {
         /// Group index.
@@ -133,7 +140,8 @@ impl Event {
             | Event::Reclaim { .. }
             | Event::SpotPrice { .. }
             | Event::Reconcile { .. }
-            | Event::RetryLaunch { .. } => 0,
+            | Event::RetryLaunch { .. }
+            | Event::PoolReady { .. } => 0,
             Event::ScheduledFire { .. } => 1,
             Event::RetryWaiting { .. } => 2,
             Event::PredictiveForecast { .. } | Event::PredictiveHour { .. } => 3,

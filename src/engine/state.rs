@@ -42,6 +42,9 @@ pub(super) struct GroupState {
     /// launches in a row have found no stock.
     pub(super) relaunch_at: Option<SimTime>,
     pub(super) launch_failures: u32,
+    /// The warm pool's ready instances, oldest first, and how many are initializing.
+    pub(super) pool: VecDeque<usize>,
+    pub(super) pool_initializing: u32,
     pub(super) alarms: Vec<AlarmState>,
     pub(super) fleet: Fleet,
     pub(super) billing: Billing,

@@ -17,6 +17,7 @@ use crate::model::{
     Rounding, ScalingGroup, ScalingRule, Scenario, ScheduledTask, Statistic, TaskAction,
     removal_list,
 };
+use crate::model::{PoolFill, PoolState};
 use crate::time::{Clock, format_duration};
 use std::fmt::Write as _;
 
@@ -378,6 +379,32 @@ fn aws_group(export: &mut Export<'_>, group: &ScalingGroup) {
     }
     mixed.block(launch);
     asg.block(mixed);
+    // aws_autoscaling_group's warm_pool block (PutWarmPool); Tencent's fill has no AWS form.
+    if let Some(pool) = &group.warm_pool {
+        if pool.fill == PoolFill::ScaleIn {
+            export.refuse(format!(
+                "group {}: warm_pool fill = \"scale_in\": Tencent's WAKE_UP_STOPPED_SCALING; an AWS warm pool is prepared (fill = \"prepared\")",
+                group.name
+            ));
+        }
+        let mut warm = Block::new("warm_pool", &[]);
+        warm.set(
+            "pool_state",
+            Expr::text(match pool.state {
+                PoolState::Stopped => "Stopped",
+                PoolState::Hibernated => "Hibernated",
+                PoolState::Running => "Running",
+            }),
+        )
+        .set("min_size", Expr::number(pool.min_size));
+        if let Some(max) = pool.max_prepared_capacity {
+            warm.set("max_group_prepared_capacity", Expr::number(max));
+        }
+        let mut reuse = Block::new("instance_reuse_policy", &[]);
+        reuse.set("reuse_on_scale_in", Expr::Bool(pool.reuse_on_scale_in));
+        warm.block(reuse);
+        asg.block(warm);
+    }
     export.blocks.push(asg);
     let group_name = Expr::Reference(format!("aws_autoscaling_group.{id}.name"));
     // aws_autoscaling_lifecycle_hook; `completes_after` is the action's own timing (the
@@ -919,6 +946,17 @@ fn tencent_group(export: &mut Export<'_>, group: &ScalingGroup) {
         )
         .set("vpc_id", vpc)
         .set("subnet_ids", subnets);
+    // ScalingMode: WAKE_UP_STOPPED_SCALING is the pool filled by scale-ins.
+    match &group.warm_pool {
+        Some(pool) if pool.fill == PoolFill::ScaleIn => {
+            asg.set("scaling_mode", Expr::text("WAKE_UP_STOPPED_SCALING"));
+        }
+        Some(_) => export.refuse(format!(
+            "group {}: warm_pool fill = \"prepared\": Tencent has no prepared pool (its WAKE_UP_STOPPED_SCALING is fill = \"scale_in\")",
+            group.name
+        )),
+        None => {}
+    }
     // RetryPolicy: the provider takes IMMEDIATE_RETRY or INCREMENTAL_INTERVALS (its default
     // IMMEDIATE_RETRY); the intervals are Tencent's own, not settings.
     match &group.retry_policy {
@@ -1197,6 +1235,12 @@ fn alibaba_group(export: &mut Export<'_>, group: &ScalingGroup) {
     hpa_refusal(export, group);
     hook_refusal(export, group, "ESS");
     retry_refusal(export, group, "ESS");
+    if group.warm_pool.is_some() {
+        export.refuse(format!(
+            "group {}: warm_pool: not exported for ESS (write it by hand)",
+            group.name
+        ));
+    }
     let id = label(&group.name);
     let kinds = types(export, group);
     let vswitches = export.variable(ALIBABA_VSWITCHES);

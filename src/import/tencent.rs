@@ -490,9 +490,13 @@ fn import_group(
     if let Some(service) = group.get("ServiceSettings") {
         match service.text("ScalingMode") {
             None | Some("CLASSIC_SCALING") => {}
-            Some(other) => service.get("ScalingMode").unwrap().not_mapped(format!(
-                "{other}: starting stopped instances (and their billing while stopped) is not modelled; launches boot new instances"
-            )),
+            Some("WAKE_UP_STOPPED_SCALING") => service.get("ScalingMode").unwrap().not_mapped(
+                "WAKE_UP_STOPPED_SCALING: its stopped price and start time are not in Tencent's output; write [group.warm_pool] fill = \"scale_in\" with yours",
+            ),
+            Some(other) => service
+                .get("ScalingMode")
+                .unwrap()
+                .not_mapped(format!("unknown scaling mode {other}")),
         }
         service.skip("ReplaceMonitorUnhealthy", "health replacement is modelled only with [group.health], whose failure rate is not in Tencent's output");
         service.skip("ReplaceLoadBalancerUnhealthy", "health replacement is modelled only with [group.health], whose failure rate is not in Tencent's output");

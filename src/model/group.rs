@@ -40,6 +40,67 @@ pub enum RemovalPolicy {
     Default,
 }
 
+/// How a warm pool's instances wait (AWS `PoolState`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PoolState {
+    /// `Stopped` (AWS default): only its volumes are billed.
+    Stopped,
+    /// `Hibernated`: volumes, RAM contents included, are billed.
+    Hibernated,
+    /// `Running`: billed in full ("not recommended" by AWS, for a faster start).
+    Running,
+}
+
+/// Where a warm pool's instances come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PoolFill {
+    /// AWS warm pools: kept at its size by launching and initializing instances into it.
+    Prepared,
+    /// Tencent `WAKE_UP_STOPPED_SCALING`: scale-ins stop instances instead of terminating
+    /// them; scale-outs start stopped instances first. Nothing is launched into it.
+    ScaleIn,
+}
+
+/// A warm pool (AWS "Warm pools for Amazon EC2 Auto Scaling", `PutWarmPool`; Tencent
+/// `ScalingMode = WAKE_UP_STOPPED_SCALING`): instances kept beside the group, billed at a
+/// stopped price, that enter service faster than a launch.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WarmPool {
+    pub fill: PoolFill,
+    /// AWS `MinSize` (default 0).
+    pub min_size: u32,
+    /// AWS `MaxGroupPreparedCapacity`: the pool holds this minus desired capacity; `None`:
+    /// the group's max (AWS default).
+    pub max_prepared_capacity: Option<u32>,
+    pub state: PoolState,
+    /// AWS `InstanceReusePolicy.ReuseOnScaleIn`: scaled-in instances return to the pool.
+    pub reuse_on_scale_in: bool,
+    /// Price per hour of a stopped or hibernated instance (its volumes; AWS bills EBS).
+    pub stopped_price_per_hour: f64,
+    /// From the pool to in service (instead of `boot_time`).
+    pub warm_boot_time: Seconds,
+}
+
+impl WarmPool {
+    /// Instances the pool holds at `desired` (AWS: max prepared capacity minus desired, at
+    /// least `min_size`; 6 desired of max 10 keeps 4); unbounded for Tencent's.
+    pub fn size(&self, desired: u32, max: u32) -> u32 {
+        match self.fill {
+            PoolFill::Prepared => self
+                .max_prepared_capacity
+                .unwrap_or(max)
+                .saturating_sub(desired)
+                .max(self.min_size),
+            PoolFill::ScaleIn => u32::MAX,
+        }
+    }
+
+    /// Whether a scale-in puts instances into it.
+    pub fn reuses(&self) -> bool {
+        self.reuse_on_scale_in || self.fill == PoolFill::ScaleIn
+    }
+}
+
 /// What a group does after a scale-out that found no stock for every unit (Tencent AS
 /// `RetryPolicy`, `CreateAutoScalingGroup`). Without one (ESS, AWS) desired capacity drops to
 /// what the group holds; with one desired stays and the group retries the launch.
@@ -256,6 +317,8 @@ pub struct ScalingGroup {
     pub lifecycle_hooks: Vec<LifecycleHook>,
     /// Tencent's retry of a scale-out short of stock; `None`: desired drops (ESS, AWS).
     pub retry_policy: Option<RetryPolicy>,
+    /// Instances kept warm beside the group.
+    pub warm_pool: Option<WarmPool>,
     /// Named simple and step rules; tasks refer to them by index.
     pub rules: Vec<ScalingRule>,
     /// Target-tracking rules (they drive themselves; no task runs them).

@@ -233,6 +233,7 @@ pub struct GroupOverride {
     pub load_share: Option<Spanned<f64>>,
     pub registration_delay: Option<Duration>,
     pub lifecycle_hook: Option<Vec<LifecycleHookWire>>,
+    pub warm_pool: Option<Spanned<WarmPoolWire>>,
     pub rule: Option<Spanned<Vec<Rule>>>,
     pub scheduled: Option<Vec<Scheduled>>,
     pub alarm: Option<Vec<Alarm>>,
@@ -530,6 +531,7 @@ pub struct Group {
     pub lifecycle_hook: Vec<LifecycleHookWire>,
     pub retry_policy: Option<Spanned<RetryPolicyWire>>,
     pub retry_intervals: Option<Spanned<Vec<Duration>>>,
+    pub warm_pool: Option<Spanned<WarmPoolWire>>,
     #[serde(default)]
     pub rule: Vec<Rule>,
     #[serde(default)]
@@ -544,6 +546,34 @@ pub struct ExistingWire {
     pub count: Spanned<u32>,
     #[serde(default)]
     pub protected: bool,
+}
+
+/// `[group.warm_pool]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WarmPoolWire {
+    pub fill: Option<PoolFillWire>,
+    pub min_size: Option<u32>,
+    pub max_prepared_capacity: Option<Spanned<u32>>,
+    pub state: Option<PoolStateWire>,
+    pub reuse_on_scale_in: Option<bool>,
+    pub stopped_price_per_hour: Option<Spanned<f64>>,
+    pub warm_boot_time: Duration,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PoolFillWire {
+    Prepared,
+    ScaleIn,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PoolStateWire {
+    Stopped,
+    Hibernated,
+    Running,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize)]

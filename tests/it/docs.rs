@@ -649,6 +649,7 @@ fn committed_reports_are_reproducible() {
         "wechat-lite-app",
         "nasa-predictive",
         "hourly-batch",
+        "warm-pool",
     ] {
         let out = directory.path().join(name);
         let output = cargo_bin_cmd!("scaleplan")

@@ -352,6 +352,17 @@ fn aws_arguments_are_the_scenarios() {
         policies["web-forecast"]["predictive_scaling_configuration"]["scheduling_buffer_time"],
         json!(600)
     );
+    // The warm pool block (PutWarmPool); its prices and start time are the simulation's.
+    let warm = &resources["aws_autoscaling_group"]["web"]["warm_pool"];
+    assert_eq!(
+        (
+            &warm["pool_state"],
+            &warm["min_size"],
+            &warm["max_group_prepared_capacity"],
+            &warm["instance_reuse_policy"]["reuse_on_scale_in"]
+        ),
+        (&json!("Stopped"), &json!(2), &json!(30), &json!(true))
+    );
     // The hook's settings; its action's timing (`completes_after`) is the user's, not AWS's.
     let hook = &resources["aws_autoscaling_lifecycle_hook"]["web-bootstrap"];
     assert_eq!(
@@ -444,6 +455,10 @@ fn adapted(provider: Provider) -> String {
             .replace("missing_data = \"breaching\"\n", "")
             .replace("missing_data = \"ignore\"\n", "")
             .replace("missing_data = \"not_breaching\"\n", "")
+            .replace(
+                "warm_pool = { max_prepared_capacity = 30, min_size = 2, stopped_price_per_hour = 0.01, warm_boot_time = \"40s\", reuse_on_scale_in = true }\n",
+                "",
+            )
             .replace(
                 "[[group.lifecycle_hook]]\nname = \"bootstrap\"\ntransition = \"launching\"\nheartbeat_timeout = \"10m\"\ndefault_result = \"abandon\"\ncompletes_after = \"3m\"\n",
                 "",
@@ -634,6 +649,7 @@ fn what_a_provider_cannot_express_is_refused_by_name() {
         "group web: alarm cpu-low: missing_data / evaluation_interval: CloudWatch's; Tencent checks consecutive periods",
         "group web: lifecycle hook bootstrap: not exported for Tencent yet (write it by hand)",
         "group web: no retry_policy: Tencent retries a scale-out short of stock (IMMEDIATE_RETRY by default) where this scenario drops desired; set retry_policy",
+        "group web: warm_pool fill = \"prepared\": Tencent has no prepared pool (its WAKE_UP_STOPPED_SCALING is fill = \"scale_in\")",
     ] {
         assert!(
             refused.iter().any(|line| line == expected),
@@ -651,7 +667,7 @@ fn what_a_provider_cannot_express_is_refused_by_name() {
         .arg(&out)
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("error: the tencentcloud provider cannot express 15 setting(s) of this scenario:\n  - scenario.cooldown_blocks"));
+        .stderr(predicate::str::contains("error: the tencentcloud provider cannot express 16 setting(s) of this scenario:\n  - scenario.cooldown_blocks"));
     assert!(!out.exists());
 }
 

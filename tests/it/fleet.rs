@@ -765,3 +765,138 @@ fn retry_intervals_are_checked() {
         assert!(message.contains(expected), "{retry}: {message}");
     }
 }
+
+/// A group of 6 (max 10) on 1.00-per-hour instances that boot in 5 minutes, a warm pool
+/// (`pool` lines) of instances that start in 30 s and cost 0.01 an hour stopped, and
+/// scheduled sizes `tasks`.
+fn warm(pool: &str, tasks: &str) -> String {
+    let types = r#"
+[instance_types.m5]
+capacity_rps = 100
+price_per_hour = 1.0
+boot_time = "5m"
+"#;
+    let group = format!(
+        "instance_type = \"m5\"\nmin = 1\nmax = 10\ndesired = 6\n[group.warm_pool]\nwarm_boot_time = \"30s\"\nstopped_price_per_hour = 0.01\n{pool}\n{tasks}"
+    );
+    scenario("1h", 50.0, types, &group)
+}
+
+const GROW_AT_10M: &str = "[[group.scheduled]]\nname = \"grow\"\nat = \"10m\"\ndesired = 8\n";
+
+// AWS "Warm pools for Amazon EC2 Auto Scaling": the pool holds max prepared capacity (by
+// default the group's max) minus desired: 10 - 6 = 4; with MaxGroupPreparedCapacity 8, 2.
+#[test]
+fn a_warm_pool_holds_max_prepared_capacity_minus_desired() {
+    let pooled = |pool: &str| {
+        let (_, outcome) = run(&warm(pool, ""));
+        outcome.instances.len() - 6
+    };
+    assert_eq!(pooled(""), 4);
+    assert_eq!(pooled("max_prepared_capacity = 8"), 2);
+    // MinSize keeps at least that many: 8 - 6 = 2 < 3.
+    assert_eq!(pooled("max_prepared_capacity = 8\nmin_size = 3"), 3);
+    // A stopped pool of 4 for the hour: 4 x 0.01, beside the group's 6 x 1.00.
+    let (_, outcome) = run(&warm("", ""));
+    assert_cost(&outcome, 6.0 + 4.0 * 0.01);
+}
+
+// A scale-out starts warm instances first: at 10m two leave the pool and are in service at
+// 10m30s, not after the 5-minute boot; the pool then holds 10 - 8 = 2, what is left. Billing:
+// 6 instances for the hour, the two started stopped 10 minutes then running 50, the two left
+// stopped all hour.
+#[test]
+fn a_scale_out_starts_warm_instances_first() {
+    let (loaded, outcome) = run(&warm("", GROW_AT_10M));
+    let grow = &outcome.activities[0];
+    assert_eq!((grow.start, grow.end, grow.to), (600, Some(630), 8));
+    let detail = grow.detail(&loaded.scenario);
+    assert!(detail.contains("2 started from the warm pool"), "{detail}");
+    assert_eq!(outcome.instances.len(), 10, "nothing new launched");
+    assert_cost(
+        &outcome,
+        6.0 + 2.0 * 0.01 + 2.0 * (600.0 / 3600.0 * 0.01 + 3000.0 / 3600.0),
+    );
+    // Without a pool the two boot for 5 minutes.
+    let cold = warm("", GROW_AT_10M).replace(
+        "[group.warm_pool]\nwarm_boot_time = \"30s\"\nstopped_price_per_hour = 0.01\n",
+        "",
+    );
+    let (_, cold) = run(&cold);
+    assert_eq!(cold.activities[0].end, Some(900));
+}
+
+// Scale-in: by default the instances are terminated and the pool launches new ones to keep its
+// size (they initialize, billed in full, for their boot); with ReuseOnScaleIn they return to
+// the pool, stopped.
+#[test]
+fn scale_in_terminates_or_returns_instances_to_the_pool() {
+    let tasks =
+        format!("{GROW_AT_10M}[[group.scheduled]]\nname = \"shrink\"\nat = \"30m\"\ndesired = 6\n");
+    let (loaded, reuse) = run(&warm("reuse_on_scale_in = true", &tasks));
+    let shrink = &reuse.activities[1];
+    let detail = shrink.detail(&loaded.scenario);
+    assert!(detail.contains("2 returned to the warm pool"), "{detail}");
+    assert_eq!(reuse.instances.len(), 10, "nothing launched or terminated");
+    let (_, terminate) = run(&warm("", &tasks));
+    // Two removed, two launched into the pool to keep its 4.
+    assert_eq!(terminate.instances.len(), 12);
+    let ended = terminate
+        .instances
+        .iter()
+        .filter(|instance| instance.end == EndReason::ScaleIn)
+        .count();
+    assert_eq!(ended, 2);
+    // The new pool instances initialize 5 minutes at the full price, then wait stopped.
+    let fresh: Vec<_> = terminate.instances[10..]
+        .iter()
+        .map(|i| (i.launched_at, i.billed_seconds))
+        .collect();
+    assert_eq!(fresh, vec![(1800, 300), (1800, 300)]);
+}
+
+// Tencent WAKE_UP_STOPPED_SCALING: nothing is launched into the pool; scale-ins stop instances
+// (billed at the stopped price) and scale-outs start them first.
+#[test]
+fn tencent_wake_up_stopped_scaling_stops_and_starts_instances() {
+    let tasks = "[[group.scheduled]]\nname = \"shrink\"\nat = \"10m\"\ndesired = 4\n[[group.scheduled]]\nname = \"grow\"\nat = \"40m\"\ndesired = 6\n";
+    let (loaded, outcome) = run(&warm("fill = \"scale_in\"", tasks));
+    assert_eq!(
+        outcome.instances.len(),
+        6,
+        "no pool launches, no new instances"
+    );
+    let grow = &outcome.activities[1];
+    assert!(
+        grow.detail(&loaded.scenario)
+            .contains("2 started from the warm pool")
+    );
+    assert_eq!(grow.end, Some(2400 + 30));
+    // 4 for the hour; 2 running 10 + 20 minutes and stopped 30.
+    assert_cost(
+        &outcome,
+        4.0 + 2.0 * (1800.0 / 3600.0 + 1800.0 / 3600.0 * 0.01),
+    );
+}
+
+// A stopped pool needs its price; the fill of Tencent's pool has no size.
+#[test]
+fn warm_pools_are_checked() {
+    let refused = |text: String| {
+        scaleplan::scenario::load_str("w.toml", &text, std::path::Path::new("."))
+            .map(|_| ())
+            .expect_err("refused")
+            .to_string()
+    };
+    let message = refused(warm("", "").replace("stopped_price_per_hour = 0.01\n", ""));
+    assert!(
+        message.contains("a stopped or hibernated warm pool needs `stopped_price_per_hour`"),
+        "{message}"
+    );
+    let message = refused(warm("fill = \"scale_in\"\nmin_size = 2", ""));
+    assert!(message.contains("has no size"), "{message}");
+    // A running pool is billed in full and needs no stopped price.
+    let running = warm("state = \"running\"", "").replace("stopped_price_per_hour = 0.01\n", "");
+    let (_, outcome) = run(&running);
+    assert_cost(&outcome, 10.0);
+}

@@ -73,14 +73,16 @@ impl Simulation<'_, '_> {
                     }
                 }
                 // A failed pod (not yet replaced) is ignored.
-                InstanceState::Failed | InstanceState::Terminating | InstanceState::Terminated => {
-                    hpa::Pod {
-                        phase: hpa::Phase::Failed,
-                        ready: false,
-                        value: None,
-                        request,
-                    }
-                }
+                InstanceState::Failed
+                | InstanceState::Terminating
+                | InstanceState::Initializing
+                | InstanceState::Warm
+                | InstanceState::Terminated => hpa::Pod {
+                    phase: hpa::Phase::Failed,
+                    ready: false,
+                    value: None,
+                    request,
+                },
             };
             pods.extend(std::iter::repeat_n(pod, instance.weight as usize));
         }

@@ -169,6 +169,10 @@ pub(super) fn scaling_group(
         registration_delay: group.registration_delay.map_or(0, |value| value.0),
         lifecycle_hooks: lifecycle_hooks(checker, &group.lifecycle_hook),
         retry_policy: retry_policy(checker, group),
+        warm_pool: group
+            .warm_pool
+            .as_ref()
+            .map(|pool| warm_pool(checker, pool)),
         rules,
         target_tracking,
         predictive,
@@ -541,4 +545,76 @@ fn retry_policy(checker: &mut Checker, group: &wire::Group) -> Option<RetryPolic
         },
         wire::RetryPolicyWire::NoRetry => RetryPolicy::NoRetry,
     })
+}
+
+/// A warm pool: a stopped price unless it runs, a positive warm boot, and Tencent's fill
+/// (scale-ins only) always reusing.
+fn warm_pool(checker: &mut Checker, written: &Spanned<wire::WarmPoolWire>) -> WarmPool {
+    let pool = written.get_ref();
+    let state = match pool.state {
+        None | Some(wire::PoolStateWire::Stopped) => PoolState::Stopped,
+        Some(wire::PoolStateWire::Hibernated) => PoolState::Hibernated,
+        Some(wire::PoolStateWire::Running) => PoolState::Running,
+    };
+    let fill = match pool.fill {
+        None | Some(wire::PoolFillWire::Prepared) => PoolFill::Prepared,
+        Some(wire::PoolFillWire::ScaleIn) => PoolFill::ScaleIn,
+    };
+    let stopped_price_per_hour = match &pool.stopped_price_per_hour {
+        Some(price) => checker.number(
+            price,
+            "group.warm_pool.stopped_price_per_hour",
+            0.0,
+            crate::model::limits::MAX_MAGNITUDE,
+            "the hourly price of a stopped instance's volumes",
+        ),
+        None if state == PoolState::Running => 0.0,
+        None => {
+            checker.error(
+                written.span(),
+                "group.warm_pool.stopped_price_per_hour",
+                "a stopped or hibernated warm pool needs `stopped_price_per_hour`",
+                "the price of the instance's volumes (AWS bills EBS while stopped), e.g. 0.008",
+            );
+            0.0
+        }
+    };
+    if pool.warm_boot_time.0 == 0 {
+        checker.error(
+            written.span(),
+            "group.warm_pool.warm_boot_time",
+            "`warm_boot_time` must be positive",
+            "how long a warm instance takes from the pool to service, e.g. \"30s\"",
+        );
+    }
+    if fill == PoolFill::ScaleIn && pool.reuse_on_scale_in == Some(false) {
+        checker.error(
+            written.span(),
+            "group.warm_pool.reuse_on_scale_in",
+            "fill = \"scale_in\" fills the pool with scaled-in instances only",
+            "remove reuse_on_scale_in (Tencent's WAKE_UP_STOPPED_SCALING always reuses)",
+        );
+    }
+    if fill == PoolFill::ScaleIn
+        && (pool.min_size.is_some() || pool.max_prepared_capacity.is_some())
+    {
+        checker.error(
+            written.span(),
+            "group.warm_pool",
+            "fill = \"scale_in\" has no size: nothing is launched into it",
+            "remove min_size and max_prepared_capacity",
+        );
+    }
+    WarmPool {
+        fill,
+        min_size: pool.min_size.unwrap_or(0),
+        max_prepared_capacity: pool
+            .max_prepared_capacity
+            .as_ref()
+            .map(|value| *value.get_ref()),
+        state,
+        reuse_on_scale_in: pool.reuse_on_scale_in.unwrap_or(false),
+        stopped_price_per_hour,
+        warm_boot_time: pool.warm_boot_time.0,
+    }
 }

@@ -72,6 +72,9 @@ pub fn apply_policy(checker: &mut Checker, file: &mut wire::File, policy: &wire:
         if let Some(hooks) = &change.lifecycle_hook {
             group.lifecycle_hook = hooks.clone();
         }
+        if let Some(pool) = &change.warm_pool {
+            group.warm_pool = Some(pool.clone());
+        }
         remove(checker, group, change);
         if let Some(rules) = &change.rule
             && rules.get_ref().is_empty()
@@ -119,6 +122,7 @@ fn changes_nothing(change: &wire::GroupOverride) -> bool {
         load_share,
         registration_delay,
         lifecycle_hook,
+        warm_pool,
         rule,
         scheduled,
         alarm,
@@ -138,6 +142,7 @@ fn changes_nothing(change: &wire::GroupOverride) -> bool {
         && load_share.is_none()
         && registration_delay.is_none()
         && lifecycle_hook.is_none()
+        && warm_pool.is_none()
         && rule.is_none()
         && scheduled.is_none()
         && alarm.is_none()
