@@ -530,31 +530,17 @@ impl Simulation<'_, '_> {
             self.terminate(group_index, index, now, reason);
             return;
         };
-        let scenario = self.scenario;
-        let state = &mut self.groups[group_index];
-        let instance = &mut state.fleet.instances[index];
-        let (weight, type_index) = (instance.weight, instance.instance_type);
-        match instance.state {
-            InstanceState::Pending => state.fleet.pending -= weight,
-            InstanceState::InService => {
-                state.fleet.in_service -= weight;
-                state.fleet.serving_by_type[type_index] -= 1;
-                state.refresh_capacity(scenario);
-            }
-            InstanceState::Failed => {}
+        match self.groups[group_index].fleet.instances[index].state {
             InstanceState::Terminating
             | InstanceState::Terminated
             | InstanceState::Initializing
             | InstanceState::Warm => return,
+            _ => {}
         }
-        let instance = &mut state.fleet.instances[index];
-        if !instance.leaving {
-            state.fleet.live_units -= weight;
-            instance.leaving = true;
-        }
+        self.leave_group(group_index, index);
+        let instance = &mut self.groups[group_index].fleet.instances[index];
         instance.state = InstanceState::Terminating;
         instance.end = reason;
-        state.fleet.live.retain(|live| *live != index);
         self.queue.push(
             now + wait,
             Event::TerminationReleased {
@@ -678,24 +664,16 @@ impl Simulation<'_, '_> {
     ) {
         let scenario = self.scenario;
         let state = &mut self.groups[group_index];
-        let instance = &state.fleet.instances[index];
-        let (weight, type_index) = (instance.weight, instance.instance_type);
-        match instance.state {
-            InstanceState::Pending => state.fleet.pending -= weight,
-            InstanceState::InService => {
-                state.fleet.in_service -= weight;
-                state.fleet.serving_by_type[type_index] -= 1;
-                state.refresh_capacity(scenario);
-            }
-            InstanceState::Failed | InstanceState::Terminating => {}
+        match state.fleet.instances[index].state {
             InstanceState::Initializing => state.pool_initializing -= 1,
             InstanceState::Warm => state.pool.retain(|pooled| *pooled != index),
             InstanceState::Terminated => return,
+            _ => {}
         }
+        self.leave_group(group_index, index);
+        let state = &mut self.groups[group_index];
+        let type_index = state.fleet.instances[index].instance_type;
         let instance = &mut state.fleet.instances[index];
-        if !instance.leaving {
-            state.fleet.live_units -= weight;
-        }
         instance.state = InstanceState::Terminated;
         instance.ended_at = now;
         instance.end = reason;
@@ -717,6 +695,29 @@ impl Simulation<'_, '_> {
         state.change_cost_rate(now, -rate / 3600.0);
         state.billing.running += billing::cost(topup, price);
         self.stock_used[type_index][preemptible] -= 1;
+    }
+
+    /// Takes an instance out of the group's counts (service, desired, removal candidates);
+    /// its billing and stock are the caller's to settle.
+    pub(super) fn leave_group(&mut self, group_index: usize, index: usize) {
+        let scenario = self.scenario;
+        let state = &mut self.groups[group_index];
+        let instance = &mut state.fleet.instances[index];
+        let (weight, type_index) = (instance.weight, instance.instance_type);
+        match instance.state {
+            InstanceState::Pending => state.fleet.pending -= weight,
+            InstanceState::InService => {
+                state.fleet.in_service -= weight;
+                state.fleet.serving_by_type[type_index] -= 1;
+                state.refresh_capacity(scenario);
+            }
+            _ => {}
+        }
+        let instance = &mut state.fleet.instances[index];
+        if !instance.leaving {
+            state.fleet.live_units -= weight;
+            instance.leaving = true;
+        }
         state.fleet.live.retain(|live| *live != index);
     }
 

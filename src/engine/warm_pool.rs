@@ -81,30 +81,6 @@ impl Simulation<'_, '_> {
         }
     }
 
-    /// Removes an instance from the group's counts (service, desired, removal candidates),
-    /// keeping it billed: it moves to the pool.
-    fn leave_group(&mut self, group_index: usize, index: usize) {
-        let scenario = self.scenario;
-        let state = &mut self.groups[group_index];
-        let instance = &mut state.fleet.instances[index];
-        let (weight, type_index) = (instance.weight, instance.instance_type);
-        match instance.state {
-            InstanceState::Pending => state.fleet.pending -= weight,
-            InstanceState::InService => {
-                state.fleet.in_service -= weight;
-                state.fleet.serving_by_type[type_index] -= 1;
-                state.refresh_capacity(scenario);
-            }
-            _ => {}
-        }
-        let instance = &mut state.fleet.instances[index];
-        if !instance.leaving {
-            state.fleet.live_units -= weight;
-            instance.leaving = true;
-        }
-        state.fleet.live.retain(|live| *live != index);
-    }
-
     /// An initialized instance (or one a scale-in returned) waits in the pool: stopped or
     /// hibernated ones are billed at the stopped price from now.
     pub(super) fn enter_pool(&mut self, group_index: usize, index: usize, now: SimTime) {
