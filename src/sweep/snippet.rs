@@ -4,7 +4,10 @@
 //! comment for each swept value a policy cannot carry (instance types, SLA, load).
 
 use crate::model::{Adjustment, Comparison, Recurrence, ScalingGroup, Scenario, Sweep};
-use crate::model::{TargetTracking, TaskAction};
+use crate::model::{
+    HookResult, HookTransition, LifecycleHook, PoolFill, PoolState, TargetTracking, TaskAction,
+    WarmPool,
+};
 use crate::number::exact;
 use crate::time::format_duration;
 use std::fmt::Write as _;
@@ -26,6 +29,14 @@ pub fn snippet(written: &Scenario, base: &Scenario, sweep: &Sweep, point: u64) -
             group,
             &removed_rules(file_group, group),
         );
+        // A policy can set a warm pool but not remove the file's.
+        if group.warm_pool.is_none() && file_group.warm_pool.is_some() {
+            let _ = writeln!(
+                out,
+                "# group {}: this point has no warm pool; remove the file's [group.warm_pool] by hand",
+                group.name
+            );
+        }
     }
     let outside: Vec<String> = (sweep.parameters.iter())
         .zip(sweep.values_at(point))
@@ -44,6 +55,65 @@ pub fn snippet(written: &Scenario, base: &Scenario, sweep: &Sweep, point: u64) -
         out.push('\n');
     }
     out
+}
+
+/// A warm pool as an inline table.
+fn warm_pool(pool: &WarmPool) -> String {
+    let mut parts = vec![
+        format!(
+            "fill = \"{}\"",
+            match pool.fill {
+                PoolFill::Prepared => "prepared",
+                PoolFill::ScaleIn => "scale_in",
+            }
+        ),
+        format!(
+            "state = \"{}\"",
+            match pool.state {
+                PoolState::Stopped => "stopped",
+                PoolState::Hibernated => "hibernated",
+                PoolState::Running => "running",
+            }
+        ),
+        format!("warm_boot_time = {}", duration(pool.warm_boot_time)),
+    ];
+    if pool.fill == PoolFill::Prepared {
+        parts.push(format!("min_size = {}", pool.min_size));
+        if let Some(max) = pool.max_prepared_capacity {
+            parts.push(format!("max_prepared_capacity = {max}"));
+        }
+        parts.push(format!("reuse_on_scale_in = {}", pool.reuse_on_scale_in));
+    }
+    if pool.state != PoolState::Running {
+        parts.push(format!(
+            "stopped_price_per_hour = {}",
+            exact(pool.stopped_price_per_hour)
+        ));
+    }
+    format!("{{ {} }}", parts.join(", "))
+}
+
+/// A lifecycle hook as an inline table.
+fn lifecycle_hook(hook: &LifecycleHook) -> String {
+    let result = |result: HookResult| match result {
+        HookResult::Continue => "continue",
+        HookResult::Abandon => "abandon",
+    };
+    let mut text = format!(
+        "{{ name = \"{}\", transition = \"{}\", heartbeat_timeout = {}, default_result = \"{}\", result = \"{}\"",
+        hook.name,
+        match hook.transition {
+            HookTransition::Launching => "launching",
+            HookTransition::Terminating => "terminating",
+        },
+        duration(hook.heartbeat_timeout),
+        result(hook.default_result),
+        result(hook.result)
+    );
+    if let Some(after) = hook.completes_after {
+        text += &format!(", completes_after = {}", duration(after));
+    }
+    text + " }"
 }
 
 fn duration(seconds: u64) -> String {
@@ -114,6 +184,12 @@ fn write_group(out: &mut String, scenario: &Scenario, group: &ScalingGroup, remo
             duration(health.detection)
         );
     }
+    if let Some(pool) = &group.warm_pool {
+        let _ = writeln!(out, "warm_pool = {}", warm_pool(pool));
+    }
+    // The whole list: a policy's list replaces the file's, an empty one removes it.
+    let hooks: Vec<String> = group.lifecycle_hooks.iter().map(lifecycle_hook).collect();
+    let _ = writeln!(out, "lifecycle_hook = [{}]", hooks.join(", "));
     if !removed.is_empty() {
         let names: Vec<String> = removed.iter().map(|name| format!("\"{name}\"")).collect();
         let _ = writeln!(out, "remove_rules = [{}]", names.join(", "));

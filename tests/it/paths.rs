@@ -418,3 +418,51 @@ fn refusals_name_the_path_the_value_and_what_is_allowed() {
         assert!(error.contains(expected), "{path} = {value}:\n{error}");
     }
 }
+
+// The pasted plan carries a policy's warm pool and lifecycle hooks: the warm-pool scenario's
+// `reuse` policy, which adds a pool the file has not, pasted as `planned`, runs exactly as
+// `reuse` (it ran without the pool before, a different policy under the same numbers); a
+// point without the file's pool says it must be removed by hand.
+#[test]
+fn the_pasted_policy_carries_warm_pools_and_hooks() {
+    let text = std::fs::read_to_string("scenarios/warm-pool.toml").unwrap();
+    let loaded = common::load(&text);
+    let reuse = loaded.policy("reuse").unwrap();
+    let single = scaleplan::model::Sweep::single(Some("reuse"), 1);
+    let snippet = scaleplan::sweep::plan::snippet(&loaded.scenario, reuse, &single, 0);
+    assert!(
+        snippet.contains("warm_pool = { fill = \"prepared\""),
+        "{snippet}"
+    );
+    let pasted = common::load(&format!("{text}\n{snippet}"));
+    let planned = pasted.policy("planned").unwrap();
+    let (a, b) = (
+        simulate(planned, &pasted.load, RunOptions::SUMMARY),
+        simulate(reuse, &loaded.load, RunOptions::SUMMARY),
+    );
+    assert_eq!(format!("{:?}", a.groups), format!("{:?}", b.groups));
+    // Hooks: the export fixture's group has one; its pasted copy runs the same.
+    let fixture = std::fs::read_to_string("tests/fixtures/export/aws-round-trip.toml").unwrap();
+    let loaded = common::load(&fixture);
+    let single = scaleplan::model::Sweep::single(None, 1);
+    let snippet = scaleplan::sweep::plan::snippet(&loaded.scenario, &loaded.scenario, &single, 0);
+    assert!(
+        snippet.contains("lifecycle_hook = [{ name = \"bootstrap\", transition = \"launching\", heartbeat_timeout = \"10m\", default_result = \"abandon\", result = \"continue\", completes_after = \"3m\" }]"),
+        "{snippet}"
+    );
+    // The cold policy of warm-pool against a file with a pool: named in a comment.
+    let with_pool = text.replace(
+        "default_cooldown = \"3m\"\n",
+        "default_cooldown = \"3m\"\nwarm_pool = { stopped_price_per_hour = 0.01, warm_boot_time = \"1m\" }\n",
+    );
+    let loaded = common::load(&with_pool);
+    let mut cold = loaded.scenario.clone();
+    cold.groups[0].warm_pool = None;
+    let snippet = scaleplan::sweep::plan::snippet(&loaded.scenario, &cold, &single, 0);
+    assert!(
+        snippet.contains(
+            "# group shop: this point has no warm pool; remove the file's [group.warm_pool] by hand"
+        ),
+        "{snippet}"
+    );
+}
