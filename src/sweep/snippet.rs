@@ -23,12 +23,7 @@ pub fn snippet(written: &Scenario, base: &Scenario, sweep: &Sweep, point: u64) -
         settings.replace('"', "'")
     );
     for (group, file_group) in scenario.groups.iter().zip(&written.groups) {
-        write_group(
-            &mut out,
-            &scenario,
-            group,
-            &removed_rules(file_group, group),
-        );
+        write_group(&mut out, &scenario, group, file_group);
         // A policy can set a warm pool but not remove the file's.
         if group.warm_pool.is_none() && file_group.warm_pool.is_some() {
             let _ = writeln!(
@@ -138,7 +133,8 @@ fn removed_rules<'a>(file: &'a ScalingGroup, point: &ScalingGroup) -> Vec<&'a st
         .collect()
 }
 
-fn write_group(out: &mut String, scenario: &Scenario, group: &ScalingGroup, removed: &[&str]) {
+fn write_group(out: &mut String, scenario: &Scenario, group: &ScalingGroup, file: &ScalingGroup) {
+    let removed = removed_rules(file, group);
     let _ = write!(
         out,
         "\n[[policy.group]]\nname = \"{}\"\nmin = {}\nmax = {}\ndesired = {}\nremoval_policy = {}\ndefault_cooldown = {}\nregistration_delay = {}\n",
@@ -187,9 +183,12 @@ fn write_group(out: &mut String, scenario: &Scenario, group: &ScalingGroup, remo
     if let Some(pool) = &group.warm_pool {
         let _ = writeln!(out, "warm_pool = {}", warm_pool(pool));
     }
-    // The whole list: a policy's list replaces the file's, an empty one removes it.
-    let hooks: Vec<String> = group.lifecycle_hooks.iter().map(lifecycle_hook).collect();
-    let _ = writeln!(out, "lifecycle_hook = [{}]", hooks.join(", "));
+    // The whole list when there is one here or in the file: a policy's list replaces the
+    // file's, an empty one removes it.
+    if !group.lifecycle_hooks.is_empty() || !file.lifecycle_hooks.is_empty() {
+        let hooks: Vec<String> = group.lifecycle_hooks.iter().map(lifecycle_hook).collect();
+        let _ = writeln!(out, "lifecycle_hook = [{}]", hooks.join(", "));
+    }
     if !removed.is_empty() {
         let names: Vec<String> = removed.iter().map(|name| format!("\"{name}\"")).collect();
         let _ = writeln!(out, "remove_rules = [{}]", names.join(", "));
