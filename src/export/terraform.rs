@@ -153,6 +153,38 @@ fn world_comment(block: &mut Block, group: &ScalingGroup) {
     if group.health.is_some() {
         block.comment("simulated with instance failures ([group.health]): a property of the fleet, not of the group");
     }
+    if let Some(pool) = &group.warm_pool {
+        block.comment(format!(
+            "simulated with warm pool instances starting in {} s{}: measured, not configured",
+            pool.warm_boot_time,
+            if pool.state == PoolState::Running {
+                String::new()
+            } else {
+                format!(
+                    " and billed {} per hour stopped",
+                    crate::number::exact(pool.stopped_price_per_hour)
+                )
+            }
+        ));
+    }
+    if let Some(RetryPolicy::ImmediateRetry { interval }) = &group.retry_policy {
+        block.comment(format!(
+            "simulated with retries every {interval} s: Tencent's own intervals are not configurable"
+        ));
+    }
+    if let Some(RetryPolicy::IncrementalIntervals { intervals }) = &group.retry_policy {
+        block.comment(format!(
+            "simulated with retry intervals {intervals:?} s: Tencent's own intervals are not configurable"
+        ));
+    }
+    for hook in &group.lifecycle_hooks {
+        if let Some(after) = hook.completes_after {
+            block.comment(format!(
+                "simulated with lifecycle hook {}'s action completing after {after} s: your script's timing",
+                hook.name
+            ));
+        }
+    }
     if group.existing.count > 0 {
         block.comment(format!(
             "simulated with {} existing instance(s){}: attach them by hand",

@@ -172,7 +172,7 @@ pub(super) fn scaling_group(
         warm_pool: group
             .warm_pool
             .as_ref()
-            .map(|pool| warm_pool(checker, pool)),
+            .map(|pool| warm_pool(checker, pool, group.mix.is_some())),
         rules,
         target_tracking,
         predictive,
@@ -549,8 +549,22 @@ fn retry_policy(checker: &mut Checker, group: &wire::Group) -> Option<RetryPolic
 
 /// A warm pool: a stopped price unless it runs, a positive warm boot, and Tencent's fill
 /// (scale-ins only) always reusing.
-fn warm_pool(checker: &mut Checker, written: &Spanned<wire::WarmPoolWire>) -> WarmPool {
+fn warm_pool(
+    checker: &mut Checker,
+    written: &Spanned<wire::WarmPoolWire>,
+    mixed: bool,
+) -> WarmPool {
     let pool = written.get_ref();
+    // AWS warm pools user guide, limitations: a group with a mixed instances policy (Spot
+    // with On-Demand) cannot have a warm pool; scaleplan's pool would launch on demand only.
+    if mixed && pool.fill != Some(wire::PoolFillWire::ScaleIn) {
+        checker.error(
+            written.span(),
+            "group.warm_pool",
+            "a group with a `mix` cannot have a prepared warm pool",
+            "AWS does not support warm pools with a mixed instances policy: remove `mix` or the pool",
+        );
+    }
     let state = match pool.state {
         None | Some(wire::PoolStateWire::Stopped) => PoolState::Stopped,
         Some(wire::PoolStateWire::Hibernated) => PoolState::Hibernated,
