@@ -34,6 +34,9 @@ pub enum Cause {
         /// What happened to the instance.
         reason: ReplacementReason,
     },
+    /// Zone rebalancing (AWS `AZRebalance`): launches in the smallest zones, then the
+    /// termination of as many in the largest once they are in service.
+    Rebalance,
 }
 
 /// Why an instance needs a replacement.
@@ -56,6 +59,8 @@ pub enum ReplacementReason {
 pub struct Launch {
     /// Index into the scenario's instance types.
     pub instance_type: usize,
+    /// Its zone, as an index into the group's `zones`.
+    pub zone: usize,
     /// Preemptible rather than pay-as-you-go.
     pub preemptible: bool,
     /// How many.
@@ -95,6 +100,7 @@ impl Cause {
                 }
                 ReplacementReason::Retry => "retry policy (scale-out short of stock)".into(),
             },
+            Cause::Rebalance => "zone rebalancing".into(),
         }
     }
 }
@@ -251,8 +257,9 @@ pub struct ScalingActivity {
     pub terminated: Vec<u32>,
     /// What the launches were, by type and market, in launch order.
     pub launches: Vec<Launch>,
-    /// Instance types a launch skipped for lack of stock (or a spot price above the bid).
-    pub out_of_stock: Vec<usize>,
+    /// Instance types a launch skipped for lack of stock (or a spot price above the bid), with
+    /// the zone (an index into the group's `zones`).
+    pub out_of_stock: Vec<(usize, usize)>,
     /// Capacity units that found no stock in any type.
     pub no_stock: u32,
     /// Instances started from the warm pool among `launched`.
@@ -292,6 +299,25 @@ impl ScalingActivity {
             no_stock: 0,
             from_pool: 0,
             to_pool: 0,
+        }
+    }
+
+    /// Counts one launch in `launches`, merged with the last when it is alike.
+    pub(super) fn note_launch(&mut self, instance_type: usize, zone: usize, preemptible: bool) {
+        match self.launches.last_mut() {
+            Some(launch)
+                if launch.instance_type == instance_type
+                    && launch.zone == zone
+                    && launch.preemptible == preemptible =>
+            {
+                launch.count += 1
+            }
+            _ => self.launches.push(Launch {
+                instance_type,
+                zone,
+                preemptible,
+                count: 1,
+            }),
         }
     }
 
@@ -339,7 +365,8 @@ impl ScalingActivity {
             Cause::TargetTracking { .. }
             | Cause::Predictive
             | Cause::Hpa
-            | Cause::Replacement { .. } => {}
+            | Cause::Replacement { .. }
+            | Cause::Rebalance => {}
         }
         if !self.reason.is_empty() {
             parts.push(self.reason.clone());
@@ -376,16 +403,28 @@ impl ScalingActivity {
                 group.configurations[configuration].name
             )),
         }
+        // A zone is named only where the group has a choice of zones.
+        let zoned = group.zones.len() > 1;
+        let in_zone = |zone: usize| {
+            if zoned {
+                format!(" in {}", scenario.zones[group.zones[zone]])
+            } else {
+                String::new()
+            }
+        };
         if !self.out_of_stock.is_empty() {
-            let names: Vec<&str> = self
+            let names: Vec<String> = self
                 .out_of_stock
                 .iter()
-                .map(|index| scenario.instance_types[*index].name.as_str())
+                .map(|(index, zone)| {
+                    format!("{}{}", scenario.instance_types[*index].name, in_zone(*zone))
+                })
                 .collect();
             parts.push(format!("no stock: {}", names.join(", ")));
         }
         // Which type and market launched says something only when there was a choice.
-        let choice = group.mix.is_some()
+        let choice = zoned
+            || group.mix.is_some()
             || group
                 .configurations
                 .iter()
@@ -398,14 +437,15 @@ impl ScalingActivity {
                 .iter()
                 .map(|launch| {
                     format!(
-                        "{} x {}{}",
+                        "{} x {}{}{}",
                         launch.count,
                         scenario.instance_types[launch.instance_type].name,
                         if launch.preemptible {
                             " (preemptible)"
                         } else {
                             ""
-                        }
+                        },
+                        in_zone(launch.zone)
                     )
                 })
                 .collect();

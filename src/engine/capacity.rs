@@ -46,30 +46,7 @@ impl Simulation<'_, '_> {
                 self.groups[group_index].launch_failures = 0;
             }
         } else if target < live {
-            let mut units = live;
-            let mut skipped_weight = None;
-            let group = &self.scenario.groups[group_index];
-            for index in fleet::removal_order(state, group, now) {
-                let weight = self.groups[group_index].fleet.instances[index].weight;
-                if units == target {
-                    break;
-                }
-                if units - weight < target {
-                    skipped_weight = skipped_weight.or(Some(weight));
-                    continue;
-                }
-                units -= weight;
-                let to_pool = self.groups[group_index].pool.len();
-                self.retire(group_index, index, now, EndReason::ScaleIn);
-                activity.to_pool += u32::from(self.groups[group_index].pool.len() > to_pool);
-                activity.terminated.push(index as u32);
-            }
-            // Units above desired stay either because removing any instance left would go
-            // below desired (weights), or because only protected instances remain.
-            match skipped_weight {
-                Some(weight) => activity.weight_kept = Some((units - target, weight)),
-                None => activity.protected_kept = units - target,
-            }
+            self.scale_in_to(group_index, target, now, EndReason::ScaleIn, &mut activity);
         }
         let state = &mut self.groups[group_index];
         if activity.launched.is_empty() {
@@ -96,6 +73,67 @@ impl Simulation<'_, '_> {
         self.record(activity);
         self.complete_activities(group_index, now);
         self.fill_pool(group_index, now, false);
+    }
+
+    /// Removes instances in removal order while the units left stay at or above `target` (a
+    /// heavy instance that would cut below it is skipped, as AWS does with weights); a group
+    /// balancing its zones takes each from its largest zone first ([`zones::balanced_victim`]).
+    pub(super) fn scale_in_to(
+        &mut self,
+        group_index: usize,
+        target: u32,
+        now: SimTime,
+        reason: EndReason,
+        activity: &mut ScalingActivity,
+    ) {
+        let group = &self.scenario.groups[group_index];
+        let mut units = self.groups[group_index].fleet.live_units;
+        let mut candidates = fleet::removal_order(&self.groups[group_index], group, now);
+        let balanced = group.zones.len() > 1 && group.zone_policy.balances();
+        let mut counts = self.zone_counts(group_index, false);
+        // The weight of the first instance passed over because it would undershoot.
+        let mut skipped = None;
+        let mut next = 0;
+        while units > target {
+            let instances = &self.groups[group_index].fleet.instances;
+            let fits = |index: usize| units - instances[index].weight >= target;
+            let index = if balanced {
+                let found =
+                    zones::balanced_victim(&candidates, |index| instances[index].zone, &counts, fits);
+                let Some(position) = found else {
+                    skipped = candidates.first().map(|index| instances[*index].weight);
+                    break;
+                };
+                candidates.remove(position)
+            } else {
+                // Units only fall: a candidate that does not fit now never will.
+                let Some(position) = (next..candidates.len()).find(|at| fits(candidates[*at]))
+                else {
+                    skipped = skipped.or(candidates.get(next).map(|index| instances[*index].weight));
+                    break;
+                };
+                if position > next {
+                    skipped = skipped.or(Some(instances[candidates[next]].weight));
+                }
+                next = position + 1;
+                candidates[position]
+            };
+            let instance = &instances[index];
+            units -= instance.weight;
+            counts[instance.zone] -= 1;
+            let to_pool = self.groups[group_index].pool.len();
+            self.retire(group_index, index, now, reason);
+            activity.to_pool += u32::from(self.groups[group_index].pool.len() > to_pool);
+            activity.terminated.push(index as u32);
+        }
+        // Units above desired stay either because removing any instance left would go below
+        // desired (weights), or because only protected instances remain.
+        if units > target {
+            match skipped {
+                Some(weight) => activity.weight_kept = Some((units - target, weight)),
+                None => activity.protected_kept = units - target,
+            }
+        }
     }
 
     pub(super) fn boot_complete(
@@ -203,6 +241,7 @@ impl Simulation<'_, '_> {
                 }
             }
             self.retry_waiting(group_index, now);
+            self.finish_rebalance(group_index, now);
         }
     }
 
@@ -220,8 +259,10 @@ impl Simulation<'_, '_> {
             _ => {}
         }
         summary.no_stock += activity.no_stock;
+        let (group_index, start) = (activity.group, activity.start);
         if self.options.history {
             self.activities.push(activity);
         }
+        self.watch_balance(group_index, start);
     }
 }

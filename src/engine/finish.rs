@@ -64,6 +64,7 @@ impl Simulation<'_, '_> {
                     id: id as u32,
                     instance_type: instance.instance_type,
                     preemptible: instance.preemptible,
+                    zone: self.scenario.groups[group_index].zones[instance.zone],
                     launched_at: instance.launched_at,
                     ended_at: instance.ended_at,
                     end: instance.end,

@@ -6,7 +6,7 @@
 //! unless a type says otherwise). Every random draw comes from the run's seeded generator, in
 //! event order, so a seed gives the same fleet whatever the thread count.
 
-use super::activity::{ActivityStatus, Cause, Launch, ReplacementReason, ScalingActivity};
+use super::activity::{ActivityStatus, Cause, ReplacementReason, ScalingActivity};
 use super::{Busy, Event, GroupState, Simulation};
 use crate::billing;
 use crate::model::{HookResult, HookTransition, Reclamation, RemovalPolicy, Scenario, hook_wait};
@@ -48,6 +48,8 @@ pub enum EndReason {
     Abandoned,
     /// Still in the warm pool when the run ended.
     InWarmPool,
+    /// Terminated by zone rebalancing once its replacement in a smaller zone was in service.
+    Rebalanced,
 }
 
 impl EndReason {
@@ -60,6 +62,7 @@ impl EndReason {
             EndReason::Unhealthy => "unhealthy",
             EndReason::Abandoned => "abandoned",
             EndReason::InWarmPool => "in_warm_pool",
+            EndReason::Rebalanced => "rebalanced",
         }
     }
 }
@@ -79,6 +82,8 @@ pub(super) struct Instance {
     pub instance_type: usize,
     /// Index of the scaling configuration it was launched from.
     pub configuration: usize,
+    /// Its zone, as an index into its group's `zones`.
+    pub zone: usize,
     /// Capacity units it counts for.
     pub weight: u32,
     pub preemptible: bool,
@@ -187,11 +192,7 @@ impl Simulation<'_, '_> {
         // Which types launched is for the history only: without it, no allocation per launch.
         let history = self.options.history;
         while self.groups[group_index].fleet.live_units < target {
-            let state = &self.groups[group_index];
-            let preemptible = group.mix.is_some_and(|mix| {
-                let total = state.fleet.live_units + 1;
-                state.on_demand_units() >= mix.on_demand_units(total)
-            });
+            let preemptible = self.next_is_preemptible(group_index);
             // A warm pool's instances go first (AWS: "instances leaving the warm pool ...
             // count toward desired"; Tencent starts stopped instances first).
             if let Some(index) = self.take_from_pool(group_index, now) {
@@ -201,51 +202,46 @@ impl Simulation<'_, '_> {
                 }
                 continue;
             }
-            let chosen = self.pick_type(
-                group_index,
-                types,
-                preemptible,
-                now,
-                activity.as_deref_mut(),
-            );
-            let Some(type_index) = chosen else {
+            let Some((type_index, zone)) =
+                self.pick_zone(group_index, types, preemptible, false, now, activity.as_deref_mut())
+            else {
                 return target - self.groups[group_index].fleet.live_units;
             };
-            let index = self.add_instance(group_index, type_index, preemptible, now, ready);
+            let index = self.add_instance(group_index, type_index, zone, preemptible, now, ready);
             if let Some(activity) = activity.as_deref_mut() {
                 activity.launched.push(index as u32);
-                if !history {
-                    continue;
-                }
-                match activity.launches.last_mut() {
-                    Some(launch)
-                        if launch.instance_type == type_index
-                            && launch.preemptible == preemptible =>
-                    {
-                        launch.count += 1
-                    }
-                    _ => activity.launches.push(Launch {
-                        instance_type: type_index,
-                        preemptible,
-                        count: 1,
-                    }),
+                if history {
+                    activity.note_launch(type_index, zone, preemptible);
                 }
             }
         }
         0
     }
 
-    /// The first of `types` with stock for the market (its stock limit, a seeded no-stock
-    /// draw, a spot price above the bid); those without are noted on `activity`.
+    /// Whether the group's next launch is preemptible, by its mix (AWS rounds the
+    /// pay-as-you-go share up).
+    pub(super) fn next_is_preemptible(&self, group_index: usize) -> bool {
+        let state = &self.groups[group_index];
+        self.scenario.groups[group_index].mix.is_some_and(|mix| {
+            let total = state.fleet.live_units + 1;
+            state.on_demand_units() >= mix.on_demand_units(total)
+        })
+    }
+
+    /// The first of `types` with stock for the market in the group's zone `zone` (its stock
+    /// limit there, a seeded no-stock draw, a spot price above the bid); those without are
+    /// noted on `activity`.
     pub(super) fn pick_type(
         &mut self,
-        _group_index: usize,
+        group_index: usize,
         types: &[usize],
+        zone: usize,
         preemptible: bool,
         now: SimTime,
         mut activity: Option<&mut ScalingActivity>,
     ) -> Option<usize> {
         let history = self.options.history;
+        let zone_id = self.scenario.groups[group_index].zones[zone];
         for &type_index in types.iter() {
             let instance_type = &self.scenario.instance_types[type_index];
             let offer = instance_type.preemptible.as_ref();
@@ -258,24 +254,25 @@ impl Simulation<'_, '_> {
                     Reclamation::Rate(_) => false,
                 });
             let stock = match (preemptible, offer) {
-                (true, Some(offer)) => offer.stock,
-                _ => instance_type.stock,
+                (true, Some(offer)) => offer.stock.get(zone_id),
+                _ => instance_type.stock.get(zone_id),
             };
-            let exhausted = stock.is_some_and(|stock| {
-                self.stock_used[type_index][usize::from(preemptible)] >= stock
-            });
+            let slot = self.stock_slot(type_index, zone_id);
+            let exhausted = stock
+                .is_some_and(|stock| self.stock_used[slot][usize::from(preemptible)] >= stock);
+            let chance = instance_type.no_stock_probability.get(zone_id);
             let unlucky = !outbid
                 && !exhausted
-                && instance_type.no_stock_probability > 0.0
-                && Bernoulli::new(instance_type.no_stock_probability)
+                && chance > 0.0
+                && Bernoulli::new(chance)
                     .expect("validated probability")
                     .sample(&mut self.rng);
             if outbid || exhausted || unlucky {
                 if let Some(activity) = activity.as_deref_mut()
                     && history
-                    && !activity.out_of_stock.contains(&type_index)
+                    && !activity.out_of_stock.contains(&(type_index, zone))
                 {
-                    activity.out_of_stock.push(type_index);
+                    activity.out_of_stock.push((type_index, zone));
                 }
                 continue;
             }
@@ -284,12 +281,19 @@ impl Simulation<'_, '_> {
         None
     }
 
-    /// Adds one instance of `type_index` to the group, booting (or in service if `ready`),
-    /// and schedules its boot and, preemptible at a rate, its reclaim notice.
+    /// Where an instance of `type_index` in the scenario's zone `zone_id` counts against stock.
+    pub(super) fn stock_slot(&self, type_index: usize, zone_id: usize) -> usize {
+        type_index * self.scenario.zones.len() + zone_id
+    }
+
+    /// Adds one instance of `type_index` to the group in its zone `zone`, booting (or in
+    /// service if `ready`), and schedules its boot and, preemptible at a rate, its reclaim
+    /// notice.
     pub(super) fn add_instance(
         &mut self,
         group_index: usize,
         type_index: usize,
+        zone: usize,
         preemptible: bool,
         now: SimTime,
         ready: bool,
@@ -307,6 +311,7 @@ impl Simulation<'_, '_> {
             launched_in_run: !ready,
             instance_type: type_index,
             configuration: state.configuration,
+            zone,
             weight: instance_type.weight,
             preemptible,
             leaving: false,
@@ -319,7 +324,8 @@ impl Simulation<'_, '_> {
         state.fleet.live.push(index);
         state.fleet.live_units += instance_type.weight;
         state.fleet.pending += instance_type.weight;
-        self.stock_used[type_index][usize::from(preemptible)] += 1;
+        let slot = self.stock_slot(type_index, self.scenario.groups[group_index].zones[zone]);
+        self.stock_used[slot][usize::from(preemptible)] += 1;
         if ready {
             self.enter_service(group_index, index, now);
         } else {
@@ -692,9 +698,11 @@ impl Simulation<'_, '_> {
         let life = now - instance.launched_at - instance.stopped_seconds;
         let topup = instance.billed_seconds(scenario, now) - life;
         let preemptible = usize::from(instance.preemptible);
+        let zone = instance.zone;
         state.change_cost_rate(now, -rate / 3600.0);
         state.billing.running += billing::cost(topup, price);
-        self.stock_used[type_index][preemptible] -= 1;
+        let slot = self.stock_slot(type_index, scenario.groups[group_index].zones[zone]);
+        self.stock_used[slot][preemptible] -= 1;
     }
 
     /// Takes an instance out of the group's counts (service, desired, removal candidates);

@@ -26,6 +26,7 @@ mod rules;
 mod scheduled;
 mod state;
 mod warm_pool;
+mod zones;
 
 pub use activity::{ActivityStatus, Cause, Launch, Note, ReplacementReason, ScalingActivity};
 pub use alarms::{AlarmValue, Point, evaluate, evaluation_range};
@@ -174,8 +175,9 @@ struct Simulation<'a, 's> {
     forecasts: Vec<ForecastPoint>,
     /// The run's random draws, in event order.
     rng: ChaCha8Rng,
-    /// Instances of each type running across the scenario, pay-as-you-go and preemptible
-    /// (against their stock limits: separate capacity pools).
+    /// Instances of each type running in each zone across the scenario, pay-as-you-go and
+    /// preemptible (against their stock limits: separate capacity pools), at
+    /// `type * zones + zone`.
     stock_used: Vec<[u32; 2]>,
 }
 
@@ -231,6 +233,8 @@ impl<'a, 's> Simulation<'a, 's> {
                     reconcile_at: None,
                     relaunch_at: None,
                     launch_failures: 0,
+                    rebalance_at: None,
+                    rebalancing: false,
                     pool: VecDeque::new(),
                     pool_initializing: 0,
                     alarms: group.alarms.iter().map(AlarmState::new).collect(),
@@ -318,21 +322,23 @@ impl<'a, 's> Simulation<'a, 's> {
             predictions: vec![Vec::new(); scenario.groups.len()],
             forecasts: Vec::new(),
             rng: ChaCha8Rng::seed_from_u64(scenario.seed ^ FLEET_STREAM),
-            stock_used: vec![[0; 2]; scenario.instance_types.len()],
+            stock_used: vec![[0; 2]; scenario.instance_types.len() * scenario.zones.len()],
         };
         simulation.start_fleets();
         simulation
     }
 
     /// At time 0 each group is steady at its desired capacity: the manually added instances
-    /// first (pay-as-you-go, of the active configuration's first type), then instances it
+    /// first (pay-as-you-go, of the active configuration's first type, spread over the zones
+    /// like launches but regardless of stock), then instances it
     /// launched before the run, placed like launches (mix, priority, stock).
     fn start_fleets(&mut self) {
         for (group_index, group) in self.scenario.groups.iter().enumerate() {
             let configuration = &group.configurations[group.active_configuration];
             for _ in 0..group.existing.count {
                 let type_index = configuration.instance_types[0];
-                let index = self.add_instance(group_index, type_index, false, 0, true);
+                let zone = self.zone_order(group_index, false)[0];
+                let index = self.add_instance(group_index, type_index, zone, false, 0, true);
                 let instance = &mut self.groups[group_index].fleet.instances[index];
                 instance.manual = true;
                 instance.protected = group.existing.protected;
@@ -399,6 +405,7 @@ impl<'a, 's> Simulation<'a, 's> {
                 Event::Reclaim { group, instance } => self.reclaim(group, instance, time),
                 Event::SpotPrice { instance_type } => self.spot_price(instance_type, time),
                 Event::Reconcile { group } => self.reconcile(group, time),
+                Event::Rebalance { group } => self.rebalance(group, time),
                 Event::RetryLaunch { group } => self.retry_launch(group, time),
                 Event::PoolReady { group, instance } => self.pool_ready(group, instance, time),
                 Event::ScheduledFire { group, task } => self.scheduled_fire(group, task, time),

@@ -132,6 +132,8 @@ pub struct InstanceRecord {
     pub instance_type: usize,
     /// Billed as preemptible.
     pub preemptible: bool,
+    /// Its zone, as an index into the scenario's `zones`.
+    pub zone: usize,
     /// Launch (0 for instances present at the start).
     pub launched_at: SimTime,
     /// Termination, or the end of the run.

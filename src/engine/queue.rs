@@ -65,7 +65,6 @@ pub enum Event {
         /// Instance index within the group.
         instance: usize,
     },
-    /// A group short of desired capacity after a replacement found no stock tries again.
     /// A warm pool instance finished initializing and waits in the pool.
     PoolReady {
         /// Group index.
@@ -78,7 +77,13 @@ pub enum Event {
         /// Group index.
         group: usize,
     },
+    /// A group short of desired capacity after a replacement found no stock tries again.
     Reconcile {
+        /// Group index.
+        group: usize,
+    },
+    /// A group with `zone_rebalance` checks whether its zones are even (AWS `AZRebalance`).
+    Rebalance {
         /// Group index.
         group: usize,
     },
@@ -140,6 +145,7 @@ impl Event {
             | Event::Reclaim { .. }
             | Event::SpotPrice { .. }
             | Event::Reconcile { .. }
+            | Event::Rebalance { .. }
             | Event::RetryLaunch { .. }
             | Event::PoolReady { .. } => 0,
             Event::ScheduledFire { .. } => 1,

@@ -42,6 +42,11 @@ pub(super) struct GroupState {
     /// launches in a row have found no stock.
     pub(super) relaunch_at: Option<SimTime>,
     pub(super) launch_failures: u32,
+    /// Zone rebalancing: when the group next checks its zones, and whether instances it
+    /// launched to rebalance are booting (their surplus is terminated once they are in
+    /// service).
+    pub(super) rebalance_at: Option<SimTime>,
+    pub(super) rebalancing: bool,
     /// The warm pool's ready instances, oldest first, and how many are initializing.
     pub(super) pool: VecDeque<usize>,
     pub(super) pool_initializing: u32,

@@ -34,10 +34,12 @@ impl Simulation<'_, '_> {
             if held >= size {
                 break;
             }
-            let Some(type_index) = self.pick_type(group_index, types, false, now, None) else {
+            let Some((type_index, zone)) =
+                self.pick_zone(group_index, types, false, true, now, None)
+            else {
                 break;
             };
-            self.add_pool_instance(group_index, type_index, now, ready);
+            self.add_pool_instance(group_index, type_index, zone, now, ready);
         }
         while self.groups[group_index].pool.len()
             + self.groups[group_index].pool_initializing as usize
@@ -56,10 +58,11 @@ impl Simulation<'_, '_> {
         &mut self,
         group_index: usize,
         type_index: usize,
+        zone: usize,
         now: SimTime,
         ready: bool,
     ) {
-        let index = self.add_instance(group_index, type_index, false, now, true);
+        let index = self.add_instance(group_index, type_index, zone, false, now, true);
         // `add_instance` put it in service: take it back out, into the pool.
         self.leave_group(group_index, index);
         let state = &mut self.groups[group_index];

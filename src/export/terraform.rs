@@ -17,7 +17,7 @@ use crate::model::{
     Rounding, ScalingGroup, ScalingRule, Scenario, ScheduledTask, Statistic, TaskAction,
     removal_list,
 };
-use crate::model::{PoolFill, PoolState};
+use crate::model::{PerZone, PoolFill, PoolState};
 use crate::time::{Clock, format_duration};
 use std::fmt::Write as _;
 
@@ -236,7 +236,9 @@ fn can_run_short(scenario: &Scenario, group: &ScalingGroup) -> bool {
         .flat_map(|configuration| &configuration.instance_types)
         .map(|index| &scenario.instance_types[*index])
         .any(|kind| {
-            kind.stock.is_some() || kind.no_stock_probability > 0.0 || kind.preemptible.is_some()
+            kind.stock != PerZone::Every(None)
+                || kind.no_stock_probability != PerZone::Every(0.0)
+                || kind.preemptible.is_some()
         })
 }
 

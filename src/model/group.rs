@@ -101,6 +101,38 @@ impl WarmPool {
     }
 }
 
+/// How a group spreads instances over its zones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ZonePolicy {
+    /// Each launch goes to the zone with the fewest instances, falling back to the others
+    /// when it has no stock (AWS `balanced-best-effort`, ESS `BALANCE`, Tencent `EQUALITY`);
+    /// each scale-in removes from the zone with the most.
+    Balanced,
+    /// Each launch goes to a zone with the fewest instances or not at all (AWS
+    /// `balanced-only`: "will continue to attempt to launch instances in the Availability
+    /// Zone"); scale-ins as `Balanced`.
+    BalancedOnly,
+    /// Launches take the first zone in the list with stock (ESS `PRIORITY`, Tencent
+    /// `PRIORITY`); scale-ins follow the removal policies alone.
+    Priority,
+}
+
+impl ZonePolicy {
+    /// Name as written in a scenario file.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ZonePolicy::Balanced => "balanced",
+            ZonePolicy::BalancedOnly => "balanced_only",
+            ZonePolicy::Priority => "priority",
+        }
+    }
+
+    /// Whether launches and scale-ins keep the zones even.
+    pub fn balances(self) -> bool {
+        self != ZonePolicy::Priority
+    }
+}
+
 /// What a group does after a scale-out that found no stock for every unit (Tencent AS
 /// `RetryPolicy`, `CreateAutoScalingGroup`). Without one (ESS, AWS) desired capacity drops to
 /// what the group holds; with one desired stays and the group retries the launch.
@@ -319,6 +351,14 @@ pub struct ScalingGroup {
     pub retry_policy: Option<RetryPolicy>,
     /// Instances kept warm beside the group.
     pub warm_pool: Option<WarmPool>,
+    /// The zones it launches into, as indices into `Scenario::zones` (never empty), in the
+    /// order written (the priority order of `ZonePolicy::Priority`, ties of the others).
+    pub zones: Vec<usize>,
+    /// How launches and scale-ins pick zones.
+    pub zone_policy: ZonePolicy,
+    /// AWS `AZRebalance`: an unbalanced group launches in its smallest zones, then
+    /// terminates as many in its largest.
+    pub zone_rebalance: bool,
     /// Named simple and step rules; tasks refer to them by index.
     pub rules: Vec<ScalingRule>,
     /// Target-tracking rules (they drive themselves; no task runs them).

@@ -20,14 +20,36 @@ pub struct InstanceType {
     /// Capacity units one instance counts for toward desired capacity (AWS
     /// `WeightedCapacity`; 1 makes desired capacity a number of instances).
     pub weight: u32,
-    /// Most pay-as-you-go instances of this type running at once across the scenario (the
-    /// zone's stock); a launch beyond it falls back to the next type (ESS multi-instance-type
-    /// configuration).
-    pub stock: Option<u32>,
-    /// Chance that one launch of this type finds no stock (seeded), then falls back likewise.
-    pub no_stock_probability: f64,
+    /// Most pay-as-you-go instances of this type running at once in a zone, across the
+    /// scenario's groups (the zone's stock); a launch beyond it falls back to the next type
+    /// (ESS multi-instance-type configuration), then to the next zone.
+    pub stock: PerZone<Option<u32>>,
+    /// Chance that one launch of this type in a zone finds no stock (seeded), then falls back
+    /// likewise.
+    pub no_stock_probability: PerZone<f64>,
     /// The preemptible (spot) market for this type, when it has one.
     pub preemptible: Option<Preemptible>,
+}
+
+/// A value written once for every zone (`stock = 10`) or zone by zone (`stock = { "ap-1" =
+/// 10, "ap-2" = 0 }`): stock and no-stock chances are per zone (AWS capacity is per
+/// Availability Zone; ESS and Tencent report stock per zone).
+#[derive(Debug, Clone, PartialEq)]
+pub enum PerZone<T> {
+    /// The same in every zone.
+    Every(T),
+    /// Zone by zone, indexed like `Scenario::zones`.
+    Each(Vec<T>),
+}
+
+impl<T: Copy> PerZone<T> {
+    /// The value in zone `zone` (an index into `Scenario::zones`).
+    pub fn get(&self, zone: usize) -> T {
+        match self {
+            PerZone::Every(value) => *value,
+            PerZone::Each(values) => values[zone],
+        }
+    }
 }
 
 /// A preemptible (spot) offer of an instance type: cheaper, and reclaimable by the cloud.
@@ -37,9 +59,9 @@ pub struct Preemptible {
     pub discount: f64,
     /// What makes the cloud take instances back.
     pub reclamation: Reclamation,
-    /// Most preemptible instances of the type running at once (spot capacity is a pool of
-    /// its own, AWS "Spot capacity pools").
-    pub stock: Option<u32>,
+    /// Most preemptible instances of the type running at once in a zone (spot capacity is a
+    /// pool of its own per zone, AWS "Spot capacity pools").
+    pub stock: PerZone<Option<u32>>,
     /// Warning before a reclaimed instance is released (AWS: 2 minutes; the group launches
     /// the replacement at the notice, as AWS capacity rebalancing and ESS `SpotInstanceRemedy`).
     pub notice: Seconds,

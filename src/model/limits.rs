@@ -58,3 +58,7 @@ pub const SWEEP_REPLICATIONS: std::ops::RangeInclusive<u32> = 1..=10_000;
 
 /// Percent changes of a rule (`change_percent`): at most a full scale-in, at most 100x growth.
 pub const PERCENT_CHANGE: std::ops::RangeInclusive<f64> = -100.0..=10_000.0;
+
+/// Most zones a group lists, and zones a stock table names (AWS regions have up to 6
+/// Availability Zones; ESS takes up to 8 vSwitches, Tencent 20 subnets... kept well above).
+pub const MAX_ZONES: usize = 32;

@@ -49,6 +49,9 @@ pub struct Scenario {
     pub cooldown_blocks: CooldownBlocks,
     /// Instance types, referenced by index from groups.
     pub instance_types: Vec<InstanceType>,
+    /// Zones the groups launch into, in order of first mention (never empty): a group that
+    /// lists none launches into an unnamed zone `""` shared by all such groups.
+    pub zones: Vec<String>,
     /// Scaling groups, in file order (which is also the tie-break order).
     pub groups: Vec<ScalingGroup>,
     /// How the load is made (shared: sweeps clone scenarios by the thousand).

@@ -12,7 +12,7 @@
 use super::{
     Adjustment, CooldownBlocks, Metric, MissingData, PredictiveMode, Recurrence, RemovalPolicy,
 };
-use super::{Rounding, Scenario, Statistic, TaskAction};
+use super::{PerZone, Rounding, Scenario, Statistic, TaskAction};
 use crate::load::Base;
 use crate::time::{Seconds, SimTime, format_duration};
 use std::sync::Arc;
@@ -743,8 +743,10 @@ impl Target {
                     TypeField::Minimum => kind.billing_minimum = value.seconds(),
                     TypeField::Granularity => kind.billing_granularity = value.seconds(),
                     TypeField::Weight => kind.weight = value.whole(),
-                    TypeField::Stock => kind.stock = Some(value.whole()),
-                    TypeField::NoStock => kind.no_stock_probability = value.number(),
+                    TypeField::Stock => kind.stock = PerZone::Every(Some(value.whole())),
+                    TypeField::NoStock => {
+                        kind.no_stock_probability = PerZone::Every(value.number())
+                    }
                     TypeField::Discount
                     | TypeField::ReclaimRate
                     | TypeField::Notice
@@ -756,7 +758,7 @@ impl Target {
                                     spot.reclamation = super::Reclamation::Rate(value.number())
                                 }
                                 TypeField::Notice => spot.notice = value.seconds(),
-                                _ => spot.stock = Some(value.whole()),
+                                _ => spot.stock = PerZone::Every(Some(value.whole())),
                             }
                         }
                     }

@@ -69,13 +69,14 @@ pub mod activities {
 
 /// `instances.csv`: every instance's billed life.
 pub mod instances {
-    /// The header, in order: group, instance id, type, market, launch, end, how it ended,
-    /// billed seconds, cost.
-    pub const HEADER: [&str; 9] = [
+    /// The header, in order: group, instance id, type, market, zone (empty for a group that
+    /// lists none), launch, end, how it ended, billed seconds, cost.
+    pub const HEADER: [&str; 10] = [
         "group",
         "instance",
         "instance_type",
         "market",
+        "zone",
         "launched",
         "ended",
         "end",

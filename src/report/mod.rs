@@ -472,6 +472,7 @@ pub fn instances_csv(scenario: &Scenario, outcome: &Outcome) -> Vec<u8> {
                     "pay_as_you_go"
                 }
                 .to_string(),
+                scenario.zones[instance.zone].clone(),
                 scenario.clock.format(instance.launched_at),
                 scenario.clock.format(instance.ended_at),
                 instance.end.as_str().to_string(),

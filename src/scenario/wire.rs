@@ -234,6 +234,9 @@ pub struct GroupOverride {
     pub registration_delay: Option<Duration>,
     pub lifecycle_hook: Option<Vec<LifecycleHookWire>>,
     pub warm_pool: Option<Spanned<WarmPoolWire>>,
+    pub zones: Option<Spanned<Vec<Spanned<String>>>>,
+    pub zone_policy: Option<Spanned<ZonePolicyWire>>,
+    pub zone_rebalance: Option<Spanned<bool>>,
     pub rule: Option<Spanned<Vec<Rule>>>,
     pub scheduled: Option<Vec<Scheduled>>,
     pub alarm: Option<Vec<Alarm>>,
@@ -310,8 +313,8 @@ pub struct InstanceType {
     pub billing_granularity: Option<Spanned<Duration>>,
     pub billing_minimum: Option<Duration>,
     pub weight: Option<Spanned<u32>>,
-    pub stock: Option<u32>,
-    pub no_stock_probability: Option<Spanned<f64>>,
+    pub stock: Option<Spanned<PerZoneWire<u32>>>,
+    pub no_stock_probability: Option<Spanned<PerZoneWire<f64>>>,
     pub preemptible: Option<Spanned<PreemptibleWire>>,
 }
 
@@ -324,7 +327,7 @@ pub struct PreemptibleWire {
     pub price_trace: Option<Spanned<Vec<PricePointWire>>>,
     pub bid: Option<Spanned<f64>>,
     pub notice: Option<Duration>,
-    pub stock: Option<u32>,
+    pub stock: Option<Spanned<PerZoneWire<u32>>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -532,6 +535,9 @@ pub struct Group {
     pub retry_policy: Option<Spanned<RetryPolicyWire>>,
     pub retry_intervals: Option<Spanned<Vec<Duration>>>,
     pub warm_pool: Option<Spanned<WarmPoolWire>>,
+    pub zones: Option<Spanned<Vec<Spanned<String>>>>,
+    pub zone_policy: Option<Spanned<ZonePolicyWire>>,
+    pub zone_rebalance: Option<Spanned<bool>>,
     #[serde(default)]
     pub rule: Vec<Rule>,
     #[serde(default)]
@@ -574,6 +580,70 @@ pub enum PoolStateWire {
     Stopped,
     Hibernated,
     Running,
+}
+
+/// `zone_policy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ZonePolicyWire {
+    Balanced,
+    BalancedOnly,
+    Priority,
+}
+
+/// A value for every zone (`stock = 10`) or zone by zone (`stock = { "ap-1" = 10 }`), the
+/// zones in the order written.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PerZoneWire<T> {
+    Every(T),
+    Each(Vec<(String, T)>),
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for PerZoneWire<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Visitor<T> {
+            type Value = PerZoneWire<T>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a number, or a table of zone names to numbers")
+            }
+
+            fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<Self::Value, E> {
+                use serde::de::IntoDeserializer;
+                T::deserialize(value.into_deserializer()).map(PerZoneWire::Every)
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<Self::Value, E> {
+                use serde::de::IntoDeserializer;
+                T::deserialize(value.into_deserializer()).map(PerZoneWire::Every)
+            }
+
+            fn visit_f64<E: serde::de::Error>(self, value: f64) -> Result<Self::Value, E> {
+                use serde::de::IntoDeserializer;
+                T::deserialize(value.into_deserializer()).map(PerZoneWire::Every)
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut zones = Vec::new();
+                while let Some(zone) = map.next_key::<String>()? {
+                    // Checked before growing.
+                    if zones.len() == crate::model::limits::MAX_ZONES {
+                        return Err(serde::de::Error::custom(format!(
+                            "at most {} zones",
+                            crate::model::limits::MAX_ZONES
+                        )));
+                    }
+                    zones.push((zone, map.next_value()?));
+                }
+                Ok(PerZoneWire::Each(zones))
+            }
+        }
+        deserializer.deserialize_any(Visitor(std::marker::PhantomData))
+    }
 }
 
 #[derive(Debug, Clone, Copy, Deserialize)]

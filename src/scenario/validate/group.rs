@@ -173,6 +173,10 @@ pub(super) fn scaling_group(
             .warm_pool
             .as_ref()
             .map(|pool| warm_pool(checker, pool, group.mix.is_some())),
+        // Filled with the scenario's zone indices by `validate`, from `zone_names`.
+        zones: Vec::new(),
+        zone_policy: zone_policy(checker, group),
+        zone_rebalance: group.zone_rebalance.as_ref().is_some_and(|value| *value.get_ref()),
         rules,
         target_tracking,
         predictive,
@@ -182,6 +186,96 @@ pub(super) fn scaling_group(
     };
     report_violations(checker, group, &built, metric_period);
     built
+}
+
+/// The zones a group lists, checked: names unique and not empty, at most [`MAX_ZONES`].
+pub(super) fn zone_names(checker: &mut Checker, group: &wire::Group) -> Vec<String> {
+    let Some(zones) = &group.zones else {
+        return Vec::new();
+    };
+    if zones.get_ref().is_empty() {
+        checker.error(
+            zones.span(),
+            "group.zones",
+            "`zones` is empty",
+            "list the zones the group launches into, e.g. [\"ap-guangzhou-3\", \"ap-guangzhou-4\"], or remove the key",
+        );
+    }
+    if zones.get_ref().len() > MAX_ZONES {
+        checker.error(
+            zones.span(),
+            "group.zones",
+            format!("more than {MAX_ZONES} zones"),
+            "list the zones the group launches into",
+        );
+    }
+    let mut names: Vec<String> = Vec::new();
+    for zone in zones.get_ref().iter().take(MAX_ZONES) {
+        if zone.get_ref().trim().is_empty() {
+            checker.error(
+                zone.span(),
+                "group.zones",
+                "a zone name is empty",
+                "write the zone's name, e.g. \"us-east-1a\"",
+            );
+        } else if names.contains(zone.get_ref()) {
+            checker.error(
+                zone.span(),
+                "group.zones",
+                format!("zone `{}` is listed twice", zone.get_ref()),
+                "list each zone once (the order is the priority order)",
+            );
+        } else {
+            names.push(zone.get_ref().clone());
+        }
+    }
+    names
+}
+
+/// `zone_policy`: required with two zones or more (AWS balances by default, ESS and Tencent
+/// take zones by priority), meaningless with fewer; `zone_rebalance` needs a balancing one.
+fn zone_policy(checker: &mut Checker, group: &wire::Group) -> ZonePolicy {
+    let zones = group.zones.as_ref().map_or(0, |zones| zones.get_ref().len());
+    let policy = match &group.zone_policy {
+        None => {
+            if zones >= 2 {
+                checker.error(
+                    group.zones.as_ref().map_or(group.name.span(), Spanned::span),
+                    "group.zone_policy",
+                    format!("group `{}` lists {zones} zones but no `zone_policy`", group.name.get_ref()),
+                    "the clouds differ: zone_policy = \"balanced\" (AWS default, ESS BALANCE, Tencent EQUALITY), \"balanced_only\" (AWS) or \"priority\" (ESS and Tencent default)",
+                );
+            }
+            ZonePolicy::Priority
+        }
+        Some(policy) => {
+            if zones < 2 {
+                checker.error(
+                    policy.span(),
+                    "group.zone_policy",
+                    "`zone_policy` needs at least two `zones` to choose between",
+                    "list the group's zones, or remove `zone_policy`",
+                );
+            }
+            match policy.get_ref() {
+                wire::ZonePolicyWire::Balanced => ZonePolicy::Balanced,
+                wire::ZonePolicyWire::BalancedOnly => ZonePolicy::BalancedOnly,
+                wire::ZonePolicyWire::Priority => ZonePolicy::Priority,
+            }
+        }
+    };
+    if let Some(rebalance) = &group.zone_rebalance
+        && *rebalance.get_ref()
+        && !(zones >= 2 && policy.balances())
+    {
+        checker.error(
+            rebalance.span(),
+            "group.zone_rebalance",
+            "`zone_rebalance` balances zones: it needs two zones or more and zone_policy \"balanced\" or \"balanced_only\"",
+            "set zone_policy = \"balanced\", or remove `zone_rebalance`",
+        );
+    }
+    policy
 }
 
 /// Reports the model's own invariants ([`ScalingGroup::violations`]) at the lines that broke

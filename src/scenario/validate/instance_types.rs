@@ -70,17 +70,31 @@ pub(super) fn instance_types(
                     }
                     (*weight.get_ref()).max(1)
                 }),
-                stock: wire_type.stock,
-                no_stock_probability: wire_type.no_stock_probability.as_ref().map_or(
-                    0.0,
-                    |probability| {
-                        checker.number(
-                            probability,
-                            &format!("instance_types.{name}.no_stock_probability"),
-                            0.0,
-                            1.0,
-                            "the chance that one launch finds no stock, e.g. 0.05",
-                        )
+                // Zone tables are resolved once the groups' zones are known ([`zone_values`]).
+                stock: PerZone::Every(match wire_type.stock.as_ref().map(Spanned::get_ref) {
+                    Some(wire::PerZoneWire::Every(stock)) => Some(*stock),
+                    _ => None,
+                }),
+                no_stock_probability: PerZone::Every(
+                    match wire_type.no_stock_probability.as_ref() {
+                        Some(probability) => match probability.get_ref() {
+                            wire::PerZoneWire::Every(value) => no_stock_chance(
+                                checker,
+                                name,
+                                Spanned::new(probability.span(), *value),
+                            ),
+                            wire::PerZoneWire::Each(zones) => {
+                                for (_, value) in zones {
+                                    no_stock_chance(
+                                        checker,
+                                        name,
+                                        Spanned::new(probability.span(), *value),
+                                    );
+                                }
+                                0.0
+                            }
+                        },
+                        None => 0.0,
                     },
                 ),
                 preemptible: wire_type
@@ -90,6 +104,129 @@ pub(super) fn instance_types(
             }
         })
         .collect()
+}
+
+fn no_stock_chance(checker: &mut Checker, name: &str, value: Spanned<f64>) -> f64 {
+    checker.number(
+        &value,
+        &format!("instance_types.{name}.no_stock_probability"),
+        0.0,
+        1.0,
+        "the chance that one launch finds no stock, e.g. 0.05",
+    )
+}
+
+/// Resolves the zone-by-zone forms of `stock`, `no_stock_probability` and
+/// `preemptible.stock` against the scenario's zones: a table names zones of the groups that
+/// launch the type, every one of them (a zone left out would be unlimited by accident).
+pub(super) fn zone_values(
+    checker: &mut Checker,
+    wire_types: &BTreeMap<String, wire::InstanceType>,
+    types: &mut [InstanceType],
+    groups: &[ScalingGroup],
+    zones: &[String],
+) {
+    for (index, ((name, wire_type), kind)) in wire_types.iter().zip(types.iter_mut()).enumerate() {
+        // Zones of the groups that can launch this type.
+        let mut used: Vec<usize> = Vec::new();
+        let mut unzoned = None;
+        for group in groups {
+            let launches = group
+                .configurations
+                .iter()
+                .any(|configuration| configuration.instance_types.contains(&index));
+            if launches {
+                used.extend(&group.zones);
+                if zones[group.zones[0]].is_empty() {
+                    unzoned = Some(group.name.as_str());
+                }
+            }
+        }
+        let mut resolve = |field: &str, table: &[(String, ())], span: std::ops::Range<usize>| {
+            let field = format!("instance_types.{name}.{field}");
+            if let Some(group) = unzoned {
+                checker.error(
+                    span.clone(),
+                    &field,
+                    format!("`{field}` is given by zone, but group `{group}` lists no `zones`"),
+                    "give the group `zones = [...]`, or write one number for every zone",
+                );
+                return None;
+            }
+            let mut ids = Vec::new();
+            for (zone, ()) in table {
+                match zones.iter().position(|known| known == zone) {
+                    Some(id) if used.contains(&id) => ids.push(id),
+                    _ => {
+                        let names: Vec<&str> =
+                            used.iter().map(|id| zones[*id].as_str()).collect();
+                        checker.error(
+                            span.clone(),
+                            &field,
+                            format!("zone `{zone}` is not a zone of a group that launches `{name}`"),
+                            match did_you_mean(zone, names.iter().copied()) {
+                                Some(close) => format!("did you mean `{close}`?"),
+                                None => format!("its groups' zones: {}", names.join(", ")),
+                            },
+                        );
+                        return None;
+                    }
+                }
+            }
+            if let Some(missing) = used.iter().find(|id| !ids.contains(id)) {
+                checker.error(
+                    span,
+                    &field,
+                    format!("no value for zone `{}`, where a group launches `{name}`", zones[*missing]),
+                    "name every zone of the groups that launch the type, or write one number for all",
+                );
+                return None;
+            }
+            Some(ids)
+        };
+        let names = |table: &[(String, u32)]| -> Vec<(String, ())> {
+            table.iter().map(|(zone, _)| (zone.clone(), ())).collect()
+        };
+        if let Some(stock) = &wire_type.stock
+            && let wire::PerZoneWire::Each(table) = stock.get_ref()
+            && let Some(ids) = resolve("stock", &names(table), stock.span())
+        {
+            kind.stock = PerZone::Each(by_zone(zones.len(), &ids, table, None, Some));
+        }
+        if let Some(probability) = &wire_type.no_stock_probability
+            && let wire::PerZoneWire::Each(table) = probability.get_ref()
+        {
+            let keys: Vec<(String, ())> = table.iter().map(|(zone, _)| (zone.clone(), ())).collect();
+            if let Some(ids) = resolve("no_stock_probability", &keys, probability.span()) {
+                kind.no_stock_probability =
+                    PerZone::Each(by_zone(zones.len(), &ids, table, 0.0, |value| value));
+            }
+        }
+        if let Some(offer) = &wire_type.preemptible
+            && let Some(stock) = &offer.get_ref().stock
+            && let wire::PerZoneWire::Each(table) = stock.get_ref()
+            && let Some(ids) = resolve("preemptible.stock", &names(table), stock.span())
+            && let Some(spot) = &mut kind.preemptible
+        {
+            spot.stock = PerZone::Each(by_zone(zones.len(), &ids, table, None, Some));
+        }
+    }
+}
+
+/// A zone table laid out by zone index (`ids[i]` is the zone of `table[i]`), `absent`
+/// elsewhere.
+fn by_zone<T: Copy, V: Copy>(
+    zones: usize,
+    ids: &[usize],
+    table: &[(String, T)],
+    absent: V,
+    value: impl Fn(T) -> V,
+) -> Vec<V> {
+    let mut values = vec![absent; zones];
+    for (id, (_, entry)) in ids.iter().zip(table) {
+        values[*id] = value(*entry);
+    }
+    values
 }
 
 /// A type's preemptible offer: a discount and a reclamation rate, or a price trace and a bid.
@@ -211,7 +348,10 @@ fn preemptible(
     Some(Preemptible {
         discount,
         reclamation,
-        stock: wire.stock,
+        stock: PerZone::Every(match wire.stock.as_ref().map(Spanned::get_ref) {
+            Some(wire::PerZoneWire::Every(stock)) => Some(*stock),
+            _ => None,
+        }),
         notice,
     })
 }

@@ -75,6 +75,9 @@ pub fn apply_policy(checker: &mut Checker, file: &mut wire::File, policy: &wire:
         if let Some(pool) = &change.warm_pool {
             group.warm_pool = Some(pool.clone());
         }
+        group.zones = change.zones.clone().or(group.zones.take());
+        group.zone_policy = change.zone_policy.clone().or(group.zone_policy.take());
+        group.zone_rebalance = change.zone_rebalance.clone().or(group.zone_rebalance.take());
         remove(checker, group, change);
         if let Some(rules) = &change.rule
             && rules.get_ref().is_empty()
@@ -123,6 +126,9 @@ fn changes_nothing(change: &wire::GroupOverride) -> bool {
         registration_delay,
         lifecycle_hook,
         warm_pool,
+        zones,
+        zone_policy,
+        zone_rebalance,
         rule,
         scheduled,
         alarm,
@@ -143,6 +149,9 @@ fn changes_nothing(change: &wire::GroupOverride) -> bool {
         && registration_delay.is_none()
         && lifecycle_hook.is_none()
         && warm_pool.is_none()
+        && zones.is_none()
+        && zone_policy.is_none()
+        && zone_rebalance.is_none()
         && rule.is_none()
         && scheduled.is_none()
         && alarm.is_none()

@@ -2,7 +2,8 @@
 //! the whole validated scenario from the other tables.
 
 use super::group::scaling_group;
-use super::instance_types::instance_types;
+use super::group::zone_names;
+use super::instance_types::{instance_types, zone_values};
 use super::load::load_spec;
 use super::*;
 
@@ -84,7 +85,7 @@ pub fn validate(
     let sla = sla(checker, section);
 
     let type_names: Vec<String> = file.instance_types.get_ref().keys().cloned().collect();
-    let instance_types = instance_types(checker, &file.instance_types, &clock, duration);
+    let mut instance_types = instance_types(checker, &file.instance_types, &clock, duration);
 
     let load = load_spec(checker, &file.load, &clock, duration, read_trace);
 
@@ -98,7 +99,7 @@ pub fn validate(
         );
     }
     let mut group_names = Vec::new();
-    let groups: Vec<ScalingGroup> = file
+    let mut groups: Vec<ScalingGroup> = file
         .group
         .get_ref()
         .iter()
@@ -117,6 +118,15 @@ pub fn validate(
             )
         })
         .collect();
+
+    let zones = assign_zones(checker, &mut groups, file.group.get_ref());
+    zone_values(
+        checker,
+        file.instance_types.get_ref(),
+        &mut instance_types,
+        &groups,
+        &zones,
+    );
 
     for (group, wire_group) in groups.iter().zip(file.group.get_ref()) {
         // Failures and reclamations launch replacements all run long: bound the records.
@@ -163,10 +173,45 @@ pub fn validate(
             wire::CooldownBlocksWire::All => CooldownBlocks::All,
         },
         instance_types,
+        zones,
         groups,
         load: std::sync::Arc::new(load?),
         expect: expect(checker, file.expect.as_ref()),
     })
+}
+
+/// The scenario's zones, in order of first mention (an unnamed zone first when a group lists
+/// none), with each group's zones set to their indices.
+fn assign_zones(
+    checker: &mut Checker,
+    groups: &mut [ScalingGroup],
+    wire_groups: &[wire::Group],
+) -> Vec<String> {
+    let named: Vec<Vec<String>> = wire_groups
+        .iter()
+        .map(|group| zone_names(checker, group))
+        .collect();
+    let mut zones: Vec<String> = Vec::new();
+    if named.iter().any(Vec::is_empty) {
+        zones.push(String::new());
+    }
+    for (group, names) in groups.iter_mut().zip(&named) {
+        if names.is_empty() {
+            group.zones = vec![0];
+            continue;
+        }
+        group.zones = names
+            .iter()
+            .map(|name| match zones.iter().position(|zone| zone == name) {
+                Some(id) => id,
+                None => {
+                    zones.push(name.clone());
+                    zones.len() - 1
+                }
+            })
+            .collect();
+    }
+    zones
 }
 
 /// The prices' currency: a short name shown beside money (a code such as `CNY`, or a sign).
