@@ -69,7 +69,7 @@ fn run_out_writes_summary_timeline_and_activities() {
     let mut rows = instances.lines();
     assert_eq!(
         rows.next(),
-        Some("group,instance,instance_type,market,launched,ended,end,billed_seconds,cost")
+        Some("group,instance,instance_type,market,zone,launched,ended,end,billed_seconds,cost")
     );
     let billed: f64 = rows
         .map(|row| row.rsplit(',').next().unwrap().parse::<f64>().unwrap())
