@@ -23,3 +23,4 @@ mod rules;
 mod snapshots;
 mod sweep;
 mod traces;
+mod zones;
