@@ -98,8 +98,12 @@ impl Simulation<'_, '_> {
             let instances = &self.groups[group_index].fleet.instances;
             let fits = |index: usize| units - instances[index].weight >= target;
             let index = if balanced {
-                let found =
-                    zones::balanced_victim(&candidates, |index| instances[index].zone, &counts, fits);
+                let found = zones::balanced_victim(
+                    &candidates,
+                    |index| instances[index].zone,
+                    &counts,
+                    fits,
+                );
                 let Some(position) = found else {
                     skipped = candidates.first().map(|index| instances[*index].weight);
                     break;
@@ -109,7 +113,8 @@ impl Simulation<'_, '_> {
                 // Units only fall: a candidate that does not fit now never will.
                 let Some(position) = (next..candidates.len()).find(|at| fits(candidates[*at]))
                 else {
-                    skipped = skipped.or(candidates.get(next).map(|index| instances[*index].weight));
+                    skipped =
+                        skipped.or(candidates.get(next).map(|index| instances[*index].weight));
                     break;
                 };
                 if position > next {

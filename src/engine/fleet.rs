@@ -202,9 +202,14 @@ impl Simulation<'_, '_> {
                 }
                 continue;
             }
-            let Some((type_index, zone)) =
-                self.pick_zone(group_index, types, preemptible, false, now, activity.as_deref_mut())
-            else {
+            let Some((type_index, zone)) = self.pick_zone(
+                group_index,
+                types,
+                preemptible,
+                false,
+                now,
+                activity.as_deref_mut(),
+            ) else {
                 return target - self.groups[group_index].fleet.live_units;
             };
             let index = self.add_instance(group_index, type_index, zone, preemptible, now, ready);
@@ -258,8 +263,8 @@ impl Simulation<'_, '_> {
                 _ => instance_type.stock.get(zone_id),
             };
             let slot = self.stock_slot(type_index, zone_id);
-            let exhausted = stock
-                .is_some_and(|stock| self.stock_used[slot][usize::from(preemptible)] >= stock);
+            let exhausted =
+                stock.is_some_and(|stock| self.stock_used[slot][usize::from(preemptible)] >= stock);
             let chance = instance_type.no_stock_probability.get(zone_id);
             let unlucky = !outbid
                 && !exhausted

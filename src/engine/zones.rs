@@ -150,8 +150,15 @@ impl Simulation<'_, '_> {
             }
             let preemptible = self.next_is_preemptible(group_index);
             let found = smaller.into_iter().find_map(|zone| {
-                self.pick_type(group_index, types, zone, preemptible, now, Some(&mut activity))
-                    .map(|kind| (kind, zone))
+                self.pick_type(
+                    group_index,
+                    types,
+                    zone,
+                    preemptible,
+                    now,
+                    Some(&mut activity),
+                )
+                .map(|kind| (kind, zone))
             });
             let Some((kind, zone)) = found else {
                 break;
@@ -199,7 +206,13 @@ impl Simulation<'_, '_> {
             desired,
             ActivityStatus::Successful,
         );
-        self.scale_in_to(group_index, desired, now, EndReason::Rebalanced, &mut activity);
+        self.scale_in_to(
+            group_index,
+            desired,
+            now,
+            EndReason::Rebalanced,
+            &mut activity,
+        );
         activity.reason = format!(
             "the rebalancing launches are in service: terminating as many in the largest zones, now {}",
             self.describe_zones(group_index, &self.zone_counts(group_index, false))
@@ -223,9 +236,9 @@ impl Simulation<'_, '_> {
 /// Whether two zones differ by more than one instance (AWS: "an equal number of instances
 /// across enabled Availability Zones", as far as the count allows).
 fn uneven(counts: &[u32]) -> bool {
-    let (low, high) = counts
-        .iter()
-        .fold((u32::MAX, 0), |(low, high), count| (low.min(*count), high.max(*count)));
+    let (low, high) = counts.iter().fold((u32::MAX, 0), |(low, high), count| {
+        (low.min(*count), high.max(*count))
+    });
     high > low + 1
 }
 

@@ -92,7 +92,10 @@ desired = 3
 "#;
     let (loaded, outcome) = run(&scenario("", group));
     // a b c a, then b: a 2 (0, 3), b 2 (1, 4), c 1 (2).
-    assert_eq!(zone_names(&loaded.scenario, &outcome), ["a", "b", "c", "a", "b"]);
+    assert_eq!(
+        zone_names(&loaded.scenario, &outcome),
+        ["a", "b", "c", "a", "b"]
+    );
     // 5 -> 3: b (tied with a, listed later) gives its oldest, web-1 (the oldest of all is
     // web-0, in a); then a, the largest, gives web-0.
     assert_eq!(outcome.activities[1].terminated, [1, 0]);

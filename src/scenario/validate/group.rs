@@ -176,7 +176,10 @@ pub(super) fn scaling_group(
         // Filled with the scenario's zone indices by `validate`, from `zone_names`.
         zones: Vec::new(),
         zone_policy: zone_policy(checker, group),
-        zone_rebalance: group.zone_rebalance.as_ref().is_some_and(|value| *value.get_ref()),
+        zone_rebalance: group
+            .zone_rebalance
+            .as_ref()
+            .is_some_and(|value| *value.get_ref()),
         rules,
         target_tracking,
         predictive,
@@ -235,7 +238,10 @@ pub(super) fn zone_names(checker: &mut Checker, group: &wire::Group) -> Vec<Stri
 /// `zone_policy`: required with two zones or more (AWS balances by default, ESS and Tencent
 /// take zones by priority), meaningless with fewer; `zone_rebalance` needs a balancing one.
 fn zone_policy(checker: &mut Checker, group: &wire::Group) -> ZonePolicy {
-    let zones = group.zones.as_ref().map_or(0, |zones| zones.get_ref().len());
+    let zones = group
+        .zones
+        .as_ref()
+        .map_or(0, |zones| zones.get_ref().len());
     let policy = match &group.zone_policy {
         None => {
             if zones >= 2 {

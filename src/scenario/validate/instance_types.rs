@@ -148,7 +148,10 @@ pub(super) fn zone_values(
                 checker.error(
                     span.clone(),
                     &field,
-                    format!("`{field}` is given by zone, but group `{group}` lists no `zones`"),
+                    format!(
+                        "`{}` is given by zone, but group `{group}` lists no `zones`",
+                        field.trim_start_matches(&format!("instance_types.{name}."))
+                    ),
                     "give the group `zones = [...]`, or write one number for every zone",
                 );
                 return None;
@@ -158,15 +161,21 @@ pub(super) fn zone_values(
                 match zones.iter().position(|known| known == zone) {
                     Some(id) if used.contains(&id) => ids.push(id),
                     _ => {
-                        let names: Vec<&str> =
-                            used.iter().map(|id| zones[*id].as_str()).collect();
+                        let names: Vec<&str> = used.iter().map(|id| zones[*id].as_str()).collect();
                         checker.error(
                             span.clone(),
                             &field,
-                            format!("zone `{zone}` is not a zone of a group that launches `{name}`"),
+                            format!(
+                                "zone `{zone}` is not a zone of a group that launches `{name}`"
+                            ),
                             match did_you_mean(zone, names.iter().copied()) {
-                                Some(close) => format!("did you mean `{close}`?"),
-                                None => format!("its groups' zones: {}", names.join(", ")),
+                                Some(close) if zone.len() > 2 => {
+                                    format!("did you mean `{close}`?")
+                                }
+                                _ => format!(
+                                    "the zones of the groups that launch it: {}",
+                                    names.join(", ")
+                                ),
                             },
                         );
                         return None;
@@ -196,7 +205,8 @@ pub(super) fn zone_values(
         if let Some(probability) = &wire_type.no_stock_probability
             && let wire::PerZoneWire::Each(table) = probability.get_ref()
         {
-            let keys: Vec<(String, ())> = table.iter().map(|(zone, _)| (zone.clone(), ())).collect();
+            let keys: Vec<(String, ())> =
+                table.iter().map(|(zone, _)| (zone.clone(), ())).collect();
             if let Some(ids) = resolve("no_stock_probability", &keys, probability.span()) {
                 kind.no_stock_probability =
                     PerZone::Each(by_zone(zones.len(), &ids, table, 0.0, |value| value));

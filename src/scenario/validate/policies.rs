@@ -77,7 +77,10 @@ pub fn apply_policy(checker: &mut Checker, file: &mut wire::File, policy: &wire:
         }
         group.zones = change.zones.clone().or(group.zones.take());
         group.zone_policy = change.zone_policy.clone().or(group.zone_policy.take());
-        group.zone_rebalance = change.zone_rebalance.clone().or(group.zone_rebalance.take());
+        group.zone_rebalance = change
+            .zone_rebalance
+            .clone()
+            .or(group.zone_rebalance.take());
         remove(checker, group, change);
         if let Some(rules) = &change.rule
             && rules.get_ref().is_empty()
