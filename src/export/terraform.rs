@@ -17,7 +17,7 @@ use crate::model::{
     Rounding, ScalingGroup, ScalingRule, Scenario, ScheduledTask, Statistic, TaskAction,
     removal_list,
 };
-use crate::model::{PerZone, PoolFill, PoolState};
+use crate::model::{PerZone, PoolFill, PoolState, ZonePolicy};
 use crate::time::{Clock, format_duration};
 use std::fmt::Write as _;
 
@@ -252,6 +252,36 @@ fn retry_refusal(export: &mut Export<'_>, group: &ScalingGroup, cloud: &str) {
     }
 }
 
+/// The zones the scenario simulated, for the subnets (vSwitches) to cover: the cloud takes
+/// subnets, not zone names, and the simulated stock per zone is a property of the cloud.
+fn zones_comment(export: &Export<'_>, block: &mut Block, group: &ScalingGroup, subnets: &str) {
+    let names: Vec<&str> = (group.zones.iter())
+        .map(|zone| export.scenario.zones[*zone].as_str())
+        .filter(|name| !name.is_empty())
+        .collect();
+    if names.is_empty() {
+        return;
+    }
+    block.comment(format!(
+        "simulated in zone(s) {}: `{subnets}` must hold one in each, in this order",
+        names.join(", ")
+    ));
+}
+
+/// A zone policy the cloud lacks: `refusal(policy)` says why, `None` when it has it.
+fn zone_refusal(
+    export: &mut Export<'_>,
+    group: &ScalingGroup,
+    refusal: impl Fn(ZonePolicy, bool) -> Option<&'static str>,
+) {
+    if group.zones.len() < 2 {
+        return;
+    }
+    if let Some(why) = refusal(group.zone_policy, group.zone_rebalance) {
+        export.refuse(format!("group {}: {why}", group.name));
+    }
+}
+
 fn hook_refusal(export: &mut Export<'_>, group: &ScalingGroup, cloud: &str) {
     for hook in &group.lifecycle_hooks {
         export.refuse(format!(
@@ -367,6 +397,29 @@ fn aws_group(export: &mut Export<'_>, group: &ScalingGroup) {
         );
     let subnets = export.variable(AWS_SUBNETS);
     asg.set("vpc_zone_identifier", subnets);
+    zones_comment(export, &mut asg, group, "subnet_ids");
+    zone_refusal(export, group, |policy, _| {
+        (policy == ZonePolicy::Priority).then_some(
+            "zone_policy \"priority\": AWS always balances its Availability Zones (balanced-best-effort or balanced-only)",
+        )
+    });
+    if group.zones.len() >= 2 {
+        // AWS "Auto Scaling group Availability Zone distribution"; AZRebalance runs unless
+        // suspended.
+        let strategy = match group.zone_policy {
+            ZonePolicy::BalancedOnly => "balanced-only",
+            _ => "balanced-best-effort",
+        };
+        let mut distribution = Block::new("availability_zone_distribution", &[]);
+        distribution.set("capacity_distribution_strategy", Expr::text(strategy));
+        asg.block(distribution);
+        if !group.zone_rebalance {
+            asg.set(
+                "suspended_processes",
+                Expr::List(vec![Expr::text("AZRebalance")]),
+            );
+        }
+    }
     world_comment(&mut asg, group);
     // Instance types in priority order (prioritized on-demand allocation), with weights and
     // the on-demand base and share.
@@ -980,6 +1033,23 @@ fn tencent_group(export: &mut Export<'_>, group: &ScalingGroup) {
         )
         .set("vpc_id", vpc)
         .set("subnet_ids", subnets);
+    zones_comment(export, &mut asg, group, "subnet_ids");
+    zone_refusal(export, group, |policy, rebalance| {
+        match (policy, rebalance) {
+            (_, true) => Some("zone_rebalance: Tencent does not rebalance zones"),
+            (ZonePolicy::BalancedOnly, _) => Some(
+                "zone_policy \"balanced_only\": Tencent's EQUALITY falls back to other zones (\"balanced\")",
+            ),
+            _ => None,
+        }
+    });
+    if group.zones.len() >= 2 {
+        let policy = match group.zone_policy {
+            ZonePolicy::Priority => "PRIORITY",
+            _ => "EQUALITY",
+        };
+        asg.set("multi_zone_subnet_policy", Expr::text(policy));
+    }
     // ScalingMode: WAKE_UP_STOPPED_SCALING is the pool filled by scale-ins.
     match &group.warm_pool {
         Some(pool) if pool.fill == PoolFill::ScaleIn => {
@@ -1287,8 +1357,27 @@ fn alibaba_group(export: &mut Export<'_>, group: &ScalingGroup) {
             "default_cooldown",
             Expr::number(group.default_cooldown as f64),
         )
-        .set("vswitch_ids", vswitches)
-        .set(
+        .set("vswitch_ids", vswitches);
+    zones_comment(export, &mut asg, group, "vswitch_ids");
+    zone_refusal(export, group, |policy, rebalance| {
+        match (policy, rebalance) {
+            (_, true) => {
+                Some("zone_rebalance: ESS rebalances only when asked (RebalanceInstances)")
+            }
+            (ZonePolicy::BalancedOnly, _) => Some(
+                "zone_policy \"balanced_only\": ESS's BALANCE falls back to other zones (\"balanced\")",
+            ),
+            _ => None,
+        }
+    });
+    if group.zones.len() >= 2 {
+        let policy = match group.zone_policy {
+            ZonePolicy::Priority => "PRIORITY",
+            _ => "BALANCE",
+        };
+        asg.set("multi_az_policy", Expr::text(policy));
+    }
+    asg.set(
             "removal_policies",
             Expr::List(
                 group

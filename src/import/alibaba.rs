@@ -10,9 +10,69 @@
 use super::ledger::{Ledger, Node, items_of};
 use super::{
     Draft, GroupDraft, ImportSettings, Imported, Table, configuration_types, group_names,
-    ignored_everywhere, number, quoted, seconds, sizes, steps, word,
+    ignored_everywhere, number, quoted, quoted_list, seconds, sizes, steps, word,
 };
 use serde_json::Value;
+
+/// `VSwitchIds` as `zones` (each vSwitch lies in one zone; the output does not say which),
+/// with `MultiAZPolicy` (ESS "Scaling policies": Priority by default, Balanced Distribution).
+fn import_zones(group: &Node<'_>, table: &mut Table) {
+    let vswitches = group.items("VSwitchIds", Some("VSwitchId"));
+    let names: Vec<&str> = vswitches
+        .iter()
+        .filter_map(|vswitch| vswitch.value.as_str())
+        .collect();
+    let policy = group.get("MultiAZPolicy");
+    if names.len() < 2 {
+        // One vSwitch, one zone: nothing to choose.
+        for vswitch in &vswitches {
+            vswitch.ignored("a single vSwitch (one zone, nothing to choose)");
+        }
+        match group.text("MultiAZPolicy") {
+            None | Some("PRIORITY" | "BALANCE") => group.read("MultiAZPolicy"),
+            Some(other) => policy.as_ref().unwrap().not_mapped(format!(
+                "{other}: ESS's cost-optimized and composable policies are not modelled; launches follow the instance types' priority"
+            )),
+        }
+        group.skip(
+            "AzBalance",
+            "zone balancing of the composable policy is not modelled",
+        );
+        return;
+    }
+    table.set(
+        "zones",
+        quoted_list(names.iter().copied()),
+        group.get("VSwitchIds").as_ref(),
+    );
+    for vswitch in &vswitches {
+        vswitch.approximated("each vSwitch is written as a zone (the output does not name their zones): two vSwitches in one zone would share its stock on ESS; rename them to their zones");
+    }
+    match group.text("MultiAZPolicy") {
+        None => {
+            table
+                .set("zone_policy", quoted("priority"), Some(group))
+                .note("`MultiAZPolicy` is not in the input: ESS's default, PRIORITY, is assumed");
+        }
+        Some("PRIORITY") => {
+            table.from("zone_policy", quoted("priority"), group, "MultiAZPolicy");
+        }
+        Some("BALANCE") => {
+            table.from("zone_policy", quoted("balanced"), group, "MultiAZPolicy");
+        }
+        Some(other) => {
+            let node = policy.unwrap();
+            table.set("zone_policy", quoted("priority"), Some(&node));
+            node.not_mapped(format!(
+                "{other}: ESS's cost-optimized and composable policies are not modelled; the vSwitches are taken in priority order"
+            ));
+        }
+    }
+    group.skip(
+        "AzBalance",
+        "zone balancing of the composable policy is not modelled",
+    );
+}
 
 /// The cloud's comparison operators in scaleplan's words.
 const COMPARISONS: &super::Vocabulary = &[
@@ -470,18 +530,7 @@ fn import_group(
                 .note("`RemovalPolicies` is not in the input: ESS's default is assumed");
         }
     }
-    let zones = group.items("VSwitchIds", Some("VSwitchId")).len();
-    match group.text("MultiAZPolicy") {
-        None | Some("PRIORITY") => {}
-        Some(other) => group.get("MultiAZPolicy").unwrap().approximated(format!(
-            "{other}: zones are not modelled; launches follow the instance types' priority"
-        )),
-    }
-    if zones > 1 {
-        group.get("VSwitchIds").unwrap().not_mapped(format!(
-            "{zones} vSwitches: zone balancing and per-zone stock are not modelled (one pool)"
-        ));
-    }
+    import_zones(group, &mut table);
     if spot {
         let base = group.number("OnDemandBaseCapacity").unwrap_or(0.0);
         let above = group
@@ -562,7 +611,6 @@ fn import_group(
         )),
     }
     group.ignore("DBInstanceIds", "databases the instances are allowed into");
-    group.skip("AzBalance", "zones are not modelled");
     group.skip(
         "MaxInstanceLifetime",
         "maximum instance lifetime is not modelled",

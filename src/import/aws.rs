@@ -9,8 +9,8 @@
 
 use super::ledger::{Ledger, Node};
 use super::{
-    Draft, GroupDraft, ImportSettings, Imported, Table, adjustment, group_names,
-    ignored_everywhere, number, quoted, seconds, sizes, steps, word,
+    Draft, GroupDraft, ImportSettings, Imported, Table, adjustment, balanced_start, group_names,
+    ignored_everywhere, number, quoted, quoted_list, seconds, sizes, steps, word,
 };
 use serde_json::Value;
 
@@ -205,7 +205,6 @@ fn ignored(key: &str) -> Option<&'static str> {
     match key {
         "LifecycleState"
         | "HealthStatus"
-        | "AvailabilityZone"
         | "StateValue"
         | "StateReason"
         | "StateReasonData"
@@ -326,22 +325,13 @@ fn import_group(group: &Node<'_>, name: &str, draft: &mut Draft) -> GroupDraft {
             .not_mapped(format!("unknown health check type {other}")),
     }
     group.skip("HealthCheckGracePeriod", "health checks are modelled only with [group.health] (its `grace`), whose failure rate is not in AWS's output");
-    if let Some(zones) = group.get("AvailabilityZones") {
-        match zones.value.as_array().map_or(0, Vec::len) {
-            0 | 1 => zones.ignored("a single zone (one pool, as modelled)"),
-            count => zones.not_mapped(format!("{count} availability zones: zone balancing and per-zone stock are not modelled (one pool)")),
-        }
-    }
+    import_zones(group, &instances, &mut table);
     for key in ["TargetGroupARNs", "LoadBalancerNames", "TrafficSources"] {
         group.skip(key, "load balancing is modelled as even spreading over in-service instances; set `registration_delay` for the registration time");
     }
     group.skip("WarmPoolConfiguration", "warm pools are not modelled");
     group.skip("WarmPoolSize", "warm pools are not modelled");
     group.skip("LifecycleHooks", "lifecycle hooks are not modelled");
-    group.skip(
-        "SuspendedProcesses",
-        "suspended processes: the scenario runs every process",
-    );
     group.skip(
         "NewInstancesProtectedFromScaleIn",
         "new instances protected from scale-in are not modelled",
@@ -358,18 +348,140 @@ fn import_group(group: &Node<'_>, name: &str, draft: &mut Draft) -> GroupDraft {
         "InstanceMaintenancePolicy",
         "instance maintenance policy is not modelled",
     );
-    for key in [
-        "AvailabilityZoneDistribution",
+    group.skip(
         "AvailabilityZoneImpairmentPolicy",
+        "zonal shift on impaired zones is not modelled",
+    );
+    group.skip(
         "CapacityReservationSpecification",
-    ] {
-        group.skip(key, "zones and capacity reservations are not modelled");
-    }
+        "capacity reservations are not modelled",
+    );
     GroupDraft {
         name: name.to_string(),
         units: desired,
         table,
         children: Vec::new(),
+    }
+}
+
+/// `AvailabilityZones` as `zones` with the distribution strategy (AWS "Auto Scaling group
+/// Availability Zone distribution": `balanced-best-effort` by default) and `AZRebalance`
+/// (on unless `SuspendedProcesses` names it). The run starts with the group's instances
+/// placed like launches: said where that differs from their `AvailabilityZone`.
+fn import_zones(group: &Node<'_>, instances: &[Node<'_>], table: &mut Table) {
+    let mut suspended = Vec::new();
+    for process in group
+        .get("SuspendedProcesses")
+        .map(|node| node.elements())
+        .unwrap_or_default()
+    {
+        match process.text("ProcessName") {
+            Some("AZRebalance") => {
+                process.mapped();
+                suspended.push("AZRebalance");
+            }
+            Some(other) => process.not_mapped(format!(
+                "{other} is suspended: the scenario runs every process but zone rebalancing"
+            )),
+            None => process.not_mapped("a suspended process without a name"),
+        }
+    }
+    let Some(zones_node) = group.get("AvailabilityZones") else {
+        return;
+    };
+    let zones: Vec<&str> = zones_node
+        .elements()
+        .iter()
+        .filter_map(|zone| zone.value.as_str())
+        .collect();
+    if zones.is_empty() {
+        return;
+    }
+    table.from(
+        "zones",
+        quoted_list(zones.iter().copied()),
+        group,
+        "AvailabilityZones",
+    );
+    if zones.len() >= 2 {
+        let strategy = group
+            .get("AvailabilityZoneDistribution")
+            .and_then(|distribution| distribution.get("CapacityDistributionStrategy"));
+        let policy = match strategy.as_ref().and_then(|node| node.value.as_str()) {
+            Some("balanced-only") => "balanced_only",
+            None | Some("balanced-best-effort") => "balanced",
+            Some(other) => {
+                strategy.as_ref().unwrap().not_mapped(format!(
+                    "unknown capacity distribution strategy {other}: balanced best effort written"
+                ));
+                "balanced"
+            }
+        };
+        table.set(
+            "zone_policy",
+            quoted(policy),
+            strategy.as_ref().or(Some(group)),
+        );
+        if strategy.is_none() {
+            table.note("`AvailabilityZoneDistribution` is not in the input: AWS's default, balanced best effort, is assumed");
+        } else {
+            strategy.as_ref().unwrap().mapped();
+        }
+        match suspended.is_empty() {
+            true => {
+                table.set(
+                    "zone_rebalance",
+                    "true".into(),
+                    group.get("SuspendedProcesses").as_ref().or(Some(group)),
+                );
+                table.note("AZRebalance is not suspended: AWS rebalances the zones");
+            }
+            false => {
+                table.set(
+                    "zone_rebalance",
+                    "false".into(),
+                    group.get("SuspendedProcesses").as_ref(),
+                );
+                table.note("AZRebalance is suspended");
+            }
+        }
+    }
+    // Where the instances run now, against where the run places them.
+    let mut running = vec![0; zones.len()];
+    for instance in instances {
+        if let Some(zone) = instance.text("AvailabilityZone")
+            && let Some(at) = zones.iter().position(|known| *known == zone)
+        {
+            running[at] += 1;
+        }
+    }
+    let placed = balanced_start(instances.len(), zones.len());
+    for instance in instances {
+        let Some(node) = instance.get("AvailabilityZone") else {
+            continue;
+        };
+        let known = instance
+            .text("AvailabilityZone")
+            .is_some_and(|zone| zones.contains(&zone));
+        if !known {
+            node.not_mapped("a zone the group does not list");
+        } else if running != placed {
+            let counts = |counts: &[usize]| {
+                zones
+                    .iter()
+                    .zip(counts)
+                    .map(|(zone, count)| format!("{zone} {count}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            node.approximated(format!(
+                "the run starts with the instances spread over the zones ({}), not as they run ({})",
+                counts(&placed),
+                counts(&running)
+            ));
+        } else {
+            node.mapped();
+        }
     }
 }
 

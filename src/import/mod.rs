@@ -87,6 +87,20 @@ pub fn quoted(value: &str) -> String {
     format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
+/// A TOML list of string literals.
+fn quoted_list<'a>(values: impl IntoIterator<Item = &'a str>) -> String {
+    let items: Vec<String> = values.into_iter().map(quoted).collect();
+    format!("[{}]", items.join(", "))
+}
+
+/// How many of `count` instances a balanced group starts with in each of `zones` zones:
+/// one each in list order, round after round (scaleplan's placement at time 0).
+fn balanced_start(count: usize, zones: usize) -> Vec<usize> {
+    (0..zones)
+        .map(|zone| count / zones + usize::from(zone < count % zones))
+        .collect()
+}
+
 /// A duration literal in seconds.
 fn seconds(value: f64) -> String {
     format!("\"{}s\"", value.max(0.0) as u64)

@@ -10,9 +10,70 @@
 use super::ledger::{Fate, Ledger, Node, items_of};
 use super::{
     Draft, GroupDraft, ImportSettings, Imported, Table, adjustment, configuration_types,
-    group_names, ignored_everywhere, number, quoted, seconds, word,
+    group_names, ignored_everywhere, number, quoted, quoted_list, seconds, word,
 };
 use serde_json::Value;
+
+/// `ZoneSet` as `zones`, with `MultiZoneSubnetPolicy` (PRIORITY by default: "默认值为
+/// PRIORITY"; EQUALITY: "每次选择当前实例数最少的可用区/子网进行扩容").
+fn import_zones(group: &Node<'_>, table: &mut Table) {
+    let zones: Vec<&str> = group
+        .get("ZoneSet")
+        .map(|node| node.elements())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|zone| zone.value.as_str())
+        .collect();
+    if zones.is_empty() {
+        let subnets = group
+            .get("SubnetIdSet")
+            .map_or(0, |node| node.elements().len());
+        if subnets > 1 {
+            group.get("SubnetIdSet").unwrap().not_mapped(format!(
+                "{subnets} subnets, and no ZoneSet: list the subnets' zones as `zones`"
+            ));
+        }
+        group.read("MultiZoneSubnetPolicy");
+        return;
+    }
+    table.from(
+        "zones",
+        quoted_list(zones.iter().copied()),
+        group,
+        "ZoneSet",
+    );
+    if zones.len() < 2 {
+        group.read("MultiZoneSubnetPolicy");
+        return;
+    }
+    match group.text("MultiZoneSubnetPolicy") {
+        None => {
+            table
+                .set("zone_policy", quoted("priority"), Some(group))
+                .note("`MultiZoneSubnetPolicy` is not in the input: Tencent's default, PRIORITY, is assumed");
+        }
+        Some("PRIORITY") => {
+            table.from(
+                "zone_policy",
+                quoted("priority"),
+                group,
+                "MultiZoneSubnetPolicy",
+            );
+        }
+        Some("EQUALITY") => {
+            let node = group.get("MultiZoneSubnetPolicy").unwrap();
+            table.set("zone_policy", quoted("balanced"), Some(&node));
+            node.approximated("EQUALITY: launches go to the zone with the fewest instances, as documented; Tencent documents no scale-in order, and scaleplan removes from the zone with the most (AWS, ESS)");
+        }
+        Some(other) => {
+            let node = group.get("MultiZoneSubnetPolicy").unwrap();
+            table.set("zone_policy", quoted("priority"), Some(&node));
+            node.not_mapped(format!(
+                "unknown multi-zone policy {other}: Tencent's default, PRIORITY, written"
+            ));
+        }
+    }
+}
 
 /// The cloud's comparison operators in scaleplan's words.
 const COMPARISONS: &super::Vocabulary = &[
@@ -546,15 +607,7 @@ fn import_group(
     for key in ["ForwardLoadBalancerSet", "LoadBalancerIdSet"] {
         group.skip(key, "load balancing is modelled as even spreading over in-service instances; set `registration_delay` for the registration time");
     }
-    if let Some(zones) = group.get("ZoneSet") {
-        match zones.value.as_array().map_or(0, Vec::len) {
-            0 | 1 => zones.ignored("a single zone (one pool, as modelled)"),
-            count => zones.not_mapped(format!(
-                "{count} zones: zone balancing and per-zone stock are not modelled (one pool)"
-            )),
-        }
-    }
-    group.skip("MultiZoneSubnetPolicy", "zones are not modelled");
+    import_zones(group, &mut table);
     group.skip("CapacityRebalance", "capacity rebalancing is not modelled");
     group.skip("LifecycleHookSet", "lifecycle hooks are not modelled");
     GroupDraft {

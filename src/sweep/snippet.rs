@@ -25,6 +25,19 @@ pub fn snippet(written: &Scenario, base: &Scenario, sweep: &Sweep, point: u64) -
     for (group, file_group) in scenario.groups.iter().zip(&written.groups) {
         write_group(&mut out, &scenario, group, file_group);
         // A policy can set a warm pool but not remove the file's.
+        let named = |group: &ScalingGroup, scenario: &Scenario| {
+            group
+                .zones
+                .iter()
+                .any(|zone| !scenario.zones[*zone].is_empty())
+        };
+        if !named(group, &scenario) && named(file_group, written) {
+            let _ = writeln!(
+                out,
+                "# group {}: this point lists no zones; remove the file's `zones` by hand",
+                group.name
+            );
+        }
         if group.warm_pool.is_none() && file_group.warm_pool.is_some() {
             let _ = writeln!(
                 out,
@@ -182,6 +195,19 @@ fn write_group(out: &mut String, scenario: &Scenario, group: &ScalingGroup, file
     }
     if let Some(pool) = &group.warm_pool {
         let _ = writeln!(out, "warm_pool = {}", warm_pool(pool));
+    }
+    // Zones when the group names some (a policy cannot take the file's away: said above).
+    let zones: Vec<String> = (group.zones.iter())
+        .map(|zone| &scenario.zones[*zone])
+        .filter(|name| !name.is_empty())
+        .map(|name| format!("\"{name}\""))
+        .collect();
+    if !zones.is_empty() {
+        let _ = writeln!(out, "zones = [{}]", zones.join(", "));
+    }
+    if zones.len() >= 2 {
+        let _ = writeln!(out, "zone_policy = \"{}\"", group.zone_policy.as_str());
+        let _ = writeln!(out, "zone_rebalance = {}", group.zone_rebalance);
     }
     // The whole list when there is one here or in the file: a policy's list replaces the
     // file's, an empty one removes it.

@@ -822,3 +822,97 @@ fn warm_pools_export_where_the_cloud_has_them() {
     let refused = terraform(reuse, Provider::Tencentcloud, "warm-pool.toml").unwrap_err();
     assert!(refused.contains(&"group shop: warm_pool fill = \"prepared\": Tencent has no prepared pool (its WAKE_UP_STOPPED_SCALING is fill = \"scale_in\")".to_string()), "{refused:#?}");
 }
+
+// Zones: AWS's distribution strategy and AZRebalance (suspended when the scenario does not
+// rebalance), Tencent's MultiZoneSubnetPolicy, ESS's MultiAZPolicy; what a cloud lacks is
+// refused; the zones are named for the subnets to cover.
+#[test]
+fn zones_export_where_the_cloud_has_them() {
+    // Tencent's own semantics (cooldown, retry) where it is the target.
+    let load = |policy: &str, rebalance: bool, tencent: bool| {
+        let text = format!(
+            "[scenario]\nname = \"z\"\nstart = \"2026-01-05T00:00:00+00:00\"\nduration = \"1h\"\n{}\n[instance_types.m5]\ncapacity_rps = 100\nprice_per_hour = 0.1\n[load]\nbase_rps = 50\n[[group]]\nname = \"web\"\ninstance_type = \"m5\"\nzones = [\"us-east-1a\", \"us-east-1b\"]\nzone_policy = \"{policy}\"\nzone_rebalance = {rebalance}\nmin = 1\nmax = 4\n{}",
+            if tencent {
+                "cooldown_blocks = \"all\""
+            } else {
+                ""
+            },
+            if tencent {
+                "retry_policy = \"immediate_retry\"\nretry_intervals = [\"1m\"]\n"
+            } else {
+                ""
+            },
+        );
+        scenario::load_str("z.toml", &text, Path::new("."))
+            .unwrap()
+            .scenario
+    };
+    let group = |hcl: &str, resource: &str| -> Value {
+        let parsed: Value = hcl::from_str(hcl).unwrap();
+        parsed["resource"][resource]["web"].clone()
+    };
+    // AWS: balanced-only, not rebalancing.
+    let hcl = terraform(
+        &load("balanced_only", false, false),
+        Provider::Aws,
+        "z.toml",
+    )
+    .unwrap();
+    let asg = group(&hcl, "aws_autoscaling_group");
+    assert_eq!(
+        asg["availability_zone_distribution"]["capacity_distribution_strategy"],
+        json!("balanced-only")
+    );
+    assert_eq!(asg["suspended_processes"], json!(["AZRebalance"]));
+    assert!(
+        hcl.contains("# simulated in zone(s) us-east-1a, us-east-1b: `subnet_ids` must hold one in each, in this order"),
+        "{hcl}"
+    );
+    // Rebalancing: nothing suspended.
+    let hcl = terraform(&load("balanced", true, false), Provider::Aws, "z.toml").unwrap();
+    assert_eq!(
+        group(&hcl, "aws_autoscaling_group")["suspended_processes"],
+        Value::Null
+    );
+    // AWS has no priority zones.
+    let refused = terraform(&load("priority", false, false), Provider::Aws, "z.toml").unwrap_err();
+    assert!(
+        refused
+            .iter()
+            .any(|what| what.contains("zone_policy \"priority\": AWS always balances")),
+        "{refused:#?}"
+    );
+    // Tencent: EQUALITY; no rebalancing.
+    let hcl = terraform(
+        &load("balanced", false, true),
+        Provider::Tencentcloud,
+        "z.toml",
+    )
+    .unwrap();
+    assert_eq!(
+        group(&hcl, "tencentcloud_as_scaling_group")["multi_zone_subnet_policy"],
+        json!("EQUALITY")
+    );
+    let refused = terraform(
+        &load("balanced", true, true),
+        Provider::Tencentcloud,
+        "z.toml",
+    )
+    .unwrap_err();
+    assert!(
+        refused
+            .contains(&"group web: zone_rebalance: Tencent does not rebalance zones".to_string()),
+        "{refused:#?}"
+    );
+    // ESS: PRIORITY.
+    let hcl = terraform(
+        &load("priority", false, false),
+        Provider::Alicloud,
+        "z.toml",
+    )
+    .unwrap();
+    assert_eq!(
+        group(&hcl, "alicloud_ess_scaling_group")["multi_az_policy"],
+        json!("PRIORITY")
+    );
+}

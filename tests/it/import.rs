@@ -32,9 +32,8 @@ fn aws_group_round_trips_and_runs() {
         .arg(&out)
         .assert()
         .success()
-        .stdout(predicate::str::contains("10 item(s) not imported exactly"))
-        .stderr(predicate::str::contains("note: not imported: ScalingPolicies[2]: target tracking on ASGAverageNetworkOut: only ASGAverageCPUUtilization and ALBRequestCountPerTarget are modelled\n"))
-        .stderr(predicate::str::contains("note: not imported: AutoScalingGroups[0].AvailabilityZones: 2 availability zones"));
+        .stdout(predicate::str::contains("9 item(s) not imported exactly"))
+        .stderr(predicate::str::contains("note: not imported: ScalingPolicies[2]: target tracking on ASGAverageNetworkOut: only ASGAverageCPUUtilization and ALBRequestCountPerTarget are modelled\n"));
     let text = fs::read_to_string(&out).unwrap();
     assert!(
         text.contains(
@@ -51,6 +50,18 @@ fn aws_group_round_trips_and_runs() {
     );
     assert_eq!((group.existing.count, group.existing.protected), (1, true));
     assert_eq!(group.default_cooldown, 300);
+    // Two zones, balanced by default, rebalanced (AZRebalance not suspended); the instances
+    // run a 2, b 1, as the run places them.
+    let zones: Vec<&str> = (group.zones.iter())
+        .map(|zone| loaded.scenario.zones[*zone].as_str())
+        .collect();
+    assert_eq!(zones, ["us-east-1a", "us-east-1b"]);
+    assert_eq!(group.zone_policy, scaleplan::model::ZonePolicy::Balanced);
+    assert!(group.zone_rebalance);
+    assert!(
+        text.contains("AWS's default, balanced best effort, is assumed"),
+        "{text}"
+    );
     let step = &group.rules[0];
     assert_eq!(step.name, "cpu-step-out");
     assert!(matches!(
@@ -325,6 +336,34 @@ fn every_aws_item_is_mapped_or_listed() {
     )
     .unwrap();
     assert_accounted(&imported, &documents.iter().collect::<Vec<_>>());
+}
+
+// AWS zones: `balanced-only`, AZRebalance suspended, and instances running unlike the run's
+// placement (said, not silently respread).
+#[test]
+fn aws_zone_distribution_and_suspended_rebalancing_import() {
+    let mut documents = aws_two_groups();
+    let group = &mut documents[0]["AutoScalingGroups"][0];
+    group["AvailabilityZoneDistribution"] =
+        serde_json::json!({"CapacityDistributionStrategy": "balanced-only"});
+    group["SuspendedProcesses"] = serde_json::json!([
+        {"ProcessName": "AZRebalance", "SuspensionReason": "User suspended at 2026-01-01"},
+        {"ProcessName": "AlarmNotification", "SuspensionReason": "User suspended at 2026-01-01"}
+    ]);
+    group["Instances"][2]["AvailabilityZone"] = serde_json::json!("us-east-1b");
+    let imported = import_aws(&documents, &settings()).unwrap();
+    assert_accounted(&imported, &documents.iter().collect::<Vec<_>>());
+    let loaded = scenario::load_str("imported.toml", &imported.toml, Path::new(".")).unwrap();
+    let web = &loaded.scenario.groups[0];
+    assert_eq!(web.zone_policy, scaleplan::model::ZonePolicy::BalancedOnly);
+    assert!(!web.zone_rebalance);
+    let listed = imported.listed().join("\n");
+    for expected in [
+        "approximated: AutoScalingGroups[0].Instances[0].AvailabilityZone: the run starts with the instances spread over the zones (us-east-1a 2, us-east-1b 1), not as they run (us-east-1a 1, us-east-1b 2)",
+        "not imported: AutoScalingGroups[0].SuspendedProcesses[1]: AlarmNotification is suspended",
+    ] {
+        assert!(listed.contains(expected), "{expected} not in\n{listed}");
+    }
 }
 
 /// A second AWS group from a hand-edited file: policies without `Alarms` (moto omits them),
@@ -675,8 +714,19 @@ fn tencent_groups_import_with_every_item_accounted() {
         api.retry_policy,
         Some(scaleplan::model::RetryPolicy::ImmediateRetry { interval: 60 })
     );
+    // ZoneSet with EQUALITY: balanced; a single zone writes no policy.
+    let zones = |group: &scaleplan::model::ScalingGroup| -> Vec<&str> {
+        (group.zones.iter())
+            .map(|zone| scenario.zones[*zone].as_str())
+            .collect()
+    };
+    assert_eq!(zones(web), ["ap-guangzhou-3"]);
+    assert_eq!(zones(api), ["ap-guangzhou-3", "ap-guangzhou-4"]);
+    assert_eq!(api.zone_policy, scaleplan::model::ZonePolicy::Balanced);
+    assert!(!api.zone_rebalance);
     let listed = imported.listed().join("\n");
     for expected in [
+        "approximated: AutoScalingGroupSet[1].MultiZoneSubnetPolicy: EQUALITY: launches go to the zone with the fewest instances",
         "not imported: AutoScalingGroupSet[1].ServiceSettings.ScalingMode: WAKE_UP_STOPPED_SCALING",
         "approximated: AutoScalingGroupSet[0].RetryPolicy: Tencent does not publish its retry intervals",
         "not imported: AutoScalingGroupSet[1].SomeFutureField: not read: scaleplan does not know this field",
