@@ -422,10 +422,11 @@ fn import_zones(group: &Node<'_>, instances: &[Node<'_>], table: &mut Table) {
             quoted(policy),
             strategy.as_ref().or(Some(group)),
         );
-        if strategy.is_none() {
-            table.note("`AvailabilityZoneDistribution` is not in the input: AWS's default, balanced best effort, is assumed");
-        } else {
-            strategy.as_ref().unwrap().mapped();
+        match &strategy {
+            None => {
+                table.note("`AvailabilityZoneDistribution` is not in the input: AWS's default, balanced best effort, is assumed");
+            }
+            Some(node) => node.mapped(),
         }
         match suspended.is_empty() {
             true => {
