@@ -240,3 +240,99 @@ proptest! {
         prop_assert_eq!(run(&first), run(&second));
     }
 }
+
+/// Zone settings layered over a random scenario: 2 to 4 zones, a policy, rebalancing, and
+/// a no-stock chance per zone (0 or 0.4).
+#[derive(Debug, Clone)]
+struct Zones {
+    count: usize,
+    policy: &'static str,
+    rebalance: bool,
+    chances: Vec<bool>,
+}
+
+fn zones() -> impl Strategy<Value = Zones> {
+    (
+        2usize..5,
+        prop::sample::select(vec!["balanced", "balanced_only", "priority"]),
+        any::<bool>(),
+        prop::collection::vec(any::<bool>(), 4),
+    )
+        .prop_map(|(count, policy, rebalance, chances)| Zones {
+            count,
+            policy,
+            rebalance: rebalance && policy != "priority",
+            chances: chances[..count].to_vec(),
+        })
+}
+
+impl Zones {
+    fn names(&self) -> Vec<String> {
+        (0..self.count).map(|zone| format!("z{zone}")).collect()
+    }
+
+    fn apply(&self, text: &str) -> String {
+        let names = self.names();
+        let quoted: Vec<String> = names.iter().map(|name| format!("\"{name}\"")).collect();
+        let chances: Vec<String> = (names.iter().zip(&self.chances))
+            .map(|(name, chance)| format!("{name} = {}", if *chance { 0.4 } else { 0.0 }))
+            .collect();
+        text.replacen(
+            "billing_granularity",
+            &format!(
+                "no_stock_probability = {{ {} }}\nbilling_granularity",
+                chances.join(", ")
+            ),
+            1,
+        )
+        .replacen(
+            "instance_type = \"t\"\n",
+            &format!(
+                "instance_type = \"t\"\nzones = [{}]\nzone_policy = \"{}\"\nzone_rebalance = {}\n",
+                quoted.join(", "),
+                self.policy,
+                self.rebalance
+            ),
+            1,
+        )
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    // With zones: desired stays in bounds, the fleet stays under max (rebalancing: under max
+    // plus its margin), every instance runs in one of the group's zones, the bill is the sum
+    // of the lives, the same seed gives the same run, and a balanced group that never lacks
+    // stock nor protects an instance ends with its zones even.
+    #[test]
+    fn zones_keep_the_invariants(knobs in knobs(), zones in zones()) {
+        let text = zones.apply(&knobs.text());
+        let loaded = scenario::load_str("zones.toml", &text, Path::new("."))
+            .unwrap_or_else(|errors| panic!("generated scenario is invalid:\n{errors}\n{text}"));
+        let outcome = run(&loaded);
+        let ceiling = knobs.max() + if zones.rebalance { knobs.max().div_ceil(10).max(1) } else { 0 };
+        for row in &outcome.timeline {
+            prop_assert!(row.desired >= knobs.min && row.desired <= knobs.max(), "{row:?}");
+            prop_assert!(row.pending + row.in_service <= ceiling, "{row:?}");
+        }
+        let names = zones.names();
+        for instance in &outcome.instances {
+            prop_assert!(names.contains(&loaded.scenario.zones[instance.zone]));
+        }
+        let billed: u64 = outcome.instances.iter().map(|instance| instance.billed_seconds).sum();
+        prop_assert!((outcome.total.cost - billed as f64 * 0.37 / 3600.0).abs() < 1e-9);
+        prop_assert_eq!(&outcome, &run(&loaded));
+        let protected = knobs.protected.min(knobs.desired());
+        if zones.policy != "priority" && !zones.chances.contains(&true) && protected == 0 {
+            let mut counts = vec![0; zones.count];
+            for instance in &outcome.instances {
+                if instance.end == scaleplan::engine::EndReason::RunEnded {
+                    counts[instance.zone - loaded.scenario.zones.iter().position(|zone| zone == "z0").unwrap()] += 1;
+                }
+            }
+            let (low, high) = (counts.iter().min().unwrap(), counts.iter().max().unwrap());
+            prop_assert!(high - low <= 1, "{counts:?}");
+        }
+    }
+}
