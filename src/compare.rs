@@ -103,7 +103,13 @@ pub fn rows(runs: &[PolicyRun]) -> Vec<Row> {
     let baseline = runs.first().map_or(0.0, |run| run.outcome.total.cost);
     runs.iter()
         .map(|run| {
-            let saving = baseline - run.outcome.total.cost;
+            let cost = run.outcome.total.cost;
+            // The same bill summed in another order differs in its last bits: a difference
+            // within 1e-9 of the costs is no saving (shown +0.00, never -0.00).
+            let saving = match baseline - cost {
+                difference if difference.abs() <= 1e-9 * baseline.abs().max(cost.abs()) => 0.0,
+                difference => difference,
+            };
             Row {
                 policy: run.name.to_string(),
                 total: run.outcome.total.clone(),

@@ -459,8 +459,16 @@ impl ScalingActivity {
         }
         if self.no_stock > 0 {
             parts.push(format!(
-                "{} unit(s) found no stock in any instance type",
-                self.no_stock
+                "{} unit(s) found no stock in any instance type{}",
+                self.no_stock,
+                if zoned {
+                    format!(
+                        " in the zones zone_policy \"{}\" allowed",
+                        group.zone_policy.as_str()
+                    )
+                } else {
+                    String::new()
+                }
             ));
         }
         if self.protected_kept > 0 {

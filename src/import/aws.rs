@@ -329,9 +329,12 @@ fn import_group(group: &Node<'_>, name: &str, draft: &mut Draft) -> GroupDraft {
     for key in ["TargetGroupARNs", "LoadBalancerNames", "TrafficSources"] {
         group.skip(key, "load balancing is modelled as even spreading over in-service instances; set `registration_delay` for the registration time");
     }
-    group.skip("WarmPoolConfiguration", "warm pools are not modelled");
-    group.skip("WarmPoolSize", "warm pools are not modelled");
-    group.skip("LifecycleHooks", "lifecycle hooks are not modelled");
+    import_warm_pool(group, &mut table);
+    group.ignore("WarmPoolSize", "current state");
+    group.skip(
+        "LifecycleHooks",
+        "lifecycle hooks are modelled ([[group.lifecycle_hook]]) but not read from this output: add them with their timeout, default result and how long the action takes",
+    );
     group.skip(
         "NewInstancesProtectedFromScaleIn",
         "new instances protected from scale-in are not modelled",
@@ -484,6 +487,59 @@ fn import_zones(group: &Node<'_>, instances: &[Node<'_>], table: &mut Table) {
             node.mapped();
         }
     }
+}
+
+/// `WarmPoolConfiguration` (AWS `PutWarmPool`): its size, state and reuse; the start from the
+/// pool and the stopped price are not in AWS's output, so placeholders say so.
+fn import_warm_pool(group: &Node<'_>, table: &mut Table) {
+    let Some(pool) = group.get("WarmPoolConfiguration") else {
+        return;
+    };
+    let mut parts = vec!["fill = \"prepared\"".to_string()];
+    // -1 (or absent) is the group's max.
+    if let Some(max) = pool.number("MaxGroupPreparedCapacity") {
+        pool.get("MaxGroupPreparedCapacity").unwrap().mapped();
+        if max >= 0.0 {
+            parts.push(format!("max_prepared_capacity = {}", number(max)));
+        }
+    }
+    if let Some(min) = pool.number("MinSize") {
+        pool.get("MinSize").unwrap().mapped();
+        parts.push(format!("min_size = {}", number(min.max(0.0))));
+    }
+    let state = match pool.text("PoolState") {
+        None | Some("Stopped") => "stopped",
+        Some("Hibernated") => "hibernated",
+        Some("Running") => "running",
+        Some(other) => {
+            pool.get("PoolState")
+                .unwrap()
+                .not_mapped(format!("unknown pool state {other}: stopped written"));
+            "stopped"
+        }
+    };
+    pool.read("PoolState");
+    parts.push(format!("state = \"{state}\""));
+    if let Some(reuse) = pool.get("InstanceReusePolicy") {
+        let on = reuse.boolean("ReuseOnScaleIn").unwrap_or(false);
+        reuse.read("ReuseOnScaleIn");
+        parts.push(format!("reuse_on_scale_in = {on}"));
+    }
+    if state != "running" {
+        parts.push("stopped_price_per_hour = 0".into());
+    }
+    parts.push("warm_boot_time = \"60s\"".into());
+    pool.ignore("Status", "current state");
+    table.set(
+        "warm_pool",
+        format!("{{ {} }}", parts.join(", ")),
+        Some(&pool),
+    );
+    table.note(if state == "running" {
+        "not in the cloud's output: warm_boot_time, measure a start from the pool"
+    } else {
+        "not in the cloud's output: warm_boot_time (measure a start from the pool) and stopped_price_per_hour (the stopped instances' volumes)"
+    });
 }
 
 /// `TerminationPolicies`, every one in order (AWS termination policies page); absent, AWS's

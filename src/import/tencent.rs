@@ -609,7 +609,10 @@ fn import_group(
     }
     import_zones(group, &mut table);
     group.skip("CapacityRebalance", "capacity rebalancing is not modelled");
-    group.skip("LifecycleHookSet", "lifecycle hooks are not modelled");
+    group.skip(
+        "LifecycleHookSet",
+        "lifecycle hooks are modelled ([[group.lifecycle_hook]]) but not read from this output: add them with their timeout, default result and how long the action takes",
+    );
     GroupDraft {
         name: name.to_string(),
         units: desired,

@@ -366,6 +366,39 @@ fn aws_zone_distribution_and_suspended_rebalancing_import() {
     }
 }
 
+// AWS warm pools: size, state and reuse from `WarmPoolConfiguration`; the start from the pool
+// and the stopped price are placeholders the file says to measure.
+#[test]
+fn aws_warm_pool_imports_with_its_placeholders_said() {
+    let mut documents = aws_two_groups();
+    documents[0]["AutoScalingGroups"][0]["WarmPoolConfiguration"] = serde_json::json!({
+        "MaxGroupPreparedCapacity": 8, "MinSize": 1, "PoolState": "Hibernated",
+        "Status": "PendingDelete", "InstanceReusePolicy": {"ReuseOnScaleIn": true}
+    });
+    documents[0]["AutoScalingGroups"][0]["WarmPoolSize"] = serde_json::json!(2);
+    let imported = import_aws(&documents, &settings()).unwrap();
+    assert_accounted(&imported, &documents.iter().collect::<Vec<_>>());
+    assert!(
+        imported.toml.contains("# not in the cloud's output: warm_boot_time (measure a start from the pool) and stopped_price_per_hour"),
+        "{}",
+        imported.toml
+    );
+    let loaded = scenario::load_str("imported.toml", &imported.toml, Path::new(".")).unwrap();
+    let pool = loaded.scenario.groups[0]
+        .warm_pool
+        .as_ref()
+        .expect("a warm pool");
+    assert_eq!(
+        (
+            pool.max_prepared_capacity,
+            pool.min_size,
+            pool.state,
+            pool.reuse_on_scale_in
+        ),
+        (Some(8), 1, scaleplan::model::PoolState::Hibernated, true)
+    );
+}
+
 /// A second AWS group from a hand-edited file: policies without `Alarms` (moto omits them),
 /// matched through the alarms' own `AlarmActions`; a mixed instances policy; ALB request
 /// counts; two groups splitting the load by desired capacity.
