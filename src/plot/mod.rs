@@ -588,6 +588,10 @@ fn trim(value: f64) -> String {
     crate::number::trim_float((value * 100.0).round() / 100.0)
 }
 
+/// The width of one character of a 14-pixel label, a little above the bundled sans font's
+/// average (6.6 pixels).
+const LABEL_CHAR_PIXELS: u32 = 7;
+
 fn draw_bars<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     bars: &[PolicyBar],
@@ -606,10 +610,34 @@ fn draw_bars<DB: DrawingBackend>(
                  values: Vec<f64>|
      -> Result<(), String> {
         let top = values.iter().copied().fold(0.0, f64::max).max(1e-9) * 1.15;
+        // Names wider than their bar's slot are turned upright instead of overlapping.
+        let longest = bars
+            .iter()
+            .map(|bar| bar.policy.chars().count())
+            .max()
+            .unwrap_or(0) as u32;
+        let slot = area.dim_in_pixel().0.saturating_sub(80 + 32) / bars.len() as u32;
+        let upright = longest * LABEL_CHAR_PIXELS > slot.saturating_sub(8);
+        // Upright names take at most half the panel's height, the axis title below them;
+        // longer ones are cut with an ellipsis (the table beside has them whole).
+        let room = (area.dim_in_pixel().1 / 2).saturating_sub(40);
+        let fits = (room / LABEL_CHAR_PIXELS).max(4) as usize;
+        let label_area = if upright {
+            (longest * LABEL_CHAR_PIXELS).min(room) + 40
+        } else {
+            40
+        };
+        let upright_name = |name: &str| {
+            if name.chars().count() <= fits {
+                name.to_string()
+            } else {
+                name.chars().take(fits - 1).chain(['…']).collect()
+            }
+        };
         let mut chart = ChartBuilder::on(area)
             .caption(title, (FONT, 18))
             .margin(16)
-            .x_label_area_size(40)
+            .x_label_area_size(label_area)
             .y_label_area_size(80)
             // A discrete usize range includes its end: `0..n-1` gives one segment per bar.
             .build_cartesian_2d((0..bars.len() - 1).into_segmented(), 0f64..top)
@@ -622,7 +650,9 @@ fn draw_bars<DB: DrawingBackend>(
             .y_label_formatter(&|value| trim(*value))
             .x_labels(bars.len())
             .x_label_formatter(&|segment| match segment {
-                SegmentValue::CenterOf(index) if *index < bars.len() => bars[*index].policy.clone(),
+                SegmentValue::CenterOf(index) if *index < bars.len() && !upright => {
+                    bars[*index].policy.clone()
+                }
                 _ => String::new(),
             })
             .label_style((FONT, 14))
@@ -644,6 +674,23 @@ fn draw_bars<DB: DrawingBackend>(
                 bar
             }))
             .map_err(text)?;
+        // Upright names hang from the axis below their bars (the mesh centres rotated labels
+        // on the axis, half inside the plot).
+        if upright {
+            let base = area.get_base_pixel();
+            let style = TextStyle::from((FONT, 14).into_font())
+                .transform(FontTransform::Rotate90)
+                .pos(Pos::new(HPos::Left, VPos::Center));
+            for (index, bar) in bars.iter().enumerate() {
+                let (x, y) = chart.backend_coord(&(SegmentValue::CenterOf(index), 0.0));
+                area.draw(&Text::new(
+                    upright_name(&bar.policy),
+                    (x - base.0, y - base.1 + 8),
+                    style.clone(),
+                ))
+                .map_err(text)?;
+            }
+        }
         // Each bar carries its value, so the chart reads without the table.
         chart
             .draw_series(values.iter().enumerate().map(|(index, value)| {
