@@ -282,6 +282,32 @@ fn zone_refusal(
     }
 }
 
+/// Tencent's and ESS's zone policy argument, `(key, the balanced value)` beside `PRIORITY`;
+/// neither has automatic rebalancing nor AWS's balanced-only (refused with these reasons).
+fn zone_policy_argument(
+    export: &mut Export<'_>,
+    asg: &mut Block,
+    group: &ScalingGroup,
+    (key, balanced): (&str, &'static str),
+    no_rebalance: &'static str,
+    no_balanced_only: &'static str,
+) {
+    zone_refusal(export, group, |policy, rebalance| {
+        match (policy, rebalance) {
+            (_, true) => Some(no_rebalance),
+            (ZonePolicy::BalancedOnly, _) => Some(no_balanced_only),
+            _ => None,
+        }
+    });
+    if group.zones.len() >= 2 {
+        let value = match group.zone_policy {
+            ZonePolicy::Priority => "PRIORITY",
+            _ => balanced,
+        };
+        asg.set(key, Expr::text(value));
+    }
+}
+
 fn hook_refusal(export: &mut Export<'_>, group: &ScalingGroup, cloud: &str) {
     for hook in &group.lifecycle_hooks {
         export.refuse(format!(
@@ -1034,22 +1060,14 @@ fn tencent_group(export: &mut Export<'_>, group: &ScalingGroup) {
         .set("vpc_id", vpc)
         .set("subnet_ids", subnets);
     zones_comment(export, &mut asg, group, "subnet_ids");
-    zone_refusal(export, group, |policy, rebalance| {
-        match (policy, rebalance) {
-            (_, true) => Some("zone_rebalance: Tencent does not rebalance zones"),
-            (ZonePolicy::BalancedOnly, _) => Some(
-                "zone_policy \"balanced_only\": Tencent's EQUALITY falls back to other zones (\"balanced\")",
-            ),
-            _ => None,
-        }
-    });
-    if group.zones.len() >= 2 {
-        let policy = match group.zone_policy {
-            ZonePolicy::Priority => "PRIORITY",
-            _ => "EQUALITY",
-        };
-        asg.set("multi_zone_subnet_policy", Expr::text(policy));
-    }
+    zone_policy_argument(
+        export,
+        &mut asg,
+        group,
+        ("multi_zone_subnet_policy", "EQUALITY"),
+        "zone_rebalance: Tencent does not rebalance zones",
+        "zone_policy \"balanced_only\": Tencent's EQUALITY falls back to other zones (\"balanced\")",
+    );
     // ScalingMode: WAKE_UP_STOPPED_SCALING is the pool filled by scale-ins.
     match &group.warm_pool {
         Some(pool) if pool.fill == PoolFill::ScaleIn => {
@@ -1359,24 +1377,14 @@ fn alibaba_group(export: &mut Export<'_>, group: &ScalingGroup) {
         )
         .set("vswitch_ids", vswitches);
     zones_comment(export, &mut asg, group, "vswitch_ids");
-    zone_refusal(export, group, |policy, rebalance| {
-        match (policy, rebalance) {
-            (_, true) => {
-                Some("zone_rebalance: ESS rebalances only when asked (RebalanceInstances)")
-            }
-            (ZonePolicy::BalancedOnly, _) => Some(
-                "zone_policy \"balanced_only\": ESS's BALANCE falls back to other zones (\"balanced\")",
-            ),
-            _ => None,
-        }
-    });
-    if group.zones.len() >= 2 {
-        let policy = match group.zone_policy {
-            ZonePolicy::Priority => "PRIORITY",
-            _ => "BALANCE",
-        };
-        asg.set("multi_az_policy", Expr::text(policy));
-    }
+    zone_policy_argument(
+        export,
+        &mut asg,
+        group,
+        ("multi_az_policy", "BALANCE"),
+        "zone_rebalance: ESS rebalances only when asked (RebalanceInstances)",
+        "zone_policy \"balanced_only\": ESS's BALANCE falls back to other zones (\"balanced\")",
+    );
     asg.set(
             "removal_policies",
             Expr::List(

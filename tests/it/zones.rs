@@ -203,6 +203,13 @@ fn a_stock_number_is_each_zones_stock_shared_by_groups() {
     assert_eq!(outcome.instances.iter().filter(|i| i.group == 1).count(), 0);
 }
 
+/// A second group, `batch`, holding `count` of zone b's stock until 30m.
+fn holding_b(count: u32) -> String {
+    format!(
+        "\n[[group]]\nname = \"batch\"\ninstance_type = \"m5\"\nzones = [\"b\"]\nmin = 0\nmax = {count}\ndesired = {count}\n[[group.scheduled]]\nname = \"done\"\nat = \"30m\"\ndesired = 0\n"
+    )
+}
+
 /// Two groups share zone b's stock of 2: `batch` holds one until 30m, so `web` cannot even
 /// out its zones until then.
 fn rebalance_scenario(max: u32, desired: u32) -> String {
@@ -220,8 +227,9 @@ desired = {desired}
 "#
     );
     format!(
-        "{}\n[[group]]\nname = \"batch\"\ninstance_type = \"m5\"\nzones = [\"b\"]\nmin = 0\nmax = 1\ndesired = 1\n[[group.scheduled]]\nname = \"done\"\nat = \"30m\"\ndesired = 0\n",
-        scenario("stock = { a = 100, b = 2, c = 100 }", &group)
+        "{}{}",
+        scenario("stock = { a = 100, b = 2, c = 100 }", &group),
+        holding_b(1)
     )
 }
 
@@ -282,8 +290,9 @@ at = "10m"
 desired = 6
 "#;
     let text = format!(
-        "{}\n[[group]]\nname = \"batch\"\ninstance_type = \"m5\"\nzones = [\"b\"]\nmin = 0\nmax = 2\ndesired = 2\n[[group.scheduled]]\nname = \"done\"\nat = \"30m\"\ndesired = 0\n",
-        scenario("stock = { a = 100, b = 2, c = 100 }", group)
+        "{}{}",
+        scenario("stock = { a = 100, b = 2, c = 100 }", group),
+        holding_b(2)
     );
     let (_, outcome) = run(&text);
     let launches: Vec<_> = outcome
@@ -327,8 +336,9 @@ at = "10m"
 desired = 15
 "#;
     let text = format!(
-        "{}\n[[group]]\nname = \"batch\"\ninstance_type = \"m5\"\nzones = [\"b\"]\nmin = 0\nmax = 7\ndesired = 7\n[[group.scheduled]]\nname = \"done\"\nat = \"30m\"\ndesired = 0\n",
-        scenario("stock = { a = 100, b = 10 }", group)
+        "{}{}",
+        scenario("stock = { a = 100, b = 10 }", group),
+        holding_b(7)
     );
     let (_, outcome) = run(&text);
     let first = outcome
