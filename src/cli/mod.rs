@@ -222,6 +222,7 @@ fn run(
     let options = RunOptions {
         timeline: out.is_some(),
         history: true,
+        stepwise: false,
     };
     let outcome = match out {
         Some(directory) => {

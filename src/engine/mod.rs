@@ -22,6 +22,7 @@ mod latency;
 mod outcome;
 mod quantile;
 mod queue;
+mod quiet;
 mod rules;
 mod scheduled;
 mod state;
@@ -64,6 +65,9 @@ pub struct RunOptions {
     pub timeline: bool,
     /// Keep the activity history and each instance's billed life.
     pub history: bool,
+    /// Replay every period through the general loop, never the quiet-stretch loop
+    /// (`engine/quiet.rs`): the same outcome to the bit, slower; for the tests that say so.
+    pub stepwise: bool,
 }
 
 impl RunOptions {
@@ -71,16 +75,19 @@ impl RunOptions {
     pub const SUMMARY: RunOptions = RunOptions {
         timeline: false,
         history: false,
+        stepwise: false,
     };
     /// The summary and the activity history.
     pub const HISTORY: RunOptions = RunOptions {
         timeline: false,
         history: true,
+        stepwise: false,
     };
     /// Everything: summary, history and timeline.
     pub const FULL: RunOptions = RunOptions {
         timeline: true,
         history: true,
+        stepwise: false,
     };
 }
 
@@ -358,9 +365,28 @@ impl<'a, 's> Simulation<'a, 's> {
         for state in self.groups.iter_mut() {
             state.load = state.load_at(&self.load.values, 0);
         }
-        for tick in 0..self.scenario.ticks() {
+        let ticks = self.scenario.ticks();
+        let quiet = (!self.options.stepwise)
+            .then(|| quiet::Quiet::plan(self.scenario, self.options.timeline))
+            .flatten();
+        let mut tick = 0;
+        while tick < ticks {
             let start = tick as u64 * period;
             let end = start + period;
+            // Periods before the next event, with no trigger waiting, replay in the quiet loop.
+            if let Some(quiet) = &quiet
+                && self.triggers.is_empty()
+                && self.tracking_triggers.is_empty()
+            {
+                let limit = self
+                    .queue
+                    .peek_time()
+                    .map_or(ticks, |time| ticks.min((time / period) as usize));
+                if limit > tick {
+                    tick = self.quiet_stretch(quiet, tick, limit);
+                    continue;
+                }
+            }
             if self.queue.peek_time().is_some_and(|time| time <= start) {
                 self.process_events(start);
             }
@@ -378,6 +404,7 @@ impl<'a, 's> Simulation<'a, 's> {
             }
             self.integrate(cursor, end);
             self.close_period(tick, start, end);
+            tick += 1;
         }
         self.finish()
     }

@@ -19,6 +19,7 @@ mod logs;
 mod malformed;
 mod paths;
 mod properties;
+mod quiet;
 mod rules;
 mod snapshots;
 mod sweep;

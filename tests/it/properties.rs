@@ -231,6 +231,22 @@ proptest! {
         prop_assert!((outcome.total.cost - instances as f64 * 24.0).abs() < 1e-9);
     }
 
+    // The quiet-stretch loop gives the general loop's outcome to the bit (these scenarios
+    // take it: one group, alarms once a period).
+    #[test]
+    fn quiet_stretches_equal_stepping(knobs in knobs()) {
+        let loaded = knobs.load();
+        for options in [scaleplan::engine::RunOptions::SUMMARY, scaleplan::engine::RunOptions::HISTORY] {
+            let quiet = scaleplan::engine::simulate(&loaded.scenario, &loaded.load, options);
+            let stepwise = scaleplan::engine::simulate(
+                &loaded.scenario,
+                &loaded.load,
+                scaleplan::engine::RunOptions { stepwise: true, ..options },
+            );
+            prop_assert!(quiet == stepwise);
+        }
+    }
+
     // The same scenario and seed give the same outcome, load included.
     #[test]
     fn same_seed_same_result(knobs in knobs()) {

@@ -1,0 +1,213 @@
+//! Quiet stretches: runs of metric periods in which only the load changes — no event due, no
+//! trigger waiting, the fleet constant — replayed by a loop that does only what such a
+//! period needs, with the general loop's arithmetic in the general loop's order, so the
+//! outcome is the same to the bit (tested against `RunOptions::stepwise` on every bundled
+//! scenario and on random ones).
+//!
+//! Taken when the run keeps no timeline, has one group, no latency model, no target-tracking
+//! or HPA rule (their per-period samples), and only alarms evaluated once per metric period
+//! by the consecutive rule on an average, maximum or minimum (one sample a period: the
+//! datapoint is the sample). Anything else, and every period with an event, takes the
+//! general loop.
+
+use super::Simulation;
+use super::alarms::AlarmTrigger;
+use crate::model::{Comparison, Metric, Scenario, Statistic};
+use crate::number;
+
+/// Most alarms a quiet loop evaluates (their streaks live in registers, not the heap).
+const MAX_ALARMS: usize = 8;
+
+/// One alarm as a quiet period evaluates it: `Comparison::holds` as one branch-free test,
+/// `((value > above) | (value < below)) != negate`, the unused bound infinite.
+#[derive(Debug, Clone, Copy)]
+struct QuietAlarm {
+    metric: Metric,
+    above: f64,
+    below: f64,
+    negate: bool,
+    periods: u32,
+}
+
+/// The run's quiet-stretch plan: `None` when its scenario does not allow one.
+#[derive(Debug, Clone)]
+pub(super) struct Quiet {
+    alarms: Vec<QuietAlarm>,
+}
+
+impl Quiet {
+    /// The plan for `scenario`, or `None` (see the module's conditions).
+    pub(super) fn plan(scenario: &Scenario, timeline: bool) -> Option<Quiet> {
+        let [group] = scenario.groups.as_slice() else {
+            return None;
+        };
+        if timeline
+            || scenario.sla.latency_model.is_some()
+            || !group.target_tracking.is_empty()
+            || group.hpa.is_some()
+            || group.alarms.len() > MAX_ALARMS
+        {
+            return None;
+        }
+        let alarms = group
+            .alarms
+            .iter()
+            .map(|alarm| {
+                let simple = alarm.every() == scenario.metric_period
+                    && alarm.period == scenario.metric_period
+                    && alarm.datapoints.is_none_or(|m| m >= alarm.periods)
+                    && alarm.missing_data.is_none()
+                    && matches!(
+                        alarm.statistic,
+                        Statistic::Average | Statistic::Maximum | Statistic::Minimum
+                    );
+                let (above, below) = (
+                    alarm.threshold * number::ABOVE,
+                    alarm.threshold * number::BELOW,
+                );
+                let (inf, neg) = (f64::INFINITY, f64::NEG_INFINITY);
+                let (above, below, negate) = match alarm.comparison {
+                    Comparison::Greater => (above, neg, false),
+                    Comparison::GreaterOrEqual => (inf, below, true),
+                    Comparison::Less => (inf, below, false),
+                    Comparison::LessOrEqual => (above, neg, true),
+                    Comparison::Equal => (above, below, true),
+                    Comparison::NotEqual => (above, below, false),
+                };
+                simple.then_some(QuietAlarm {
+                    metric: alarm.metric,
+                    above,
+                    below,
+                    negate,
+                    periods: alarm.periods,
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(Quiet { alarms })
+    }
+}
+
+impl QuietAlarm {
+    #[inline(always)]
+    fn holds(&self, value: f64) -> bool {
+        ((value > self.above) | (value < self.below)) != self.negate
+    }
+}
+
+impl Simulation<'_, '_> {
+    /// Replays the quiet periods from `tick` on, up to `limit` (exclusive) or through the
+    /// first whose alarm fires; returns the next tick the general loop takes.
+    #[inline(never)]
+    pub(super) fn quiet_stretch(&mut self, quiet: &Quiet, tick: usize, limit: usize) -> usize {
+        let scenario = self.scenario;
+        let period = scenario.metric_period;
+        let dt = period as f64;
+        let sla = &scenario.sla;
+        let utilization_limit = sla.max_utilization * number::ABOVE;
+        let history = self.options.history;
+        let state = &mut self.groups[0];
+        let (capacity, serving, in_service, pending) = (
+            state.fleet.capacity,
+            state.fleet.serving,
+            state.fleet.in_service,
+            state.fleet.pending,
+        );
+        // Constant over the stretch: the peaks once, the integer integrals at the end.
+        state.run.peak_serving = state.run.peak_serving.max(serving);
+        state.run.peak_in_service = state.run.peak_in_service.max(in_service);
+        self.total_peak_in_service = self.total_peak_in_service.max(in_service);
+        self.total_peak_serving = self.total_peak_serving.max(serving);
+        let usable = state.unit_capacity * sla.max_utilization;
+        let capacity_total = capacity * dt;
+        let per_instance_divisor = in_service as f64;
+        let limit_rps = utilization_limit * capacity;
+        // The load as `load_at` reads it: x 1 is exact, so a group's own load is its share.
+        let (series, share) = match &state.own_load {
+            Some(values) => (values.as_slice(), 1.0),
+            None => (self.load.values.as_slice(), state.load_share),
+        };
+        let alarms = &quiet.alarms;
+        let mut streaks = [0u32; MAX_ALARMS];
+        for (streak, alarm_state) in streaks.iter_mut().zip(&state.alarms) {
+            *streak = alarm_state.consecutive;
+        }
+        let mut violating_periods = 0u64;
+        let mut unserved = state.run.unserved_requests;
+        let mut offered = state.run.offered_requests;
+        let mut load = state.load;
+        let mut next = tick;
+        let mut fired = false;
+        while next < limit {
+            // integrate(start, end) over the whole period, then close_period.
+            let violating = if serving > 0 {
+                load > limit_rps
+            } else {
+                load > 0.0
+            };
+            if load > capacity {
+                unserved += (load - capacity) * dt;
+            }
+            violating_periods += u64::from(violating);
+            offered += load * dt;
+            let utilization = (load.min(capacity) * dt) / capacity_total;
+            for (index, alarm) in alarms.iter().enumerate() {
+                // Without capacity there is no CPU nor per-instance datapoint (missing: no
+                // breach, as the general loop's consecutive rule).
+                let (value, present) = match alarm.metric {
+                    Metric::Cpu => (100.0 * utilization, serving > 0),
+                    Metric::RequestsPerInstance => {
+                        ((load / per_instance_divisor * dt) / dt, serving > 0)
+                    }
+                    Metric::RequestRate => (load, true),
+                };
+                let breach = present && alarm.holds(value);
+                streaks[index] = if breach { streaks[index] + 1 } else { 0 };
+                if streaks[index] >= alarm.periods {
+                    self.triggers.push(AlarmTrigger {
+                        group: 0,
+                        alarm: index,
+                        datapoint: Some(value),
+                    });
+                    fired = true;
+                }
+            }
+            if serving > 0 {
+                state.history.utilization_samples.push(utilization);
+            }
+            if history {
+                let demand = load / usable;
+                let whole = demand as u32;
+                state.history.curves.push(
+                    whole.saturating_add(u32::from((whole as f64) < demand)),
+                    in_service,
+                    in_service + pending,
+                );
+            }
+            next += 1;
+            load = series.get(next).copied().unwrap_or(0.0) * share;
+            if fired {
+                break;
+            }
+        }
+        let periods = (next - tick) as u64;
+        let seconds = periods * period;
+        state.load = load;
+        state.run.unserved_requests = unserved;
+        state.run.offered_requests = offered;
+        for (index, alarm_state) in state.alarms.iter_mut().enumerate() {
+            alarm_state.consecutive = streaks[index];
+            alarm_state.due += seconds;
+            // Every evaluation that did not fire clears it (the last one may have fired).
+            let fired_last = fired && self.triggers.iter().any(|trigger| trigger.alarm == index);
+            if periods > 1 || !fired_last {
+                alarm_state.unchanged = false;
+            }
+        }
+        state.run.sla_violation_seconds += violating_periods * period;
+        self.any_violation_seconds += violating_periods * period;
+        state.run.in_service_seconds += in_service as u64 * seconds;
+        state.run.serving_seconds += serving as u64 * seconds;
+        state.run.alive_seconds += (in_service + pending) as u64 * seconds;
+        next
+    }
+}
