@@ -127,6 +127,9 @@ impl Simulation<'_, '_> {
             None => (self.load.values.as_slice(), state.load_share),
         };
         let alarms = &quiet.alarms;
+        let needs_per_instance = alarms
+            .iter()
+            .any(|alarm| alarm.metric == Metric::RequestsPerInstance);
         let mut streaks = [0u32; MAX_ALARMS];
         for (streak, alarm_state) in streaks.iter_mut().zip(&state.alarms) {
             *streak = alarm_state.consecutive;
@@ -150,16 +153,22 @@ impl Simulation<'_, '_> {
             violating_periods += u64::from(violating);
             offered += load * dt;
             let utilization = (load.min(capacity) * dt) / capacity_total;
+            // Each datapoint once a period (a division only where an alarm reads it).
+            let cpu = 100.0 * utilization;
+            let per_instance = if needs_per_instance {
+                (load / per_instance_divisor * dt) / dt
+            } else {
+                0.0
+            };
             for (index, alarm) in alarms.iter().enumerate() {
+                let value = match alarm.metric {
+                    Metric::Cpu => cpu,
+                    Metric::RequestsPerInstance => per_instance,
+                    Metric::RequestRate => load,
+                };
                 // Without capacity there is no CPU nor per-instance datapoint (missing: no
                 // breach, as the general loop's consecutive rule).
-                let (value, present) = match alarm.metric {
-                    Metric::Cpu => (100.0 * utilization, serving > 0),
-                    Metric::RequestsPerInstance => {
-                        ((load / per_instance_divisor * dt) / dt, serving > 0)
-                    }
-                    Metric::RequestRate => (load, true),
-                };
+                let present = serving > 0 || alarm.metric == Metric::RequestRate;
                 let breach = present && alarm.holds(value);
                 streaks[index] = if breach { streaks[index] + 1 } else { 0 };
                 if streaks[index] >= alarm.periods {
