@@ -367,7 +367,7 @@ impl<'a, 's> Simulation<'a, 's> {
         }
         let ticks = self.scenario.ticks();
         let quiet = (!self.options.stepwise)
-            .then(|| quiet::Quiet::plan(self.scenario, self.options.timeline))
+            .then(|| quiet::Quiet::plan(self.scenario))
             .flatten();
         let mut tick = 0;
         while tick < ticks {

@@ -4,14 +4,14 @@
 //! outcome is the same to the bit (tested against `RunOptions::stepwise` on every bundled
 //! scenario and on random ones).
 //!
-//! Taken when the run keeps no timeline, has one group, no latency model, no target-tracking
-//! or HPA rule (their per-period samples), and only alarms evaluated once per metric period
-//! by the consecutive rule on an average, maximum or minimum (one sample a period: the
-//! datapoint is the sample). Anything else, and every period with an event, takes the
-//! general loop.
+//! Taken when the run has one group, no latency model, no target-tracking or HPA rule (their
+//! per-period samples), and only alarms evaluated once per metric period by the consecutive
+//! rule on an average, maximum or minimum (one sample a period: the datapoint is the sample).
+//! Anything else, and every period with an event, takes the general loop. Timeline rows are
+//! handed to the sink as the general loop hands them.
 
-use super::Simulation;
 use super::alarms::AlarmTrigger;
+use super::{Simulation, TimelineRow};
 use crate::model::{Comparison, Metric, Scenario, Statistic};
 use crate::number;
 
@@ -37,12 +37,11 @@ pub(super) struct Quiet {
 
 impl Quiet {
     /// The plan for `scenario`, or `None` (see the module's conditions).
-    pub(super) fn plan(scenario: &Scenario, timeline: bool) -> Option<Quiet> {
+    pub(super) fn plan(scenario: &Scenario) -> Option<Quiet> {
         let [group] = scenario.groups.as_slice() else {
             return None;
         };
-        if timeline
-            || scenario.sla.latency_model.is_some()
+        if scenario.sla.latency_model.is_some()
             || !group.target_tracking.is_empty()
             || group.hpa.is_some()
             || group.alarms.len() > MAX_ALARMS
@@ -105,6 +104,8 @@ impl Simulation<'_, '_> {
         let sla = &scenario.sla;
         let utilization_limit = sla.max_utilization * number::ABOVE;
         let history = self.options.history;
+        let timeline = self.options.timeline;
+        let ticks = scenario.ticks();
         let state = &mut self.groups[0];
         let (capacity, serving, in_service, pending) = (
             state.fleet.capacity,
@@ -191,6 +192,26 @@ impl Simulation<'_, '_> {
                     in_service,
                     in_service + pending,
                 );
+            }
+            if timeline {
+                let start = next as u64 * period;
+                let row = TimelineRow {
+                    time: start,
+                    group: 0,
+                    load_rps: load,
+                    desired: state.desired,
+                    pending,
+                    in_service,
+                    capacity_rps: capacity,
+                    utilization: (serving > 0).then_some(utilization),
+                    violation_seconds: if violating { period } else { 0 },
+                    cost_so_far: state.cost_at(start + period),
+                };
+                if next + 1 < ticks {
+                    self.sink.row(&row);
+                } else {
+                    self.last_rows.push(row);
+                }
             }
             next += 1;
             load = series.get(next).copied().unwrap_or(0.0) * share;

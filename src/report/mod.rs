@@ -7,7 +7,6 @@ use crate::time::format_duration;
 use serde::Serialize;
 
 pub mod columns;
-mod decimal;
 pub mod html;
 pub mod metrics;
 mod replications;

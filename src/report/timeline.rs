@@ -2,9 +2,9 @@
 //! sits in memory, and no field allocates.
 
 use super::columns;
-use super::decimal::{push_fixed, push_integer};
 use crate::engine::{TimelineRow, TimelineSink};
 use crate::model::Scenario;
+use crate::number::decimal::{push_fixed, push_integer};
 use crate::plot::SeriesBuilder;
 use crate::time::TimeText;
 use std::io::Write;
@@ -19,9 +19,21 @@ pub struct TimelineWriter<W: Write> {
     /// Each group's name as a CSV field (quoted if it needs to be).
     groups: Vec<Vec<u8>>,
     line: Vec<u8>,
+    /// The last row's fleet fields as written: most rows repeat them.
+    fleet: FleetText,
     error: Option<std::io::Error>,
     /// With [`TimelineWriter::drawing`]: the rows as the charts read them back.
     periods: Option<Kept>,
+}
+
+/// A row's fleet fields (`,desired,pending,in_service,capacity`) as written, with the values
+/// they were written from (the capacity's bits) and where the capacity starts: the fleet
+/// changes only at events, so most rows repeat them.
+#[derive(Default)]
+struct FleetText {
+    key: Option<(u32, u32, u32, u64)>,
+    text: Vec<u8>,
+    capacity_at: usize,
 }
 
 /// The chart a writer builds, and the clock of its times.
@@ -49,6 +61,7 @@ impl<W: Write> TimelineWriter<W> {
             time: TimeText::new(scenario.clock),
             groups,
             line: Vec::with_capacity(Self::CHUNK + 512),
+            fleet: FleetText::default(),
             error: None,
             periods: None,
         };
@@ -109,13 +122,26 @@ impl<W: Write> TimelineSink for TimelineWriter<W> {
         let load_at = line.len();
         push_fixed::<3>(line, row.load_rps);
         let load_end = line.len();
-        for count in [row.desired, row.pending, row.in_service] {
-            line.push(b',');
-            push_integer(line, count);
+        let key = (
+            row.desired,
+            row.pending,
+            row.in_service,
+            row.capacity_rps.to_bits(),
+        );
+        let fleet = &mut self.fleet;
+        if fleet.key != Some(key) {
+            fleet.text.clear();
+            for count in [row.desired, row.pending, row.in_service] {
+                fleet.text.push(b',');
+                push_integer(&mut fleet.text, count);
+            }
+            fleet.text.push(b',');
+            fleet.capacity_at = fleet.text.len();
+            push_fixed::<3>(&mut fleet.text, row.capacity_rps);
+            fleet.key = Some(key);
         }
-        line.push(b',');
-        let capacity_at = line.len();
-        push_fixed::<3>(line, row.capacity_rps);
+        let capacity_at = line.len() + fleet.capacity_at;
+        line.extend_from_slice(&fleet.text);
         let capacity_end = line.len();
         line.push(b',');
         if let Some(utilization) = row.utilization {

@@ -236,7 +236,7 @@ proptest! {
     #[test]
     fn quiet_stretches_equal_stepping(knobs in knobs()) {
         let loaded = knobs.load();
-        for options in [scaleplan::engine::RunOptions::SUMMARY, scaleplan::engine::RunOptions::HISTORY] {
+        for options in [scaleplan::engine::RunOptions::SUMMARY, scaleplan::engine::RunOptions::HISTORY, scaleplan::engine::RunOptions::FULL] {
             let quiet = scaleplan::engine::simulate(&loaded.scenario, &loaded.load, options);
             let stepwise = scaleplan::engine::simulate(
                 &loaded.scenario,

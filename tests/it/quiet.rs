@@ -1,5 +1,5 @@
 //! The quiet-stretch loop (`engine/quiet.rs`) gives the general loop's outcome to the bit:
-//! every bundled scenario and policy, summary only and with history.
+//! every bundled scenario and policy, summary only, with history and with the timeline.
 
 use scaleplan::engine::{RunOptions, simulate};
 use std::path::Path;
@@ -14,7 +14,7 @@ fn quiet_stretches_replay_every_bundled_scenario_exactly() {
         }
         let loaded = scaleplan::scenario::load(&path).unwrap();
         for (name, scenario) in loaded.variants() {
-            for options in [RunOptions::SUMMARY, RunOptions::HISTORY] {
+            for options in [RunOptions::SUMMARY, RunOptions::HISTORY, RunOptions::FULL] {
                 let quiet = simulate(scenario, &loaded.load, options);
                 let stepwise = simulate(
                     scenario,
@@ -33,6 +33,6 @@ fn quiet_stretches_replay_every_bundled_scenario_exactly() {
             }
         }
     }
-    assert!(compared >= 40, "only {compared} runs compared");
+    assert!(compared >= 60, "only {compared} runs compared");
     let _ = Path::new(".");
 }

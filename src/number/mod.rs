@@ -1,6 +1,8 @@
 //! Numbers as people read them, shared by every renderer (activity details, reports, plans,
 //! chart labels): one formatting rule, so the same value reads the same everywhere.
 
+pub mod decimal;
+
 /// The shortest text that reads back as exactly `value` (`0.1`, `70`, `0.0000001`): for
 /// values written into files the user pastes back, where four decimals would change them.
 pub fn exact(value: f64) -> String {
@@ -11,9 +13,13 @@ pub fn exact(value: f64) -> String {
     }
 }
 
-/// A float as short text: `3.3`, `1`, `0.25`.
+/// A float as short text: `3.3`, `1`, `0.25` (four decimals at most, as `{:.4}` rounds;
+/// formatted without `core::fmt`'s exact algorithm, which made activity details a tenth of a
+/// `run --out`).
 pub fn trim_float(value: f64) -> String {
-    let text = format!("{value:.4}");
+    let mut text = Vec::with_capacity(24);
+    decimal::push_fixed::<4>(&mut text, value);
+    let text = String::from_utf8(text).unwrap_or_default();
     let text = text.trim_end_matches('0').trim_end_matches('.');
     if text == "-0" {
         "0".into()
