@@ -90,7 +90,12 @@ impl Simulation<'_, '_> {
         let mut units = self.groups[group_index].fleet.live_units;
         let mut candidates = fleet::removal_order(&self.groups[group_index], group, now);
         let balanced = group.zones.len() > 1 && group.zone_policy.balances();
-        let mut counts = self.zone_counts(group_index, false);
+        // Zone counts only where a zone decides (a scan of the fleet per scale-in otherwise).
+        let mut counts = if balanced {
+            self.zone_counts(group_index, false)
+        } else {
+            Vec::new()
+        };
         // The weight of the first instance passed over because it would undershoot.
         let mut skipped = None;
         let mut next = 0;
@@ -125,7 +130,9 @@ impl Simulation<'_, '_> {
             };
             let instance = &instances[index];
             units -= instance.weight;
-            counts[instance.zone] -= 1;
+            if balanced {
+                counts[instance.zone] -= 1;
+            }
             let to_pool = self.groups[group_index].pool.len();
             self.retire(group_index, index, now, reason);
             activity.to_pool += u32::from(self.groups[group_index].pool.len() > to_pool);
