@@ -7,6 +7,9 @@ use scaleplan::scenario;
 use std::hint::black_box;
 use std::path::Path;
 
+#[path = "minimal_replay.rs"]
+mod minimal_replay;
+
 /// One group, lunch window and diurnal load with noise, a scheduled pair and an alarm pair.
 const YEAR: &str = include_str!("year-minutes.toml");
 
@@ -34,6 +37,11 @@ fn replay(criterion: &mut Criterion) {
                 RunOptions::SUMMARY,
             )
         })
+    });
+    // Issue 19's yardstick: the same year hand-written (tests/it/minimal.rs: same results).
+    let values = &loaded.load.values[..loaded.scenario.ticks()];
+    group.bench_function("one_year_minutes_minimal_hand_written", |bencher| {
+        bencher.iter(|| minimal_replay::replay(black_box(values)))
     });
     group.bench_function("one_year_minutes_with_timeline", |bencher| {
         bencher.iter(|| {

@@ -17,6 +17,7 @@ mod hooks;
 mod import;
 mod logs;
 mod malformed;
+mod minimal;
 mod paths;
 mod properties;
 mod quiet;
