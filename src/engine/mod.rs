@@ -366,18 +366,23 @@ impl<'a, 's> Simulation<'a, 's> {
             state.load = state.load_at(&self.load.values, 0);
         }
         let ticks = self.scenario.ticks();
-        let quiet = (!self.options.stepwise)
+        let mut quiet = (!self.options.stepwise)
             .then(|| quiet::Quiet::plan(self.scenario))
             .flatten();
         let mut tick = 0;
         while tick < ticks {
             let start = tick as u64 * period;
             let end = start + period;
-            // Periods before the next event, with no trigger waiting, replay in the quiet loop.
-            if let Some(quiet) = &quiet
-                && self.triggers.is_empty()
+            // Periods before the next event replay in the quiet loop. With no event due now, the
+            // general loop would act on waiting alarms first thing: act on them here, the same
+            // call at the same instant, so a rejected or idle trigger does not end the quiet.
+            if let Some(quiet) = &mut quiet
                 && self.tracking_triggers.is_empty()
+                && self.queue.peek_time().is_none_or(|time| time > start)
             {
+                if !self.triggers.is_empty() {
+                    self.act_on_alarms(start);
+                }
                 let limit = self
                     .queue
                     .peek_time()

@@ -43,6 +43,17 @@ impl Samples {
         }
     }
 
+    /// Periods' utilizations as f32 bits (`push`'s conversion done by the caller), in order.
+    pub(super) fn extend_bits(&mut self, bits: &[u32]) {
+        if self.counts.is_empty() && self.kept.len() + bits.len() <= Self::KEPT {
+            self.kept.extend_from_slice(bits);
+        } else {
+            for bits in bits {
+                self.push(f32::from_bits(*bits) as f64);
+            }
+        }
+    }
+
     /// Past the samples kept: counted (the kept ones first, once).
     #[cold]
     #[inline(never)]

@@ -18,6 +18,9 @@ use crate::number;
 /// Most alarms a quiet loop evaluates (their streaks live in registers, not the heap).
 const MAX_ALARMS: usize = 8;
 
+/// Utilization samples a quiet loop gathers before handing them to `Samples` at once.
+const SAMPLE_BLOCK: usize = 256;
+
 /// One alarm as a quiet period evaluates it: `Comparison::holds` as one branch-free test,
 /// `((value > above) | (value < below)) != negate`, the unused bound infinite.
 #[derive(Debug, Clone, Copy)]
@@ -33,6 +36,9 @@ struct QuietAlarm {
 #[derive(Debug, Clone)]
 pub(super) struct Quiet {
     alarms: Vec<QuietAlarm>,
+    /// Utilization samples a stretch gathers before handing them to `Samples` at once (kept
+    /// here: zeroing a fresh block at every stretch cost more than it saved on short ones).
+    samples: [u32; SAMPLE_BLOCK],
 }
 
 impl Quiet {
@@ -82,7 +88,10 @@ impl Quiet {
                 })
             })
             .collect::<Option<Vec<_>>>()?;
-        Some(Quiet { alarms })
+        Some(Quiet {
+            alarms,
+            samples: [0; SAMPLE_BLOCK],
+        })
     }
 }
 
@@ -96,8 +105,32 @@ impl QuietAlarm {
 impl Simulation<'_, '_> {
     /// Replays the quiet periods from `tick` on, up to `limit` (exclusive) or through the
     /// first whose alarm fires; returns the next tick the general loop takes.
+    pub(super) fn quiet_stretch(&mut self, quiet: &mut Quiet, tick: usize, limit: usize) -> usize {
+        // One loop per alarm count: the alarms and their streaks live in registers, unrolled.
+        macro_rules! by_count {
+            ($($n:literal)*) => {
+                match quiet.alarms.len() {
+                    $($n => self.stretch::<$n>(
+                        quiet.alarms[..].try_into().expect("length"),
+                        &mut quiet.samples,
+                        tick,
+                        limit,
+                    ),)*
+                    _ => unreachable!("at most MAX_ALARMS alarms"),
+                }
+            };
+        }
+        by_count!(0 1 2 3 4 5 6 7 8)
+    }
+
     #[inline(never)]
-    pub(super) fn quiet_stretch(&mut self, quiet: &Quiet, tick: usize, limit: usize) -> usize {
+    fn stretch<const N: usize>(
+        &mut self,
+        alarms: [QuietAlarm; N],
+        samples: &mut [u32; SAMPLE_BLOCK],
+        tick: usize,
+        limit: usize,
+    ) -> usize {
         let scenario = self.scenario;
         let period = scenario.metric_period;
         let dt = period as f64;
@@ -127,11 +160,10 @@ impl Simulation<'_, '_> {
             Some(values) => (values.as_slice(), 1.0),
             None => (self.load.values.as_slice(), state.load_share),
         };
-        let alarms = &quiet.alarms;
         let needs_per_instance = alarms
             .iter()
             .any(|alarm| alarm.metric == Metric::RequestsPerInstance);
-        let mut streaks = [0u32; MAX_ALARMS];
+        let mut streaks = [0u32; N];
         for (streak, alarm_state) in streaks.iter_mut().zip(&state.alarms) {
             *streak = alarm_state.consecutive;
         }
@@ -141,6 +173,7 @@ impl Simulation<'_, '_> {
         let mut load = state.load;
         let mut next = tick;
         let mut fired = false;
+        let mut sampled = 0;
         while next < limit {
             // integrate(start, end) over the whole period, then close_period.
             let violating = if serving > 0 {
@@ -182,7 +215,12 @@ impl Simulation<'_, '_> {
                 }
             }
             if serving > 0 {
-                state.history.utilization_samples.push(utilization);
+                if sampled == SAMPLE_BLOCK {
+                    state.history.utilization_samples.extend_bits(&samples[..]);
+                    sampled = 0;
+                }
+                samples[sampled] = (utilization as f32).to_bits();
+                sampled += 1;
             }
             if history {
                 let demand = load / usable;
@@ -219,6 +257,10 @@ impl Simulation<'_, '_> {
                 break;
             }
         }
+        state
+            .history
+            .utilization_samples
+            .extend_bits(&samples[..sampled]);
         let periods = (next - tick) as u64;
         let seconds = periods * period;
         state.load = load;

@@ -16,15 +16,33 @@ fn compare(toml: &str, days: u32) {
     let outcome = simulate(&loaded.scenario, &loaded.load, RunOptions::SUMMARY);
     let engine = &outcome.groups[0];
     let minimal = minimal_replay::replay(&loaded.load.values[..loaded.scenario.ticks()]);
-    let context = format!("{days} days of\n{}", &toml[toml.find("[load]").unwrap()..][..160]);
+    let context = format!(
+        "{days} days of\n{}",
+        &toml[toml.find("[load]").unwrap()..][..160]
+    );
     assert_eq!(engine.activities, minimal.activities, "{context}");
-    assert_eq!(engine.rejected_by_cooldown, minimal.rejected_by_cooldown, "{context}");
+    assert_eq!(
+        engine.rejected_by_cooldown, minimal.rejected_by_cooldown,
+        "{context}"
+    );
     assert_eq!(engine.rejected_busy, minimal.rejected_busy, "{context}");
-    assert_eq!(engine.sla_violation_seconds, minimal.sla_violation_seconds, "{context}");
+    assert_eq!(
+        engine.sla_violation_seconds, minimal.sla_violation_seconds,
+        "{context}"
+    );
     let hours = minimal.instance_seconds as f64 / 3600.0;
     let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0);
-    assert!(close(engine.instance_hours, hours), "{context}: {} vs {hours}", engine.instance_hours);
-    assert!(close(engine.cost, minimal.cost), "{context}: {} vs {}", engine.cost, minimal.cost);
+    assert!(
+        close(engine.instance_hours, hours),
+        "{context}: {} vs {hours}",
+        engine.instance_hours
+    );
+    assert!(
+        close(engine.cost, minimal.cost),
+        "{context}: {} vs {}",
+        engine.cost,
+        minimal.cost
+    );
     assert!(
         close(engine.unserved_requests, minimal.unserved_requests),
         "{context}: {} vs {}",
