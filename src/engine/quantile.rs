@@ -118,8 +118,35 @@ pub(super) fn percentile(samples: &mut [u32], q: f64) -> Option<f64> {
         return None;
     }
     let rank = ((q * samples.len() as f64).ceil() as usize).clamp(1, samples.len()) - 1;
-    let (_, bits, _) = samples.select_nth_unstable(rank);
-    Some(rounded_micros(*bits) / 1e6)
+    Some(rounded_micros(nth_smallest(samples, rank)) / 1e6)
+}
+
+/// The `rank`-th smallest of `samples` (0-based). Long runs take one counting pass over the
+/// top 16 bits and select among the one bucket holding the rank, instead of a selection over
+/// all of them (`perf` of a summary-only year of minutes: the p95 7% of it before, 5% after).
+fn nth_smallest(samples: &mut [u32], rank: usize) -> u32 {
+    if samples.len() < 1 << 16 {
+        return *samples.select_nth_unstable(rank).1;
+    }
+    let mut counts = vec![0u32; 1 << 16];
+    for bits in samples.iter() {
+        counts[(bits >> 16) as usize] += 1;
+    }
+    let mut below = 0;
+    let mut bucket = 0;
+    for (index, count) in counts.iter().enumerate() {
+        if below + *count as usize > rank {
+            bucket = index as u32;
+            break;
+        }
+        below += *count as usize;
+    }
+    let mut inside: Vec<u32> = samples
+        .iter()
+        .copied()
+        .filter(|bits| bits >> 16 == bucket)
+        .collect();
+    *inside.select_nth_unstable(rank - below).1
 }
 
 #[cfg(test)]
@@ -149,6 +176,36 @@ mod tests {
                 .collect();
             for q in [0.0, 0.5, 0.95, 0.99, 1.0] {
                 assert_eq!(samples.percentile(q), percentile(&mut bits, q), "{len} {q}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_bucketed_selection_is_the_sorted_order() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+        for (len, spread) in [
+            (1 << 16, 1.0),
+            (300_001, 1.0),
+            (200_000, 1e-3),
+            (70_000, 0.0),
+        ] {
+            let values: Vec<u32> = (0..len)
+                .map(|index| match index % 7 {
+                    0 => 0.5f32.to_bits(),
+                    1 => 0,
+                    2 => 1.25f32.to_bits(),
+                    _ => (0.7 + rng.random_range(0.0..=spread) as f32 * 0.3).to_bits(),
+                })
+                .collect();
+            let mut sorted = values.clone();
+            sorted.sort_unstable();
+            for rank in [0, 1, len / 7, len / 2, len * 95 / 100, len - 2, len - 1] {
+                let mut samples = values.clone();
+                assert_eq!(
+                    nth_smallest(&mut samples, rank),
+                    sorted[rank],
+                    "{len} {rank}"
+                );
             }
         }
     }

@@ -8,7 +8,11 @@
 //! per-period samples), and only alarms evaluated once per metric period by the consecutive
 //! rule on an average, maximum or minimum (one sample a period: the datapoint is the sample).
 //! Anything else, and every period with an event, takes the general loop. Timeline rows are
-//! handed to the sink as the general loop hands them.
+//! handed to the sink as the general loop hands them. A stretch ends after the period in which
+//! an alarm fires; the run loop acts on it at the next period's start (the call the general
+//! loop makes first when no event is due), and the next stretch starts there unless the action
+//! queued an event inside that period: an alarm held at a bound or in a cooldown, which fires
+//! every period, costs one call a period, not a period of the general loop.
 
 use super::alarms::AlarmTrigger;
 use super::{Simulation, TimelineRow};
