@@ -7,7 +7,7 @@ use scaleplan::scenario;
 use std::hint::black_box;
 use std::path::Path;
 
-#[path = "minimal_replay.rs"]
+#[path = "minimal/replay.rs"]
 mod minimal_replay;
 
 /// One group, lunch window and diurnal load with noise, a scheduled pair and an alarm pair.

@@ -1,8 +1,8 @@
-//! The minimal hand-written replay of the bench year (`benches/minimal_replay.rs`, issue 19's
+//! The minimal hand-written replay of the bench year (`benches/minimal/replay.rs`, issue 19's
 //! yardstick) reports what the engine reports, on the bench's load and on heavier, lighter
 //! and noisier ones (the max bound, the min bound, missing datapoints).
 
-#[path = "../../benches/minimal_replay.rs"]
+#[path = "../../benches/minimal/replay.rs"]
 mod minimal_replay;
 
 use scaleplan::engine::{RunOptions, simulate};

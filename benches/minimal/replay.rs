@@ -10,7 +10,8 @@
 //! are docs/semantics.md's, in the engine's event order (the same as the SimPy peer's,
 //! benches/peers/year_simpy.py).
 //!
-//! `tests/it/minimal.rs` checks that it reports what the engine reports on the bench year.
+//! `tests/it/minimal.rs` checks that it reports what the engine reports on the bench year. It
+//! lives in a folder of its own: a file directly in `benches/` would be a bench target.
 
 /// What both replays report, compared by the test.
 #[derive(Debug, Clone, Copy, PartialEq)]
