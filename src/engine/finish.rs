@@ -82,7 +82,14 @@ impl Simulation<'_, '_> {
             summary.sla_violation_seconds = state.run.sla_violation_seconds;
             summary.unserved_requests = state.run.unserved_requests;
             summary.offered_requests = state.run.offered_requests;
-            summary.p95_utilization = state.history.utilization_samples.percentile(0.95);
+            let skipped = &state.history.skipped;
+            let (series, share) = (&self.load.values, state.load_share);
+            let dt = self.scenario.metric_period as f64;
+            summary.p95_utilization = state.history.utilization_samples.percentile_with(
+                0.95,
+                skipped.periods(),
+                |threshold, emit| skipped.reveal(series, share, dt, threshold, emit),
+            );
             summary.forecast_mape = forecast_mape(&self.forecasts, group_index);
             summary.booting_instance_hours =
                 (state.run.alive_seconds - state.run.in_service_seconds) as f64 / 3600.0;

@@ -25,6 +25,7 @@ mod queue;
 mod quiet;
 mod rules;
 mod scheduled;
+mod skip;
 mod state;
 mod warm_pool;
 mod zones;
@@ -361,13 +362,19 @@ impl<'a, 's> Simulation<'a, 's> {
     }
 
     fn run(mut self) -> Outcome {
+        self.replay();
+        self.finish()
+    }
+
+    /// Every period of the run, in order.
+    fn replay(&mut self) {
         let period = self.scenario.metric_period;
         for state in self.groups.iter_mut() {
             state.load = state.load_at(&self.load.values, 0);
         }
         let ticks = self.scenario.ticks();
         let mut quiet = (!self.options.stepwise)
-            .then(|| quiet::Quiet::plan(self.scenario))
+            .then(|| quiet::Quiet::plan(self.scenario, self.load, self.options))
             .flatten();
         let mut tick = 0;
         while tick < ticks {
@@ -411,7 +418,6 @@ impl<'a, 's> Simulation<'a, 's> {
             self.close_period(tick, start, end);
             tick += 1;
         }
-        self.finish()
     }
 
     fn process_events(&mut self, now: SimTime) {

@@ -54,6 +54,51 @@ impl Samples {
         }
     }
 
+    /// One sample as f32 bits.
+    fn push_bits(&mut self, bits: u32) {
+        self.extend_bits(&[bits]);
+    }
+
+    /// The nearest-rank `q` quantile, rounded to 1e-6, of these samples and `hidden` more
+    /// that `reveal(threshold, emit)` hands to `emit`: at least every hidden sample at or above
+    /// `threshold` (f32 bits; the rest are below it and only counted). The threshold is the
+    /// kept samples' own value at the rank counted from the top, a lower bound of the answer,
+    /// so only hidden samples that can reach the rank are asked for (`engine/skip.rs`).
+    pub(super) fn percentile_with(
+        &mut self,
+        q: f64,
+        hidden: usize,
+        reveal: impl FnOnce(u32, &mut dyn FnMut(u32)),
+    ) -> Option<f64> {
+        if hidden == 0 {
+            return self.percentile(q);
+        }
+        let kept = self.kept.len();
+        let total = kept + hidden;
+        if !self.counts.is_empty() || total > Self::KEPT {
+            // Counted: every sample goes in, and memory stays bounded.
+            reveal(0, &mut |bits| self.push_bits(bits));
+            return self.percentile(q);
+        }
+        // The answer is the `above`-th largest of all; the `above` largest kept ones and the
+        // hidden ones at or above the smallest of them hold it.
+        let above = total - nearest_rank(q, total);
+        let (mut candidates, threshold) = if kept >= above {
+            let cut = kept - above;
+            let threshold = *self.kept.select_nth_unstable(cut).1;
+            (self.kept[cut..].to_vec(), threshold)
+        } else {
+            (std::mem::take(&mut self.kept), 0)
+        };
+        reveal(threshold, &mut |bits| {
+            if bits >= threshold {
+                candidates.push(bits)
+            }
+        });
+        let rank = candidates.len() - above;
+        Some(rounded_micros(nth_smallest(&mut candidates, rank)) / 1e6)
+    }
+
     /// Past the samples kept: counted (the kept ones first, once).
     #[cold]
     #[inline(never)]
@@ -117,8 +162,13 @@ pub(super) fn percentile(samples: &mut [u32], q: f64) -> Option<f64> {
     if samples.is_empty() {
         return None;
     }
-    let rank = ((q * samples.len() as f64).ceil() as usize).clamp(1, samples.len()) - 1;
+    let rank = nearest_rank(q, samples.len());
     Some(rounded_micros(nth_smallest(samples, rank)) / 1e6)
+}
+
+/// The 0-based rank of the nearest-rank `q` quantile of `len` samples (`len` > 0).
+fn nearest_rank(q: f64, len: usize) -> usize {
+    ((q * len as f64).ceil() as usize).clamp(1, len) - 1
 }
 
 /// The `rank`-th smallest of `samples` (0-based). Long runs take one counting pass over the
@@ -206,6 +256,40 @@ mod tests {
                     sorted[rank],
                     "{len} {rank}"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn hidden_samples_give_the_percentile_of_all() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        for (kept, hidden) in [
+            (0, 10),
+            (3, 1000),
+            (1000, 3),
+            (5000, 5000),
+            (1 << 19, 1 << 19),
+            (1 << 20, 7),
+        ] {
+            let draw = |rng: &mut rand_chacha::ChaCha8Rng| match rng.random_range(0..4) {
+                0 => 0.75f32.to_bits(),
+                _ => (rng.random_range(0.0..1.0f64) as f32).to_bits(),
+            };
+            let visible: Vec<u32> = (0..kept).map(|_| draw(&mut rng)).collect();
+            let unseen: Vec<u32> = (0..hidden).map(|_| draw(&mut rng)).collect();
+            for q in [0.0, 0.5, 0.95, 1.0] {
+                let mut samples = Samples::default();
+                samples.extend_bits(&visible);
+                let got = samples.percentile_with(q, hidden, |threshold, emit| {
+                    for bits in &unseen {
+                        // Below the threshold only some: the rest must not be needed.
+                        if *bits >= threshold || bits % 2 == 0 {
+                            emit(*bits);
+                        }
+                    }
+                });
+                let mut all = [visible.clone(), unseen.clone()].concat();
+                assert_eq!(got, percentile(&mut all, q), "{kept} {hidden} {q}");
             }
         }
     }

@@ -15,7 +15,9 @@
 //! every period, costs one call a period, not a period of the general loop.
 
 use super::alarms::AlarmTrigger;
-use super::{Simulation, TimelineRow};
+use super::skip::{self, BLOCK, Extremes};
+use super::{RunOptions, Simulation, TimelineRow};
+use crate::load::LoadSeries;
 use crate::model::{Comparison, Metric, Scenario, Statistic};
 use crate::number;
 
@@ -43,11 +45,18 @@ pub(super) struct Quiet {
     /// Utilization samples a stretch gathers before handing them to `Samples` at once (kept
     /// here: zeroing a fresh block at every stretch cost more than it saved on short ones).
     samples: [u32; SAMPLE_BLOCK],
+    /// Summary-only runs: the load's block extremes, for jumps (`engine/skip.rs`).
+    extremes: Option<Extremes>,
 }
 
 impl Quiet {
-    /// The plan for `scenario`, or `None` (see the module's conditions).
-    pub(super) fn plan(scenario: &Scenario) -> Option<Quiet> {
+    /// The plan for `scenario` run on `load` with `options`, or `None` (see the module's
+    /// conditions).
+    pub(super) fn plan(
+        scenario: &Scenario,
+        load: &LoadSeries,
+        options: RunOptions,
+    ) -> Option<Quiet> {
         let [group] = scenario.groups.as_slice() else {
             return None;
         };
@@ -92,9 +101,11 @@ impl Quiet {
                 })
             })
             .collect::<Option<Vec<_>>>()?;
+        let summary_only = !options.history && !options.timeline;
         Some(Quiet {
             alarms,
             samples: [0; SAMPLE_BLOCK],
+            extremes: summary_only.then(|| Extremes::of(&load.values[..scenario.ticks()])),
         })
     }
 }
@@ -103,6 +114,45 @@ impl QuietAlarm {
     #[inline(always)]
     fn holds(&self, value: f64) -> bool {
         ((value > self.above) | (value < self.below)) != self.negate
+    }
+
+    /// The consecutive breaches after a block of [`BLOCK`] periods whose breaches are the
+    /// bits of `breaches` (bit i: its period i), entered with `streak` of them; `None` when
+    /// the alarm may fire inside (the block is then stepped).
+    #[inline(always)]
+    fn streak_after(&self, streak: u32, breaches: u64) -> Option<u32> {
+        const { assert!(BLOCK <= 64) };
+        let block = BLOCK as u32;
+        let leading = breaches.trailing_ones();
+        if leading >= block {
+            return (streak + block < self.periods).then_some(streak + block);
+        }
+        if leading > 0 && streak + leading >= self.periods {
+            return None;
+        }
+        // A run of `periods` breaches inside: bit i set in `run` when i..i + periods are.
+        if self.periods <= block {
+            let mut run = breaches;
+            for shift in 1..self.periods {
+                run &= breaches >> shift;
+            }
+            if run != 0 {
+                return None;
+            }
+        }
+        Some((breaches << (64 - block)).leading_ones())
+    }
+
+    /// Whether no datapoint between `low` and `high` (this alarm's values at a block's
+    /// smallest and largest load: datapoints are monotone in the load) can breach.
+    #[inline(always)]
+    fn silent_between(&self, low: f64, high: f64) -> bool {
+        if self.negate {
+            // Breaching inside [below, above]: silent when the block is wholly outside it.
+            high < self.below || low > self.above
+        } else {
+            high <= self.above && low >= self.below
+        }
     }
 }
 
@@ -117,6 +167,7 @@ impl Simulation<'_, '_> {
                     $($n => self.stretch::<$n>(
                         quiet.alarms[..].try_into().expect("length"),
                         &mut quiet.samples,
+                        quiet.extremes.as_ref(),
                         tick,
                         limit,
                     ),)*
@@ -132,6 +183,7 @@ impl Simulation<'_, '_> {
         &mut self,
         alarms: [QuietAlarm; N],
         samples: &mut [u32; SAMPLE_BLOCK],
+        extremes: Option<&Extremes>,
         tick: usize,
         limit: usize,
     ) -> usize {
@@ -164,6 +216,17 @@ impl Simulation<'_, '_> {
             Some(values) => (values.as_slice(), 1.0),
             None => (self.load.values.as_slice(), state.load_share),
         };
+        // Jumps: summary-only, served, the scenario's own load (whose extremes were taken).
+        let extremes = extremes.filter(|_| serving > 0 && state.own_load.is_none());
+        let datapoints = |load: f64| {
+            let cpu = 100.0 * skip::utilization(load, capacity, dt, capacity_total);
+            let per_instance = (load / per_instance_divisor * dt) / dt;
+            move |metric: Metric| match metric {
+                Metric::Cpu => cpu,
+                Metric::RequestsPerInstance => per_instance,
+                Metric::RequestRate => load,
+            }
+        };
         let needs_per_instance = alarms
             .iter()
             .any(|alarm| alarm.metric == Metric::RequestsPerInstance);
@@ -179,6 +242,51 @@ impl Simulation<'_, '_> {
         let mut fired = false;
         let mut sampled = 0;
         while next < limit {
+            if let Some(extremes) = extremes
+                && next.is_multiple_of(BLOCK)
+                && next + BLOCK <= limit
+            {
+                let block = next / BLOCK;
+                let (high, low) = extremes.at(block);
+                let (high, low) = (high * share, low * share);
+                let (at_high, at_low) = (datapoints(high), datapoints(low));
+                let loads: &[f64; BLOCK] = series[next..next + BLOCK].try_into().expect("block");
+                let mut after = [0u32; N];
+                if high <= limit_rps
+                    && high <= capacity
+                    && alarms
+                        .iter()
+                        .zip(&mut after)
+                        .zip(streaks)
+                        .all(|((alarm, after), streak)| {
+                            let metric = alarm.metric;
+                            if alarm.silent_between(at_low(metric), at_high(metric)) {
+                                *after = 0;
+                                return true;
+                            }
+                            // Some datapoint may breach: the block's breaches, period by period.
+                            let mut breaches = 0u64;
+                            for (index, value) in loads.iter().enumerate() {
+                                let breach = alarm.holds(datapoints(value * share)(metric));
+                                breaches |= u64::from(breach) << index;
+                            }
+                            alarm
+                                .streak_after(streak, breaches)
+                                .map(|streak| *after = streak)
+                                .is_some()
+                        })
+                {
+                    for value in &series[next..next + BLOCK] {
+                        offered += value * share * dt;
+                    }
+                    let top = skip::utilization(high, capacity, dt, capacity_total) as f32;
+                    state.history.skipped.push(block, capacity, top.to_bits());
+                    streaks = after;
+                    next += BLOCK;
+                    load = series.get(next).copied().unwrap_or(0.0) * share;
+                    continue;
+                }
+            }
             // integrate(start, end) over the whole period, then close_period.
             let violating = if serving > 0 {
                 load > limit_rps
@@ -190,7 +298,7 @@ impl Simulation<'_, '_> {
             }
             violating_periods += u64::from(violating);
             offered += load * dt;
-            let utilization = (load.min(capacity) * dt) / capacity_total;
+            let utilization = skip::utilization(load, capacity, dt, capacity_total);
             // Each datapoint once a period (a division only where an alarm reads it).
             let cpu = 100.0 * utilization;
             let per_instance = if needs_per_instance {

@@ -153,6 +153,8 @@ pub(super) struct History {
     pub(super) curves: crate::metrics::Curves,
     /// Served / available capacity per metric period with any capacity, for the p95.
     pub(super) utilization_samples: super::quantile::Samples,
+    /// The blocks a summary-only quiet stretch jumped over, whose samples the p95 asks for.
+    pub(super) skipped: super::skip::Skipped,
 }
 
 impl GroupState {

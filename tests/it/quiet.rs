@@ -72,3 +72,55 @@ fn quiet_stretches_replay_two_years_exactly() {
         );
     }
 }
+
+/// Skip-ahead (`engine/skip.rs`, summary-only runs): blocks jumped from the load's extremes and
+/// the breaches' bits give the stepwise outcome to the bit, whatever the alarm's metric,
+/// comparison, threshold (inside the load's range, at its edges, outside it) and consecutive
+/// periods; with no alarm at all (nearly every block jumped, the p95 from jumped samples
+/// alone); and at an SLA limit the load crosses.
+#[test]
+fn skip_ahead_replays_every_comparison_exactly() {
+    let year = include_str!("../../benches/year-minutes.toml").replace("\"365d\"", "\"12d\"");
+    let head = &year[..year.find("[[group.alarm]]").unwrap()];
+    let scale_out = "[[group.alarm]]\nname = \"cpu-high\"\nmetric = \"cpu\"\nperiod = \"60s\"\n\
+                     periods = 3\nabove = 75\nrun = \"add-two\"\n";
+    let mut variants = vec![
+        head.to_string(),
+        head.replace("seed = 1\n", "seed = 1\nsla = { max_utilization = 0.6 }\n") + scale_out,
+    ];
+    for (metric, thresholds) in [
+        ("cpu", [20.0, 35.0, 55.0, 100.0]),
+        ("requests_per_instance", [10.0, 40.0, 70.0, 500.0]),
+        ("request_rate", [100.0, 250.0, 420.0, 5000.0]),
+    ] {
+        for comparison in [
+            "above",
+            "at_or_above",
+            "below",
+            "at_or_below",
+            "equal_to",
+            "not_equal_to",
+        ] {
+            for (threshold, periods) in thresholds.iter().zip([1, 3, 10, 40]) {
+                variants.push(format!(
+                    "{head}{scale_out}[[group.alarm]]\nname = \"other\"\nmetric = \"{metric}\"\n\
+                     period = \"60s\"\nperiods = {periods}\n{comparison} = {threshold}\n\
+                     run = \"remove-one\"\n"
+                ));
+            }
+        }
+    }
+    for toml in &variants {
+        let loaded = scaleplan::scenario::load_str("skip.toml", toml, Path::new(".")).unwrap();
+        let jumped = simulate(&loaded.scenario, &loaded.load, RunOptions::SUMMARY);
+        let stepwise = simulate(
+            &loaded.scenario,
+            &loaded.load,
+            RunOptions {
+                stepwise: true,
+                ..RunOptions::SUMMARY
+            },
+        );
+        assert!(jumped == stepwise, "skip-ahead differs on\n{toml}");
+    }
+}
