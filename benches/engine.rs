@@ -52,6 +52,18 @@ fn replay(criterion: &mut Criterion) {
             )
         })
     });
+    // Skip-ahead on a real trace (issue 19 item 4): NASA July 1995 per minute, two weeks at
+    // 100x, the scenario's CPU alarm policy, summary only.
+    let nasa = scenario::load(Path::new("scenarios/nasa-predictive.toml")).expect("scenario");
+    let (_, alarm) = nasa
+        .variants()
+        .into_iter()
+        .find(|(name, _)| *name == "alarm")
+        .expect("the alarm policy");
+    group.bench_function("nasa_july_trace_alarm_policy_summary_only", |bencher| {
+        bencher
+            .iter(|| engine::simulate(black_box(alarm), black_box(&nasa.load), RunOptions::SUMMARY))
+    });
     group.finish();
     criterion.bench_function("load/generate_one_year_minutes", |bencher| {
         bencher.iter(|| loaded.scenario.load.generate(60, 525_600, black_box(1)))

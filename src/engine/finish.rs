@@ -81,7 +81,7 @@ impl Simulation<'_, '_> {
             summary.mean_instances = state.run.serving_seconds as f64 / end as f64;
             summary.sla_violation_seconds = state.run.sla_violation_seconds;
             summary.unserved_requests = state.run.unserved_requests;
-            summary.offered_requests = state.run.offered_requests;
+            summary.offered_requests = state.offered_requests(&self.load.values, self.scenario);
             let skipped = &state.history.skipped;
             let (series, share) = (&self.load.values, state.load_share);
             let dt = self.scenario.metric_period as f64;

@@ -374,7 +374,7 @@ impl<'a, 's> Simulation<'a, 's> {
         }
         let ticks = self.scenario.ticks();
         let mut quiet = (!self.options.stepwise)
-            .then(|| quiet::Quiet::plan(self.scenario, self.load, self.options))
+            .then(|| quiet::Quiet::plan(self.scenario, self.options))
             .flatten();
         let mut tick = 0;
         while tick < ticks {
@@ -529,7 +529,6 @@ impl<'a, 's> Simulation<'a, 's> {
             .enumerate()
         {
             let load = state.load;
-            state.run.offered_requests += load * self.scenario.metric_period as f64;
             let utilization =
                 (state.period.capacity > 0.0).then(|| state.period.served / state.period.capacity);
             for (alarm_index, (alarm, alarm_state)) in

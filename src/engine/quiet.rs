@@ -15,9 +15,8 @@
 //! every period, costs one call a period, not a period of the general loop.
 
 use super::alarms::AlarmTrigger;
-use super::skip::{self, BLOCK, Extremes};
+use super::skip::{self, BLOCK};
 use super::{RunOptions, Simulation, TimelineRow};
-use crate::load::LoadSeries;
 use crate::model::{Comparison, Metric, Scenario, Statistic};
 use crate::number;
 
@@ -38,6 +37,67 @@ struct QuietAlarm {
     periods: u32,
 }
 
+/// Where an alarm breaches in load space, for one fleet: `breaches(load)` exactly where
+/// `holds(datapoint(load))`, the datapoint being monotone in the load (`engine/skip.rs`).
+#[derive(Debug, Clone, Copy)]
+struct LoadBounds {
+    /// The least load whose datapoint is above the upper bound.
+    rise: f64,
+    /// The least load whose datapoint is not below the lower bound.
+    fall: f64,
+    negate: bool,
+}
+
+impl LoadBounds {
+    const NEVER: LoadBounds = LoadBounds {
+        rise: f64::INFINITY,
+        fall: 0.0,
+        negate: false,
+    };
+
+    #[inline(always)]
+    fn breaches(&self, load: f64) -> bool {
+        ((load >= self.rise) | (load < self.fall)) != self.negate
+    }
+
+    /// The breaches of up to 64 loads (each `x share`) as bits, bit i for load i; eight at a
+    /// time, a pattern that vectorizes.
+    #[inline(always)]
+    fn breach_bits(&self, loads: &[f64], share: f64) -> u64 {
+        let mut bits = 0u64;
+        for (index, eight) in loads.chunks(8).enumerate() {
+            let mut byte = 0u8;
+            for (lane, value) in eight.iter().enumerate() {
+                byte |= u8::from(self.breaches(value * share)) << lane;
+            }
+            bits |= u64::from(byte) << (8 * index);
+        }
+        bits
+    }
+
+    /// Whether no load between `low` and `high` breaches.
+    #[inline(always)]
+    fn silent_between(&self, low: f64, high: f64) -> bool {
+        if self.negate {
+            // Breaching in [fall, rise): silent when the loads are wholly outside it.
+            high < self.fall || low >= self.rise
+        } else {
+            high < self.rise && low >= self.fall
+        }
+    }
+}
+
+/// The alarms' load bounds for one fleet (capacity, instances in service).
+#[derive(Debug, Clone, Copy)]
+struct FleetBounds {
+    capacity: u64,
+    in_service: u32,
+    alarms: [LoadBounds; MAX_ALARMS],
+}
+
+/// Fleets whose bounds a run keeps (cleared when full: memory stays bounded).
+const FLEETS_KEPT: usize = 64;
+
 /// The run's quiet-stretch plan: `None` when its scenario does not allow one.
 #[derive(Debug, Clone)]
 pub(super) struct Quiet {
@@ -45,18 +105,15 @@ pub(super) struct Quiet {
     /// Utilization samples a stretch gathers before handing them to `Samples` at once (kept
     /// here: zeroing a fresh block at every stretch cost more than it saved on short ones).
     samples: [u32; SAMPLE_BLOCK],
-    /// Summary-only runs: the load's block extremes, for jumps (`engine/skip.rs`).
-    extremes: Option<Extremes>,
+    /// Summary-only runs jump over blocks (`engine/skip.rs`).
+    jumps: bool,
+    /// The alarms' load bounds of the fleets met so far (fleets recur: computed once each).
+    fleets: Vec<FleetBounds>,
 }
 
 impl Quiet {
-    /// The plan for `scenario` run on `load` with `options`, or `None` (see the module's
-    /// conditions).
-    pub(super) fn plan(
-        scenario: &Scenario,
-        load: &LoadSeries,
-        options: RunOptions,
-    ) -> Option<Quiet> {
+    /// The plan for `scenario` run with `options`, or `None` (see the module's conditions).
+    pub(super) fn plan(scenario: &Scenario, options: RunOptions) -> Option<Quiet> {
         let [group] = scenario.groups.as_slice() else {
             return None;
         };
@@ -105,7 +162,8 @@ impl Quiet {
         Some(Quiet {
             alarms,
             samples: [0; SAMPLE_BLOCK],
-            extremes: summary_only.then(|| Extremes::of(&load.values[..scenario.ticks()])),
+            jumps: summary_only,
+            fleets: Vec::new(),
         })
     }
 }
@@ -116,13 +174,11 @@ impl QuietAlarm {
         ((value > self.above) | (value < self.below)) != self.negate
     }
 
-    /// The consecutive breaches after a block of [`BLOCK`] periods whose breaches are the
-    /// bits of `breaches` (bit i: its period i), entered with `streak` of them; `None` when
-    /// the alarm may fire inside (the block is then stepped).
+    /// The consecutive breaches after a block of `block` periods (1 to 64) whose breaches are
+    /// the bits of `breaches` (bit i: its period i), entered with `streak` of them; `None`
+    /// when the alarm may fire inside (the block is then stepped).
     #[inline(always)]
-    fn streak_after(&self, streak: u32, breaches: u64) -> Option<u32> {
-        const { assert!(BLOCK <= 64) };
-        let block = BLOCK as u32;
+    fn streak_after(&self, streak: u32, breaches: u64, block: u32) -> Option<u32> {
         let leading = breaches.trailing_ones();
         if leading >= block {
             return (streak + block < self.periods).then_some(streak + block);
@@ -143,15 +199,23 @@ impl QuietAlarm {
         Some((breaches << (64 - block)).leading_ones())
     }
 
-    /// Whether no datapoint between `low` and `high` (this alarm's values at a block's
-    /// smallest and largest load: datapoints are monotone in the load) can breach.
-    #[inline(always)]
-    fn silent_between(&self, low: f64, high: f64) -> bool {
-        if self.negate {
-            // Breaching inside [below, above]: silent when the block is wholly outside it.
-            high < self.below || low > self.above
+    /// Its load bounds for a fleet whose datapoint of a load is `datapoint(load)`, about
+    /// `scale` x the load (the guess the exact search starts from).
+    fn bounds(&self, datapoint: impl Fn(f64) -> f64, scale: f64) -> LoadBounds {
+        let rise = if self.above == f64::INFINITY {
+            f64::INFINITY
         } else {
-            high <= self.above && low >= self.below
+            skip::least_load(self.above * scale, |load| datapoint(load) > self.above)
+        };
+        let fall = if self.below == f64::NEG_INFINITY {
+            0.0
+        } else {
+            skip::least_load(self.below * scale, |load| datapoint(load) >= self.below)
+        };
+        LoadBounds {
+            rise,
+            fall,
+            negate: self.negate,
         }
     }
 }
@@ -167,7 +231,8 @@ impl Simulation<'_, '_> {
                     $($n => self.stretch::<$n>(
                         quiet.alarms[..].try_into().expect("length"),
                         &mut quiet.samples,
-                        quiet.extremes.as_ref(),
+                        quiet.jumps,
+                        &mut quiet.fleets,
                         tick,
                         limit,
                     ),)*
@@ -183,7 +248,8 @@ impl Simulation<'_, '_> {
         &mut self,
         alarms: [QuietAlarm; N],
         samples: &mut [u32; SAMPLE_BLOCK],
-        extremes: Option<&Extremes>,
+        jumps: bool,
+        fleets: &mut Vec<FleetBounds>,
         tick: usize,
         limit: usize,
     ) -> usize {
@@ -217,15 +283,46 @@ impl Simulation<'_, '_> {
             None => (self.load.values.as_slice(), state.load_share),
         };
         // Jumps: summary-only, served, the scenario's own load (whose extremes were taken).
-        let extremes = extremes.filter(|_| serving > 0 && state.own_load.is_none());
-        let datapoints = |load: f64| {
-            let cpu = 100.0 * skip::utilization(load, capacity, dt, capacity_total);
-            let per_instance = (load / per_instance_divisor * dt) / dt;
-            move |metric: Metric| match metric {
-                Metric::Cpu => cpu,
-                Metric::RequestsPerInstance => per_instance,
-                Metric::RequestRate => load,
-            }
+        let jumps = jumps && serving > 0 && state.own_load.is_none();
+        let jump_limit = limit_rps.min(capacity);
+        let bounds: [LoadBounds; N] = if jumps && limit - tick >= skip::SHORTEST {
+            let known = fleets.iter().find(|fleet| {
+                fleet.capacity == capacity.to_bits() && fleet.in_service == in_service
+            });
+            let fleet = match known {
+                Some(fleet) => *fleet,
+                None => {
+                    let mut fleet = FleetBounds {
+                        capacity: capacity.to_bits(),
+                        in_service,
+                        alarms: [LoadBounds::NEVER; MAX_ALARMS],
+                    };
+                    for (bounds, alarm) in fleet.alarms.iter_mut().zip(&alarms) {
+                        // The datapoint as the loop below computes it.
+                        *bounds = match alarm.metric {
+                            Metric::Cpu => alarm.bounds(
+                                |load| {
+                                    100.0 * skip::utilization(load, capacity, dt, capacity_total)
+                                },
+                                capacity / 100.0,
+                            ),
+                            Metric::RequestsPerInstance => alarm.bounds(
+                                |load| (load / per_instance_divisor * dt) / dt,
+                                per_instance_divisor,
+                            ),
+                            Metric::RequestRate => alarm.bounds(|load| load, 1.0),
+                        };
+                    }
+                    if fleets.len() == FLEETS_KEPT {
+                        fleets.clear();
+                    }
+                    fleets.push(fleet);
+                    fleet
+                }
+            };
+            fleet.alarms[..N].try_into().expect("length")
+        } else {
+            [LoadBounds::NEVER; N]
         };
         let needs_per_instance = alarms
             .iter()
@@ -236,56 +333,45 @@ impl Simulation<'_, '_> {
         }
         let mut violating_periods = 0u64;
         let mut unserved = state.run.unserved_requests;
-        let mut offered = state.run.offered_requests;
         let mut load = state.load;
         let mut next = tick;
         let mut fired = false;
         let mut sampled = 0;
+        // After a block that could not be jumped, the periods stepped before the next try.
+        let mut retry = tick;
         while next < limit {
-            if let Some(extremes) = extremes
-                && next.is_multiple_of(BLOCK)
-                && next + BLOCK <= limit
-            {
-                let block = next / BLOCK;
-                let (high, low) = extremes.at(block);
+            if jumps && next >= retry && limit - next >= skip::SHORTEST {
+                let loads = &series[next..limit.min(next + BLOCK)];
+                let block = loads.len() as u32;
+                let (high, low) = skip::extremes(loads);
                 let (high, low) = (high * share, low * share);
-                let (at_high, at_low) = (datapoints(high), datapoints(low));
-                let loads: &[f64; BLOCK] = series[next..next + BLOCK].try_into().expect("block");
                 let mut after = [0u32; N];
-                if high <= limit_rps
-                    && high <= capacity
-                    && alarms
-                        .iter()
-                        .zip(&mut after)
-                        .zip(streaks)
-                        .all(|((alarm, after), streak)| {
-                            let metric = alarm.metric;
-                            if alarm.silent_between(at_low(metric), at_high(metric)) {
-                                *after = 0;
-                                return true;
-                            }
-                            // Some datapoint may breach: the block's breaches, period by period.
-                            let mut breaches = 0u64;
-                            for (index, value) in loads.iter().enumerate() {
-                                let breach = alarm.holds(datapoints(value * share)(metric));
-                                breaches |= u64::from(breach) << index;
-                            }
-                            alarm
-                                .streak_after(streak, breaches)
-                                .map(|streak| *after = streak)
-                                .is_some()
-                        })
+                if high <= jump_limit
+                    && (0..N).all(|index| {
+                        let bounds = bounds[index];
+                        if bounds.silent_between(low, high) {
+                            after[index] = 0;
+                            return true;
+                        }
+                        // Some datapoint may breach: the block's breaches, period by period.
+                        let breaches = bounds.breach_bits(loads, share);
+                        alarms[index]
+                            .streak_after(streaks[index], breaches, block)
+                            .map(|streak| after[index] = streak)
+                            .is_some()
+                    })
                 {
-                    for value in &series[next..next + BLOCK] {
-                        offered += value * share * dt;
-                    }
                     let top = skip::utilization(high, capacity, dt, capacity_total) as f32;
-                    state.history.skipped.push(block, capacity, top.to_bits());
+                    state
+                        .history
+                        .skipped
+                        .push(next, block, capacity, top.to_bits());
                     streaks = after;
-                    next += BLOCK;
+                    next += loads.len();
                     load = series.get(next).copied().unwrap_or(0.0) * share;
                     continue;
                 }
+                retry = next + skip::SHORTEST;
             }
             // integrate(start, end) over the whole period, then close_period.
             let violating = if serving > 0 {
@@ -297,7 +383,6 @@ impl Simulation<'_, '_> {
                 unserved += (load - capacity) * dt;
             }
             violating_periods += u64::from(violating);
-            offered += load * dt;
             let utilization = skip::utilization(load, capacity, dt, capacity_total);
             // Each datapoint once a period (a division only where an alarm reads it).
             let cpu = 100.0 * utilization;
@@ -377,7 +462,6 @@ impl Simulation<'_, '_> {
         let seconds = periods * period;
         state.load = load;
         state.run.unserved_requests = unserved;
-        state.run.offered_requests = offered;
         for (index, alarm_state) in state.alarms.iter_mut().enumerate() {
             alarm_state.consecutive = streaks[index];
             alarm_state.due += seconds;
