@@ -12,7 +12,9 @@
 //! an alarm fires; the run loop acts on it at the next period's start (the call the general
 //! loop makes first when no event is due), and the next stretch starts there unless the action
 //! queued an event inside that period: an alarm held at a bound or in a cooldown, which fires
-//! every period, costs one call a period, not a period of the general loop.
+//! every period, costs one call a period, not a period of the general loop. Summary-only runs
+//! also jump over blocks of a stretch in which nothing the summary counts can happen
+//! (`engine/skip.rs`).
 
 use super::alarms::AlarmTrigger;
 use super::skip::{self, BLOCK};
