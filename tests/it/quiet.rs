@@ -1,8 +1,26 @@
 //! The quiet-stretch loop (`engine/quiet.rs`) gives the general loop's outcome to the bit:
 //! every bundled scenario and policy, summary only, with history and with the timeline.
 
-use scaleplan::engine::{RunOptions, simulate};
+use scaleplan::engine::{Outcome, RunOptions, simulate};
+use scaleplan::load::LoadSeries;
+use scaleplan::model::Scenario;
 use std::path::Path;
+
+/// The outcome with `options` and the same forced through the general loop.
+fn quiet_and_stepwise(
+    scenario: &Scenario,
+    load: &LoadSeries,
+    options: RunOptions,
+) -> (Outcome, Outcome) {
+    let stepwise = RunOptions {
+        stepwise: true,
+        ..options
+    };
+    (
+        simulate(scenario, load, options),
+        simulate(scenario, load, stepwise),
+    )
+}
 
 #[test]
 fn quiet_stretches_replay_every_bundled_scenario_exactly() {
@@ -15,15 +33,7 @@ fn quiet_stretches_replay_every_bundled_scenario_exactly() {
         let loaded = scaleplan::scenario::load(&path).unwrap();
         for (name, scenario) in loaded.variants() {
             for options in [RunOptions::SUMMARY, RunOptions::HISTORY, RunOptions::FULL] {
-                let quiet = simulate(scenario, &loaded.load, options);
-                let stepwise = simulate(
-                    scenario,
-                    &loaded.load,
-                    RunOptions {
-                        stepwise: true,
-                        ..options
-                    },
-                );
+                let (quiet, stepwise) = quiet_and_stepwise(scenario, &loaded.load, options);
                 assert!(
                     quiet == stepwise,
                     "{} policy {name} ({options:?}): the quiet loop differs",
@@ -55,15 +65,8 @@ fn quiet_stretches_replay_two_years_exactly() {
     ] {
         let loaded = scaleplan::scenario::load_str("years.toml", &toml, Path::new(".")).unwrap();
         assert_eq!(loaded.scenario.ticks() > 1 << 20, past_kept);
-        let quiet = simulate(&loaded.scenario, &loaded.load, RunOptions::SUMMARY);
-        let stepwise = simulate(
-            &loaded.scenario,
-            &loaded.load,
-            RunOptions {
-                stepwise: true,
-                ..RunOptions::SUMMARY
-            },
-        );
+        let (quiet, stepwise) =
+            quiet_and_stepwise(&loaded.scenario, &loaded.load, RunOptions::SUMMARY);
         assert!(quiet.groups[0].activities > 10);
         assert!(
             quiet == stepwise,
@@ -112,15 +115,8 @@ fn skip_ahead_replays_every_comparison_exactly() {
     }
     for toml in &variants {
         let loaded = scaleplan::scenario::load_str("skip.toml", toml, Path::new(".")).unwrap();
-        let jumped = simulate(&loaded.scenario, &loaded.load, RunOptions::SUMMARY);
-        let stepwise = simulate(
-            &loaded.scenario,
-            &loaded.load,
-            RunOptions {
-                stepwise: true,
-                ..RunOptions::SUMMARY
-            },
-        );
+        let (jumped, stepwise) =
+            quiet_and_stepwise(&loaded.scenario, &loaded.load, RunOptions::SUMMARY);
         assert!(jumped == stepwise, "skip-ahead differs on\n{toml}");
     }
 }
