@@ -52,6 +52,19 @@ fn replay(criterion: &mut Criterion) {
             )
         })
     });
+    // `run --out`'s timeline.csv without the disk (issue 19 item 3): the year's rows formatted.
+    let rows = engine::simulate(&loaded.scenario, &loaded.load, RunOptions::FULL).timeline;
+    group.bench_function("one_year_minutes_timeline_rows_formatted", |bencher| {
+        use scaleplan::engine::TimelineSink;
+        bencher.iter(|| {
+            let mut writer =
+                scaleplan::report::TimelineWriter::new(&loaded.scenario, std::io::sink());
+            for row in black_box(&rows) {
+                writer.row(row);
+            }
+            writer.finish().expect("a sink takes every byte")
+        })
+    });
     // Skip-ahead on a real trace (issue 19 item 4): NASA July 1995 per minute, two weeks at
     // 100x, the scenario's CPU alarm policy, summary only.
     let nasa = scenario::load(Path::new("scenarios/nasa-predictive.toml")).expect("scenario");

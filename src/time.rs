@@ -129,12 +129,10 @@ pub struct TimeText {
     clock: Clock,
     /// The cached hour, `[from, from + 3600)`, when its offset holds throughout.
     from: Option<SimTime>,
-    /// `YYYY-MM-DDT` of the hour's start, local.
-    date: [u8; 11],
+    /// The text of the hour's start, whose `HH:MM:SS` (bytes 11 to 19) each call rewrites.
+    text: crate::number::decimal::Padded,
     /// Local seconds after midnight at `from`.
     local_second: u64,
-    /// The offset suffix, `+08:00` or `Z`.
-    offset: String,
 }
 
 impl TimeText {
@@ -143,9 +141,8 @@ impl TimeText {
         TimeText {
             clock,
             from: None,
-            date: [0; 11],
+            text: crate::number::decimal::Padded::new(b""),
             local_second: 0,
-            offset: String::new(),
         }
     }
 
@@ -158,17 +155,20 @@ impl TimeText {
         let local = self.from.map(|from| self.local_second + (time - from));
         match local {
             Some(local) if local < 86_400 => {
-                out.extend_from_slice(&self.date);
-                for (index, value) in [local / 3600, local / 60 % 60, local % 60]
-                    .into_iter()
-                    .enumerate()
-                {
-                    if index > 0 {
-                        out.push(b':');
-                    }
-                    out.extend_from_slice(&[b'0' + (value / 10) as u8, b'0' + (value % 10) as u8]);
-                }
-                out.extend_from_slice(self.offset.as_bytes());
+                let at = out.len();
+                self.text.put(out);
+                let (hour, minute, second) = (local / 3600, local / 60 % 60, local % 60);
+                let digit = |value: u64| b'0' + value as u8;
+                out[at + 11..at + 19].copy_from_slice(&[
+                    digit(hour / 10),
+                    digit(hour % 10),
+                    b':',
+                    digit(minute / 10),
+                    digit(minute % 10),
+                    b':',
+                    digit(second / 10),
+                    digit(second % 10),
+                ]);
             }
             _ => out.extend_from_slice(self.clock.format(time).as_bytes()),
         }
@@ -190,9 +190,8 @@ impl TimeText {
         let (Some(h), Some(m), Some(s)) = (digits(11..13), digits(14..16), digits(17..19)) else {
             return;
         };
-        self.date.copy_from_slice(&bytes[..11]);
+        self.text = crate::number::decimal::Padded::new(bytes);
         self.local_second = h * 3600 + m * 60 + s;
-        self.offset = text[19..].to_string();
         self.from = Some(hour);
     }
 }

@@ -231,13 +231,21 @@ fn run(
             let name = Path::new("timeline.csv");
             let path = set.path(name)?;
             let file = std::fs::File::create(&path).map_err(|error| set.failed(name, &error))?;
-            let mut writer = report::TimelineWriter::new(
-                scenario,
-                std::io::BufWriter::with_capacity(1 << 16, file),
-            );
+            // Formatted on a thread of its own, beside the replay, and written from another.
+            let mut writer = report::WriteBehind::spawn(file)
+                .and_then(|file| {
+                    report::Background::spawn(report::TimelineWriter::new(scenario, file))
+                })
+                .map_err(|error| set.failed(name, &error))?;
             let outcome = engine::simulate_streaming(scenario, &loaded.load, options, &mut writer);
-            writer.finish().map_err(|error| set.failed(name, &error))?;
-            for (relative, bytes) in run_files(scenario, &outcome) {
+            // Rendered while the timeline's last rows are being written.
+            let files = run_files(scenario, &outcome);
+            writer
+                .finish()
+                .finish()
+                .and_then(report::WriteBehind::finish)
+                .map_err(|error| set.failed(name, &error))?;
+            for (relative, bytes) in files {
                 set.write(&relative, &bytes)?;
             }
             set.commit()?;
@@ -335,19 +343,20 @@ fn run_files(
     scenario: &crate::model::Scenario,
     outcome: &engine::Outcome,
 ) -> Vec<(PathBuf, Vec<u8>)> {
+    // Rendered side by side (activities.csv is most of it).
+    let (summary, (activities, instances)) = rayon::join(
+        || report::summary_json(scenario, outcome).into_bytes(),
+        || {
+            rayon::join(
+                || report::activities_csv(scenario, outcome),
+                || report::instances_csv(scenario, outcome),
+            )
+        },
+    );
     let mut files: Vec<(PathBuf, Vec<u8>)> = vec![
-        (
-            "summary.json".into(),
-            report::summary_json(scenario, outcome).into_bytes(),
-        ),
-        (
-            "activities.csv".into(),
-            report::activities_csv(scenario, outcome),
-        ),
-        (
-            "instances.csv".into(),
-            report::instances_csv(scenario, outcome),
-        ),
+        ("summary.json".into(), summary),
+        ("activities.csv".into(), activities),
+        ("instances.csv".into(), instances),
     ];
     if !outcome.forecasts.is_empty() {
         files.push((

@@ -4,7 +4,7 @@
 use super::columns;
 use crate::engine::{TimelineRow, TimelineSink};
 use crate::model::Scenario;
-use crate::number::decimal::{push_fixed, push_integer};
+use crate::number::decimal::{Padded, push_fixed, push_integer};
 use crate::plot::SeriesBuilder;
 use crate::time::TimeText;
 use std::io::Write;
@@ -17,7 +17,7 @@ pub struct TimelineWriter<W: Write> {
     out: W,
     time: TimeText,
     /// Each group's name as a CSV field (quoted if it needs to be).
-    groups: Vec<Vec<u8>>,
+    groups: Vec<Padded>,
     line: Vec<u8>,
     /// The last row's fleet fields as written: most rows repeat them.
     fleet: FleetText,
@@ -29,10 +29,9 @@ pub struct TimelineWriter<W: Write> {
 /// A row's fleet fields (`,desired,pending,in_service,capacity`) as written, with the values
 /// they were written from (the capacity's bits) and where the capacity starts: the fleet
 /// changes only at events, so most rows repeat them.
-#[derive(Default)]
 struct FleetText {
     key: Option<(u32, u32, u32, u64)>,
-    text: Vec<u8>,
+    text: Padded,
     capacity_at: usize,
 }
 
@@ -53,7 +52,7 @@ impl<W: Write> TimelineWriter<W> {
             .map(|group| {
                 let mut field = super::csv_bytes(|writer| writer.write_record([&group.name]));
                 field.pop(); // the record's newline
-                field
+                Padded::new(&field)
             })
             .collect();
         let mut writer = TimelineWriter {
@@ -61,7 +60,11 @@ impl<W: Write> TimelineWriter<W> {
             time: TimeText::new(scenario.clock),
             groups,
             line: Vec::with_capacity(Self::CHUNK + 512),
-            fleet: FleetText::default(),
+            fleet: FleetText {
+                key: None,
+                text: Padded::new(b""),
+                capacity_at: 0,
+            },
             error: None,
             periods: None,
         };
@@ -117,7 +120,7 @@ impl<W: Write> TimelineSink for TimelineWriter<W> {
         let line = &mut self.line;
         self.time.push(line, row.time);
         line.push(b',');
-        line.extend_from_slice(&self.groups[row.group]);
+        self.groups[row.group].put(line);
         line.push(b',');
         let load_at = line.len();
         push_fixed::<3>(line, row.load_rps);
@@ -130,18 +133,19 @@ impl<W: Write> TimelineSink for TimelineWriter<W> {
         );
         let fleet = &mut self.fleet;
         if fleet.key != Some(key) {
-            fleet.text.clear();
+            let mut text = Vec::new();
             for count in [row.desired, row.pending, row.in_service] {
-                fleet.text.push(b',');
-                push_integer(&mut fleet.text, count);
+                text.push(b',');
+                push_integer(&mut text, u64::from(count));
             }
-            fleet.text.push(b',');
-            fleet.capacity_at = fleet.text.len();
-            push_fixed::<3>(&mut fleet.text, row.capacity_rps);
+            text.push(b',');
+            fleet.capacity_at = text.len();
+            push_fixed::<3>(&mut text, row.capacity_rps);
+            fleet.text = Padded::new(&text);
             fleet.key = Some(key);
         }
         let capacity_at = line.len() + fleet.capacity_at;
-        line.extend_from_slice(&fleet.text);
+        fleet.text.put(line);
         let capacity_end = line.len();
         line.push(b',');
         if let Some(utilization) = row.utilization {
