@@ -65,6 +65,24 @@ fn replay(criterion: &mut Criterion) {
             writer.finish().expect("a sink takes every byte")
         })
     });
+    // The same rows as `run --out` streams them, to a sink: the replay, the formatting thread
+    // and the writing thread side by side.
+    group.bench_function("one_year_minutes_timeline_streamed", |bencher| {
+        use scaleplan::report::{Background, TimelineWriter, WriteBehind};
+        bencher.iter(|| {
+            let out = WriteBehind::spawn(std::io::sink()).expect("a thread");
+            let mut sink =
+                Background::spawn(TimelineWriter::new(&loaded.scenario, out)).expect("a thread");
+            let outcome = engine::simulate_streaming(
+                black_box(&loaded.scenario),
+                black_box(&loaded.load),
+                RunOptions::FULL,
+                &mut sink,
+            );
+            let out = sink.finish().finish().expect("a sink takes every byte");
+            (outcome, out.finish().expect("a sink takes every byte"))
+        })
+    });
     // Skip-ahead on a real trace (issue 19 item 4): NASA July 1995 per minute, two weeks at
     // 100x, the scenario's CPU alarm policy, summary only.
     let nasa = scenario::load(Path::new("scenarios/nasa-predictive.toml")).expect("scenario");

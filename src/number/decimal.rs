@@ -5,125 +5,64 @@
 use std::fmt::Write as _;
 
 /// Appends `value` with `PLACES` decimals to `out`, exactly as `format!("{value:.PLACES$}")`
-/// writes it (the tests hold it to that). Values [`put_fixed`] declines go through
-/// `core::fmt`.
-pub fn push_fixed<const PLACES: usize>(out: &mut Vec<u8>, value: f64) {
-    if !put_fixed::<PLACES>(out, value) {
-        let mut text = String::new();
-        let _ = write!(text, "{value:.PLACES$}");
-        out.extend_from_slice(text.as_bytes());
-    }
-}
-
-/// Appends an integer.
-#[inline]
-pub fn push_integer(out: &mut Vec<u8>, value: u64) {
-    put_units::<0>(out, value, false);
-}
-
-/// Appends `value` with `PLACES` decimals, as `format!("{value:.PLACES$}")` writes it, for
-/// finite values below 2^52 units and at most 9 places; returns false (appending nothing)
-/// otherwise.
+/// writes it (the tests hold it to that).
 ///
 /// The rounding of the exact decimal value is decided exactly: by the fraction of the computed
 /// `value x 10^places`, or, when that is exactly one half, by the sign of the product's
 /// rounding error (Dekker's exact product, no FMA), an exact half going to even (as
-/// `core::fmt` does).
-#[inline]
-pub fn put_fixed<const PLACES: usize>(out: &mut Vec<u8>, value: f64) -> bool {
+/// `core::fmt` does). The integer is printed with itoa. Values of 2^52 units or more, the
+/// non-finite ones and more than 9 places go through `core::fmt`.
+pub fn push_fixed<const PLACES: usize>(out: &mut Vec<u8>, value: f64) {
+    let places = PLACES;
     const POWERS: [f64; 10] = [1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
     const LIMIT: f64 = (1u64 << 52) as f64;
-    let Some(&power) = POWERS.get(PLACES) else {
-        return false;
-    };
-    let magnitude = value.abs();
-    let product = magnitude * power;
-    if product.is_nan() || product >= LIMIT {
-        return false;
-    }
-    // Floor: non-negative and below 2^52 (as i64, which converts in one instruction).
-    let whole = product as i64;
-    let fraction = product - whole as f64; // exact
-    let whole = whole as u64;
-    let up = if fraction != 0.5 {
-        // The fraction is a multiple of the product's ulp, as is one half, so it differs from
-        // a half by at least an ulp: more than the error (at most half an ulp), which cannot
-        // carry it across. A whole product stays whole.
-        fraction > 0.5
-    } else {
-        // A computed half: the product's rounding error decides, and an exact half goes to
-        // even.
-        match exact_product(magnitude, power).1 {
-            0.0 => whole % 2 == 1,
-            error => error > 0.0,
+    if let Some(&power) = POWERS.get(places) {
+        let magnitude = value.abs();
+        let product = magnitude * power;
+        if product < LIMIT {
+            // Floor: non-negative and below 2^52 (as i64, which converts in one instruction).
+            let whole = product as i64;
+            let fraction = product - whole as f64; // exact
+            let whole = whole as u64;
+            let up = if fraction != 0.5 {
+                // The fraction is a multiple of the product's ulp, as is one half, so it
+                // differs from a half by at least an ulp: more than the error (at most half
+                // an ulp), which cannot carry it across. A whole product stays whole.
+                fraction > 0.5
+            } else {
+                // A computed half: the product's rounding error decides, and an exact half
+                // goes to even.
+                match exact_product(magnitude, power).1 {
+                    0.0 => whole % 2 == 1,
+                    error => error > 0.0,
+                }
+            };
+            let units = whole + u64::from(up);
+            if value.is_sign_negative() {
+                out.push(b'-');
+            }
+            // One itoa call, the point put in its place: "12345" at 3 places is "12.345".
+            let mut digits = itoa::Buffer::new();
+            let digits = digits.format(units).as_bytes();
+            if places == 0 {
+                out.extend_from_slice(digits);
+            } else if digits.len() > places {
+                let point = digits.len() - places;
+                out.extend_from_slice(&digits[..point]);
+                out.push(b'.');
+                out.extend_from_slice(&digits[point..]);
+            } else {
+                out.extend_from_slice(b"0.");
+                out.extend(std::iter::repeat_n(b'0', places - digits.len()));
+                out.extend_from_slice(digits);
+            }
+            return;
         }
-    };
-    put_units::<PLACES>(out, whole + u64::from(up), value.is_sign_negative());
-    true
+    }
+    let mut text = String::new();
+    let _ = write!(text, "{value:.places$}");
+    out.extend_from_slice(text.as_bytes());
 }
-
-/// Appends `units / 10^PLACES` with `PLACES` decimals (`PLACES` at most 9), written in place
-/// two digits at a time: the text's length is known first, so its bytes are stored once, into
-/// room made by one fixed-size store (no `memcpy` call, nothing read back).
-#[inline]
-fn put_units<const PLACES: usize>(out: &mut Vec<u8>, units: u64, negative: bool) {
-    let scale = 10u64.pow(PLACES as u32);
-    let (mut integer, fraction) = (units / scale, (units % scale) as u32);
-    let integer_len = integer.checked_ilog10().unwrap_or(0) as usize + 1;
-    let point = usize::from(PLACES > 0);
-    let len = usize::from(negative) + integer_len + point + PLACES; // at most 32
-    let at = out.len();
-    out.extend_from_slice(&[b'0'; 32]);
-    out.truncate(at + len);
-    let text = &mut out[at..];
-    let mut end = len;
-    // The decimals: exactly PLACES digits, leading zeros included.
-    let mut rest = fraction;
-    for _ in 0..PLACES / 2 {
-        let pair = (rest % 100) as usize;
-        rest /= 100;
-        text[end - 2..end].copy_from_slice(&PAIRS[2 * pair..2 * pair + 2]);
-        end -= 2;
-    }
-    if PLACES % 2 == 1 {
-        text[end - 1] = b'0' + rest as u8;
-        end -= 1;
-    }
-    if PLACES > 0 {
-        text[end - 1] = b'.';
-        end -= 1;
-    }
-    // The integer part, at least one digit.
-    while integer >= 100 {
-        let pair = (integer % 100) as usize;
-        integer /= 100;
-        text[end - 2..end].copy_from_slice(&PAIRS[2 * pair..2 * pair + 2]);
-        end -= 2;
-    }
-    if integer >= 10 {
-        let pair = integer as usize;
-        text[end - 2..end].copy_from_slice(&PAIRS[2 * pair..2 * pair + 2]);
-        end -= 2;
-    } else {
-        text[end - 1] = b'0' + integer as u8;
-        end -= 1;
-    }
-    if negative {
-        text[end - 1] = b'-';
-    }
-}
-
-/// "00" to "99".
-const PAIRS: [u8; 200] = {
-    let mut pairs = [0; 200];
-    let mut index = 0;
-    while index < 100 {
-        pairs[2 * index] = b'0' + (index / 10) as u8;
-        pairs[2 * index + 1] = b'0' + (index % 10) as u8;
-        index += 1;
-    }
-    pairs
-};
 
 /// A text appended often: the parts of a timeline row that repeat (a group's name, the
 /// fleet's fields, an hour's time). One of at most [`Padded::WIDTH`] bytes is kept with room
@@ -208,6 +147,11 @@ fn exact_product(a: f64, b: f64) -> (f64, f64) {
     let ((a_high, a_low), (b_high, b_low)) = (split(a), split(b));
     let error = ((a_high * b_high - product) + a_high * b_low + a_low * b_high) + a_low * b_low;
     (product, error)
+}
+
+/// Appends an integer.
+pub fn push_integer(out: &mut Vec<u8>, value: u64) {
+    out.extend_from_slice(itoa::Buffer::new().format(value).as_bytes());
 }
 
 #[cfg(test)]
