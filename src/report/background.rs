@@ -11,8 +11,6 @@ use std::thread::JoinHandle;
 
 /// Rows per batch handed over.
 const BATCH: usize = 1 << 14;
-/// Bytes per chunk handed over.
-const CHUNK: usize = 1 << 20;
 /// Batches or chunks waiting for a worker before the producer waits.
 const IN_FLIGHT: usize = 2;
 
@@ -123,10 +121,10 @@ impl<S: TimelineSink + Send + 'static> TimelineSink for Background<S> {
     }
 }
 
-/// Bytes written to `W` on a thread of its own, in chunks of [`CHUNK`]; the first error
-/// stops the writing and is returned by [`WriteBehind::finish`] (writes after it fail).
+/// Bytes written to `W` on a thread of its own, in the chunks handed over (a
+/// [`super::ChunkSink`]); the first error stops the writing and is returned by
+/// [`WriteBehind::finish`] (chunks after it are refused).
 pub struct WriteBehind<W: Write + Send + 'static> {
-    chunk: Vec<u8>,
     worker: Worker<u8, std::io::Result<W>>,
 }
 
@@ -148,14 +146,20 @@ impl<W: Write + Send + 'static> WriteBehind<W> {
                 None => out.flush().map(|()| out),
             },
         )?;
-        Ok(WriteBehind {
-            chunk: Vec::with_capacity(CHUNK),
-            worker,
-        })
+        Ok(WriteBehind { worker })
     }
 
-    fn hand_over(&mut self) -> std::io::Result<()> {
-        if self.worker.hand_over(&mut self.chunk, CHUNK) {
+    /// `W`, once every chunk is written and flushed, or the first error.
+    pub fn finish(mut self) -> std::io::Result<W> {
+        self.worker.finish()
+    }
+}
+
+impl<W: Write + Send + 'static> super::ChunkSink for WriteBehind<W> {
+    /// Hands `chunk` itself over, an emptied one (or a new one) in its place.
+    fn take(&mut self, chunk: &mut Vec<u8>) -> std::io::Result<()> {
+        let capacity = chunk.capacity();
+        if self.worker.hand_over(chunk, capacity) {
             Ok(())
         } else {
             Err(std::io::Error::other(
@@ -164,26 +168,7 @@ impl<W: Write + Send + 'static> WriteBehind<W> {
         }
     }
 
-    /// `W`, once every byte is written and flushed, or the first error.
-    pub fn finish(mut self) -> std::io::Result<W> {
-        if !self.chunk.is_empty() {
-            // If the worker has stopped, its result says why.
-            self.worker.hand_over(&mut self.chunk, CHUNK);
-        }
-        self.worker.finish()
-    }
-}
-
-impl<W: Write + Send + 'static> Write for WriteBehind<W> {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.chunk.extend_from_slice(bytes);
-        if self.chunk.len() >= CHUNK {
-            self.hand_over()?;
-        }
-        Ok(bytes.len())
-    }
-
-    /// Bytes are handed over in chunks; [`WriteBehind::finish`] flushes `W`.
+    /// Chunks are handed over whole; [`WriteBehind::finish`] flushes `W`.
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
@@ -221,14 +206,19 @@ mod tests {
     }
 
     #[test]
-    fn every_byte_arrives_in_order() {
-        for count in [0, 1, CHUNK - 1, CHUNK, 3 * CHUNK + 5] {
-            let bytes: Vec<u8> = (0..count).map(|index| (index % 251) as u8).collect();
+    fn every_chunk_arrives_in_order() {
+        use crate::report::ChunkSink;
+        for count in [0, 1, 2, 7, 40] {
+            let chunks: Vec<Vec<u8>> = (0..count)
+                .map(|index| vec![(index % 251) as u8; 1000 + index])
+                .collect();
             let mut out = WriteBehind::spawn(Vec::new()).unwrap();
-            for piece in bytes.chunks(977) {
-                out.write_all(piece).unwrap();
+            for chunk in &chunks {
+                let mut handed = chunk.clone();
+                out.take(&mut handed).unwrap();
+                assert!(handed.is_empty());
             }
-            assert_eq!(out.finish().unwrap(), bytes, "{count} bytes");
+            assert_eq!(out.finish().unwrap(), chunks.concat(), "{count} chunks");
         }
     }
 
@@ -254,25 +244,27 @@ mod tests {
 
     #[test]
     fn the_first_error_is_returned() {
-        // The disk fills in the second chunk; the writes go on past it (the worker runs on
-        // its own, so a later write may or may not already fail), and the end says why.
-        let mut out = WriteBehind::spawn(Full { room: CHUNK + 10 }).unwrap();
-        let piece = vec![7; 1000];
-        let mut later = None;
-        for _ in 0..(4 * CHUNK / piece.len()) {
-            if let Err(error) = out.write_all(&piece) {
-                later = Some(error.to_string());
+        use crate::report::ChunkSink;
+        // The disk fills in the second chunk; chunks go on being handed over (the worker runs
+        // on its own, so a later one may or may not be refused already), and the end says why.
+        let mut out = WriteBehind::spawn(Full { room: 1010 }).unwrap();
+        let mut refused = None;
+        for _ in 0..50 {
+            if let Err(error) = out.take(&mut vec![7; 1000]) {
+                refused = Some(error.to_string());
                 break;
             }
         }
-        if let Some(later) = later {
-            assert!(later.contains("WriteBehind::finish says why"), "{later}");
+        if let Some(refused) = refused {
+            assert!(
+                refused.contains("WriteBehind::finish says why"),
+                "{refused}"
+            );
         }
-        let error = out.finish().err().expect("the disk filled");
-        assert_eq!(error.to_string(), "disk full");
+        assert_eq!(out.finish().err().unwrap().to_string(), "disk full");
         // A failure on the last chunk only is also seen.
         let mut out = WriteBehind::spawn(Full { room: 10 }).unwrap();
-        out.write_all(&[7; 100]).unwrap();
+        out.take(&mut vec![7; 100]).unwrap();
         assert_eq!(out.finish().err().unwrap().to_string(), "disk full");
     }
 }

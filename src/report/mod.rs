@@ -15,7 +15,7 @@ mod timeline;
 
 pub use background::{Background, WriteBehind};
 pub use replications::{Replications, replications_json, replications_table};
-pub use timeline::TimelineWriter;
+pub use timeline::{ChunkSink, TimelineWriter};
 
 /// The machine-readable summary (`summary.json`, `--json`).
 #[derive(Debug, Serialize)]

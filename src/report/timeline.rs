@@ -13,7 +13,7 @@ use std::io::Write;
 /// gathered in a buffer of its own that goes to `out` in 64 KiB writes (so `out` needs no
 /// `BufWriter`). The first write error is kept (later rows are dropped) and returned by
 /// [`TimelineWriter::finish`].
-pub struct TimelineWriter<W: Write> {
+pub struct TimelineWriter<W: ChunkSink> {
     out: W,
     time: TimeText,
     /// Each group's name as a CSV field (quoted if it needs to be).
@@ -43,7 +43,7 @@ struct Kept {
     last: Option<(crate::time::SimTime, chrono::DateTime<chrono::FixedOffset>)>,
 }
 
-impl<W: Write> TimelineWriter<W> {
+impl<W: ChunkSink> TimelineWriter<W> {
     /// A writer for `scenario`'s rows.
     pub fn new(scenario: &Scenario, out: W) -> TimelineWriter<W> {
         let groups = scenario
@@ -93,15 +93,16 @@ impl<W: Write> TimelineWriter<W> {
     }
 
     /// Bytes gathered before a write.
-    const CHUNK: usize = 1 << 16;
+    const CHUNK: usize = 1 << 20;
 
     fn write_out(&mut self) {
         if self.error.is_none()
-            && let Err(error) = self.out.write_all(&self.line)
+            && let Err(error) = self.out.take(&mut self.line)
         {
             self.error = Some(error);
         }
         self.line.clear();
+        self.line.reserve(Self::CHUNK + 512);
     }
 
     /// The output, once every row is written and flushed, or the first error.
@@ -115,7 +116,28 @@ impl<W: Write> TimelineWriter<W> {
     }
 }
 
-impl<W: Write> TimelineSink for TimelineWriter<W> {
+/// Where a [`TimelineWriter`] puts the bytes it gathered: any `Write` (written, the buffer
+/// kept), or a [`super::WriteBehind`] (the buffer itself handed over, no copy).
+pub trait ChunkSink {
+    /// Takes the bytes of `chunk`; `chunk` is left empty or replaced.
+    fn take(&mut self, chunk: &mut Vec<u8>) -> std::io::Result<()>;
+    /// Once every chunk is taken.
+    fn flush(&mut self) -> std::io::Result<()>;
+}
+
+impl<W: Write> ChunkSink for W {
+    fn take(&mut self, chunk: &mut Vec<u8>) -> std::io::Result<()> {
+        let written = self.write_all(chunk);
+        chunk.clear();
+        written
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Write::flush(self)
+    }
+}
+
+impl<W: ChunkSink> TimelineSink for TimelineWriter<W> {
     fn row(&mut self, row: &TimelineRow) {
         let line = &mut self.line;
         self.time.push(line, row.time);
