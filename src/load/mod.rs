@@ -9,6 +9,7 @@
 mod noise;
 pub mod stats;
 pub mod trace;
+mod ziggurat;
 
 pub use trace::Trace;
 

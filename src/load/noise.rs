@@ -12,7 +12,7 @@ pub(super) const NOISE_STREAM: u64 = 0x6c6f_6164_6e6f_6973;
 /// Noise factors drawn in blocks from the load's seeded stream, one per period in order.
 pub(super) struct NoiseBlocks {
     noise: Noise,
-    rng: ChaCha8Rng,
+    normals: Normals,
     block: Vec<f64>,
 }
 
@@ -20,21 +20,19 @@ impl NoiseBlocks {
     pub(super) fn new(noise: Noise, seed: u64) -> NoiseBlocks {
         NoiseBlocks {
             noise,
-            rng: ChaCha8Rng::seed_from_u64(seed ^ NOISE_STREAM),
+            normals: Normals::new(ChaCha8Rng::seed_from_u64(seed ^ NOISE_STREAM)),
             block: Vec::new(),
         }
     }
 
     /// The next `len` factors: standard normal draws first (the generator's work), then the
-    /// transform over the whole block. The same values as rand_distr's `LogNormal` (to within an ulp or two of the exponential: see
-    /// [`exp_in_place`]) (mean
-    /// `-sigma^2 / 2`, so the factor's mean is 1) and `Normal` (mean 1, clamped at 0).
+    /// transform over the whole block. The same values as rand_distr's `LogNormal` (mean
+    /// `-sigma^2 / 2`, so the factor's mean is 1; to within an ulp or two of the exponential:
+    /// see [`exp_in_place`]) and `Normal` (mean 1, clamped at 0).
     pub(super) fn next_block(&mut self, len: usize) -> &[f64] {
         self.block.resize(len, 0.0);
         let block = &mut self.block[..];
-        for value in block.iter_mut() {
-            *value = StandardNormal.sample(&mut self.rng);
-        }
+        self.normals.fill(block);
         match self.noise {
             Noise::LogNormal { sigma } => {
                 let mean = -sigma * sigma / 2.0;
@@ -50,6 +48,90 @@ impl NoiseBlocks {
             }
         }
         block
+    }
+}
+
+/// Standard normal draws, the same values as `StandardNormal.sample(&mut rng)` called one
+/// after another, with the generator's words taken in bulk: a draw through `sample` checked the
+/// generator's buffer for each word and could not keep the ziggurat's fast path in registers
+/// (most of a noisy load's time).
+///
+/// rand_distr's ziggurat (`utils::ziggurat`, rand_distr 0.6) takes one `u64`: its low 8 bits
+/// pick a layer `i`, its top 52 a `u` in `[-1, 1)`, and `x = u * X[i]` is the draw when
+/// `|x| < X[i + 1]` (about 99% of draws). That test is made here, on the words as the
+/// generator gives them (`fill_bytes` gives the same words, in the same order, as
+/// `next_u64`); when it fails, the draw is `StandardNormal.sample` itself, reading the same
+/// word again and the next ones from this buffer, so the stream stays word for word the
+/// generator's.
+struct Normals {
+    rng: ChaCha8Rng,
+    /// Words of the generator, little-endian, `WORDS` at a time.
+    bytes: Box<[u8; Normals::WORDS * 8]>,
+    /// The next word not yet used.
+    next: usize,
+}
+
+impl Normals {
+    const WORDS: usize = 512;
+
+    fn new(rng: ChaCha8Rng) -> Normals {
+        Normals {
+            rng,
+            bytes: Box::new([0; Normals::WORDS * 8]),
+            next: Normals::WORDS,
+        }
+    }
+
+    /// The word at `self.next`, refilling first if every word is used.
+    #[inline]
+    fn word(&mut self) -> u64 {
+        if self.next == Normals::WORDS {
+            rand::Rng::fill_bytes(&mut self.rng, &mut self.bytes[..]);
+            self.next = 0;
+        }
+        let at = 8 * self.next;
+        u64::from_le_bytes(self.bytes[at..at + 8].try_into().expect("eight bytes"))
+    }
+
+    fn fill(&mut self, out: &mut [f64]) {
+        use super::ziggurat::ZIG_NORM_X;
+        for value in out {
+            let bits = self.word();
+            let layer = (bits & 0xff) as usize;
+            // `(bits >> 12).into_float_with_exponent(1) - 3.0`: a float in [2, 4), less 3.
+            let u = f64::from_bits((bits >> 12) | (1024 << 52)) - 3.0;
+            let x = u * ZIG_NORM_X[layer];
+            *value = if x.abs() < ZIG_NORM_X[layer + 1] {
+                self.next += 1;
+                x
+            } else {
+                StandardNormal.sample(self)
+            };
+        }
+    }
+}
+
+/// The generator's words in order, for `StandardNormal.sample` (which asks only for `u64`s).
+impl rand::TryRng for Normals {
+    type Error = std::convert::Infallible;
+
+    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+        // Not asked for by the normal draw; a whole word keeps the stream in words.
+        Ok(self.try_next_u64()? as u32)
+    }
+
+    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+        let word = self.word();
+        self.next += 1;
+        Ok(word)
+    }
+
+    fn try_fill_bytes(&mut self, destination: &mut [u8]) -> Result<(), Self::Error> {
+        for chunk in destination.chunks_mut(8) {
+            let word = self.try_next_u64()?.to_le_bytes();
+            chunk.copy_from_slice(&word[..chunk.len()]);
+        }
+        Ok(())
     }
 }
 
@@ -116,6 +198,46 @@ mod tests {
     /// Distance in units in the last place between two positive finite floats.
     fn ulps(a: f64, b: f64) -> u64 {
         a.to_bits().abs_diff(b.to_bits())
+    }
+
+    #[test]
+    fn normals_are_rand_distrs_draws_bit_for_bit() {
+        // A million draws (about 10,000 through the ziggurat's slow path), taken in fills of
+        // uneven lengths so that refills fall everywhere in a fill and in a draw's slow path.
+        for seed in [0, 9, u64::MAX] {
+            let mut reference = ChaCha8Rng::seed_from_u64(seed);
+            let mut normals = Normals::new(ChaCha8Rng::seed_from_u64(seed));
+            let (mut drawn, mut slow, mut length) = (0, 0, 1);
+            let mut block = Vec::new();
+            while drawn < 1_000_000 {
+                block.resize(length, 0.0);
+                normals.fill(&mut block);
+                for value in &block {
+                    let expected: f64 = StandardNormal.sample(&mut reference);
+                    assert_eq!(
+                        value.to_bits(),
+                        expected.to_bits(),
+                        "seed {seed} draw {drawn}"
+                    );
+                    drawn += 1;
+                }
+                length = length * 7 % 5003 + 1;
+            }
+            // The stream's words fail the fast test often enough that the slow path ran
+            // thousands of times above.
+            let mut check = ChaCha8Rng::seed_from_u64(seed);
+            for _ in 0..1_000_000 {
+                let bits = rand::Rng::next_u64(&mut check);
+                let layer = (bits & 0xff) as usize;
+                let u = f64::from_bits((bits >> 12) | (1024 << 52)) - 3.0;
+                if (u * super::super::ziggurat::ZIG_NORM_X[layer]).abs()
+                    >= super::super::ziggurat::ZIG_NORM_X[layer + 1]
+                {
+                    slow += 1;
+                }
+            }
+            assert!(slow > 5_000, "{slow} first words fail the fast test");
+        }
     }
 
     #[test]
