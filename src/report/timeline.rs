@@ -10,7 +10,7 @@ use crate::time::TimeText;
 use std::io::Write;
 
 /// Writes `timeline.csv` to `out`: the header at once, then each row as it is handed over,
-/// gathered in a buffer of its own that goes to `out` in 64 KiB writes (so `out` needs no
+/// gathered in a buffer of its own that goes to `out` in 1 MiB chunks (so `out` needs no
 /// `BufWriter`). The first write error is kept (later rows are dropped) and returned by
 /// [`TimelineWriter::finish`].
 pub struct TimelineWriter<W: ChunkSink> {
