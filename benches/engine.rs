@@ -65,21 +65,20 @@ fn replay(criterion: &mut Criterion) {
             writer.finish().expect("a sink takes every byte")
         })
     });
-    // The same rows as `run --out` streams them, to a sink: the replay, the formatting thread
-    // and the writing thread side by side.
+    // The same rows as `run --out` streams them, to a sink: the replay formatting each row,
+    // the writing thread beside it.
     group.bench_function("one_year_minutes_timeline_streamed", |bencher| {
-        use scaleplan::report::{Background, TimelineWriter, WriteBehind};
+        use scaleplan::report::{TimelineWriter, WriteBehind};
         bencher.iter(|| {
             let out = WriteBehind::spawn(std::io::sink()).expect("a thread");
-            let mut sink =
-                Background::spawn(TimelineWriter::new(&loaded.scenario, out)).expect("a thread");
+            let mut sink = TimelineWriter::new(&loaded.scenario, out);
             let outcome = engine::simulate_streaming(
                 black_box(&loaded.scenario),
                 black_box(&loaded.load),
                 RunOptions::FULL,
                 &mut sink,
             );
-            let out = sink.finish().finish().expect("a sink takes every byte");
+            let out = sink.finish().expect("a sink takes every byte");
             (outcome, out.finish().expect("a sink takes every byte"))
         })
     });

@@ -231,17 +231,14 @@ fn run(
             let name = Path::new("timeline.csv");
             let path = set.path(name)?;
             let file = std::fs::File::create(&path).map_err(|error| set.failed(name, &error))?;
-            // Formatted on a thread of its own, beside the replay, and written from another.
+            // Formatted as the run produces it, written from a thread of its own.
             let mut writer = report::WriteBehind::spawn(file)
-                .and_then(|file| {
-                    report::Background::spawn(report::TimelineWriter::new(scenario, file))
-                })
+                .map(|file| report::TimelineWriter::new(scenario, file))
                 .map_err(|error| set.failed(name, &error))?;
             let outcome = engine::simulate_streaming(scenario, &loaded.load, options, &mut writer);
             // Rendered while the timeline's last rows are being written.
             let files = run_files(scenario, &outcome);
             writer
-                .finish()
                 .finish()
                 .and_then(report::WriteBehind::finish)
                 .map_err(|error| set.failed(name, &error))?;

@@ -6,16 +6,16 @@ use crate::model::Scenario;
 use crate::time::format_duration;
 use serde::Serialize;
 
-mod background;
 pub mod columns;
 pub mod html;
 pub mod metrics;
 mod replications;
 mod timeline;
+mod write_behind;
 
-pub use background::{Background, WriteBehind};
 pub use replications::{Replications, replications_json, replications_table};
 pub use timeline::{ChunkSink, TimelineWriter};
+pub use write_behind::WriteBehind;
 
 /// The machine-readable summary (`summary.json`, `--json`).
 #[derive(Debug, Serialize)]
