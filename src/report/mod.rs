@@ -543,3 +543,34 @@ pub fn activities_csv(scenario: &Scenario, outcome: &Outcome) -> Vec<u8> {
         },
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_rendered_in_chunks_are_one_writers_bytes() {
+        // Around the chunk of 512: none, within one, on its edge, and across several; fields
+        // that need quoting, so each chunk's writer decides quoting as the single one would.
+        for count in [0, 1, 511, 512, 513, 2_000] {
+            let items: Vec<String> = (0..count)
+                .map(|index| match index % 3 {
+                    0 => format!("plain {index}"),
+                    1 => format!("comma, {index}"),
+                    _ => format!("quote \" {index}\nline"),
+                })
+                .collect();
+            let chunked = csv_rows(&["name", "index"], &items, |writer, item| {
+                writer.write_record([item.as_str(), "1"])
+            });
+            let single = csv_bytes(|writer| {
+                writer.write_record(["name", "index"])?;
+                for item in &items {
+                    writer.write_record([item.as_str(), "1"])?;
+                }
+                Ok(())
+            });
+            assert_eq!(chunked, single, "{count} rows");
+        }
+    }
+}

@@ -247,6 +247,10 @@ mod tests {
             };
             let mut scenario = loaded.scenario.clone();
             scenario.groups[0].name = "web, \"eu\"".into();
+            // A name longer than `Padded` keeps in its room goes out whole.
+            if let Some(group) = scenario.groups.get_mut(1) {
+                group.name = "a-group-name-longer-than-thirty-two-bytes".into();
+            }
             scenario.clock.zone = Some(chrono_tz::America::Los_Angeles);
             let kept = engine::simulate(&scenario, &loaded.load, RunOptions::FULL);
             let mut streamed = Vec::new();
@@ -268,6 +272,22 @@ mod tests {
                 reference(&scenario, &kept.timeline),
                 "{file}"
             );
+            // As `run --out` writes them: chunks handed to the writing thread, several of
+            // them (the rows three times over are more than 1 MiB).
+            let thrice: Vec<TimelineRow> = (0..3).flat_map(|_| kept.timeline.clone()).collect();
+            let mut writer = TimelineWriter::new(
+                &scenario,
+                crate::report::WriteBehind::spawn(Vec::new()).unwrap(),
+            );
+            for row in &thrice {
+                writer.row(row);
+            }
+            let written = writer.finish().unwrap().finish().unwrap();
+            assert!(
+                written.len() > 2 * TimelineWriter::<Vec<u8>>::CHUNK,
+                "{file}"
+            );
+            assert_eq!(written, reference(&scenario, &thrice), "{file}");
         }
     }
 }

@@ -13,7 +13,7 @@ const IN_FLIGHT: usize = 2;
 
 /// Bytes written to `W` on a thread of its own, in the chunks handed over (a
 /// [`super::ChunkSink`]); the first error stops the writing and is returned by
-/// [`WriteBehind::finish`] (chunks after it are refused). Emptied chunks come back to be
+/// the refused chunk after it, or [`WriteBehind::finish`]. Emptied chunks come back to be
 /// filled again.
 pub struct WriteBehind<W: Write + Send + 'static> {
     /// To the writer; `None` once finished.
@@ -48,11 +48,17 @@ impl<W: Write + Send + 'static> WriteBehind<W> {
     /// `W`, once every chunk is written and flushed, or the first error. A panic on the writer
     /// is resumed here.
     pub fn finish(mut self) -> std::io::Result<W> {
+        self.join()
+    }
+
+    /// Closes the channel and waits for the writer: its result, or, if a refused chunk
+    /// already returned the writer's error, that it did.
+    fn join(&mut self) -> std::io::Result<W> {
         self.full = None;
-        let thread = self.thread.take().expect("finish runs once");
-        match thread.join() {
-            Ok(result) => result,
-            Err(panic) => std::panic::resume_unwind(panic),
+        match self.thread.take().map(JoinHandle::join) {
+            Some(Ok(result)) => result,
+            Some(Err(panic)) => std::panic::resume_unwind(panic),
+            None => Err(std::io::Error::other("the writing failed earlier")),
         }
     }
 }
@@ -67,9 +73,12 @@ impl<W: Write + Send + 'static> super::ChunkSink for WriteBehind<W> {
         let chunk = std::mem::replace(chunk, next);
         match &self.full {
             Some(full) if full.send(chunk).is_ok() => Ok(()),
-            _ => Err(std::io::Error::other(
-                "the writing stopped: WriteBehind::finish says why",
-            )),
+            // The writer stopped at an error: it has ended, so the join is immediate and its
+            // error (e.g. "No space left on device") is the one the user sees.
+            _ => match self.join() {
+                Err(error) => Err(error),
+                Ok(_) => Err(std::io::Error::other("the writer ended early")),
+            },
         }
     }
 
@@ -123,23 +132,22 @@ mod tests {
     #[test]
     fn the_first_error_is_returned() {
         use crate::report::ChunkSink;
-        // The disk fills in the second chunk; chunks go on being handed over (the worker runs
-        // on its own, so a later one may or may not be refused already), and the end says why.
+        // The disk fills in the second chunk; the chunks after it are refused (once the writer
+        // has ended) with the writer's own error, and the end says it was reported.
         let mut out = WriteBehind::spawn(Full { room: 1010 }).unwrap();
         let mut refused = None;
-        for _ in 0..50 {
+        for _ in 0..5_000 {
             if let Err(error) = out.take(&mut vec![7; 1000]) {
                 refused = Some(error.to_string());
                 break;
             }
+            std::thread::sleep(std::time::Duration::from_millis(1));
         }
-        if let Some(refused) = refused {
-            assert!(
-                refused.contains("WriteBehind::finish says why"),
-                "{refused}"
-            );
-        }
-        assert_eq!(out.finish().err().unwrap().to_string(), "disk full");
+        assert_eq!(refused.as_deref(), Some("disk full"));
+        assert_eq!(
+            out.finish().err().unwrap().to_string(),
+            "the writing failed earlier"
+        );
         // A failure on the last chunk only is also seen.
         let mut out = WriteBehind::spawn(Full { room: 10 }).unwrap();
         out.take(&mut vec![7; 100]).unwrap();
