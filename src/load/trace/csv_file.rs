@@ -19,8 +19,11 @@ pub(super) fn read_csv(
     }
     // Cells are trimmed where they are read: the csv crate's `Trim::All` builds a new record
     // for every row (a third of reading a long trace).
+    // The reader's buffer as large as `input`'s, so that once the peeked start is read the
+    // reader fills its buffer straight from the file rather than through a second copy.
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::Headers)
+        .buffer_capacity(1 << 16)
         .from_reader(input);
     let headers = reader
         .headers()
