@@ -65,6 +65,14 @@ fn replay(criterion: &mut Criterion) {
             writer.finish().expect("a sink takes every byte")
         })
     });
+    // `run --out`'s other files, rendered after the replay (on its critical path).
+    let outcome = engine::simulate(&loaded.scenario, &loaded.load, RunOptions::FULL);
+    group.bench_function("one_year_minutes_activities_csv", |bencher| {
+        bencher.iter(|| scaleplan::report::activities_csv(&loaded.scenario, black_box(&outcome)))
+    });
+    group.bench_function("one_year_minutes_instances_csv", |bencher| {
+        bencher.iter(|| scaleplan::report::instances_csv(&loaded.scenario, black_box(&outcome)))
+    });
     // The same rows as `run --out` streams them, to a sink: the replay formatting each row,
     // the writing thread beside it.
     group.bench_function("one_year_minutes_timeline_streamed", |bencher| {

@@ -7,12 +7,14 @@ use crate::time::format_duration;
 use serde::Serialize;
 
 pub mod columns;
+mod fields;
 pub mod html;
 pub mod metrics;
 mod replications;
 mod timeline;
 mod write_behind;
 
+use fields::Fields;
 pub use replications::{Replications, replications_json, replications_table};
 pub use timeline::{ChunkSink, TimelineWriter};
 pub use write_behind::WriteBehind;
@@ -424,19 +426,23 @@ fn csv_bytes(write: impl FnOnce(&mut csv::Writer<Vec<u8>>) -> csv::Result<()>) -
 
 /// `header` then one record per item, the items rendered in chunks spread over rayon's
 /// threads and joined in order (each record stands alone in CSV, so the bytes are those of
-/// one writer): a year's `activities.csv` has ten thousand rows of text and times.
+/// one writer): a year's `activities.csv` has ten thousand rows of text and times. Each chunk
+/// builds its records in one [`Fields`] of `clock`'s times.
 fn csv_rows<T: Sync>(
     header: &[&str],
     items: &[T],
-    record: impl Fn(&mut csv::Writer<Vec<u8>>, &T) -> csv::Result<()> + Sync,
+    clock: &crate::time::Clock,
+    record: impl Fn(&mut Fields, &T) + Sync,
 ) -> Vec<u8> {
     use rayon::prelude::*;
     let chunks: Vec<Vec<u8>> = items
         .par_chunks(512)
         .map(|chunk| {
+            let mut fields = Fields::new(clock);
             csv_bytes(|writer| {
                 for item in chunk {
-                    record(writer, item)?;
+                    record(&mut fields, item);
+                    fields.write(writer)?;
                 }
                 Ok(())
             })
@@ -490,27 +496,33 @@ pub fn instances_csv(scenario: &Scenario, outcome: &Outcome) -> Vec<u8> {
     csv_rows(
         &columns::instances::HEADER,
         &outcome.instances,
-        |writer, instance| {
+        &scenario.clock,
+        |fields, instance| {
             let group = &scenario.groups[instance.group].name;
-            writer.write_record([
-                group.clone(),
-                format!("{group}-{}", instance.id),
-                scenario.instance_types[instance.instance_type].name.clone(),
-                if instance.preemptible {
+            fields
+                .text(group)
+                .with(|out| instance_id(out, group, instance.id))
+                .text(&scenario.instance_types[instance.instance_type].name)
+                .text(if instance.preemptible {
                     "preemptible"
                 } else {
                     "pay_as_you_go"
-                }
-                .to_string(),
-                scenario.zones[instance.zone].clone(),
-                scenario.clock.format(instance.launched_at),
-                scenario.clock.format(instance.ended_at),
-                instance.end.as_str().to_string(),
-                instance.billed_seconds.to_string(),
-                format!("{:.6}", instance.cost),
-            ])
+                })
+                .text(&scenario.zones[instance.zone])
+                .time(0, Some(instance.launched_at))
+                .time(1, Some(instance.ended_at))
+                .text(instance.end.as_str())
+                .integer(instance.billed_seconds)
+                .fixed6(instance.cost);
         },
     )
+}
+
+/// An instance's name, `group-id`, as `instances.csv` and `activities.csv` write it.
+fn instance_id(out: &mut Vec<u8>, group: &str, id: u32) {
+    out.extend_from_slice(group.as_bytes());
+    out.push(b'-');
+    crate::number::decimal::push_integer(out, u64::from(id));
 }
 
 /// `activities.csv`: the scaling activity history.
@@ -518,28 +530,28 @@ pub fn activities_csv(scenario: &Scenario, outcome: &Outcome) -> Vec<u8> {
     csv_rows(
         &columns::activities::HEADER,
         &outcome.activities,
-        |writer, activity| {
+        &scenario.clock,
+        |fields, activity| {
             let group = &scenario.groups[activity.group].name;
-            let ids = |ids: &[u32]| {
-                ids.iter()
-                    .map(|id| format!("{group}-{id}"))
-                    .collect::<Vec<_>>()
-                    .join(" ")
+            let ids = |ids: &[u32], out: &mut Vec<u8>| {
+                for (index, &id) in ids.iter().enumerate() {
+                    if index > 0 {
+                        out.push(b' ');
+                    }
+                    instance_id(out, group, id);
+                }
             };
-            writer.write_record([
-                scenario.clock.format(activity.start),
-                activity
-                    .end
-                    .map_or(String::new(), |end| scenario.clock.format(end)),
-                group.clone(),
-                activity.cause.describe(scenario, activity.group),
-                activity.from.to_string(),
-                activity.to.to_string(),
-                activity.status.as_str().to_string(),
-                activity.detail(scenario),
-                ids(&activity.launched),
-                ids(&activity.terminated),
-            ])
+            fields
+                .time(0, Some(activity.start))
+                .time(0, activity.end)
+                .text(group)
+                .text(&activity.cause.describe(scenario, activity.group))
+                .integer(u64::from(activity.from))
+                .integer(u64::from(activity.to))
+                .text(activity.status.as_str())
+                .text(&activity.detail(scenario))
+                .with(|out| ids(&activity.launched, out))
+                .with(|out| ids(&activity.terminated, out));
         },
     )
 }
@@ -547,6 +559,92 @@ pub fn activities_csv(scenario: &Scenario, outcome: &Outcome) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `activities.csv` and `instances.csv` as they were rendered before [`Fields`]: a
+    /// `String` per field, `Clock::format` for times, `format!` for the rest.
+    fn reference_files(scenario: &Scenario, outcome: &Outcome) -> (Vec<u8>, Vec<u8>) {
+        let activities = csv_bytes(|writer| {
+            writer.write_record(columns::activities::HEADER)?;
+            for activity in &outcome.activities {
+                let group = &scenario.groups[activity.group].name;
+                let ids = |ids: &[u32]| {
+                    ids.iter()
+                        .map(|id| format!("{group}-{id}"))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                };
+                writer.write_record([
+                    scenario.clock.format(activity.start),
+                    activity
+                        .end
+                        .map_or(String::new(), |end| scenario.clock.format(end)),
+                    group.clone(),
+                    activity.cause.describe(scenario, activity.group),
+                    activity.from.to_string(),
+                    activity.to.to_string(),
+                    activity.status.as_str().to_string(),
+                    activity.detail(scenario),
+                    ids(&activity.launched),
+                    ids(&activity.terminated),
+                ])?;
+            }
+            Ok(())
+        });
+        let instances = csv_bytes(|writer| {
+            writer.write_record(columns::instances::HEADER)?;
+            for instance in &outcome.instances {
+                let group = &scenario.groups[instance.group].name;
+                writer.write_record([
+                    group.clone(),
+                    format!("{group}-{}", instance.id),
+                    scenario.instance_types[instance.instance_type].name.clone(),
+                    if instance.preemptible {
+                        "preemptible"
+                    } else {
+                        "pay_as_you_go"
+                    }
+                    .into(),
+                    scenario.zones[instance.zone].clone(),
+                    scenario.clock.format(instance.launched_at),
+                    scenario.clock.format(instance.ended_at),
+                    instance.end.as_str().to_string(),
+                    instance.billed_seconds.to_string(),
+                    format!("{:.6}", instance.cost),
+                ])?;
+            }
+            Ok(())
+        });
+        (activities, instances)
+    }
+
+    #[test]
+    fn activity_and_instance_files_are_the_plain_renderings_bytes() {
+        let mut paths: Vec<std::path::PathBuf> = std::fs::read_dir("scenarios")
+            .expect("the bundled scenarios")
+            .map(|entry| entry.expect("an entry").path())
+            .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
+            .collect();
+        paths.sort();
+        paths.push("docs/examples/zones.toml".into());
+        let mut rows = 0;
+        for path in &paths {
+            let loaded = crate::scenario::load(path).expect("a bundled scenario loads");
+            for (name, scenario) in loaded.variants() {
+                let options = crate::engine::RunOptions {
+                    timeline: false,
+                    history: true,
+                    stepwise: false,
+                };
+                let outcome = crate::engine::simulate(scenario, &loaded.load, options);
+                let (activities, instances) = reference_files(scenario, &outcome);
+                let context = format!("{} {name}", path.display());
+                assert_eq!(activities_csv(scenario, &outcome), activities, "{context}");
+                assert_eq!(instances_csv(scenario, &outcome), instances, "{context}");
+                rows += outcome.activities.len() + outcome.instances.len();
+            }
+        }
+        assert!(rows > 10_000, "{rows} rows compared");
+    }
 
     #[test]
     fn rows_rendered_in_chunks_are_one_writers_bytes() {
@@ -560,8 +658,11 @@ mod tests {
                     _ => format!("quote \" {index}\nline"),
                 })
                 .collect();
-            let chunked = csv_rows(&["name", "index"], &items, |writer, item| {
-                writer.write_record([item.as_str(), "1"])
+            let clock = crate::time::Clock::new(
+                chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").expect("a time"),
+            );
+            let chunked = csv_rows(&["name", "index"], &items, &clock, |fields, item| {
+                fields.text(item).integer(1);
             });
             let single = csv_bytes(|writer| {
                 writer.write_record(["name", "index"])?;
