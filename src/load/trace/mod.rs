@@ -577,8 +577,14 @@ fn assemble(
         ValueKind::Count | ValueKind::FromColumnName => kept.iter().sum(),
         ValueKind::Rate => kept.iter().sum::<f64>() * step as f64,
     };
-    let rates = kept.iter().map(|value| value / divisor).collect();
-    let span = (first, first + (values.len() as u64 * step) as i64);
+    let buckets = values.len();
+    let span = (first, first + (buckets as u64 * step) as i64);
+    // The kept buckets become the rates in place: no second buffer of the trace's length.
+    let mut rates = values;
+    rates.drain(..skip.min(buckets));
+    for value in &mut rates {
+        *value /= divisor;
+    }
     let times = match (absolute, &zones) {
         (false, _) => FileTimes::Offsets,
         (true, FileTimes::Zoned(zones)) if !zones.is_empty() => FileTimes::Zoned(
@@ -606,7 +612,7 @@ fn assemble(
     };
     notes.push(format!(
         "{} bucket(s) of {}, {} to {} ({written}), {}",
-        values.len(),
+        buckets,
         crate::time::format_duration(step),
         file_time(span.0),
         file_time(span.1),
