@@ -102,12 +102,51 @@ pub struct OutputSet {
     directory: PathBuf,
     staging: Temporary,
     names: Vec<String>,
+    /// Declared after `staging`, so dropped after it: the staging directory may sit in a
+    /// directory the set created.
+    created: Created,
+}
+
+/// The directories [`OutputSet::begin`] created for a set, deepest first: a set that fails
+/// before its commit removes them again (each only while empty), so a failed `--out` into a
+/// new directory leaves nothing behind, not an empty directory.
+struct Created {
+    levels: Vec<PathBuf>,
+    kept: bool,
+}
+
+impl Created {
+    /// Creates `directory` and whatever of its ancestors is missing.
+    fn directory(directory: &Path) -> std::io::Result<Created> {
+        let levels: Vec<PathBuf> = directory
+            .ancestors()
+            .take_while(|level| !level.as_os_str().is_empty() && !level.exists())
+            .map(Path::to_path_buf)
+            .collect();
+        // Recorded first, so a level made before a failure is still removed.
+        let created = Created {
+            levels,
+            kept: false,
+        };
+        std::fs::create_dir_all(directory)?;
+        Ok(created)
+    }
+}
+
+impl Drop for Created {
+    fn drop(&mut self) {
+        if !self.kept {
+            for level in &self.levels {
+                let _ = std::fs::remove_dir(level);
+            }
+        }
+    }
 }
 
 impl OutputSet {
     /// Starts a set for `directory`.
     pub fn begin(directory: &Path) -> Result<Self, Failure> {
-        std::fs::create_dir_all(directory).map_err(|error| {
+        let created = Created::directory(directory).map_err(|error| {
             Failure::Io(format!("cannot create `{}`: {error}", directory.display()))
         })?;
         let name = directory
@@ -122,6 +161,7 @@ impl OutputSet {
             directory: directory.to_path_buf(),
             staging,
             names: Vec::new(),
+            created,
         })
     }
 
@@ -164,7 +204,9 @@ impl OutputSet {
             directory,
             staging,
             names,
+            mut created,
         } = self;
+        created.kept = true;
         staging.keep(|staging| {
             let moved = |relative: &str| -> std::io::Result<()> {
                 let target = directory.join(relative);

@@ -273,6 +273,16 @@ fn a_failed_write_leaves_the_previous_complete_output_set() {
         assert_eq!(&fs::read(out.join(name)).unwrap(), bytes, "{name} changed");
     }
     assert_eq!(litter(directory.path()), Vec::<String>::new());
+    // A new directory two levels deep: the failed set leaves neither level behind.
+    let fresh = directory.path().join("new").join("lunch");
+    let mut command = limited(64 << 10);
+    command
+        .args(["run", "scenarios/lunch-peak.toml", "--out"])
+        .arg(&fresh);
+    let (code, stderr) = finish_within(command, Duration::from_secs(60)).unwrap();
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(!directory.path().join("new").exists(), "{stderr}");
+    assert_eq!(litter(directory.path()), Vec::<String>::new());
 }
 
 #[test]
