@@ -10,8 +10,19 @@ use signal_hook::consts::{SIGINT, SIGTERM};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-/// Temporaries that exist now.
-static LIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+/// What an interrupt removes now.
+static LIVE: Mutex<Live> = Mutex::new(Live {
+    temporaries: Vec::new(),
+    created: Vec::new(),
+});
+
+struct Live {
+    /// Temporaries that exist now: removed with their contents.
+    temporaries: Vec<PathBuf>,
+    /// Directories made for output sets not yet committed, deepest first: removed while
+    /// empty.
+    created: Vec<PathBuf>,
+}
 
 /// Starts the thread that cleans up on SIGINT and SIGTERM. Call once, first thing.
 pub fn install() {
@@ -20,9 +31,12 @@ pub fn install() {
     };
     std::thread::spawn(move || {
         if let Some(signal) = signals.forever().next() {
-            let live = LIVE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            for path in live.iter() {
+            let live = lock();
+            for path in &live.temporaries {
                 remove(path);
+            }
+            for level in &live.created {
+                let _ = std::fs::remove_dir(level);
             }
             eprintln!("interrupted: temporary files removed, earlier outputs left as they were");
             std::process::exit(128 + signal);
@@ -47,7 +61,7 @@ pub struct Temporary {
 impl Temporary {
     /// Registers `path` (not yet created).
     pub fn new(path: PathBuf) -> Self {
-        lock().push(path.clone());
+        lock().temporaries.push(path.clone());
         Temporary { path, kept: false }
     }
 
@@ -61,7 +75,7 @@ impl Temporary {
     pub fn keep<T>(mut self, finish: impl FnOnce(&Path) -> T) -> T {
         let mut live = lock();
         let result = finish(&self.path);
-        live.retain(|path| path != &self.path);
+        live.temporaries.retain(|path| path != &self.path);
         self.kept = true;
         result
     }
@@ -72,7 +86,7 @@ impl Drop for Temporary {
         if !self.kept {
             let mut live = lock();
             remove(&self.path);
-            live.retain(|path| path != &self.path);
+            live.temporaries.retain(|path| path != &self.path);
         }
     }
 }
@@ -85,7 +99,7 @@ fn create_dir_locked(path: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(path)
 }
 
-fn lock() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+fn lock() -> std::sync::MutexGuard<'static, Live> {
     LIVE.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
@@ -108,8 +122,8 @@ pub struct OutputSet {
 }
 
 /// The directories [`OutputSet::begin`] created for a set, deepest first: a set that fails
-/// before its commit removes them again (each only while empty), so a failed `--out` into a
-/// new directory leaves nothing behind, not an empty directory.
+/// or is interrupted before its commit removes them again (each only while empty), so a
+/// failed `--out` into a new directory leaves nothing behind, not an empty directory.
 struct Created {
     levels: Vec<PathBuf>,
     kept: bool,
@@ -123,23 +137,29 @@ impl Created {
             .take_while(|level| !level.as_os_str().is_empty() && !level.exists())
             .map(Path::to_path_buf)
             .collect();
-        // Recorded first, so a level made before a failure is still removed.
+        // Registered before they are made, under the lock an interrupt's cleanup takes: a
+        // level made before a failure or a signal is still removed.
+        let mut live = lock();
+        live.created.extend(levels.iter().cloned());
         let created = Created {
             levels,
             kept: false,
         };
-        std::fs::create_dir_all(directory)?;
-        Ok(created)
+        let made = std::fs::create_dir_all(directory);
+        drop(live);
+        made.map(|()| created)
     }
 }
 
 impl Drop for Created {
     fn drop(&mut self) {
+        let mut live = lock();
         if !self.kept {
             for level in &self.levels {
                 let _ = std::fs::remove_dir(level);
             }
         }
+        live.created.retain(|level| !self.levels.contains(level));
     }
 }
 

@@ -312,5 +312,7 @@ fn an_interrupted_sweep_removes_its_temporaries_and_exits_130() {
         assert_eq!(status.code(), Some(expected));
         assert_eq!(litter(directory.path()), Vec::<String>::new());
         assert!(!out.join("sweep.csv").exists());
+        // The directory was new: the interrupted set removed it too.
+        assert!(!out.exists(), "{} left behind", out.display());
     }
 }
