@@ -371,22 +371,8 @@ impl Finding {
                 },
                 "none".into(),
             ],
-            Finding::New => [
-                "-".into(),
-                "-".into(),
-                "-".into(),
-                "-".into(),
-                "not in the baseline".into(),
-                "-".into(),
-            ],
-            Finding::Missing => [
-                "-".into(),
-                "-".into(),
-                "-".into(),
-                "-".into(),
-                "no such scenario/policy".into(),
-                "-".into(),
-            ],
+            // The status says what happened; each column keeps its meaning, so it is empty.
+            Finding::New | Finding::Missing => std::array::from_fn(|_| "-".into()),
         }
     }
 }
@@ -405,14 +391,19 @@ pub struct Report {
     pub strict: bool,
     /// Each checked key's currency and current values of the gate metrics, in key order.
     pub current: Vec<(String, String, [f64; 4])>,
+    /// Scenario files that could not run, with their error text: each is an errored case
+    /// beside every other file's results, never instead of them.
+    pub errored: Vec<(String, String)>,
 }
 
 impl Report {
     /// Whether anything fails the gate.
     pub fn failed(&self) -> bool {
-        self.keys
-            .iter()
-            .any(|(_, findings)| findings.iter().any(|finding| finding.fails(self.strict)))
+        !self.errored.is_empty()
+            || self
+                .keys
+                .iter()
+                .any(|(_, findings)| findings.iter().any(|finding| finding.fails(self.strict)))
     }
 
     /// (key, finding) pairs, failures first, then by key.
@@ -462,6 +453,12 @@ impl Report {
             self.count(|finding| matches!(finding, Finding::Missing)),
             unchanged
         );
+        if !self.errored.is_empty() {
+            line.push_str(&format!(
+                "; {} scenario file(s) could not run",
+                self.errored.len()
+            ));
+        }
         if improvements > 0 && !self.failed() {
             line.push_str("; every change is an improvement: accept them with --update");
         }
@@ -487,6 +484,12 @@ impl Report {
         for (key, finding) in self.rows() {
             let mut row = vec![finding.label().to_string(), key.to_string()];
             row.extend(finding.cells(self.currency(key)));
+            table.push(row);
+        }
+        for (file, message) in &self.errored {
+            let mut row = vec!["ERROR".to_string(), file.clone()];
+            row.extend(std::array::from_fn::<String, 6, _>(|_| "-".into()));
+            row[7] = first_line(message).to_string();
             table.push(row);
         }
         let mut out = String::new();
@@ -516,6 +519,13 @@ impl Report {
                     finding.cells(self.currency(key)).join(" | ")
                 );
             }
+        }
+        for (file, message) in &self.errored {
+            let _ = writeln!(
+                out,
+                "\n### `{file}` could not run\n\n```text\n{}```",
+                message
+            );
         }
         if !self.current.is_empty() {
             out.push_str("\n### Current values\n\n| scenario/policy | cost | instance-hours | SLA violation | unserved requests |\n| --- | ---: | ---: | ---: | ---: |\n");
@@ -551,17 +561,27 @@ impl Report {
                     && !self.strict
             })
             .count();
+        let tests = self.keys.len() + self.errored.len();
+        let errors = self.errored.len();
         let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
         let _ = writeln!(
             out,
-            "<testsuites name=\"scaleplan check\" tests=\"{}\" failures=\"{failures}\">",
-            self.keys.len()
+            "<testsuites name=\"scaleplan check\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\">"
         );
         let _ = writeln!(
             out,
-            "  <testsuite name=\"scaleplan check\" tests=\"{}\" failures=\"{failures}\" errors=\"0\" skipped=\"{skipped}\">",
-            self.keys.len()
+            "  <testsuite name=\"scaleplan check\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\" skipped=\"{skipped}\">"
         );
+        // A file that could not run is one errored case named after the file.
+        for (file, message) in &self.errored {
+            let _ = writeln!(
+                out,
+                "    <testcase classname=\"{0}\" name=\"{0}\">\n      <error message=\"{1}\">{2}</error>\n    </testcase>",
+                xml_escape(file),
+                xml_escape(first_line(message)),
+                xml_escape(message)
+            );
+        }
         for (key, findings) in &self.keys {
             let (scenario, policy) = key.split_once('/').unwrap_or((key, ""));
             let _ = write!(
@@ -611,43 +631,13 @@ impl Report {
     }
 }
 
-/// The gate's reports when scenarios could not even run: one errored JUnit test case per
-/// file with its error text, so CI shows which file and why rather than no result at all.
-pub fn errored_junit(errors: &[(String, String)]) -> String {
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let count = errors.len();
-    let _ = writeln!(
-        out,
-        "<testsuites name=\"scaleplan check\" tests=\"{count}\" failures=\"0\" errors=\"{count}\">"
-    );
-    let _ = writeln!(
-        out,
-        "  <testsuite name=\"scaleplan check\" tests=\"{count}\" failures=\"0\" errors=\"{count}\" skipped=\"0\">"
-    );
-    for (file, message) in errors {
-        let first = message.lines().next().unwrap_or("");
-        let _ = writeln!(
-            out,
-            "    <testcase classname=\"{}\" name=\"load\">\n      <error message=\"{}\">{}</error>\n    </testcase>",
-            xml_escape(file),
-            xml_escape(first.trim_start_matches("error: ")),
-            xml_escape(message)
-        );
-    }
-    out.push_str("  </testsuite>\n</testsuites>\n");
-    out
-}
-
-/// The Markdown counterpart of [`errored_junit`].
-pub fn errored_markdown(errors: &[(String, String)]) -> String {
-    let mut out = format!(
-        "## scaleplan check\n\n**{} scenario file(s) could not run**\n\n",
-        errors.len()
-    );
-    for (file, message) in errors {
-        let _ = writeln!(out, "### `{file}`\n\n```text\n{}```\n", message);
-    }
-    out
+/// The first line of an error's text, without its `error: ` prefix.
+fn first_line(message: &str) -> &str {
+    message
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim_start_matches("error: ")
 }
 
 fn xml_escape(text: &str) -> String {
@@ -664,6 +654,7 @@ pub fn evaluate(
     baseline: &Baseline,
     tolerances: &BTreeMap<GateMetric, Tolerance>,
     strict: bool,
+    errored: Vec<(String, String)>,
 ) -> Report {
     let mut keys: Vec<(String, Vec<Finding>)> = results
         .iter()
@@ -732,6 +723,7 @@ pub fn evaluate(
         keys,
         strict,
         current,
+        errored,
     }
 }
 
@@ -802,6 +794,7 @@ mod tests {
             &baseline,
             &tolerances,
             false,
+            Vec::new(),
         );
         // Cost is within 5%, but instance-hours (default tolerance) grew: a regression.
         assert!(within.failed());
@@ -833,7 +826,8 @@ mod tests {
                 &[checked("a/x", 104.0, Expect::default())],
                 &baseline,
                 &tolerances,
-                false
+                false,
+                Vec::new(),
             )
             .failed()
         );
@@ -842,6 +836,7 @@ mod tests {
             &baseline,
             &tolerances,
             false,
+            Vec::new(),
         );
         assert_eq!(
             over.keys[0].1,
@@ -869,6 +864,7 @@ mod tests {
             &baseline,
             &BTreeMap::new(),
             false,
+            Vec::new(),
         );
         assert!(report.failed());
         assert_eq!(
@@ -891,6 +887,7 @@ mod tests {
             &baseline,
             &BTreeMap::new(),
             false,
+            Vec::new(),
         );
         assert!(!fine.failed());
         assert!(
@@ -898,7 +895,8 @@ mod tests {
                 &[checked("b/y", 40.0, expect)],
                 &baseline,
                 &BTreeMap::new(),
-                true
+                true,
+                Vec::new(),
             )
             .failed()
         );

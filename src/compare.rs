@@ -91,6 +91,7 @@ pub struct Row {
     /// All groups together.
     pub total: GroupSummary,
     /// Baseline cost minus this cost (positive: cheaper than the baseline).
+    #[serde(serialize_with = "crate::number::serialize_money")]
     pub saving: f64,
     /// `saving` as a percentage of the baseline cost; `None` when the baseline costs nothing.
     pub saving_percent: Option<f64>,

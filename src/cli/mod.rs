@@ -15,6 +15,7 @@ use clap::{Parser, Subcommand};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+pub(crate) use temporaries::write_atomic;
 
 /// Exit status for "could not run": bad scenario, bad trace, unreadable or unwritable file.
 pub const EXIT_INPUT: u8 = 2;
@@ -237,7 +238,7 @@ fn run(
                 .map_err(|error| set.failed(name, &error))?;
             let outcome = engine::simulate_streaming(scenario, &loaded.load, options, &mut writer);
             // Rendered while the timeline's last rows are being written.
-            let files = run_files(scenario, &outcome);
+            let files = run_files(scenario, policy, &outcome);
             writer
                 .finish()
                 .and_then(report::WriteBehind::finish)
@@ -250,10 +251,17 @@ fn run(
         }
         None => engine::simulate(scenario, &loaded.load, options),
     };
+    if policy.is_none() && !loaded.policies.is_empty() {
+        let names: Vec<&str> = (loaded.policies.iter()).map(|p| p.name.as_str()).collect();
+        eprintln!(
+            "note: ran the file as written, without its policies' overrides ({}): `--policy NAME` runs one, `compare` runs them all",
+            names.join(", ")
+        );
+    }
     let text = if json {
-        report::summary_json(scenario, &outcome)
+        report::summary_json(scenario, policy, &outcome)
     } else {
-        report::summary_table(scenario, &outcome)
+        report::summary_table(scenario, policy, &outcome, out)
     };
     print_stdout(&text);
     Ok(ExitCode::SUCCESS)
@@ -338,11 +346,12 @@ fn unknown_policy(path: &Path, loaded: &scenario::Loaded, name: &str) -> Failure
 /// by `compare --out`: `summary.json` first, `activities.csv` second.
 fn run_files(
     scenario: &crate::model::Scenario,
+    policy: Option<&str>,
     outcome: &engine::Outcome,
 ) -> Vec<(PathBuf, Vec<u8>)> {
     // Rendered side by side (activities.csv is most of it).
     let (summary, (activities, instances)) = rayon::join(
-        || report::summary_json(scenario, outcome).into_bytes(),
+        || report::summary_json(scenario, policy, outcome).into_bytes(),
         || {
             rayon::join(
                 || report::activities_csv(scenario, outcome),
@@ -434,7 +443,8 @@ fn compare_out<'a>(
     // reduced to the chart's points.
     let finished = |run: &crate::compare::PolicyRun, Sink(writer): Sink| {
         let (_, builder) = writer.and_then(|writer| writer.finish_drawing())?;
-        let files = run_files(run.scenario, &run.outcome);
+        let policy = (run.name != crate::model::AS_WRITTEN).then_some(run.name);
+        let files = run_files(run.scenario, policy, &run.outcome);
         Ok::<_, std::io::Error>((builder, files))
     };
     let results =
@@ -735,7 +745,8 @@ fn check(args: &CheckArgs) -> Result<ExitCode, Failure> {
     };
     let tolerances = stored.tolerances(&overrides);
 
-    // Load every scenario first: one bad file stops the gate before anything runs (exit 2).
+    // A file that cannot load is an errored case beside every other file's results: the
+    // rest still run, the reports show both, and the exit status is 2 (bad input).
     let files = scenario_files(&args.path)?;
     let mut loaded = Vec::new();
     let mut problems = Vec::new();
@@ -754,14 +765,8 @@ fn check(args: &CheckArgs) -> Result<ExitCode, Failure> {
             }
         }
     }
-    if !problems.is_empty() {
-        // The reports still say what happened, so CI shows an errored case, not nothing.
-        if let Some(path) = &args.markdown {
-            write_atomic(path, crate::check::errored_markdown(&errored).as_bytes())?;
-        }
-        if let Some(path) = &args.junit {
-            write_atomic(path, crate::check::errored_junit(&errored).as_bytes())?;
-        }
+    if args.update && !problems.is_empty() {
+        // A baseline recorded without some files would lose their entries.
         return Err(Failure::Input(Diagnostics(problems)));
     }
     let scenarios: Vec<&scenario::Loaded> = loaded.iter().map(|(_, scenario)| scenario).collect();
@@ -798,7 +803,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode, Failure> {
     } else {
         stored
     };
-    let report = evaluate(&results, &reference, &tolerances, args.strict);
+    let report = evaluate(&results, &reference, &tolerances, args.strict, errored);
     if args.update {
         write_atomic(&args.baseline, reference.to_json().as_bytes())?;
     }
@@ -829,6 +834,9 @@ fn check(args: &CheckArgs) -> Result<ExitCode, Failure> {
     );
     text.push_str(&report.to_text());
     print_stdout(&text);
+    if !problems.is_empty() {
+        return Err(Failure::Input(Diagnostics(problems)));
+    }
     Ok(if report.failed() {
         ExitCode::from(EXIT_GATE)
     } else {
@@ -915,21 +923,6 @@ pub(crate) fn print_stdout(text: &str) {
     let _ = stdout
         .write_all(text.as_bytes())
         .and_then(|_| stdout.flush());
-}
-
-/// Writes `bytes` to a temporary file beside `path`, then renames it over `path`, so a reader
-/// never sees a half-written file and an interrupted run leaves the old file intact.
-pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    let name = path
-        .file_name()
-        .map_or("out".into(), |name| name.to_string_lossy().into_owned());
-    let temporary = temporaries::Temporary::new(
-        path.with_file_name(format!(".{name}.tmp-{}", std::process::id())),
-    );
-    std::fs::File::create(temporary.path())
-        .and_then(|mut file| file.write_all(bytes).and_then(|_| file.sync_all()))
-        .and_then(|_| temporary.keep(|temporary| std::fs::rename(temporary, path)))
-        .map_err(|error| Failure::Io(format!("cannot write `{}`: {error}", path.display())))
 }
 
 /// The file at `path`, or standard input for `-`, with the label errors name it by.

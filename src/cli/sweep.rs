@@ -164,9 +164,9 @@ fn swept<'a>(
 ) -> Result<(&'a Sweep, &'a Scenario), Failure> {
     loaded.grid(policy).map_err(|why| {
         Failure::from(
-            Diagnostic::file(&path.display().to_string(), why)
+            Diagnostic::file(&path.display().to_string(), why.message)
                 .with_field("sweep")
-                .with_hint("add [sweep] (or [policy.sweep] to a policy) with [[sweep.parameter]] tables: path = \"group.web.min\", values = [2, 4]"),
+                .with_hint(why.hint),
         )
     })
 }
@@ -769,7 +769,7 @@ pub fn plan(args: &PlanArgs) -> Result<ExitCode, Failure> {
         Some(_) => {
             let (sweep, scenario) = swept(&args.scenario, &loaded, args.policy.as_deref())?;
             vec![Candidate {
-                name: sweep.policy.as_deref().unwrap_or("as-written"),
+                name: sweep.policy.as_deref().unwrap_or(crate::model::AS_WRITTEN),
                 scenario,
                 sweep: sweep.clone(),
             }]
@@ -785,7 +785,7 @@ pub fn plan(args: &PlanArgs) -> Result<ExitCode, Failure> {
             &args.scenario.display().to_string(),
             format!(
                 "--max-p99-latency needs response times, but {} has no latency model",
-                if candidate.name == "as-written" {
+                if candidate.name == crate::model::AS_WRITTEN {
                     "the scenario".to_string()
                 } else {
                     format!("policy `{}`", candidate.name)

@@ -7,6 +7,7 @@
 
 use super::Failure;
 use signal_hook::consts::{SIGINT, SIGTERM};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -263,4 +264,33 @@ pub fn write_set(directory: &Path, files: Vec<(PathBuf, Vec<u8>)>) -> Result<(),
         set.write(relative, bytes)?;
     }
     set.commit()
+}
+
+/// Writes `bytes` to a temporary file beside `path`, then renames it over `path`, so a reader
+/// never sees a half-written file and an interrupted run leaves the old file intact.
+/// Missing parent folders are created (`--out out/main.tf` in a fresh checkout), and
+/// removed again, each only while empty, when the write fails.
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    let failed = |error: &dyn std::fmt::Display| {
+        Failure::Io(format!("cannot write `{}`: {error}", path.display()))
+    };
+    let mut created = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => {
+            Some(Created::directory(parent).map_err(|error| failed(&error))?)
+        }
+        _ => None,
+    };
+    let name = path
+        .file_name()
+        .map_or("out".into(), |name| name.to_string_lossy().into_owned());
+    let temporary =
+        Temporary::new(path.with_file_name(format!(".{name}.tmp-{}", std::process::id())));
+    std::fs::File::create(temporary.path())
+        .and_then(|mut file| file.write_all(bytes).and_then(|_| file.sync_all()))
+        .and_then(|_| temporary.keep(|temporary| std::fs::rename(temporary, path)))
+        .map_err(|error| failed(&error))?;
+    if let Some(created) = &mut created {
+        created.kept = true;
+    }
+    Ok(())
 }

@@ -10,6 +10,7 @@ pub struct GroupSummary {
     /// Group name, or `total`.
     pub name: String,
     /// Money billed.
+    #[serde(serialize_with = "crate::number::serialize_money")]
     pub cost: f64,
     /// Billed instance-hours (same rounding as cost).
     pub instance_hours: f64,
@@ -55,7 +56,10 @@ pub struct GroupSummary {
     /// Instance-hours billed while booting (serving nothing).
     pub booting_instance_hours: f64,
     /// Cost of the perfect-knowledge fleet (demand exactly in service, no boot); with history.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::number::serialize_optional_money"
+    )]
     pub oracle_cost: Option<f64>,
     /// SPEC elasticity metrics of the group (with history; not for the total).
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -25,6 +25,9 @@ pub use tasks::*;
 use crate::load::LoadSpec;
 use crate::time::{Clock, Seconds};
 
+/// What reports and the planner call the scenario run without any policy's overrides.
+pub const AS_WRITTEN: &str = "as-written";
+
 /// A whole scenario: one load replayed against one or more scaling groups.
 #[derive(Debug, Clone)]
 pub struct Scenario {

@@ -13,6 +13,38 @@ pub fn exact(value: f64) -> String {
     }
 }
 
+/// Money in machine-readable output is rounded to a millionth of the currency unit, so a sum
+/// of prices reads as the decimal the price list gives (`7.644`, not `7.643999999999998`): far
+/// below any price's precision (AWS lists hourly prices to four decimals), far above float
+/// noise. docs/outputs.md states this rule.
+pub fn money(value: f64) -> f64 {
+    let rounded = (value * 1e6).round() / 1e6;
+    if rounded.is_finite() {
+        rounded + 0.0
+    } else {
+        value
+    }
+}
+
+/// serde's `serialize_with` for an amount of money: [`money`].
+pub fn serialize_money<S: serde::Serializer>(
+    value: &f64,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.serialize_f64(money(*value))
+}
+
+/// serde's `serialize_with` for an optional amount of money: [`money`].
+pub fn serialize_optional_money<S: serde::Serializer>(
+    value: &Option<f64>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(value) => serializer.serialize_some(&money(*value)),
+        None => serializer.serialize_none(),
+    }
+}
+
 /// A float as short text: `3.3`, `1`, `0.25` (four decimals at most, as `{:.4}` rounds;
 /// formatted without `core::fmt`'s exact algorithm, which made activity details a tenth of a
 /// `run --out`).

@@ -24,6 +24,8 @@ pub use write_behind::WriteBehind;
 pub struct SummaryDocument<'a> {
     /// Scenario name.
     pub scenario: &'a str,
+    /// The policy that ran, or `as-written` for the file without any policy's overrides.
+    pub policy: &'a str,
     /// The currency of every amount of money.
     pub currency: &'a str,
     /// The IANA zone times are written in, when the scenario names one.
@@ -51,10 +53,12 @@ pub struct SummaryDocument<'a> {
     pub total: &'a GroupSummary,
 }
 
-/// The summary as pretty JSON with a trailing newline; field order is fixed.
-pub fn summary_json(scenario: &Scenario, outcome: &Outcome) -> String {
+/// The summary as pretty JSON with a trailing newline; field order is fixed. `policy` is the
+/// policy that ran (`None`: the file as written).
+pub fn summary_json(scenario: &Scenario, policy: Option<&str>, outcome: &Outcome) -> String {
     let document = SummaryDocument {
         scenario: &scenario.name,
+        policy: policy.unwrap_or(crate::model::AS_WRITTEN),
         currency: &scenario.currency,
         timezone: scenario.clock.zone.map(|zone| zone.name()),
         start: scenario.clock.format(0),
@@ -78,8 +82,19 @@ pub fn summary_json(scenario: &Scenario, outcome: &Outcome) -> String {
     text
 }
 
-/// The human summary: one row per group and a total row.
-pub fn summary_table(scenario: &Scenario, outcome: &Outcome) -> String {
+/// The human summary: one row per group and a total row, under a header naming the policy
+/// that ran (`None`: the file as written). `out` is the folder `run --out` wrote the files
+/// into, so a note points at a file only where it exists.
+pub fn summary_table(
+    scenario: &Scenario,
+    policy: Option<&str>,
+    outcome: &Outcome,
+    out: Option<&std::path::Path>,
+) -> String {
+    let see = |file: &str| match out {
+        Some(folder) => format!("see {}", folder.join(file).display()),
+        None => format!("`run --out DIR` writes them to {file}"),
+    };
     // The metric table's columns, with the rejections (two counts in one cell) after the
     // activities they were not.
     let (before, after) = metrics::SUMMARY.split_at(5);
@@ -111,8 +126,9 @@ pub fn summary_table(scenario: &Scenario, outcome: &Outcome) -> String {
         rows.push(row(&outcome.total));
     }
     let mut out = format!(
-        "scenario {}: {} from {}, seed {}\n\n",
+        "scenario {}, {}: {} from {}, seed {}\n\n",
         scenario.name,
+        policy.map_or("as written".to_string(), |name| format!("policy {name}")),
         format_duration(scenario.duration),
         scenario.clock.format(0),
         scenario.seed
@@ -121,8 +137,9 @@ pub fn summary_table(scenario: &Scenario, outcome: &Outcome) -> String {
     for summary in &outcome.groups {
         if let Some(mape) = summary.forecast_mape {
             out.push_str(&format!(
-                "\n{}: predictive forecast error (MAPE of hourly peaks) {mape:.1}%; see forecast.csv\n",
-                summary.name
+                "\n{}: predictive forecast error (MAPE of hourly peaks) {mape:.1}%; {}\n",
+                summary.name,
+                see("forecast.csv")
             ));
         }
     }
@@ -142,20 +159,25 @@ pub fn summary_table(scenario: &Scenario, outcome: &Outcome) -> String {
     let failed = outcome.total.failed_tasks;
     if failed > 0 {
         out.push_str(&format!(
-            "\n{failed} scheduled task firing(s) failed; see activities.csv\n"
+            "\n{failed} scheduled task firing(s) failed; {}\n",
+            see("activities.csv")
         ));
     }
     let failed = outcome.total.failed_launches;
     if failed > 0 {
         out.push_str(&format!(
-            "\n{failed} scale-out or replacement launch(es) found no stock and launched nothing; see activities.csv\n"
+            "\n{failed} scale-out or replacement launch(es) found no stock and launched nothing; {}\n",
+            see("activities.csv")
         ));
     }
     let total = &outcome.total;
     if total.reclaimed + total.failed + total.no_stock > 0 {
         out.push_str(&format!(
-            "\nfleet: {} preemptible instance(s) reclaimed, {} instance failure(s), {} unit(s) found no stock; see activities.csv\n",
-            total.reclaimed, total.failed, total.no_stock
+            "\nfleet: {} preemptible instance(s) reclaimed, {} instance failure(s), {} unit(s) found no stock; {}\n",
+            total.reclaimed,
+            total.failed,
+            total.no_stock,
+            see("activities.csv")
         ));
     }
     if let Some(latency) = total.latency {

@@ -27,8 +27,20 @@ pub struct Loaded {
     pub policies: Vec<Policy>,
     /// The load on the metric-period grid, shared by every policy.
     pub load: LoadSeries,
-    /// The `[sweep]` grid, if the file has one.
+    /// The `[sweep]` grid, if the file has one and it sweeps the scenario as written.
     pub sweep: Option<crate::model::Sweep>,
+    /// The policy a top-level `[sweep]` names (its grid then lives in that policy): the grid
+    /// `sweep` and `plan --from` run without `--policy`, as the docs promise.
+    pub sweep_policy: Option<String>,
+}
+
+/// Why `sweep` has no grid to run: the message and a hint that never asks for what exists.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GridError {
+    /// What is missing or ambiguous.
+    pub message: String,
+    /// What to do about it.
+    pub hint: String,
 }
 
 impl Loaded {
@@ -63,40 +75,75 @@ impl Loaded {
     }
 
     /// The grid `sweep` runs and the scenario it sweeps: the named policy's, or without a
-    /// name the file's own `[sweep]`, else the only policy grid there is; `Err` says which
-    /// grids there are.
-    pub fn grid(&self, policy: Option<&str>) -> Result<(&crate::model::Sweep, &Scenario), String> {
+    /// name the file's own `[sweep]` (the scenario as written, or the policy it names), else
+    /// the only policy grid there is.
+    pub fn grid(
+        &self,
+        policy: Option<&str>,
+    ) -> Result<(&crate::model::Sweep, &Scenario), GridError> {
         let grids: Vec<&Policy> = self
             .policies
             .iter()
             .filter(|policy| policy.sweep.is_some())
             .collect();
-        let names = || {
-            grids
-                .iter()
-                .map(|policy| policy.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
+        let error = |message: String, hint: &str| GridError {
+            message,
+            hint: hint.to_string(),
         };
-        match policy {
+        match policy.or(self.sweep_policy.as_deref()) {
             Some(name) => {
                 let policy = (self.policies.iter())
                     .find(|policy| policy.name == name)
-                    .ok_or_else(|| format!("there is no policy `{name}`"))?;
+                    .ok_or_else(|| {
+                        let known: Vec<&str> =
+                            self.policies.iter().map(|p| p.name.as_str()).collect();
+                        error(
+                            format!("there is no policy `{name}`"),
+                            &if known.is_empty() {
+                                "the scenario has no [[policy]]: leave out --policy to sweep the file's own [sweep]".to_string()
+                            } else {
+                                format!("the policies are {}", known.join(", "))
+                            },
+                        )
+                    })?;
                 match &policy.sweep {
                     Some(sweep) => Ok((sweep, &policy.scenario)),
-                    None => Err(format!(
-                        "policy `{name}` has no grid: add a [policy.sweep] table to it"
+                    None => Err(error(
+                        format!("policy `{name}` has no grid"),
+                        &if grids.is_empty() {
+                            format!(
+                                "add a [policy.sweep] table with [[policy.sweep.parameter]] tables to policy `{name}`"
+                            )
+                        } else {
+                            format!(
+                                "add a [policy.sweep] table to policy `{name}`, or sweep a policy that has one: {}",
+                                grids
+                                    .iter()
+                                    .map(|p| p.name.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            )
+                        },
                     )),
                 }
             }
             None => match (&self.sweep, grids.as_slice()) {
                 (Some(sweep), _) => Ok((sweep, &self.scenario)),
                 (None, [only]) => Ok((only.sweep.as_ref().expect("filtered"), &only.scenario)),
-                (None, []) => Err("the scenario has no [sweep] table".into()),
-                (None, _) => Err(format!(
-                    "policies {} each have a grid: pick one with --policy",
-                    names()
+                (None, []) => Err(error(
+                    "the scenario has no [sweep] table".into(),
+                    "add [sweep] (or [policy.sweep] to a policy) with [[sweep.parameter]] tables: path = \"group.web.min\", values = [2, 4]",
+                )),
+                (None, _) => Err(error(
+                    format!(
+                        "policies {} each have a grid and no top-level [sweep] names one",
+                        grids
+                            .iter()
+                            .map(|p| p.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    "pick one with --policy NAME, or name the default in a top-level [sweep] (policy = NAME)",
                 )),
             },
         }
@@ -118,7 +165,7 @@ impl Loaded {
         let mut candidates: Vec<Candidate<'_>> = Vec::new();
         if self.sweep.is_some() || self.policies.is_empty() {
             candidates.push(Candidate {
-                name: "as-written",
+                name: crate::model::AS_WRITTEN,
                 scenario: &self.scenario,
                 sweep: self.sweep.clone().unwrap_or_else(|| single(None)),
             });
@@ -134,7 +181,7 @@ impl Loaded {
     /// What `compare` runs: every policy, or the scenario as written when it has none.
     pub fn variants(&self) -> Vec<(&str, &Scenario)> {
         if self.policies.is_empty() {
-            vec![("as-written", &self.scenario)]
+            vec![(crate::model::AS_WRITTEN, &self.scenario)]
         } else {
             self.policies
                 .iter()
@@ -178,6 +225,8 @@ pub struct Parsed {
     pub policies: Vec<Policy>,
     /// The validated `[sweep]`, if any.
     pub sweep: Option<crate::model::Sweep>,
+    /// The policy a top-level `[sweep]` names.
+    pub sweep_policy: Option<String>,
 }
 
 /// Reads, parses and validates a scenario file, reading any trace it names.
@@ -212,6 +261,7 @@ pub fn load_str(file: &str, text: &str, base: &Path) -> Result<Loaded, Diagnosti
         scenario,
         policies,
         sweep,
+        sweep_policy,
     } = parse(file, text, &mut read_trace)?;
     let load = scenario
         .load
@@ -221,6 +271,7 @@ pub fn load_str(file: &str, text: &str, base: &Path) -> Result<Loaded, Diagnosti
         policies,
         load,
         sweep,
+        sweep_policy,
     })
 }
 
@@ -301,6 +352,9 @@ pub fn parse(
         }
     }
     let mut sweep = None;
+    let sweep_policy = (sweep_wire.as_ref())
+        .and_then(|grid| grid.policy.as_ref())
+        .map(|name| name.get_ref().clone());
     if let Some(scenario) = &base
         && problems.is_empty()
     {
@@ -356,6 +410,7 @@ pub fn parse(
             scenario,
             policies: built,
             sweep,
+            sweep_policy,
         }),
         _ => Err(Diagnostics(problems)),
     }

@@ -772,3 +772,76 @@ fn markdown_the_tool_writes_renders_as_tables() {
         }
     }
 }
+
+/// The rows of the first Markdown table after the heading `heading` in `text`.
+fn table_after(text: &str, heading: &str) -> Vec<String> {
+    let start = text
+        .lines()
+        .position(|line| line.trim_start_matches('#').trim() == heading && line.starts_with('#'))
+        .unwrap_or_else(|| panic!("no heading `{heading}`"));
+    text.lines()
+        .skip(start + 1)
+        .skip_while(|line| !line.starts_with('|'))
+        .take_while(|line| line.starts_with('|'))
+        .map(str::to_string)
+        .collect()
+}
+
+// The README repeats one reference table, the exit codes; docs/outputs.md is its home, and the
+// copy must say the same. Column lists live only in docs/outputs.md (the README links there).
+#[test]
+fn the_readme_says_what_the_output_reference_says() {
+    let readme = fs::read_to_string("README.md").unwrap();
+    let outputs = fs::read_to_string("docs/outputs.md").unwrap();
+    let codes = table_after(&outputs, "Exit codes");
+    assert!(codes.len() >= 5, "{codes:?}");
+    assert_eq!(table_after(&readme, "Exit codes"), codes);
+    for file in ["timeline.csv", "activities.csv", "instances.csv"] {
+        for line in readme.lines() {
+            let columns = line.matches(&format!("`{file}` —")).count()
+                + line.matches(&format!("`{file}` - ")).count();
+            assert_eq!(columns, 0, "README lists {file}'s columns again: {line}");
+        }
+    }
+}
+
+// Examples leave the checkout as it was: a newcomer who follows them verbatim keeps a clean
+// tree and a green `check scenarios/ --strict`. Outputs go to `out/` (ignored) or elsewhere.
+#[test]
+fn readme_examples_write_only_into_ignored_folders() {
+    let ignored = fs::read_to_string(".gitignore").unwrap();
+    assert!(ignored.lines().any(|line| line == "/out/"));
+    for document in documents() {
+        let text = fs::read_to_string(&document).unwrap();
+        for block in blocks(&text)
+            .iter()
+            .filter(|block| block.language == "console")
+        {
+            for example in examples(block) {
+                let words = words(&example.command);
+                for pair in words.windows(2) {
+                    if pair[0] == "--out" || pair[0] == "--update" {
+                        let target = &pair[1];
+                        assert!(
+                            pair[0] != "--out"
+                                || target.starts_with("out/")
+                                || !Path::new(target.as_str())
+                                    .components()
+                                    .next()
+                                    .is_some_and(|first| { Path::new(first.as_os_str()).exists() }),
+                            "{}: `{}` writes into the tracked path {target}",
+                            document.display(),
+                            example.command
+                        );
+                    }
+                }
+                assert!(
+                    !words.iter().any(|word| word == "--update"),
+                    "{}: `{}` rewrites a tracked baseline",
+                    document.display(),
+                    example.command
+                );
+            }
+        }
+    }
+}

@@ -595,7 +595,7 @@ run = "add-one"
     let output = common::scaleplan().arg("run").arg(&path).output().unwrap();
     let stdout = String::from_utf8(output.stdout).unwrap();
     assert!(
-        stdout.contains(&format!("\n{failed} scale-out or replacement launch(es) found no stock and launched nothing; see activities.csv\n")),
+        stdout.contains(&format!("\n{failed} scale-out or replacement launch(es) found no stock and launched nothing; `run --out DIR` writes them to activities.csv\n")),
         "{failed}: {stdout}"
     );
     assert!(!stdout.contains("scheduled task"), "{stdout}");

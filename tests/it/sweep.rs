@@ -243,7 +243,7 @@ fn plan_picks_the_point_known_by_construction() {
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(
         text.contains(
-            "cheapest: policy as-written, point 5: group.web.desired = 6\n  cost 144.00 USD (95% CI 144.00 USD .. 144.00 USD)"
+            "cheapest: policy as-written, point 5: group.web.desired = 6\n  cost 144.00 USD (mean; 95% CI 144.00 USD .. 144.00 USD)"
         ),
         "{text}"
     );
@@ -757,7 +757,7 @@ values = [50, 200]
         "{stdout}"
     );
     assert!(
-        stdout.contains("  as-written  6 of 10 point(s) meet it; 5.00 USD, SLA violation 100.0000%: group.web.desired = 5\n  big         1 of 1 point(s) meet it; 9.00 USD, SLA violation 0.0000%: as written\n  tuned       1 of 2 point(s) meet it; 3.00 USD"),
+        stdout.contains("  as-written  6 of 10 point(s) meet it; cost 5.00 USD, SLA violation 100.0000%: group.web.desired = 5\n  big         1 of 1 point(s) meet it; cost 9.00 USD, SLA violation 0.0000%: as written\n  tuned       1 of 2 point(s) meet it; cost 3.00 USD"),
         "{stdout}"
     );
     assert!(
