@@ -75,5 +75,5 @@ pub fn run(command: &ExportCommand) -> Result<ExitCode, Failure> {
         }
         None => print_stdout(&text),
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(super::Exit::Success.into())
 }

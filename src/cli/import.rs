@@ -267,7 +267,7 @@ pub fn run(command: &ImportCommand) -> Result<ExitCode, Failure> {
         }
         None => print_stdout(&imported.toml),
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(super::Exit::Success.into())
 }
 
 /// `path` as the scenario in `base` should name it: relative when `path` is under `base`

@@ -17,8 +17,38 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 pub(crate) use temporaries::write_atomic;
 
-/// Exit status for "could not run": bad scenario, bad trace, unreadable or unwritable file.
-pub const EXIT_INPUT: u8 = 2;
+/// Every exit status the binary uses, in one place (docs/outputs.md, "Exit codes").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Exit {
+    /// Success.
+    Success = 0,
+    /// `check`: a regression or a broken budget; `plan`: no point meets the target.
+    Gate = 1,
+    /// Could not run: bad scenario, bad trace, bad command line, unreadable or unwritable file.
+    Input = 2,
+    /// Interrupted by SIGINT (128 + 2).
+    Interrupted = 130,
+    /// Terminated by SIGTERM (128 + 15).
+    Terminated = 143,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(exit: Exit) -> ExitCode {
+        ExitCode::from(exit as u8)
+    }
+}
+
+impl Exit {
+    /// The status for a run ended by `signal`.
+    pub fn signalled(signal: i32) -> Exit {
+        if signal == signal_hook::consts::SIGTERM {
+            Exit::Terminated
+        } else {
+            Exit::Interrupted
+        }
+    }
+}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -181,7 +211,7 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         Err(failure) => {
             eprint!("{failure}");
-            ExitCode::from(EXIT_INPUT)
+            Exit::Input.into()
         }
     }
 }
@@ -264,7 +294,7 @@ fn run(
         report::summary_table(scenario, policy, &outcome, out)
     };
     print_stdout(&text);
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Success.into())
 }
 
 /// `run --replications N`: the scenario with N seeds, each metric's mean and 95% interval.
@@ -296,7 +326,7 @@ fn replicate(
     } else {
         report::replications_table(&estimates)
     });
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Success.into())
 }
 
 /// Loads a scenario and tells the user (on stderr) what its trace readers found and repaired.
@@ -414,7 +444,7 @@ fn compare(
     } else {
         report::compare_table(&loaded.scenario, &rows)
     });
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Success.into())
 }
 
 /// `compare --out`: every policy's timeline streams into the output set while it runs, and
@@ -686,7 +716,7 @@ fn plot(directory: &Path) -> Result<ExitCode, Failure> {
         "wrote {count} chart files to {}\n",
         directory.join("charts").display()
     ));
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Success.into())
 }
 
 /// Arguments of `scaleplan check`.
@@ -713,9 +743,6 @@ struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     junit: Option<PathBuf>,
 }
-
-/// Exit status when the gate fails (a regression or a broken budget).
-pub const EXIT_GATE: u8 = 1;
 
 fn check(args: &CheckArgs) -> Result<ExitCode, Failure> {
     use crate::check::{Baseline, Checked, evaluate, parse_tolerance};
@@ -838,9 +865,9 @@ fn check(args: &CheckArgs) -> Result<ExitCode, Failure> {
         return Err(Failure::Input(Diagnostics(problems)));
     }
     Ok(if report.failed() {
-        ExitCode::from(EXIT_GATE)
+        Exit::Gate.into()
     } else {
-        ExitCode::SUCCESS
+        Exit::Success.into()
     })
 }
 
@@ -914,7 +941,7 @@ fn validate(path: &Path) -> Result<ExitCode, Failure> {
         scenario.ticks(),
         crate::time::format_duration(scenario.metric_period)
     ));
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Success.into())
 }
 
 /// Prints to stdout; a closed pipe (`scaleplan run x | head`) is not an error (ripgrep).

@@ -18,7 +18,8 @@ use std::process::ExitCode;
 pub struct SweepArgs {
     /// Scenario file with a `[sweep]` table (or policies with `[policy.sweep]` tables).
     scenario: PathBuf,
-    /// Run this policy's grid (default: the file's `[sweep]`, or the only policy grid).
+    /// Run this policy's grid (default: the file's `[sweep]`, of the policy it names or of the
+    /// file as written; else the only policy grid).
     #[arg(long, value_name = "NAME")]
     policy: Option<String>,
     /// Output directory for sweep.csv (or a shard file) and charts.
@@ -82,7 +83,7 @@ pub struct PlanArgs {
     /// replacing the whole scenario load; its times move by whole days to start with the run.
     #[arg(long = "load", value_name = "FILE", conflicts_with = "from")]
     loads: Vec<PathBuf>,
-    /// With `--from`: the policy whose grid the file holds.
+    /// With `--from`: the policy whose grid the file holds (default: as for `sweep`).
     #[arg(long, value_name = "NAME", requires = "from")]
     policy: Option<String>,
     /// No progress bar.
@@ -330,7 +331,7 @@ pub fn sweep(args: &SweepArgs) -> Result<ExitCode, Failure> {
         set.commit()?;
     }
     print_stdout(&report);
-    Ok(ExitCode::SUCCESS)
+    Ok(super::Exit::Success.into())
 }
 
 /// Most cells along a heatmap axis; longer axes are binned for drawing.
@@ -597,7 +598,7 @@ pub fn merge(args: &MergeArgs) -> Result<ExitCode, Failure> {
         rows.len(),
         args.out.display()
     ));
-    Ok(ExitCode::SUCCESS)
+    Ok(super::Exit::Success.into())
 }
 
 /// `0.1%` -> 0.001, `0.001` -> 0.001.
@@ -943,9 +944,9 @@ pub fn plan(args: &PlanArgs) -> Result<ExitCode, Failure> {
     }
     print_stdout(&text);
     Ok(if choice.best.is_some() {
-        ExitCode::SUCCESS
+        super::Exit::Success.into()
     } else {
-        ExitCode::from(super::EXIT_GATE)
+        super::Exit::Gate.into()
     })
 }
 

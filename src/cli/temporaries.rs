@@ -40,7 +40,7 @@ pub fn install() {
                 let _ = std::fs::remove_dir(level);
             }
             eprintln!("interrupted: temporary files removed, earlier outputs left as they were");
-            std::process::exit(128 + signal);
+            std::process::exit(super::Exit::signalled(signal) as i32);
         }
     });
 }

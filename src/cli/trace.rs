@@ -295,7 +295,7 @@ pub fn run(command: &TraceCommand) -> Result<ExitCode, Failure> {
                 eprintln!("note: {note}");
             }
             print_stdout(&text);
-            Ok(ExitCode::SUCCESS)
+            Ok(super::Exit::Success.into())
         }
         TraceCommand::Plot { input, out } => {
             let (parsed, zone) = input.read_in_zone()?;
@@ -343,7 +343,7 @@ pub fn run(command: &TraceCommand) -> Result<ExitCode, Failure> {
                 out.join("trace.svg").display(),
                 out.join("trace.png").display()
             ));
-            Ok(ExitCode::SUCCESS)
+            Ok(super::Exit::Success.into())
         }
     }
 }
@@ -429,5 +429,5 @@ fn from_log(
             let _ = stdout.write_all(&csv).and_then(|_| stdout.flush());
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(super::Exit::Success.into())
 }

@@ -102,6 +102,19 @@ pub fn ceil(value: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn money_reads_as_the_decimal_the_prices_give() {
+        // 7.644 summed from 0.021 an hour comes out a few ulps off.
+        let billed = (0..364).map(|_| 0.021).sum::<f64>();
+        assert_ne!(billed, 7.644);
+        assert_eq!(money(billed), 7.644);
+        assert_eq!(money(166.65599999999944), 166.656);
+        assert_eq!(money(-0.0).to_string(), "0");
+        assert_eq!(money(f64::MAX), f64::MAX);
+        assert_eq!(money(10.757333333333333), 10.757333);
+    }
+
     use super::*;
 
     #[test]

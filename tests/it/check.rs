@@ -272,15 +272,58 @@ fn a_scenario_that_cannot_run_is_an_errored_case_in_the_reports() {
         testcase.attribute("classname"),
         Some("scenarios/cc-attack.toml")
     );
+    // Named after the file, beside every other scenario's results, never instead of them.
+    assert_eq!(testcase.attribute("name"), Some("scenarios/cc-attack.toml"));
+    let cases: Vec<_> = (document.descendants())
+        .filter(|node| node.has_tag_name("testcase"))
+        .collect();
+    assert!(
+        cases.iter().any(|case| {
+            case.attribute("classname") == Some("lunch-peak")
+                && case.attribute("name") == Some("scheduled")
+        }),
+        "{junit}"
+    );
+    assert_eq!(
+        suite.attribute("tests").unwrap(),
+        cases.len().to_string(),
+        "{junit}"
+    );
+    assert!(
+        cases.len() >= 7,
+        "lunch-peak's six beside the errored file: {junit}"
+    );
     let markdown = fs::read_to_string(workspace.path("check.md")).unwrap();
     assert!(
         markdown.contains("1 scenario file(s) could not run"),
         "{markdown}"
     );
     assert!(
-        markdown.contains("### `scenarios/cc-attack.toml`"),
+        markdown.contains("### `scenarios/cc-attack.toml` could not run"),
         "{markdown}"
     );
+    assert!(markdown.contains("`lunch-peak/scheduled`"), "{markdown}");
+}
+
+#[test]
+fn new_and_missing_rows_keep_each_column_to_its_meaning() {
+    let workspace = Workspace::new();
+    let path = workspace.path("baseline.json");
+    let mut baseline: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+    let entries = baseline["entries"].as_object_mut().unwrap();
+    let kept = entries.remove("lunch-peak/scheduled").unwrap();
+    entries.insert("gone/policy".into(), kept);
+    fs::write(&path, baseline.to_string()).unwrap();
+    let output = workspace.check(&[]).code(0).get_output().stdout.clone();
+    let text = String::from_utf8(output).unwrap();
+    for (status, key) in [("new", "lunch-peak/scheduled"), ("missing", "gone/policy")] {
+        let row = (text.lines())
+            .find(|line| line.starts_with(status) && line.contains(key))
+            .unwrap_or_else(|| panic!("{text}"));
+        let cells: Vec<&str> = row.split_whitespace().collect();
+        assert_eq!(cells, [status, key, "-", "-", "-", "-", "-", "-"], "{text}");
+    }
 }
 
 #[test]

@@ -399,3 +399,35 @@ fn an_unquoted_toml_date_time_is_a_start() {
     let bare = crate::common::load(&unquoted);
     assert_eq!(quoted.scenario.clock.start, bare.scenario.clock.start);
 }
+
+// `run` says what it ran: the policy in the header and the JSON, or "as written" with a note
+// listing the policies the file has, so a plain run is never mistaken for one of them.
+#[test]
+fn run_names_the_policy_it_ran() {
+    let lunch = "scenarios/lunch-peak.toml";
+    let output = scaleplan()
+        .args(["run", lunch, "--policy", "scheduled"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.starts_with("scenario lunch-peak, policy scheduled: 7d from"),
+        "{stdout}"
+    );
+    assert!(output.stderr.is_empty(), "{:?}", output.stderr);
+    let json = scaleplan()
+        .args(["run", lunch, "--policy", "scheduled", "--json"])
+        .output()
+        .unwrap();
+    let document: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(document["policy"], "scheduled");
+    // Money is the decimal the price list gives: (2 x 24 x 7 + 2 x 2 x 7) x 0.021.
+    assert_eq!(document["total"]["cost"].to_string(), "7.644");
+    let plain = scaleplan().args(["run", lunch, "--json"]).output().unwrap();
+    let document: serde_json::Value = serde_json::from_slice(&plain.stdout).unwrap();
+    assert_eq!(document["policy"], "as-written");
+    assert_eq!(
+        String::from_utf8(plain.stderr).unwrap(),
+        "note: ran the file as written, without its policies' overrides (fixed, scheduled, alarm, scheduled+alarm, step, target-tracking): `--policy NAME` runs one, `compare` runs them all\n"
+    );
+}

@@ -598,6 +598,22 @@ run = "add-one"
         stdout.contains(&format!("\n{failed} scale-out or replacement launch(es) found no stock and launched nothing; `run --out DIR` writes them to activities.csv\n")),
         "{failed}: {stdout}"
     );
+    // With --out the note points at the file that was written, and only then.
+    let out = directory.path().join("out");
+    let output = common::scaleplan()
+        .arg("run")
+        .arg(&path)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let written = out.join("activities.csv");
+    assert!(written.exists());
+    assert!(
+        stdout.contains(&format!("launched nothing; see {}\n", written.display())),
+        "{stdout}"
+    );
     assert!(!stdout.contains("scheduled task"), "{stdout}");
 }
 

@@ -1049,3 +1049,77 @@ fn plan_is_identical_on_one_or_two_threads() {
     assert!(String::from_utf8_lossy(&one).contains("32 of 60 (adaptive search) point(s)"));
     assert!(one == plan("2"), "thread count changed the plan");
 }
+
+/// Two policies with grids, and a top-level `[sweep]` that names one of them as the default.
+fn two_grids(default: Option<&str>) -> String {
+    let base = KNOWN.replace(
+        "[sweep]\nreplications = 3\nseeds = \"independent\"\n\n[[sweep.parameter]]\npath = \"group.web.desired\"\nfrom = 1\nto = 10\nstep = 1\n",
+        "",
+    );
+    let mut text = base
+        + "\n[[policy]]\nname = \"small\"\n\n[policy.sweep]\n[[policy.sweep.parameter]]\npath = \"group.web.desired\"\nvalues = [2, 3]\n"
+        + "\n[[policy]]\nname = \"large\"\n";
+    match default {
+        Some(name) => {
+            text += &format!(
+                "\n[sweep]\npolicy = \"{name}\"\n\n[[sweep.parameter]]\npath = \"group.web.desired\"\nvalues = [7, 8, 9]\n"
+            );
+        }
+        None => {
+            text += "\n[policy.sweep]\n[[policy.sweep.parameter]]\npath = \"group.web.desired\"\nvalues = [7, 8, 9]\n";
+        }
+    }
+    text
+}
+
+// The docs promise that `sweep` and `plan --from` without `--policy` run the file's own
+// `[sweep]`, also when it names a policy; where no default exists, the refusal's hint names
+// what to do and never asks for grids that already exist.
+#[test]
+fn sweep_and_plan_from_default_to_the_policy_the_top_level_sweep_names() {
+    let directory = tempfile::tempdir().unwrap();
+    let scenario = directory.path().join("two.toml");
+    fs::write(&scenario, two_grids(Some("large"))).unwrap();
+    let out = directory.path().join("out");
+    scaleplan()
+        .args(["sweep", "--quiet", "--out"])
+        .arg(&out)
+        .arg(&scenario)
+        .assert()
+        .success();
+    let csv = fs::read_to_string(out.join("sweep.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 4, "three points of `large`:\n{csv}");
+    assert!(csv.contains("\n2,0,"), "{csv}");
+    let plan = scaleplan()
+        .args(["plan", "--quiet", "--max-violation", "0%", "--from"])
+        .arg(out.join("sweep.csv"))
+        .arg(&scenario)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(plan.stdout).unwrap();
+    assert!(
+        text.contains("cheapest: policy large, point 0: group.web.desired = 7"),
+        "{text}{}",
+        String::from_utf8_lossy(&plan.stderr)
+    );
+
+    fs::write(&scenario, two_grids(None)).unwrap();
+    let refused = scaleplan()
+        .args(["sweep", "--quiet", "--out"])
+        .arg(&out)
+        .arg(&scenario)
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = String::from_utf8(refused.stderr).unwrap();
+    assert!(
+        stderr
+            .contains("policies small, large each have a grid and no top-level [sweep] names one"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("hint: pick one with --policy NAME, or name the default in a top-level [sweep] (policy = NAME)"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("add [sweep]"), "{stderr}");
+}
