@@ -3,7 +3,7 @@
 # target, the cheapest feasible cost each finds, the points each runs and the wall time.
 # Prints a Markdown table (reports/adaptive-search.md). Usage: benches/search/compare.sh [BIN]
 set -eu
-bin=${1:-target/release/scaleplan}
+bin=${1:-target/dist/scaleplan}
 cheapest() { grep -A1 '^cheapest' | sed -n 2p | awk '{print $2}'; }
 points() { sed -n 1p | sed -E 's/.*\), ([0-9]+)( of [0-9]+ \(adaptive search\))? point.*/\1/'; }
 echo "| grid | target | exhaustive: cost | points | time | adaptive: cost | points | time | as cheap |"

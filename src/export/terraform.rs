@@ -882,14 +882,16 @@ fn aws_group(export: &mut Export<'_>, group: &ScalingGroup) {
         block
             .set("scheduled_action_name", Expr::text(&task.name))
             .set("autoscaling_group_name", group_name.clone());
+        // The provider sends an omitted size as 0 and leaves a size unchanged only at -1
+        // (registry.terraform.io/providers/hashicorp/aws, aws_autoscaling_schedule: "Set to
+        // -1 if you don't want to change the minimum size at the scheduled time"), so a size
+        // the task leaves alone is written as -1, never left out.
         for (key, value) in [
             ("min_size", min),
             ("max_size", max),
             ("desired_capacity", desired),
         ] {
-            if let Some(value) = value {
-                block.set(key, Expr::number(value));
-            }
+            block.set(key, Expr::number(value.map_or(-1.0, f64::from)));
         }
         match &task.recurrence {
             Recurrence::Cron {

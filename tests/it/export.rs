@@ -155,7 +155,8 @@ fn aws_documents(parsed: &Value) -> [Value; 4] {
         actions.push(json!({
             "AutoScalingGroupName": group_of(&action["autoscaling_group_name"]),
             "ScheduledActionName": action["scheduled_action_name"],
-            "MinSize": action["min_size"], "MaxSize": action["max_size"], "DesiredCapacity": action["desired_capacity"],
+            "MinSize": sent(&action["min_size"]), "MaxSize": sent(&action["max_size"]),
+            "DesiredCapacity": sent(&action["desired_capacity"]),
             "Recurrence": action["recurrence"], "TimeZone": action["time_zone"],
             "StartTime": action["start_time"], "EndTime": action["end_time"]
         }));
@@ -166,6 +167,17 @@ fn aws_documents(parsed: &Value) -> [Value; 4] {
         json!({"ScheduledUpdateGroupActions": actions}),
         json!({"MetricAlarms": alarms}),
     ]
+}
+
+/// A scheduled action's size as the aws provider sends it: -1 means "leave unchanged", so it
+/// is not sent and AWS's describe output has no such field (resource_aws_autoscaling_schedule:
+/// `if v := d.Get("min_size"); v != -1 { input.MinSize = ... }`).
+fn sent(size: &Value) -> Value {
+    if size.as_i64() == Some(-1) {
+        Value::Null
+    } else {
+        size.clone()
+    }
 }
 
 /// Drops nulls, as the AWS CLI does for absent fields.
@@ -418,7 +430,7 @@ fn aws_arguments_are_the_scenarios() {
     assert_eq!(
         schedules["web-lunch-up"],
         json!({"scheduled_action_name": "lunch-up", "autoscaling_group_name": "${aws_autoscaling_group.web.name}",
-               "min_size": 6, "desired_capacity": 8, "recurrence": "0 11 * * 1-5", "time_zone": "America/New_York"})
+               "min_size": 6, "max_size": -1, "desired_capacity": 8, "recurrence": "0 11 * * 1-5", "time_zone": "America/New_York"})
     );
     assert_eq!(
         schedules["web-launch"]["start_time"],
@@ -914,5 +926,40 @@ fn zones_export_where_the_cloud_has_them() {
     assert_eq!(
         group(&hcl, "alicloud_ess_scaling_group")["multi_az_policy"],
         json!("PRIORITY")
+    );
+}
+
+// A scheduled action that sets only min must not zero max and desired when applied: the aws
+// provider sends an omitted size as 0 and leaves a size unchanged only at -1.
+#[test]
+fn aws_schedules_write_the_sizes_they_leave_alone_as_minus_one() {
+    let output = crate::common::scaleplan()
+        .args([
+            "export",
+            "terraform",
+            "scenarios/wechat-lite-app.toml",
+            "--policy",
+            "scheduled",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    let value: Value = hcl::from_str(&text).unwrap_or_else(|error| panic!("{error}\n{text}"));
+    let schedules = value["resource"]["aws_autoscaling_schedule"]
+        .as_object()
+        .unwrap_or_else(|| panic!("{text}"));
+    let mut unchanged = 0;
+    for (name, action) in schedules {
+        for key in ["min_size", "max_size", "desired_capacity"] {
+            let size = action[key]
+                .as_i64()
+                .unwrap_or_else(|| panic!("{name}: {key} is written: {action}"));
+            assert!(size >= -1, "{name}: {key} = {size}");
+            unchanged += usize::from(size == -1);
+        }
+    }
+    assert!(
+        unchanged > 0,
+        "wechat-lite-app's schedules set only some sizes:\n{text}"
     );
 }
