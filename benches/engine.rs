@@ -1,5 +1,6 @@
 //! Engine speed: a year of per-minute load with an alarm pair and a daily schedule.
-//! Target (issue 2): under 20 ms per run on one core. Results: reports/benchmarks.md.
+//! Target: a year of per-minute load under 20 ms per run on one core. Results:
+//! reports/benchmarks.md.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use scaleplan::engine::{self, RunOptions};
@@ -28,7 +29,7 @@ fn replay(criterion: &mut Criterion) {
             )
         })
     });
-    // What a sweep point runs: the summary only (issue 19's target is per step of this).
+    // What a sweep point runs: the summary only.
     group.bench_function("one_year_minutes_summary_only", |bencher| {
         bencher.iter(|| {
             engine::simulate(
@@ -52,7 +53,7 @@ fn replay(criterion: &mut Criterion) {
             )
         })
     });
-    // `run --out`'s timeline.csv without the disk (issue 19 item 3): the year's rows formatted.
+    // `run --out`'s timeline.csv without the disk: the year's rows formatted.
     let rows = engine::simulate(&loaded.scenario, &loaded.load, RunOptions::FULL).timeline;
     group.bench_function("one_year_minutes_timeline_rows_formatted", |bencher| {
         use scaleplan::engine::TimelineSink;
@@ -90,7 +91,7 @@ fn replay(criterion: &mut Criterion) {
             (outcome, out.finish().expect("a sink takes every byte"))
         })
     });
-    // Skip-ahead on a real trace (issue 19 item 4): NASA July 1995 per minute, two weeks at
+    // Skip-ahead on a real trace: NASA July 1995 per minute, two weeks at
     // 100x, the scenario's CPU alarm policy, summary only.
     let nasa = scenario::load(Path::new("scenarios/nasa-predictive.toml")).expect("scenario");
     let (_, alarm) = nasa

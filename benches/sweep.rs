@@ -1,5 +1,5 @@
 //! Sweep throughput: a 10,000-point grid over a one-week per-minute scenario, on one and on
-//! two threads. Targets (issue 6): at least 50 million simulated trace-steps per second per
+//! two threads. Targets: at least 50 million simulated trace-steps per second per
 //! core, and at least 1.8x faster on 2 threads than on 1. Results: reports/benchmarks.md.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};

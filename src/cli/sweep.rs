@@ -292,8 +292,11 @@ pub fn sweep(args: &SweepArgs) -> Result<ExitCode, Failure> {
     .map_err(|error| Failure::Io(format!("cannot write `{}`: {error}", path.display())))?;
     bar.finish_and_clear();
     let mut report = format!(
-        "{}: {} point(s) x {} replication(s) = {} run(s) -> {}\n",
+        "{} ({}): {} point(s) x {} replication(s) = {} run(s) -> {}\n",
         args.scenario.display(),
+        spec.policy
+            .as_deref()
+            .map_or("as written".to_string(), |name| format!("policy {name}")),
         range.end - range.start,
         spec.replications,
         written,

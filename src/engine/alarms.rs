@@ -176,8 +176,7 @@ impl AlarmState {
     /// for the next: `Some(datapoint)` when the alarm is in `ALARM`.
     ///
     /// Once per period, the window is the current interval, read in place: copying it out
-    /// right after its fields were stored one by one stalled on store forwarding and made
-    /// the replay a third slower (measured side by side, reports/benchmarks.md).
+    /// right after its fields were stored one by one stalls on store forwarding.
     #[inline]
     pub(super) fn evaluate_window(&mut self, alarm: &AlarmTask) -> Option<Option<f64>> {
         if self.stride != 1 {

@@ -173,7 +173,7 @@ fn nearest_rank(q: f64, len: usize) -> usize {
 
 /// The `rank`-th smallest of `samples` (0-based). Long runs take one counting pass over the
 /// top 16 bits and select among the one bucket holding the rank, instead of a selection over
-/// all of them (`perf` of a summary-only year of minutes: the p95 7% of it before, 5% after).
+/// all of them, which is most of a summary-only run's p95.
 fn nth_smallest(samples: &mut [u32], rank: usize) -> u32 {
     if samples.len() < 1 << 16 {
         return *samples.select_nth_unstable(rank).1;

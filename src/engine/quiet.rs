@@ -115,23 +115,81 @@ pub(super) struct Quiet {
 
 impl Quiet {
     /// The plan for `scenario` run with `options`, or `None` (see the module's conditions).
+    ///
+    /// Every field of the scenario and of its group is named here, without `..`: a new field
+    /// or rule kind does not compile until it says whether a quiet stretch may pass over it.
+    /// "Events" means it acts only through the event queue (or the fleet's own events), so
+    /// a stretch ends before it; "per period" means it samples every period, so the quiet
+    /// loop cannot run.
     pub(super) fn plan(scenario: &Scenario, options: RunOptions) -> Option<Quiet> {
-        let [group] = scenario.groups.as_slice() else {
-            return None;
-        };
-        if scenario.sla.latency_model.is_some()
-            || !group.target_tracking.is_empty()
-            || group.hpa.is_some()
-            || group.alarms.len() > MAX_ALARMS
-        {
+        let Scenario {
+            // Read once, or only when a period closes the same way in both loops.
+            name: _,
+            currency: _,
+            clock: _,
+            duration: _,
+            seed: _,
+            metric_period,
+            rounding: _,
+            cooldown_blocks: _,
+            instance_types: _,
+            zones: _,
+            load: _,
+            expect: _,
+            sla,
+            groups,
+        } = scenario;
+        // Per period: response times are integrated period by period.
+        if sla.latency_model.is_some() {
             return None;
         }
-        let alarms = group
-            .alarms
+        let [group] = groups.as_slice() else {
+            return None;
+        };
+        let crate::model::ScalingGroup {
+            // Events: launches, terminations, failures, reclaims, hooks, pools and zones act
+            // through the queue and the fleet's events, which end a stretch.
+            name: _,
+            configurations: _,
+            active_configuration: _,
+            mix: _,
+            health: _,
+            load: _,
+            min: _,
+            max: _,
+            desired: _,
+            desired_follows_min: _,
+            existing: _,
+            removal_policy: _,
+            default_cooldown: _,
+            load_share: _,
+            registration_delay: _,
+            lifecycle_hooks: _,
+            retry_policy: _,
+            warm_pool: _,
+            zones: _,
+            zone_policy: _,
+            zone_rebalance: _,
+            // Run by alarms or tasks: events.
+            rules: _,
+            // Events: the forecast acts at its hourly event.
+            predictive: _,
+            scheduled: _,
+            // Per period: both sample the metric every period.
+            target_tracking,
+            hpa,
+            // Evaluated by the quiet loop itself when simple enough (below).
+            alarms,
+        } = group;
+        if !target_tracking.is_empty() || hpa.is_some() || alarms.len() > MAX_ALARMS {
+            return None;
+        }
+        let metric_period = *metric_period;
+        let alarms = alarms
             .iter()
             .map(|alarm| {
-                let simple = alarm.every() == scenario.metric_period
-                    && alarm.period == scenario.metric_period
+                let simple = alarm.every() == metric_period
+                    && alarm.period == metric_period
                     && alarm.datapoints.is_none_or(|m| m >= alarm.periods)
                     && alarm.missing_data.is_none()
                     && matches!(

@@ -251,7 +251,7 @@ mod tests {
 
     #[test]
     fn summary_only_runs_jump_most_of_the_bench_year_and_week() {
-        // The bench year: 98% of its periods are quiet, 80% jumped (the week 79%).
+        // Most of the bench year's and week's periods are quiet: most must be jumped.
         let (jumped_year, year) = jumped("benches/year-minutes.toml");
         assert!(jumped_year * 100 > year * 60, "{jumped_year} of {year}");
         let (jumped_week, week) = jumped("benches/sweep-week.toml");

@@ -178,8 +178,8 @@ impl Comparison {
     pub fn holds(self, value: f64, threshold: f64) -> bool {
         use crate::number::{ABOVE, BELOW};
         // Both bounds of the tie, then one branch-free answer per operator: the equality
-        // operators need both, and a match computing them in some arms only made the replay
-        // a third slower (measured side by side, reports/benchmarks.md).
+        // operators need both, and computing them in some arms only puts a branch on the
+        // replay's hottest path.
         let (above, below) = (value > threshold * ABOVE, value < threshold * BELOW);
         match self {
             Comparison::Greater => above,

@@ -93,7 +93,7 @@ pub fn response_time_quantile(lambda: f64, mu: f64, servers: u32, q: f64) -> Opt
 mod tests {
     use super::*;
 
-    // Published values (issue 4; standard Erlang C tables).
+    // Published values (standard Erlang C tables).
     #[test]
     fn erlang_c_matches_published_values() {
         let close = |a: f64, c: u32, expected: f64| {

@@ -93,7 +93,7 @@ pub fn adaptive(
         .collect();
     // A Latin hypercube: m strata per parameter, each used once, a random value inside each.
     // A sixth of the budget: enough starts to reach several parts of the grid, most of the
-    // budget left for climbing (measured on the benchmark grids, reports/adaptive-search.md).
+    // budget left for climbing (reports/adaptive-search.md holds it against the full grid).
     let samples = (budget / 6).max(2 * sizes.len() as u64 + 2).min(budget) as usize;
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ SEARCH_STREAM);
     let mut coordinates = vec![vec![0usize; sizes.len()]; samples];

@@ -3,6 +3,7 @@
 //! `tests/snapshots/` (`SNAPSHOT_UPDATE=1 cargo test` rewrites them: review the diff).
 
 mod alarms;
+mod architecture;
 mod browser;
 mod check;
 mod cli;

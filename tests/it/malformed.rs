@@ -21,14 +21,15 @@ fn every_malformed_input_fails_cleanly_with_its_snapshot() {
     cases.sort();
     assert!(cases.len() >= 40, "only {} cases", cases.len());
     let mut failures = Vec::new();
+    // Run from one scratch copy of the corpus, so messages name `case.toml` and nothing
+    // outside the temporary directory can be written; no case may write anything into it.
+    let directory = tempfile::tempdir().unwrap();
+    for entry in fs::read_dir(corpus).unwrap() {
+        let path = entry.unwrap().path();
+        fs::copy(&path, directory.path().join(path.file_name().unwrap())).unwrap();
+    }
+    let before = fs::read_dir(directory.path()).unwrap().count();
     for case in &cases {
-        // Run from a scratch copy of the corpus, so messages name `case.toml` and nothing
-        // outside the temporary directory can be written.
-        let directory = tempfile::tempdir().unwrap();
-        for entry in fs::read_dir(corpus).unwrap() {
-            let path = entry.unwrap().path();
-            fs::copy(&path, directory.path().join(path.file_name().unwrap())).unwrap();
-        }
         let name = case.file_name().unwrap().to_str().unwrap();
         let output = cargo_bin_cmd!("scaleplan")
             .current_dir(directory.path())
@@ -49,6 +50,11 @@ fn every_malformed_input_fails_cleanly_with_its_snapshot() {
         }
         if directory.path().join("out").exists() {
             failures.push(format!("{name}: an output directory was left behind"));
+            let _ = fs::remove_dir_all(directory.path().join("out"));
+        }
+        let now = fs::read_dir(directory.path()).unwrap().count();
+        if now != before {
+            failures.push(format!("{name}: {} file(s) were left behind", now - before));
         }
         if !output.stdout.is_empty() {
             failures.push(format!("{name}: printed to stdout"));

@@ -1,6 +1,6 @@
-//! The minimal hand-written replay of the bench year (`benches/minimal/replay.rs`, issue 19's
-//! yardstick) reports what the engine reports, on the bench's load and on heavier, lighter
-//! and noisier ones (the max bound, the min bound, missing datapoints).
+//! The minimal hand-written replay of the bench year (`benches/minimal/replay.rs`, the
+//! engine's speed yardstick) reports what the engine reports, on the bench's load and on
+//! heavier, lighter and noisier ones (the max bound, the min bound, missing datapoints).
 
 #[path = "../../benches/minimal/replay.rs"]
 mod minimal_replay;

@@ -24,6 +24,24 @@ struct Knobs {
     scheduled: Vec<(u32, u32)>,
     granularity: u32,
     seed: u64,
+    /// Which rule kinds scale the group: every kind the engine has, so an invariant or the
+    /// quiet loop's equality with stepping is checked for each.
+    kind: RuleKind,
+}
+
+/// The scaling rules of a random scenario.
+#[derive(Debug, Clone, Copy)]
+enum RuleKind {
+    /// Simple rules run by a CPU alarm pair.
+    Simple,
+    /// Step rules run by the same alarms.
+    Step,
+    /// Target tracking on CPU.
+    TargetTracking,
+    /// Predictive scaling with target tracking on top.
+    Predictive,
+    /// A Kubernetes HPA on CPU.
+    Hpa,
 }
 
 fn knobs() -> impl Strategy<Value = Knobs> {
@@ -38,6 +56,13 @@ fn knobs() -> impl Strategy<Value = Knobs> {
             prop::collection::vec((0u32..358, 0u32..12), 0..3),
             prop::sample::select(vec![1u32, 60, 3600]),
             any::<u64>(),
+            prop::sample::select(vec![
+                RuleKind::Simple,
+                RuleKind::Step,
+                RuleKind::TargetTracking,
+                RuleKind::Predictive,
+                RuleKind::Hpa,
+            ]),
         ),
     )
         .prop_map(
@@ -45,7 +70,7 @@ fn knobs() -> impl Strategy<Value = Knobs> {
                 (min, span, desired_above_min, protected, boot_seconds, capacity),
                 (base, bursts),
                 (high, low, out_change, in_change, cooldown_minutes),
-                (scheduled, granularity, seed),
+                (scheduled, granularity, seed, kind),
             )| Knobs {
                 min,
                 span,
@@ -63,6 +88,7 @@ fn knobs() -> impl Strategy<Value = Knobs> {
                 scheduled,
                 granularity,
                 seed,
+                kind,
             },
         )
 }
@@ -126,30 +152,7 @@ desired = {desired}
 existing = {{ count = {protected}, protected = true }}
 default_cooldown = "{cooldown}m"
 
-[[group.rule]]
-name = "out"
-change = {out_change}
-
-[[group.rule]]
-name = "in"
-change = -{in_change}
-
-[[group.alarm]]
-name = "high"
-metric = "cpu"
-period = "60s"
-periods = 2
-above = {high}
-run = "out"
-
-[[group.alarm]]
-name = "low"
-metric = "cpu"
-period = "60s"
-periods = 3
-below = {low}
-run = "in"
-{scheduled}"#,
+{rules}{scheduled}"#,
             seed = self.seed,
             capacity = self.capacity,
             boot = self.boot_seconds,
@@ -161,11 +164,38 @@ run = "in"
             desired = self.desired(),
             protected = self.protected.min(self.desired()),
             cooldown = self.cooldown_minutes,
-            out_change = self.out_change,
-            in_change = self.in_change,
-            high = self.high,
-            low = self.low,
+            rules = self.rules(),
         )
+    }
+
+    /// The `[[group.rule]]` and `[[group.alarm]]` tables of the rule kind.
+    fn rules(&self) -> String {
+        let (out, inward, high, low) = (self.out_change, self.in_change, self.high, self.low);
+        let alarms = format!(
+            "[[group.alarm]]\nname = \"high\"\nmetric = \"cpu\"\nperiod = \"60s\"\nperiods = 2\nabove = {high}\nrun = \"out\"\n\n\
+             [[group.alarm]]\nname = \"low\"\nmetric = \"cpu\"\nperiod = \"60s\"\nperiods = 3\nbelow = {low}\nrun = \"in\"\n"
+        );
+        let tracking = format!(
+            "[[group.rule]]\nname = \"track\"\ntype = \"target_tracking\"\nmetric = \"cpu\"\ntarget = {high}\nwarmup = \"{}m\"\n\n",
+            self.cooldown_minutes
+        );
+        match self.kind {
+            RuleKind::Simple => format!(
+                "[[group.rule]]\nname = \"out\"\nchange = {out}\n\n[[group.rule]]\nname = \"in\"\nchange = -{inward}\n\n{alarms}"
+            ),
+            RuleKind::Step => format!(
+                "[[group.rule]]\nname = \"out\"\ntype = \"step\"\nsteps = [{{ lower = 0, upper = 20, change = {out} }}, {{ lower = 20, change = {} }}]\n\n\
+                 [[group.rule]]\nname = \"in\"\ntype = \"step\"\nsteps = [{{ upper = 0, change = -{inward} }}]\n\n{alarms}",
+                out + 2
+            ),
+            RuleKind::TargetTracking => tracking,
+            RuleKind::Predictive => format!(
+                "{tracking}[[group.rule]]\nname = \"forecast\"\ntype = \"predictive\"\ntarget = {high}\nbuffer = \"5m\"\n\n"
+            ),
+            RuleKind::Hpa => format!(
+                "[[group.rule]]\nname = \"hpa\"\ntype = \"hpa\"\nmetric = \"cpu\"\ntarget = {high}\n\n"
+            ),
+        }
     }
 
     fn load(&self) -> Loaded {

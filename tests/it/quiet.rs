@@ -24,26 +24,42 @@ fn quiet_and_stepwise(
 
 #[test]
 fn quiet_stretches_replay_every_bundled_scenario_exactly() {
-    let mut compared = 0;
-    for entry in std::fs::read_dir("scenarios").unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_none_or(|extension| extension != "toml") {
-            continue;
-        }
-        let loaded = scaleplan::scenario::load(&path).unwrap();
-        for (name, scenario) in loaded.variants() {
-            for options in [RunOptions::SUMMARY, RunOptions::HISTORY, RunOptions::FULL] {
-                let (quiet, stepwise) = quiet_and_stepwise(scenario, &loaded.load, options);
-                assert!(
-                    quiet == stepwise,
-                    "{} policy {name} ({options:?}): the quiet loop differs",
-                    path.display()
-                );
-                compared += 1;
-            }
-        }
-    }
-    assert!(compared >= 60, "only {compared} runs compared");
+    use rayon::prelude::*;
+    let mut paths: Vec<_> = std::fs::read_dir("scenarios")
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|extension| extension == "toml")
+        })
+        .collect();
+    paths.sort();
+    let loaded: Vec<_> = (paths.iter())
+        .map(|path| (path, scaleplan::scenario::load(path).unwrap()))
+        .collect();
+    // Every (file, policy, options) on its own, in parallel: the slowest test of the suite
+    // then uses both cores when the other tests are done.
+    let runs: Vec<_> = (loaded.iter())
+        .flat_map(|(path, loaded)| {
+            loaded
+                .variants()
+                .into_iter()
+                .flat_map(move |(name, scenario)| {
+                    [RunOptions::SUMMARY, RunOptions::HISTORY, RunOptions::FULL]
+                        .map(|options| (path, loaded, name, scenario, options))
+                })
+        })
+        .collect();
+    assert!(runs.len() >= 60, "only {} runs compared", runs.len());
+    runs.par_iter()
+        .for_each(|(path, loaded, name, scenario, options)| {
+            let (quiet, stepwise) = quiet_and_stepwise(scenario, &loaded.load, *options);
+            assert!(
+                quiet == stepwise,
+                "{} policy {name} ({options:?}): the quiet loop differs",
+                path.display()
+            );
+        });
     let _ = Path::new(".");
 }
 

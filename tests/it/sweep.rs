@@ -1081,12 +1081,18 @@ fn sweep_and_plan_from_default_to_the_policy_the_top_level_sweep_names() {
     let scenario = directory.path().join("two.toml");
     fs::write(&scenario, two_grids(Some("large"))).unwrap();
     let out = directory.path().join("out");
-    scaleplan()
+    let swept = scaleplan()
         .args(["sweep", "--quiet", "--out"])
         .arg(&out)
         .arg(&scenario)
-        .assert()
-        .success();
+        .output()
+        .unwrap();
+    assert!(swept.status.success());
+    let stdout = String::from_utf8(swept.stdout).unwrap();
+    assert!(
+        stdout.contains("two.toml (policy large): 3 point(s) x 1 replication(s) = 3 run(s)"),
+        "the sweep says which policy it swept: {stdout}"
+    );
     let csv = fs::read_to_string(out.join("sweep.csv")).unwrap();
     assert_eq!(csv.lines().count(), 4, "three points of `large`:\n{csv}");
     assert!(csv.contains("\n2,0,"), "{csv}");

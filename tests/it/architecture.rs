@@ -1,0 +1,115 @@
+//! The boundaries docs/architecture.md draws, checked on the source: the core does no I/O and
+//! never reaches outward (to parsing, rendering, planning or the command line), and only
+//! `cli/` prints or exits. A change that crosses a boundary fails here, not in review.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// The folders and files of the core: the validated model and the replay, with no I/O.
+const CORE: &[&str] = &[
+    "engine", "model", "scaling", "load", "billing", "metrics", "number", "time",
+];
+
+/// What the core must never use: the edges that parse, render, plan, gate and talk to users.
+const OUTWARD: &[&str] = &[
+    "scenario", "cli", "report", "plot", "sweep", "compare", "check", "import", "export",
+];
+
+/// Every Rust file under `src/`, with its top-level module (`engine`, `cli`, `time`, ...).
+fn sources() -> Vec<(String, PathBuf)> {
+    let mut files = Vec::new();
+    let mut folders = vec![PathBuf::from("src")];
+    while let Some(folder) = folders.pop() {
+        for entry in fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.extension().is_some_and(|extension| extension == "rs") {
+                let relative = path.strip_prefix("src").unwrap();
+                let first = relative.components().next().unwrap().as_os_str();
+                let module = Path::new(first)
+                    .file_stem()
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                files.push((module, path));
+            }
+        }
+    }
+    files.sort();
+    assert!(files.len() > 50, "only {} sources found", files.len());
+    files
+}
+
+/// The code of a file without its comments and its `#[cfg(test)]` module (tests may read
+/// files and load scenarios), with each line's number.
+fn code(path: &Path) -> Vec<(usize, String)> {
+    let text = fs::read_to_string(path).unwrap();
+    text.lines()
+        .enumerate()
+        .take_while(|(_, line)| line.trim() != "#[cfg(test)]")
+        .map(|(index, line)| {
+            let code = line.split("//").next().unwrap_or("");
+            (index + 1, code.to_string())
+        })
+        .filter(|(_, code)| !code.trim().is_empty())
+        .collect()
+}
+
+#[test]
+fn the_core_does_no_io_and_never_reaches_outward() {
+    let mut crossings = Vec::new();
+    for (module, path) in sources() {
+        if !CORE.contains(&module.as_str()) {
+            continue;
+        }
+        for (line, code) in code(&path) {
+            for outward in OUTWARD {
+                if code.contains(&format!("crate::{outward}::"))
+                    || code.contains(&format!("crate::{outward};"))
+                    || code.contains(&format!("crate::{outward}}}"))
+                {
+                    crossings.push(format!("{}:{line}: uses {outward}: {code}", path.display()));
+                }
+            }
+            for io in [
+                "std::fs",
+                "File::",
+                "std::io::stdin",
+                "std::env::",
+                "std::net",
+            ] {
+                if code.contains(io) {
+                    crossings.push(format!("{}:{line}: I/O ({io}): {code}", path.display()));
+                }
+            }
+        }
+    }
+    assert!(crossings.is_empty(), "{}", crossings.join("\n"));
+}
+
+#[test]
+fn only_the_command_line_prints_or_exits() {
+    let mut found = Vec::new();
+    for (module, path) in sources() {
+        if module == "cli" || module == "main" {
+            continue;
+        }
+        for (line, code) in code(&path) {
+            for call in [
+                "println!",
+                "print!(",
+                "eprintln!",
+                "eprint!(",
+                "dbg!(",
+                "std::process::exit",
+                "crate::cli",
+            ] {
+                if code.contains(call) {
+                    found.push(format!("{}:{line}: {call}: {code}", path.display()));
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
