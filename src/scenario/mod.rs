@@ -86,6 +86,12 @@ impl Loaded {
             .iter()
             .filter(|policy| policy.sweep.is_some())
             .collect();
+        let names = |policies: &[&Policy]| {
+            (policies.iter())
+                .map(|policy| policy.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         let error = |message: String, hint: &str| GridError {
             message,
             hint: hint.to_string(),
@@ -95,14 +101,13 @@ impl Loaded {
                 let policy = (self.policies.iter())
                     .find(|policy| policy.name == name)
                     .ok_or_else(|| {
-                        let known: Vec<&str> =
-                            self.policies.iter().map(|p| p.name.as_str()).collect();
+                        let known: Vec<&Policy> = self.policies.iter().collect();
                         error(
                             format!("there is no policy `{name}`"),
                             &if known.is_empty() {
                                 "the scenario has no [[policy]]: leave out --policy to sweep the file's own [sweep]".to_string()
                             } else {
-                                format!("the policies are {}", known.join(", "))
+                                format!("the policies are {}", names(&known))
                             },
                         )
                     })?;
@@ -117,11 +122,7 @@ impl Loaded {
                         } else {
                             format!(
                                 "add a [policy.sweep] table to policy `{name}`, or sweep a policy that has one: {}",
-                                grids
-                                    .iter()
-                                    .map(|p| p.name.as_str())
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
+                                names(&grids)
                             )
                         },
                     )),
@@ -137,11 +138,7 @@ impl Loaded {
                 (None, _) => Err(error(
                     format!(
                         "policies {} each have a grid and no top-level [sweep] names one",
-                        grids
-                            .iter()
-                            .map(|p| p.name.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        names(&grids)
                     ),
                     "pick one with --policy NAME, or name the default in a top-level [sweep] (policy = NAME)",
                 )),

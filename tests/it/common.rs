@@ -99,3 +99,17 @@ pub fn assert_snapshot(path: impl AsRef<std::path::Path>, actual: &str) {
         panic!("{difference}");
     }
 }
+
+/// The `*.toml` files directly in `folder`, sorted.
+pub fn toml_files(folder: impl AsRef<std::path::Path>) -> Vec<std::path::PathBuf> {
+    let mut files: Vec<_> = std::fs::read_dir(folder)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|extension| extension == "toml")
+        })
+        .collect();
+    files.sort();
+    files
+}

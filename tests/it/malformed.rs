@@ -10,15 +10,7 @@ use std::path::Path;
 #[test]
 fn every_malformed_input_fails_cleanly_with_its_snapshot() {
     let corpus = Path::new("tests/malformed");
-    let mut cases: Vec<_> = fs::read_dir(corpus)
-        .unwrap()
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| {
-            path.extension()
-                .is_some_and(|extension| extension == "toml")
-        })
-        .collect();
-    cases.sort();
+    let cases = crate::common::toml_files(corpus);
     assert!(cases.len() >= 40, "only {} cases", cases.len());
     let mut failures = Vec::new();
     // Run from one scratch copy of the corpus, so messages name `case.toml` and nothing

@@ -25,15 +25,7 @@ fn quiet_and_stepwise(
 #[test]
 fn quiet_stretches_replay_every_bundled_scenario_exactly() {
     use rayon::prelude::*;
-    let mut paths: Vec<_> = std::fs::read_dir("scenarios")
-        .unwrap()
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| {
-            path.extension()
-                .is_some_and(|extension| extension == "toml")
-        })
-        .collect();
-    paths.sort();
+    let paths = crate::common::toml_files("scenarios");
     let loaded: Vec<_> = (paths.iter())
         .map(|path| (path, scaleplan::scenario::load(path).unwrap()))
         .collect();
