@@ -202,14 +202,15 @@ mod tests {
 
     #[test]
     fn normals_are_rand_distrs_draws_bit_for_bit() {
-        // A million draws (about 10,000 through the ziggurat's slow path), taken in fills of
-        // uneven lengths so that refills fall everywhere in a fill and in a draw's slow path.
+        // 300,000 draws per seed (about 3,000 through the ziggurat's slow path), taken in
+        // fills of uneven lengths so that refills fall everywhere in a fill and in a draw's
+        // slow path.
         for seed in [0, 9, u64::MAX] {
             let mut reference = ChaCha8Rng::seed_from_u64(seed);
             let mut normals = Normals::new(ChaCha8Rng::seed_from_u64(seed));
             let (mut drawn, mut slow, mut length) = (0, 0, 1);
             let mut block = Vec::new();
-            while drawn < 1_000_000 {
+            while drawn < 300_000 {
                 block.resize(length, 0.0);
                 normals.fill(&mut block);
                 for value in &block {
@@ -226,7 +227,7 @@ mod tests {
             // The stream's words fail the fast test often enough that the slow path ran
             // thousands of times above.
             let mut check = ChaCha8Rng::seed_from_u64(seed);
-            for _ in 0..1_000_000 {
+            for _ in 0..300_000 {
                 let bits = rand::Rng::next_u64(&mut check);
                 let layer = (bits & 0xff) as usize;
                 let u = f64::from_bits((bits >> 12) | (1024 << 52)) - 3.0;
@@ -236,7 +237,7 @@ mod tests {
                     slow += 1;
                 }
             }
-            assert!(slow > 5_000, "{slow} first words fail the fast test");
+            assert!(slow > 1_500, "{slow} first words fail the fast test");
         }
     }
 

@@ -254,7 +254,9 @@ fn every_path_sets_what_it_names() {
 
 #[test]
 fn the_pasted_policy_runs_the_swept_point_exactly() {
-    for (path, value) in IN_POLICY {
+    use rayon::prelude::*;
+    // In parallel: each path is independent, and this is one of the suite's longest tests.
+    IN_POLICY.par_iter().for_each(|(path, value)| {
         let (loaded, swept_run) = swept(path, value);
         let sweep = loaded.sweep.as_ref().unwrap();
         let snippet = scaleplan::sweep::plan::snippet(&loaded.scenario, &loaded.scenario, sweep, 0);
@@ -267,7 +269,7 @@ fn the_pasted_policy_runs_the_swept_point_exactly() {
             swept_run,
             "{path} = {value}: the pasted policy runs differently\n{snippet}"
         );
-    }
+    });
 }
 
 #[test]
