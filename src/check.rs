@@ -9,7 +9,7 @@
 
 use crate::engine::GroupSummary;
 use crate::model::Expect;
-use crate::report::metrics::{self, Metric};
+use crate::outputs::metrics::{self, Metric};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

@@ -153,11 +153,11 @@ pub fn main() -> ExitCode {
             "--replications 0 runs nothing: give 1 or more seeds".into(),
         )),
         Command::Run { replications, .. }
-            if !crate::model::limits::REPLICATIONS.contains(&replications) =>
+            if !crate::limits::REPLICATIONS.contains(&replications) =>
         {
             Err(Failure::Usage(format!(
                 "--replications {replications} is more than the limit of {}: use fewer seeds (the 95% interval narrows as 1/sqrt(N))",
-                crate::model::limits::REPLICATIONS.end()
+                crate::limits::REPLICATIONS.end()
             )))
         }
         Command::Run {

@@ -2,7 +2,7 @@
 //! validator (which points at the offending line) and again for every sweep point (whose
 //! values were set after validation). One list, so the two can never disagree.
 
-use super::limits::MAX_GROUP_SIZE;
+use crate::limits::MAX_GROUP_SIZE;
 
 /// The most datapoints an alarm keeps for its evaluations (`(periods + 2) x period /
 /// evaluation_interval`): a bound on its memory, far above CloudWatch's one day of minutes.

@@ -8,7 +8,6 @@ pub mod defaults;
 mod group;
 mod instance;
 mod invariants;
-pub mod limits;
 mod rules;
 mod spelling;
 mod sweep;

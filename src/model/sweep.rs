@@ -60,7 +60,7 @@ impl Sweep {
                 .collect(),
             replications: 1,
             seeds: SeedMode::Common,
-            max_points: crate::model::limits::DEFAULT_MAX_POINTS,
+            max_points: crate::limits::DEFAULT_MAX_POINTS,
         }
     }
 

@@ -10,7 +10,7 @@
 //! pure-Rust `ab_glyph` feature: no system font library is needed.
 
 use crate::error::Diagnostic;
-use crate::report::columns::compare;
+use crate::outputs::columns::compare;
 use chrono::{DateTime, FixedOffset};
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;

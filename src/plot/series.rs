@@ -5,7 +5,7 @@
 use super::{MAX_DRAWN_POINTS, column_indices, parse_time};
 use crate::engine::ActivityStatus;
 use crate::error::Diagnostic;
-use crate::report::columns::{activities, timeline};
+use crate::outputs::columns::{activities, timeline};
 use chrono::{DateTime, FixedOffset, TimeDelta};
 use std::ops::Range;
 

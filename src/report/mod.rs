@@ -3,13 +3,12 @@
 
 use crate::engine::{GroupSummary, Outcome};
 use crate::model::Scenario;
+use crate::outputs::{columns, metrics};
 use crate::time::format_duration;
 use serde::Serialize;
 
-pub mod columns;
 mod fields;
 pub mod html;
-pub mod metrics;
 mod replications;
 mod timeline;
 mod write_behind;

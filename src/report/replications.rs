@@ -1,9 +1,9 @@
 //! `run --replications N`: each summary metric's mean and 95% confidence interval over seeds,
 //! as a table or JSON (through serde, so any scenario name gives valid JSON).
 
-use super::metrics::{Metric, SUMMARY};
 use crate::engine::GroupSummary;
 use crate::model::Scenario;
+use crate::outputs::metrics::{Metric, SUMMARY};
 use crate::sweep::plan::Estimate;
 use serde::ser::{SerializeMap, Serializer};
 

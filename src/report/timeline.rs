@@ -1,10 +1,10 @@
 //! `timeline.csv`, written row by row as the engine produces the rows: a year of minutes never
 //! sits in memory, and no field allocates.
 
-use super::columns;
 use crate::engine::{TimelineRow, TimelineSink};
 use crate::model::Scenario;
 use crate::number::decimal::{Padded, push_fixed, push_integer};
+use crate::outputs::columns;
 use crate::plot::SeriesBuilder;
 use crate::time::TimeText;
 use std::io::Write;

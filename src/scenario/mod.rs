@@ -9,10 +9,10 @@ mod validate;
 mod wire;
 
 use crate::error::{Diagnostic, Diagnostics, did_you_mean};
+use crate::limits::MAX_NESTING;
 use crate::load::trace::{self, TraceFormat};
 use crate::load::{LoadSeries, Trace};
 use crate::model::Scenario;
-use crate::model::limits::MAX_NESTING;
 use crate::time::Clock;
 use std::path::Path;
 use validate::Checker;

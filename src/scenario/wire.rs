@@ -631,10 +631,10 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for PerZoneWire<T> {
                 let mut zones = Vec::new();
                 while let Some(zone) = map.next_key::<String>()? {
                     // Checked before growing.
-                    if zones.len() == crate::model::limits::MAX_ZONES {
+                    if zones.len() == crate::limits::MAX_ZONES {
                         return Err(serde::de::Error::custom(format!(
                             "at most {} zones",
-                            crate::model::limits::MAX_ZONES
+                            crate::limits::MAX_ZONES
                         )));
                     }
                     zones.push((zone, map.next_value()?));

@@ -113,3 +113,66 @@ fn only_the_command_line_prints_or_exits() {
     }
     assert!(found.is_empty(), "{}", found.join("\n"));
 }
+
+/// The top-level modules each module's code names (`crate::X`), outside comments and tests.
+fn import_graph() -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>> {
+    let files = sources();
+    let modules: std::collections::BTreeSet<String> =
+        files.iter().map(|(module, _)| module.clone()).collect();
+    let mut graph: std::collections::BTreeMap<_, std::collections::BTreeSet<_>> =
+        std::collections::BTreeMap::new();
+    for (module, path) in &files {
+        let entry = graph.entry(module.clone()).or_default();
+        for (_, code) in code(path) {
+            for (index, _) in code.match_indices("crate::") {
+                let rest = &code[index + "crate::".len()..];
+                // `crate::x::..` or a group `crate::{x, y::..}` (one line).
+                let names: Vec<String> = match rest.strip_prefix('{') {
+                    Some(group) => group
+                        .split(',')
+                        .map(|item| item.trim().split("::").next().unwrap_or("").to_string())
+                        .collect(),
+                    None => vec![
+                        rest.chars()
+                            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                            .collect(),
+                    ],
+                };
+                for name in names {
+                    if name != *module && modules.contains(&name) {
+                        entry.insert(name);
+                    }
+                }
+            }
+        }
+    }
+    graph
+}
+
+// docs/architecture.md: the arrows between folders point one way. A loop between two
+// folders (model and load, report and plot once) means a concept has no single home.
+#[test]
+fn no_folder_imports_loop_back() {
+    let graph = import_graph();
+    assert!(graph["cli"].contains("engine"), "{graph:?}");
+    let mut loops = Vec::new();
+    for start in graph.keys() {
+        // Depth-first from `start`: a path back to it is a loop.
+        let mut stack: Vec<Vec<&String>> = vec![vec![start]];
+        let mut seen = std::collections::BTreeSet::new();
+        while let Some(path) = stack.pop() {
+            let last = *path.last().unwrap();
+            for next in graph.get(last).into_iter().flatten() {
+                if next == start {
+                    let names: Vec<&str> = path.iter().map(|name| name.as_str()).collect();
+                    loops.push(format!("{} -> {start}", names.join(" -> ")));
+                } else if seen.insert(next.clone()) {
+                    let mut longer = path.clone();
+                    longer.push(next);
+                    stack.push(longer);
+                }
+            }
+        }
+    }
+    assert!(loops.is_empty(), "{}", loops.join("\n"));
+}

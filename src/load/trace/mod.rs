@@ -9,7 +9,7 @@
 
 use crate::error::{Diagnostic, did_you_mean};
 use crate::input::{Bounded, MAX_JSON_BYTES, MAX_TRACE_ROWS, plain_or_gzip, read_text_from};
-use crate::model::limits::MAX_MAGNITUDE;
+use crate::limits::MAX_MAGNITUDE;
 use crate::time::{Clock, Seconds};
 use chrono::{DateTime, FixedOffset};
 use std::io::{BufRead, BufReader, Read};

@@ -679,7 +679,7 @@ fn warm_pool(
             price,
             "group.warm_pool.stopped_price_per_hour",
             0.0,
-            crate::model::limits::MAX_MAGNITUDE,
+            crate::limits::MAX_MAGNITUDE,
             "the hourly price of a stopped instance's volumes",
         ),
         None if state == PoolState::Running => 0.0,

@@ -19,10 +19,10 @@ pub use sweep::sweep;
 
 use super::wire;
 use crate::error::{Diagnostic, did_you_mean};
+use crate::limits::*;
 use crate::load::trace::{DuplicatePolicy, GapPolicy, Source, TimeFormat, TraceFormat, ValueKind};
 use crate::load::{Base, Burst, DailyWindow, Diurnal, Growth, GrowthShape, LoadSpec, Noise, Trace};
 use crate::model::defaults::*;
-use crate::model::limits::*;
 use crate::model::*;
 use crate::time::{Clock, Seconds, SimTime, format_duration};
 use chrono::Timelike;

@@ -102,7 +102,7 @@ pub mod forecast {
 pub mod compare {
     /// Policy name.
     pub const POLICY: &str = "policy";
-    use crate::report::metrics;
+    use crate::outputs::metrics;
     /// Money billed.
     pub const COST: &str = metrics::COST.name;
     /// Seconds in SLA violation.
