@@ -486,16 +486,20 @@ impl Report {
             row.extend(finding.cells(self.currency(key)));
             table.push(row);
         }
-        for (file, message) in &self.errored {
+        // A file that could not run has no values: every column keeps its meaning ("-"), and
+        // why it could not run follows the table.
+        for (file, _) in &self.errored {
             let mut row = vec!["ERROR".to_string(), file.clone()];
             row.extend(std::array::from_fn::<String, 6, _>(|_| "-".into()));
-            row[7] = first_line(message).to_string();
             table.push(row);
         }
         let mut out = String::new();
         if table.len() > 1 {
             out.push_str(&crate::report::aligned(&table, 3));
             out.push('\n');
+        }
+        for (file, message) in &self.errored {
+            let _ = writeln!(out, "{file}: could not run: {}", first_line(message));
         }
         out.push_str(&self.headline());
         out.push('\n');

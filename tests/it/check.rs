@@ -246,9 +246,36 @@ fn bad_input_exits_2_and_leaves_the_baseline_alone() {
 fn a_scenario_that_cannot_run_is_an_errored_case_in_the_reports() {
     let workspace = Workspace::new();
     workspace.edit("cc-attack.toml", "max = 30", "max = -30");
-    workspace
+    let output = workspace
         .check(&["--junit", "junit.xml", "--markdown", "check.md"])
-        .code(2);
+        .code(2)
+        .get_output()
+        .stdout
+        .clone();
+    // The table keeps each column's meaning; why the file could not run follows it.
+    let text = String::from_utf8(output).unwrap();
+    let row = (text.lines())
+        .find(|line| line.starts_with("ERROR"))
+        .unwrap_or_else(|| panic!("{text}"));
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    assert_eq!(
+        cells,
+        [
+            "ERROR",
+            "scenarios/cc-attack.toml",
+            "-",
+            "-",
+            "-",
+            "-",
+            "-",
+            "-"
+        ],
+        "{text}"
+    );
+    assert!(
+        text.contains("scenarios/cc-attack.toml: could not run: invalid value"),
+        "{text}"
+    );
     let junit = fs::read_to_string(workspace.path("junit.xml")).unwrap();
     let document = roxmltree::Document::parse(&junit).unwrap();
     let suite = document
