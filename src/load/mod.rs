@@ -103,11 +103,12 @@ pub struct Growth {
 }
 
 /// The curve of a [`Growth`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum GrowthShape {
     /// Straight line from 1 to the factor.
     Linear,
     /// Constant relative growth: `factor^(x)` for progress x in 0..1 (a viral launch).
+    #[default]
     Exponential,
 }
 

@@ -118,15 +118,6 @@ pub enum ZonePolicy {
 }
 
 impl ZonePolicy {
-    /// Name as written in a scenario file.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ZonePolicy::Balanced => "balanced",
-            ZonePolicy::BalancedOnly => "balanced_only",
-            ZonePolicy::Priority => "priority",
-        }
-    }
-
     /// Whether launches and scale-ins keep the zones even.
     pub fn balances(self) -> bool {
         self != ZonePolicy::Priority

@@ -117,18 +117,20 @@ pub struct LatencyTarget {
 }
 
 /// How a percent change is turned into a whole number of instances.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Rounding {
     /// AWS: toward zero, but a result in (0, 1) becomes 1 and one in (-1, 0) becomes -1.
+    #[default]
     Aws,
     /// Alibaba ESS: to the nearest integer, halves away from zero.
     Alibaba,
 }
 
 /// Which triggers a running cooldown rejects.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum CooldownBlocks {
     /// AWS / ESS: only alarm-triggered simple rules wait; scheduled tasks run.
+    #[default]
     Alarms,
     /// Tencent Cloud FAQ: no scaling activity at all during the cooldown.
     All,

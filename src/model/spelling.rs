@@ -1,8 +1,10 @@
-//! Enumerations as scenario files spell them, in one place: the validator's wire types,
-//! sweep values (`values = ["newest_instance", "oldest_instance"]`) and the plan's pasted
-//! TOML all read and write these names.
+//! Enumerations as scenario files spell them, in one place: the wire types read and write
+//! these names through serde, sweep values (`values = ["newest_instance", "oldest_instance"]`)
+//! and messages through `as_str` and `from_name`.
 
-/// Gives an enum `NAMES` (every spelling, in declaration order), `as_str` and `from_name`.
+/// Gives an enum `NAMES` (every spelling, in declaration order), `as_str`, `from_name`, and
+/// serde's `Serialize` and `Deserialize` as those spellings (an unknown one is refused with
+/// serde's own "unknown variant" message, listing the others).
 macro_rules! spelled {
     ($kind:ty { $($variant:ident => $name:literal),+ $(,)? }) => {
         impl $kind {
@@ -22,6 +24,31 @@ macro_rules! spelled {
                     $($name => Some(<$kind>::$variant),)+
                     _ => None,
                 }
+            }
+        }
+
+        impl serde::Serialize for $kind {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $kind {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct Visitor;
+                impl serde::de::Visitor<'_> for Visitor {
+                    type Value = $kind;
+
+                    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                        write!(f, "one of {}", <$kind>::NAMES.iter().map(|name| format!("`{name}`")).collect::<Vec<_>>().join(", "))
+                    }
+
+                    fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<$kind, E> {
+                        <$kind>::from_name(value)
+                            .ok_or_else(|| E::unknown_variant(value, <$kind>::NAMES))
+                    }
+                }
+                deserializer.deserialize_str(Visitor)
             }
         }
     };
@@ -79,4 +106,34 @@ spelled!(super::Rounding {
 spelled!(super::CooldownBlocks {
     Alarms => "alarms",
     All => "all",
+});
+spelled!(super::ZonePolicy {
+    Balanced => "balanced",
+    BalancedOnly => "balanced_only",
+    Priority => "priority",
+});
+spelled!(super::PoolFill {
+    Prepared => "prepared",
+    ScaleIn => "scale_in",
+});
+spelled!(super::PoolState {
+    Stopped => "stopped",
+    Hibernated => "hibernated",
+    Running => "running",
+});
+spelled!(super::HookTransition {
+    Launching => "launching",
+    Terminating => "terminating",
+});
+spelled!(super::HookResult {
+    Continue => "continue",
+    Abandon => "abandon",
+});
+spelled!(super::LatencyModel {
+    PerInstance => "mm1",
+    Pooled => "mmc",
+});
+spelled!(crate::load::GrowthShape {
+    Exponential => "exponential",
+    Linear => "linear",
 });

@@ -116,9 +116,10 @@ pub enum Metric {
 }
 
 /// How an alarm period's samples become one datapoint (CloudWatch / CloudMonitor statistic).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Statistic {
     /// Mean of the samples (ESS default).
+    #[default]
     Average,
     /// Largest sample.
     Maximum,

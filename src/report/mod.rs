@@ -65,10 +65,7 @@ pub fn summary_json(scenario: &Scenario, policy: Option<&str>, outcome: &Outcome
         seed: scenario.seed,
         metric_period_seconds: scenario.metric_period,
         sla_max_utilization: scenario.sla.max_utilization,
-        latency_model: scenario.sla.latency_model.map(|model| match model {
-            crate::model::LatencyModel::PerInstance => "mm1",
-            crate::model::LatencyModel::Pooled => "mmc",
-        }),
+        latency_model: scenario.sla.latency_model.map(|model| model.as_str()),
         sla_latency: scenario
             .sla
             .latency

@@ -7,6 +7,7 @@
 
 mod validate;
 mod wire;
+pub mod write;
 
 use crate::error::{Diagnostic, Diagnostics, did_you_mean};
 use crate::limits::MAX_NESTING;
@@ -32,6 +33,8 @@ pub struct Loaded {
     /// The policy a top-level `[sweep]` names (its grid then lives in that policy): the grid
     /// `sweep` and `plan --from` run without `--policy`, as the docs promise.
     pub sweep_policy: Option<String>,
+    /// Where the traces come from, for writing any of these scenarios back as a file.
+    pub sources: write::Sources,
 }
 
 /// Why `sweep` has no grid to run: the message and a hint that never asks for what exists.
@@ -44,6 +47,12 @@ pub struct GridError {
 }
 
 impl Loaded {
+    /// `scenario` (this file's, a policy's or a sweep point's) as a whole scenario file to be
+    /// written into folder `to`: its traces named from there.
+    pub fn write(&self, scenario: &Scenario, to: &Path) -> String {
+        write::to_toml(&write::file(scenario, &self.sources, to))
+    }
+
     /// What the trace readers found and repaired, the scenario's trace and each group's own,
     /// for the user to see.
     pub fn trace_notes(&self) -> Vec<String> {
@@ -224,6 +233,8 @@ pub struct Parsed {
     pub sweep: Option<crate::model::Sweep>,
     /// The policy a top-level `[sweep]` names.
     pub sweep_policy: Option<String>,
+    /// The file's trace tables (paths as written, relative to a folder the caller knows).
+    pub sources: write::Sources,
 }
 
 /// Reads, parses and validates a scenario file, reading any trace it names.
@@ -259,7 +270,9 @@ pub fn load_str(file: &str, text: &str, base: &Path) -> Result<Loaded, Diagnosti
         policies,
         sweep,
         sweep_policy,
+        mut sources,
     } = parse(file, text, &mut read_trace)?;
+    sources.dir = base.to_path_buf();
     let load = scenario
         .load
         .generate(scenario.metric_period, scenario.ticks(), scenario.seed);
@@ -269,6 +282,7 @@ pub fn load_str(file: &str, text: &str, base: &Path) -> Result<Loaded, Diagnosti
         load,
         sweep,
         sweep_policy,
+        sources,
     })
 }
 
@@ -294,6 +308,7 @@ pub fn parse(
     let mut wire: wire::File =
         toml::from_str(text).map_err(|error| toml_diagnostic(file, text, &error))?;
     let policies = std::mem::take(&mut wire.policy);
+    let sources = write::Sources::new(Path::new(""), &wire);
     let sweep_wire = wire.sweep.take();
     let mut cache: Vec<(String, Result<Trace, Diagnostic>)> = Vec::new();
     let mut cached_reader = |path: &str, format: &TraceFormat, clock: &Clock| {
@@ -408,6 +423,7 @@ pub fn parse(
             policies: built,
             sweep,
             sweep_policy,
+            sources,
         }),
         _ => Err(Diagnostics(problems)),
     }

@@ -26,4 +26,5 @@ mod rules;
 mod snapshots;
 mod sweep;
 mod traces;
+mod writer;
 mod zones;

@@ -263,11 +263,7 @@ fn zone_policy(checker: &mut Checker, group: &wire::Group) -> ZonePolicy {
                     "list the group's zones, or remove `zone_policy`",
                 );
             }
-            match policy.get_ref() {
-                wire::ZonePolicyWire::Balanced => ZonePolicy::Balanced,
-                wire::ZonePolicyWire::BalancedOnly => ZonePolicy::BalancedOnly,
-                wire::ZonePolicyWire::Priority => ZonePolicy::Priority,
-            }
+            *policy.get_ref()
         }
     };
     if let Some(rebalance) = &group.zone_rebalance
@@ -458,27 +454,7 @@ fn removal_policy(
     let Some(written) = written else {
         return vec![RemovalPolicy::OldestInstance];
     };
-    let list: Vec<RemovalPolicy> = written
-        .get_ref()
-        .0
-        .iter()
-        .map(|policy| match policy {
-            wire::RemovalPolicyWire::OldestInstance => RemovalPolicy::OldestInstance,
-            wire::RemovalPolicyWire::NewestInstance => RemovalPolicy::NewestInstance,
-            wire::RemovalPolicyWire::OldestScalingConfiguration => {
-                RemovalPolicy::OldestScalingConfiguration
-            }
-            wire::RemovalPolicyWire::OldestLaunchTemplate => RemovalPolicy::OldestLaunchTemplate,
-            wire::RemovalPolicyWire::OldestLaunchConfiguration => {
-                RemovalPolicy::OldestLaunchConfiguration
-            }
-            wire::RemovalPolicyWire::ClosestToNextInstanceHour => {
-                RemovalPolicy::ClosestToNextInstanceHour
-            }
-            wire::RemovalPolicyWire::AllocationStrategy => RemovalPolicy::AllocationStrategy,
-            wire::RemovalPolicyWire::Default => RemovalPolicy::Default,
-        })
-        .collect();
+    let list: Vec<RemovalPolicy> = written.get_ref().0.iter().copied().collect();
     let span = written.span();
     if list.is_empty() {
         checker.error(
@@ -528,10 +504,6 @@ fn lifecycle_hooks(checker: &mut Checker, hooks: &[wire::LifecycleHookWire]) -> 
             "AWS allows 50 per group",
         );
     }
-    let result = |result: wire::HookResultWire| match result {
-        wire::HookResultWire::Continue => HookResult::Continue,
-        wire::HookResultWire::Abandon => HookResult::Abandon,
-    };
     let mut names: Vec<&str> = Vec::new();
     hooks
         .iter()
@@ -561,14 +533,11 @@ fn lifecycle_hooks(checker: &mut Checker, hooks: &[wire::LifecycleHookWire]) -> 
             }
             LifecycleHook {
                 name: name.clone(),
-                transition: match hook.transition {
-                    wire::HookTransitionWire::Launching => HookTransition::Launching,
-                    wire::HookTransitionWire::Terminating => HookTransition::Terminating,
-                },
+                transition: hook.transition,
                 heartbeat_timeout: timeout,
-                default_result: result(hook.default_result),
+                default_result: hook.default_result,
                 completes_after: hook.completes_after.map(|value| value.0),
-                result: hook.result.map_or(HookResult::Continue, result),
+                result: hook.result.unwrap_or(HookResult::Continue),
             }
         })
         .collect()
@@ -657,7 +626,7 @@ fn warm_pool(
     let pool = written.get_ref();
     // AWS warm pools user guide, limitations: a group with a mixed instances policy (Spot
     // with On-Demand) cannot have a warm pool; scaleplan's pool would launch on demand only.
-    if mixed && pool.fill != Some(wire::PoolFillWire::ScaleIn) {
+    if mixed && pool.fill != Some(PoolFill::ScaleIn) {
         checker.error(
             written.span(),
             "group.warm_pool",
@@ -665,15 +634,8 @@ fn warm_pool(
             "AWS does not support warm pools with a mixed instances policy: remove `mix` or the pool",
         );
     }
-    let state = match pool.state {
-        None | Some(wire::PoolStateWire::Stopped) => PoolState::Stopped,
-        Some(wire::PoolStateWire::Hibernated) => PoolState::Hibernated,
-        Some(wire::PoolStateWire::Running) => PoolState::Running,
-    };
-    let fill = match pool.fill {
-        None | Some(wire::PoolFillWire::Prepared) => PoolFill::Prepared,
-        Some(wire::PoolFillWire::ScaleIn) => PoolFill::ScaleIn,
-    };
+    let state = pool.state.unwrap_or(PoolState::Stopped);
+    let fill = pool.fill.unwrap_or(PoolFill::Prepared);
     let stopped_price_per_hour = match &pool.stopped_price_per_hour {
         Some(price) => checker.number(
             price,

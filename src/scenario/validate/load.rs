@@ -275,10 +275,7 @@ pub(super) fn load_spec(
             ),
             start: growth.start.and_then(|at| instant(clock, at)).unwrap_or(0),
             over: over.max(1),
-            shape: match growth.shape {
-                wire::GrowthShapeWire::Exponential => GrowthShape::Exponential,
-                wire::GrowthShapeWire::Linear => GrowthShape::Linear,
-            },
+            shape: growth.shape,
         }
     });
     let bursts = load

@@ -21,7 +21,7 @@ use super::wire;
 use crate::error::{Diagnostic, did_you_mean};
 use crate::limits::*;
 use crate::load::trace::{DuplicatePolicy, GapPolicy, Source, TimeFormat, TraceFormat, ValueKind};
-use crate::load::{Base, Burst, DailyWindow, Diurnal, Growth, GrowthShape, LoadSpec, Noise, Trace};
+use crate::load::{Base, Burst, DailyWindow, Diurnal, Growth, LoadSpec, Noise, Trace};
 use crate::model::defaults::*;
 use crate::model::*;
 use crate::time::{Clock, Seconds, SimTime, format_duration};

@@ -212,9 +212,9 @@ fn target(checker: &mut Checker, rule: &wire::Rule, low: f64, hint: &str) -> f64
 /// The metric a target is held on: one proportional to the instance count.
 fn metric(checker: &mut Checker, rule: &wire::Rule) -> Metric {
     match rule.metric {
-        Some(wire::MetricWire::Cpu) => Metric::Cpu,
-        Some(wire::MetricWire::RequestsPerInstance) => Metric::RequestsPerInstance,
-        Some(wire::MetricWire::RequestRate) => {
+        Some(Metric::Cpu) => Metric::Cpu,
+        Some(Metric::RequestsPerInstance) => Metric::RequestsPerInstance,
+        Some(Metric::RequestRate) => {
             checker.error(rule.name.span(), "group.rule.metric", "a target needs a metric proportional to the instance count", "use `cpu` or `requests_per_instance` (AWS rejects totals such as the request rate)");
             Metric::Cpu
         }
@@ -399,16 +399,10 @@ fn predictive(checker: &mut Checker, rule: &wire::Rule, name: String) -> Predict
             f64::MIN_POSITIVE,
             "the CPU utilization (percent) the forecast capacity is sized for, e.g. 60",
         ),
-        mode: match rule.mode {
-            Some(wire::PredictiveModeWire::ForecastOnly) => PredictiveMode::ForecastOnly,
-            _ => PredictiveMode::ForecastAndScale,
-        },
+        mode: rule.mode.unwrap_or(PredictiveMode::ForecastAndScale),
         buffer,
         history,
-        max_capacity_breach: match rule.max_capacity_breach {
-            Some(wire::MaxCapacityBreachWire::Increase) => MaxCapacityBreach::Increase,
-            _ => MaxCapacityBreach::Honor,
-        },
+        max_capacity_breach: rule.max_capacity_breach.unwrap_or(MaxCapacityBreach::Honor),
         max_capacity_buffer: rule.max_capacity_buffer.as_ref().map_or(0.0, |value| {
             checker.number(
                 value,
@@ -515,12 +509,8 @@ fn hpa(checker: &mut Checker, rule: &wire::Rule, name: String) -> Hpa {
     }
 }
 
-fn select(written: Option<wire::SelectPolicyWire>) -> SelectPolicy {
-    match written {
-        None | Some(wire::SelectPolicyWire::Max) => SelectPolicy::Max,
-        Some(wire::SelectPolicyWire::Min) => SelectPolicy::Min,
-        Some(wire::SelectPolicyWire::Disabled) => SelectPolicy::Disabled,
-    }
+fn select(written: Option<SelectPolicy>) -> SelectPolicy {
+    written.unwrap_or(SelectPolicy::Max)
 }
 
 /// `scale_up_policies` / `scale_down_policies`: Kubernetes `behavior.*.policies`, each a
@@ -577,10 +567,7 @@ fn hpa_policies(checker: &mut Checker, rule: &wire::Rule, up: bool) -> Option<Ve
             .get_ref()
             .iter()
             .map(|policy| {
-                let kind = match policy.kind {
-                    wire::HpaPolicyKindWire::Pods => HpaPolicyKind::Pods,
-                    wire::HpaPolicyKindWire::Percent => HpaPolicyKind::Percent,
-                };
+                let kind = policy.kind;
                 let (low, high, hint) = match (kind, up) {
                     (HpaPolicyKind::Pods, _) => {
                         (1.0, 1e6, "pods per period, at least 1 (a whole number)")

@@ -164,14 +164,8 @@ pub fn validate(
         seed: section.seed,
         metric_period,
         sla,
-        rounding: match section.rounding {
-            wire::RoundingWire::Aws => Rounding::Aws,
-            wire::RoundingWire::Alibaba => Rounding::Alibaba,
-        },
-        cooldown_blocks: match section.cooldown_blocks {
-            wire::CooldownBlocksWire::Alarms => CooldownBlocks::Alarms,
-            wire::CooldownBlocksWire::All => CooldownBlocks::All,
-        },
+        rounding: section.rounding,
+        cooldown_blocks: section.cooldown_blocks,
         instance_types,
         zones,
         groups,
@@ -245,10 +239,7 @@ fn sla(checker: &mut Checker, section: &wire::ScenarioSection) -> Sla {
                     "a share of capacity such as 0.8",
                 )
             });
-    let latency_model = section.latency_model.map(|model| match model {
-        wire::LatencyModelWire::Mm1 => LatencyModel::PerInstance,
-        wire::LatencyModelWire::Mmc => LatencyModel::Pooled,
-    });
+    let latency_model = section.latency_model;
     let percentile = wire.and_then(|sla| sla.latency_percentile.as_ref());
     let max_latency = wire.and_then(|sla| sla.max_latency_ms.as_ref());
     let latency = match (percentile, max_latency) {

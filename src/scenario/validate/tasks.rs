@@ -203,18 +203,8 @@ pub(super) fn alarm_task(
     );
     AlarmTask {
         name: alarm.name.get_ref().clone(),
-        metric: match alarm.metric {
-            wire::MetricWire::Cpu => Metric::Cpu,
-            wire::MetricWire::RequestsPerInstance => Metric::RequestsPerInstance,
-            wire::MetricWire::RequestRate => Metric::RequestRate,
-        },
-        statistic: match alarm.statistic {
-            wire::StatisticWire::Average => Statistic::Average,
-            wire::StatisticWire::Maximum => Statistic::Maximum,
-            wire::StatisticWire::Minimum => Statistic::Minimum,
-            wire::StatisticWire::Sum => Statistic::Sum,
-            wire::StatisticWire::SampleCount => Statistic::SampleCount,
-        },
+        metric: alarm.metric,
+        statistic: alarm.statistic,
         period,
         interval: alarm
             .evaluation_interval
@@ -222,12 +212,7 @@ pub(super) fn alarm_task(
             .map(|value| value.get_ref().0),
         periods,
         datapoints,
-        missing_data: alarm.missing_data.map(|treatment| match treatment {
-            wire::MissingDataWire::Missing => MissingData::Missing,
-            wire::MissingDataWire::Ignore => MissingData::Ignore,
-            wire::MissingDataWire::Breaching => MissingData::Breaching,
-            wire::MissingDataWire::NotBreaching => MissingData::NotBreaching,
-        }),
+        missing_data: alarm.missing_data,
         comparison,
         threshold,
         rule: checker
