@@ -89,8 +89,9 @@ pub struct PlanArgs {
     /// No progress bar.
     #[arg(long)]
     quiet: bool,
-    /// Also write plan.toml (the `[[policy]]` block), plan.json, frontier.csv (every point),
-    /// the Pareto chart and index.html here.
+    /// Also write plan.toml (the `[[policy]]` block), planned.toml (the whole scenario with
+    /// the chosen point applied), plan.json, frontier.csv (every point), the Pareto chart and
+    /// index.html here.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// Also give the winning configuration as configuration a cloud applies: `terraform`
@@ -927,6 +928,17 @@ pub fn plan(args: &PlanArgs) -> Result<ExitCode, Failure> {
         _ => None,
     };
     if let Some(directory) = &args.out {
+        let planned = choice.best.as_ref().map(|best| {
+            let candidate = &candidates[best.candidate];
+            plan::planned(
+                &loaded,
+                candidate.scenario,
+                &candidate.sweep,
+                best.stats.point,
+                &weighed.loads,
+                directory,
+            )
+        });
         write_plan(
             args,
             directory,
@@ -934,6 +946,7 @@ pub fn plan(args: &PlanArgs) -> Result<ExitCode, Failure> {
             &choice,
             &weighed,
             snippet.as_deref(),
+            planned.as_deref(),
         )?;
         if let Some(hcl) = &terraform {
             write_atomic(&directory.join("plan.tf"), hcl.as_bytes())?;
@@ -1166,6 +1179,7 @@ fn write_plan(
     choice: &plan::Plan,
     weighed: &plan::Weighed,
     snippet: Option<&str>,
+    planned: Option<&str>,
 ) -> Result<(), Failure> {
     let base = weighed.base;
     let pareto = Pareto {
@@ -1232,6 +1246,9 @@ fn write_plan(
     ];
     if let Some(snippet) = snippet {
         files.push(("plan.toml".into(), snippet.as_bytes().to_vec()));
+    }
+    if let Some(planned) = planned {
+        files.push(("planned.toml".into(), planned.as_bytes().to_vec()));
     }
     files.extend(charts);
     super::write_files(directory, files)

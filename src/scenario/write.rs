@@ -124,8 +124,19 @@ pub fn file(scenario: &Scenario, sources: &Sources, to: &Path) -> wire::File {
 
 /// A `[[policy]]` named `name` that turns the file's scenario `file` into `point` when pasted
 /// into it: every group in full, the file's rules the point lacks removed by name, and lists
-/// (scheduled, alarms, hooks) given whole since a policy's list replaces the file's.
-pub fn policy(name: &str, description: &str, point: &Scenario, file: &Scenario) -> wire::Policy {
+/// (scheduled, alarms, hooks) given whole since a policy's list replaces the file's. Settings
+/// a policy cannot carry (instance types, SLA, load) are the caller's to name.
+pub fn policy(name: &str, description: &str, point: &Scenario, file: &Scenario) -> String {
+    #[derive(serde::Serialize)]
+    struct Pasted {
+        policy: [wire::Policy; 1],
+    }
+    to_toml(&Pasted {
+        policy: [policy_wire(name, description, point, file)],
+    })
+}
+
+fn policy_wire(name: &str, description: &str, point: &Scenario, file: &Scenario) -> wire::Policy {
     wire::Policy {
         name: spanned(name.to_string()),
         description: Some(description.to_string()),
@@ -139,7 +150,7 @@ pub fn policy(name: &str, description: &str, point: &Scenario, file: &Scenario) 
 }
 
 /// TOML text of any wire value.
-pub fn to_toml<T: serde::Serialize>(value: &T) -> String {
+pub(super) fn to_toml<T: serde::Serialize>(value: &T) -> String {
     // The wire types hold only strings, numbers, booleans, lists and tables with string keys:
     // toml refuses none of them.
     toml::to_string(value).unwrap_or_else(|error| format!("# unwritable: {error}\n"))

@@ -7,7 +7,7 @@ use crate::model::Sweep;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 use std::fmt::Write as _;
 
-pub use super::snippet::snippet;
+pub use super::snippet::{planned, snippet};
 
 /// A mean with its 95% confidence interval (Student's t over the replications).
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]

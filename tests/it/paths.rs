@@ -427,8 +427,13 @@ fn the_pasted_policy_carries_warm_pools_and_hooks() {
     let reuse = loaded.policy("reuse").unwrap();
     let single = scaleplan::model::Sweep::single(Some("reuse"), 1);
     let snippet = scaleplan::sweep::plan::snippet(&loaded.scenario, reuse, &single, 0);
-    assert!(
-        snippet.contains("warm_pool = { fill = \"prepared\""),
+    let group = |snippet: &str| -> toml::Value {
+        let table: toml::Table = toml::from_str(snippet).unwrap();
+        table["policy"][0]["group"][0].clone()
+    };
+    assert_eq!(
+        group(&snippet)["warm_pool"]["fill"].as_str(),
+        Some("prepared"),
         "{snippet}"
     );
     let pasted = common::load(&format!("{text}\n{snippet}"));
@@ -443,8 +448,13 @@ fn the_pasted_policy_carries_warm_pools_and_hooks() {
     let loaded = common::load(&fixture);
     let single = scaleplan::model::Sweep::single(None, 1);
     let snippet = scaleplan::sweep::plan::snippet(&loaded.scenario, &loaded.scenario, &single, 0);
-    assert!(
-        snippet.contains("lifecycle_hook = [{ name = \"bootstrap\", transition = \"launching\", heartbeat_timeout = \"10m\", default_result = \"abandon\", result = \"continue\", completes_after = \"3m\" }]"),
+    let hooks: toml::Value = toml::from_str(
+        "hook = [{ name = \"bootstrap\", transition = \"launching\", heartbeat_timeout = \"10m\", default_result = \"abandon\", completes_after = \"3m\", result = \"continue\" }]",
+    )
+    .unwrap();
+    assert_eq!(
+        group(&snippet)["lifecycle_hook"],
+        hooks["hook"],
         "{snippet}"
     );
     // The cold policy of warm-pool against a file with a pool: named in a comment.

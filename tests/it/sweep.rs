@@ -452,6 +452,27 @@ fn plan_out_writes_the_plan_the_frontier_and_the_chart() {
     assert_eq!(plan["policies"][2]["policy"], "alarm");
     assert_eq!(plan["policies"][2]["feasible"], 3);
     assert_eq!(plan["policies"][5]["best"], serde_json::Value::Null);
+    // planned.toml is the whole scenario at the chosen point: run with the plan's
+    // replications, it gives the plan's numbers to the last bit.
+    let planned = out.join("planned.toml");
+    let header = fs::read_to_string(&planned).unwrap();
+    assert!(
+        header.contains("# `scaleplan run planned.toml --replications 3` gives the plan's means."),
+        "{header}"
+    );
+    let run = common::json_stdout(
+        &scaleplan()
+            .args(["run", "--replications", "3", "--json"])
+            .arg(&planned)
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(run["cost"], plan["best"]["cost"]);
+    assert_eq!(run["unserved_requests"], plan["best"]["unserved"]);
+    assert_eq!(
+        run["sla_violation_seconds"]["mean"].as_f64().unwrap() / (2.0 * 86_400.0),
+        plan["best"]["violation_share"]["mean"].as_f64().unwrap()
+    );
     let frontier = fs::read_to_string(out.join("frontier.csv")).unwrap();
     assert_eq!(frontier.lines().count(), 1 + 60);
     assert!(

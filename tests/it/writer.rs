@@ -159,3 +159,43 @@ run = {rule}
         assert!(written.contains(&quoted(name)), "{name} in\n{written}");
     }
 }
+
+/// `planned.toml` of any point of any policy's grid, in every bundled scenario, loads as
+/// exactly the model the planner ran at that point (settings outside the policy included).
+#[test]
+fn the_planned_file_of_every_policy_and_point_is_the_point() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("planned.toml");
+    let mut checked = 0;
+    for file in files()
+        .into_iter()
+        .filter(|file| file.starts_with("scenarios"))
+    {
+        let loaded = load(&file).unwrap();
+        for candidate in loaded.candidates() {
+            let last = candidate.sweep.points() - 1;
+            for point in [0, last / 2, last] {
+                let text = scaleplan::sweep::plan::planned(
+                    &loaded,
+                    candidate.scenario,
+                    &candidate.sweep,
+                    point,
+                    &[],
+                    dir.path(),
+                );
+                std::fs::write(&path, &text).unwrap();
+                let back = load(&path).unwrap_or_else(|errors| panic!("{errors}\n{text}"));
+                let expected = candidate.sweep.scenario_at(candidate.scenario, point);
+                assert_eq!(
+                    format!("{:?}", back.scenario),
+                    format!("{expected:?}"),
+                    "{} {} point {point}",
+                    file.display(),
+                    candidate.name
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 60, "{checked}");
+}
