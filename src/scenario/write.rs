@@ -357,6 +357,37 @@ fn zone_names(scenario: &Scenario, group: &ScalingGroup) -> Vec<Spanned<String>>
 
 /// A whole `[[group]]` (its `load` is set by the caller, which knows the trace's source).
 fn group(scenario: &Scenario, group: &ScalingGroup) -> wire::Group {
+    // Every field named: a field added to the model does not compile until it is written back
+    // here (or in `tasks`, or by the caller for `load`).
+    let ScalingGroup {
+        name: _,
+        configurations: _,
+        active_configuration: _,
+        mix: _,
+        health: _,
+        load: _,
+        min: _,
+        max: _,
+        desired: _,
+        desired_follows_min: _,
+        existing: _,
+        removal_policy: _,
+        default_cooldown: _,
+        load_share: _,
+        registration_delay: _,
+        lifecycle_hooks: _,
+        retry_policy: _,
+        warm_pool: _,
+        zones: _,
+        zone_policy: _,
+        zone_rebalance: _,
+        rules: _,
+        target_tracking: _,
+        predictive: _,
+        hpa: _,
+        scheduled: _,
+        alarms: _,
+    } = group;
     let single = match group.configurations.as_slice() {
         [configuration] if configuration.name == "default" => Some(configuration),
         _ => None,
