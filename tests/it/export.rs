@@ -712,36 +712,32 @@ fn plan_exports_the_winner_as_terraform() {
     let plan = fs::read_to_string(directory.path().join("plan.toml")).unwrap();
     let group = &parsed["resource"]["aws_autoscaling_group"]["web"];
     assert!(group["max_size"].is_number(), "{hcl_text}");
-    for line in plan
-        .lines()
-        .filter(|line| line.starts_with("max = ") || line.starts_with("min = "))
-    {
-        let (key, value) = line.split_once(" = ").unwrap();
-        let value: f64 = value.split_whitespace().next().unwrap().parse().unwrap();
-        let argument = if key == "max" { "max_size" } else { "min_size" };
-        assert_eq!(group[argument].as_f64(), Some(value), "{line}\n{hcl_text}");
+    let pasted: toml::Table = toml::from_str(&plan).unwrap();
+    let planned = &pasted["policy"][0]["group"][0];
+    for (key, argument) in [("max", "max_size"), ("min", "min_size")] {
+        assert_eq!(
+            group[argument].as_f64(),
+            planned[key].as_integer().map(|value| value as f64),
+            "{plan}\n{hcl_text}"
+        );
     }
     // The swept settings: the winner's adjustment and threshold, not the file's.
-    let after = |marker: &str| -> f64 {
-        let tail = &plan[plan.find(marker).unwrap() + marker.len()..];
-        tail.split_whitespace().next().unwrap().parse().unwrap()
+    let named = |list: &str, name: &str| -> toml::Value {
+        (planned[list].as_array().unwrap().iter())
+            .find(|item| item["name"].as_str() == Some(name))
+            .unwrap()
+            .clone()
     };
     let resources = &parsed["resource"];
     assert_eq!(
         resources["aws_autoscaling_policy"]["web-add-four"]["scaling_adjustment"].as_f64(),
-        Some(after("name = \"add-four\"\nchange = "))
+        named("rule", "add-four")["change"]
+            .as_integer()
+            .map(|value| value as f64)
     );
     assert_eq!(
         resources["aws_cloudwatch_metric_alarm"]["web-cpu-high"]["threshold"].as_f64(),
-        Some({
-            let alarm = &plan[plan.find("name = \"cpu-high\"").unwrap()..];
-            let tail = &alarm[alarm.find("above = ").unwrap() + 8..];
-            tail.split_whitespace()
-                .next()
-                .unwrap()
-                .parse::<f64>()
-                .unwrap()
-        })
+        named("alarm", "cpu-high")["above"].as_float()
     );
 }
 

@@ -454,7 +454,7 @@ fn removal_policy(
     let Some(written) = written else {
         return vec![RemovalPolicy::OldestInstance];
     };
-    let list: Vec<RemovalPolicy> = written.get_ref().0.iter().copied().collect();
+    let list: Vec<RemovalPolicy> = written.get_ref().0.to_vec();
     let span = written.span();
     if list.is_empty() {
         checker.error(
