@@ -12,6 +12,7 @@ use super::{
     Draft, GroupDraft, ImportSettings, Imported, Table, configuration_types, group_names,
     ignored_everywhere, number, quoted, quoted_list, seconds, sizes, steps, word,
 };
+use crate::model::{Metric, RemovalPolicy, Statistic, ZonePolicy};
 use serde_json::Value;
 
 /// `VSwitchIds` as `zones` (each vSwitch lies in one zone; the output does not say which),
@@ -51,18 +52,36 @@ fn import_zones(group: &Node<'_>, table: &mut Table) {
     match group.text("MultiAZPolicy") {
         None => {
             table
-                .set("zone_policy", quoted("priority"), Some(group))
+                .set(
+                    "zone_policy",
+                    quoted(ZonePolicy::Priority.as_str()),
+                    Some(group),
+                )
                 .note("`MultiAZPolicy` is not in the input: ESS's default, PRIORITY, is assumed");
         }
         Some("PRIORITY") => {
-            table.from("zone_policy", quoted("priority"), group, "MultiAZPolicy");
+            table.from(
+                "zone_policy",
+                quoted(ZonePolicy::Priority.as_str()),
+                group,
+                "MultiAZPolicy",
+            );
         }
         Some("BALANCE") => {
-            table.from("zone_policy", quoted("balanced"), group, "MultiAZPolicy");
+            table.from(
+                "zone_policy",
+                quoted(ZonePolicy::Balanced.as_str()),
+                group,
+                "MultiAZPolicy",
+            );
         }
         Some(other) => {
             let node = policy.unwrap();
-            table.set("zone_policy", quoted("priority"), Some(&node));
+            table.set(
+                "zone_policy",
+                quoted(ZonePolicy::Priority.as_str()),
+                Some(&node),
+            );
             node.not_mapped(format!(
                 "{other}: ESS's cost-optimized and composable policies are not modelled; the vSwitches are taken in priority order"
             ));
@@ -84,9 +103,9 @@ const COMPARISONS: &super::Vocabulary = &[
 
 /// The cloud's statistics in scaleplan's words.
 const STATISTICS: &super::Vocabulary = &[
-    ("Average", "average"),
-    ("Maximum", "maximum"),
-    ("Minimum", "minimum"),
+    ("Average", Statistic::Average.as_str()),
+    ("Maximum", Statistic::Maximum.as_str()),
+    ("Minimum", Statistic::Minimum.as_str()),
 ];
 
 /// The documents of one Alibaba import.
@@ -515,16 +534,22 @@ fn import_group(
             &list,
             &group.items("RemovalPolicies", Some("RemovalPolicy")),
             &[
-                ("OldestScalingConfiguration", "oldest_scaling_configuration"),
-                ("OldestInstance", "oldest_instance"),
-                ("NewestInstance", "newest_instance"),
+                (
+                    "OldestScalingConfiguration",
+                    RemovalPolicy::OldestScalingConfiguration.as_str(),
+                ),
+                ("OldestInstance", RemovalPolicy::OldestInstance.as_str()),
+                ("NewestInstance", RemovalPolicy::NewestInstance.as_str()),
             ],
         ),
         None => {
             table
                 .set(
                     "removal_policy",
-                    "[\"oldest_scaling_configuration\", \"oldest_instance\"]".into(),
+                    super::quoted_list([
+                        RemovalPolicy::OldestScalingConfiguration.as_str(),
+                        RemovalPolicy::OldestInstance.as_str(),
+                    ]),
                     Some(group),
                 )
                 .note("`RemovalPolicies` is not in the input: ESS's default is assumed");
@@ -706,9 +731,9 @@ fn import_rule(rule: &Node<'_>, imported: &mut GroupDraft) -> Option<String> {
         }
         "TargetTrackingScalingRule" => {
             let metric = match rule.text("MetricName") {
-                Some("CpuUtilization") => ("cpu", None),
+                Some("CpuUtilization") => (Metric::Cpu.as_str(), None),
                 Some("LoadBalancerRealServerAverageQps") => (
-                    "requests_per_instance",
+                    Metric::RequestsPerInstance.as_str(),
                     Some("QPS per backend server: requests per second per instance"),
                 ),
                 other => {
@@ -1040,7 +1065,11 @@ fn import_alarm(
             name.clone()
         };
         table.set("name", quoted(&task), alarm.get("Name").as_ref());
-        table.set("metric", quoted("cpu"), alarm.get("MetricName").as_ref());
+        table.set(
+            "metric",
+            quoted(Metric::Cpu.as_str()),
+            alarm.get("MetricName").as_ref(),
+        );
         table.set(
             "statistic",
             quoted(statistic),

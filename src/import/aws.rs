@@ -12,6 +12,7 @@ use super::{
     Draft, GroupDraft, ImportSettings, Imported, Table, adjustment, balanced_start, group_names,
     ignored_everywhere, number, quoted, quoted_list, seconds, sizes, steps, word,
 };
+use crate::model::{Metric, RemovalPolicy, Statistic, ZonePolicy};
 use serde_json::Value;
 
 /// The cloud's comparison operators in scaleplan's words.
@@ -24,11 +25,11 @@ const COMPARISONS: &super::Vocabulary = &[
 
 /// The cloud's statistics in scaleplan's words.
 const STATISTICS: &super::Vocabulary = &[
-    ("Average", "average"),
-    ("Maximum", "maximum"),
-    ("Minimum", "minimum"),
-    ("Sum", "sum"),
-    ("SampleCount", "sample_count"),
+    ("Average", Statistic::Average.as_str()),
+    ("Maximum", Statistic::Maximum.as_str()),
+    ("Minimum", Statistic::Minimum.as_str()),
+    ("Sum", Statistic::Sum.as_str()),
+    ("SampleCount", Statistic::SampleCount.as_str()),
 ];
 
 /// The documents of one AWS import.
@@ -411,13 +412,13 @@ fn import_zones(group: &Node<'_>, instances: &[Node<'_>], table: &mut Table) {
             .get("AvailabilityZoneDistribution")
             .and_then(|distribution| distribution.get("CapacityDistributionStrategy"));
         let policy = match strategy.as_ref().and_then(|node| node.value.as_str()) {
-            Some("balanced-only") => "balanced_only",
-            None | Some("balanced-best-effort") => "balanced",
+            Some("balanced-only") => ZonePolicy::BalancedOnly.as_str(),
+            None | Some("balanced-best-effort") => ZonePolicy::Balanced.as_str(),
             Some(other) => {
                 strategy.as_ref().unwrap().not_mapped(format!(
                     "unknown capacity distribution strategy {other}: balanced best effort written"
                 ));
-                "balanced"
+                ZonePolicy::Balanced.as_str()
             }
         };
         table.set(
@@ -547,7 +548,11 @@ fn import_warm_pool(group: &Node<'_>, table: &mut Table) {
 fn import_termination(group: &Node<'_>, table: &mut Table) {
     let Some(list) = group.get("TerminationPolicies") else {
         table
-            .set("removal_policy", quoted("default"), Some(group))
+            .set(
+                "removal_policy",
+                quoted(RemovalPolicy::Default.as_str()),
+                Some(group),
+            )
             .note("`TerminationPolicies` is not in the input: AWS's Default is assumed");
         return;
     };
@@ -556,13 +561,25 @@ fn import_termination(group: &Node<'_>, table: &mut Table) {
         &list,
         &list.elements(),
         &[
-            ("Default", "default"),
-            ("OldestInstance", "oldest_instance"),
-            ("NewestInstance", "newest_instance"),
-            ("OldestLaunchTemplate", "oldest_launch_template"),
-            ("OldestLaunchConfiguration", "oldest_launch_configuration"),
-            ("ClosestToNextInstanceHour", "closest_to_next_instance_hour"),
-            ("AllocationStrategy", "allocation_strategy"),
+            ("Default", RemovalPolicy::Default.as_str()),
+            ("OldestInstance", RemovalPolicy::OldestInstance.as_str()),
+            ("NewestInstance", RemovalPolicy::NewestInstance.as_str()),
+            (
+                "OldestLaunchTemplate",
+                RemovalPolicy::OldestLaunchTemplate.as_str(),
+            ),
+            (
+                "OldestLaunchConfiguration",
+                RemovalPolicy::OldestLaunchConfiguration.as_str(),
+            ),
+            (
+                "ClosestToNextInstanceHour",
+                RemovalPolicy::ClosestToNextInstanceHour.as_str(),
+            ),
+            (
+                "AllocationStrategy",
+                RemovalPolicy::AllocationStrategy.as_str(),
+            ),
         ],
     );
 }
@@ -808,9 +825,9 @@ fn import_policy(
                 .and_then(|node| node.text("PredefinedMetricType"));
             let target = configuration.number("TargetValue").unwrap_or(50.0);
             let (metric, value, note) = match metric {
-                Some("ASGAverageCPUUtilization") => ("cpu", target, None),
+                Some("ASGAverageCPUUtilization") => (Metric::Cpu.as_str(), target, None),
                 Some("ALBRequestCountPerTarget") => (
-                    "requests_per_instance",
+                    Metric::RequestsPerInstance.as_str(),
                     target / 60.0,
                     Some(format!(
                         "ALBRequestCountPerTarget {} requests per target per minute = {} / 60 per second",
@@ -1029,7 +1046,7 @@ fn alarm_task(alarm: &Node<'_>, rule: &str, group: &str, again: bool) -> Result<
                 ));
             }
             let statistic = word(alarm, "Statistic", "Average", STATISTICS)?;
-            ((quoted("cpu"), quoted(statistic)), 1.0, None)
+            ((quoted(Metric::Cpu.as_str()), quoted(statistic)), 1.0, None)
         }
         ("AWS/ApplicationELB", "RequestCount" | "RequestCountPerTarget") => {
             if statistic != "Sum" {
@@ -1038,12 +1055,12 @@ fn alarm_task(alarm: &Node<'_>, rule: &str, group: &str, again: bool) -> Result<
                 ));
             }
             let metric = if metric_name == "RequestCount" {
-                "request_rate"
+                Metric::RequestRate.as_str()
             } else {
-                "requests_per_instance"
+                Metric::RequestsPerInstance.as_str()
             };
             (
-                (quoted(metric), quoted("sum")),
+                (quoted(metric), quoted(Statistic::Sum.as_str())),
                 1.0,
                 Some(format!(
                     "{metric_name} Sum: the requests of each {} s period, as CloudWatch counts them",

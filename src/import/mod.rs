@@ -82,9 +82,9 @@ fn listed(items: &[Item]) -> Vec<String> {
     lines
 }
 
-/// A TOML string literal.
+/// A TOML string literal, escaped by the scenario writer.
 pub fn quoted(value: &str) -> String {
-    format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
+    crate::scenario::write::inline(value)
 }
 
 /// A TOML list of string literals.

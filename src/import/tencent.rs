@@ -12,6 +12,7 @@ use super::{
     Draft, GroupDraft, ImportSettings, Imported, Table, adjustment, configuration_types,
     group_names, ignored_everywhere, number, quoted, quoted_list, seconds, word,
 };
+use crate::model::{Metric, RemovalPolicy, Statistic, ZonePolicy};
 use serde_json::Value;
 
 /// `ZoneSet` as `zones`, with `MultiZoneSubnetPolicy` (PRIORITY by default: "默认值为
@@ -49,25 +50,33 @@ fn import_zones(group: &Node<'_>, table: &mut Table) {
     match group.text("MultiZoneSubnetPolicy") {
         None => {
             table
-                .set("zone_policy", quoted("priority"), Some(group))
+                .set("zone_policy", quoted(ZonePolicy::Priority.as_str()), Some(group))
                 .note("`MultiZoneSubnetPolicy` is not in the input: Tencent's default, PRIORITY, is assumed");
         }
         Some("PRIORITY") => {
             table.from(
                 "zone_policy",
-                quoted("priority"),
+                quoted(ZonePolicy::Priority.as_str()),
                 group,
                 "MultiZoneSubnetPolicy",
             );
         }
         Some("EQUALITY") => {
             let node = group.get("MultiZoneSubnetPolicy").unwrap();
-            table.set("zone_policy", quoted("balanced"), Some(&node));
+            table.set(
+                "zone_policy",
+                quoted(ZonePolicy::Balanced.as_str()),
+                Some(&node),
+            );
             node.approximated("EQUALITY: launches go to the zone with the fewest instances, as documented; Tencent documents no scale-in order, and scaleplan removes from the zone with the most (AWS, ESS)");
         }
         Some(other) => {
             let node = group.get("MultiZoneSubnetPolicy").unwrap();
-            table.set("zone_policy", quoted("priority"), Some(&node));
+            table.set(
+                "zone_policy",
+                quoted(ZonePolicy::Priority.as_str()),
+                Some(&node),
+            );
             node.not_mapped(format!(
                 "unknown multi-zone policy {other}: Tencent's default, PRIORITY, written"
             ));
@@ -87,9 +96,9 @@ const COMPARISONS: &super::Vocabulary = &[
 
 /// The cloud's statistics in scaleplan's words.
 const STATISTICS: &super::Vocabulary = &[
-    ("AVERAGE", "average"),
-    ("MAXIMUM", "maximum"),
-    ("MINIMUM", "minimum"),
+    ("AVERAGE", Statistic::Average.as_str()),
+    ("MAXIMUM", Statistic::Maximum.as_str()),
+    ("MINIMUM", Statistic::Minimum.as_str()),
 ];
 
 /// The documents of one Tencent import.
@@ -469,8 +478,8 @@ fn import_group(
             &list,
             &list.elements(),
             &[
-                ("OLDEST_INSTANCE", "oldest_instance"),
-                ("NEWEST_INSTANCE", "newest_instance"),
+                ("OLDEST_INSTANCE", RemovalPolicy::OldestInstance.as_str()),
+                ("NEWEST_INSTANCE", RemovalPolicy::NewestInstance.as_str()),
             ],
         );
     }
@@ -696,7 +705,7 @@ fn import_policy(policy: &Node<'_>, imported: &mut GroupDraft) -> Option<String>
             );
             rule.set(
                 "metric",
-                quoted("cpu"),
+                quoted(Metric::Cpu.as_str()),
                 policy.get("PredefinedMetricType").as_ref(),
             );
             rule.from(
@@ -838,10 +847,10 @@ fn monitor_alarm(
         .and_then(Value::as_str)
         .unwrap_or("")
     {
-        "gt" => ("above", "maximum"),
-        "ge" => ("at_or_above", "maximum"),
-        "lt" => ("below", "minimum"),
-        "le" => ("at_or_below", "minimum"),
+        "gt" => ("above", Statistic::Maximum.as_str()),
+        "ge" => ("at_or_above", Statistic::Maximum.as_str()),
+        "lt" => ("below", Statistic::Minimum.as_str()),
+        "le" => ("at_or_below", Statistic::Minimum.as_str()),
         other => {
             alarm.not_mapped(format!(
                 "operator {other}: not modelled (scaleplan compares above or below a threshold)"
@@ -868,7 +877,11 @@ fn monitor_alarm(
             quoted(&format!("{name}-{rule_name}")),
             alarm.get("PolicyName").as_ref(),
         );
-        table.set("metric", quoted("cpu"), rule.get("MetricName").as_ref());
+        table.set(
+            "metric",
+            quoted(Metric::Cpu.as_str()),
+            rule.get("MetricName").as_ref(),
+        );
         table.set(
             "statistic",
             quoted(statistic),
@@ -923,7 +936,11 @@ fn alarm_task(alarm: &Node<'_>, rule: &str) -> Result<Table, String> {
         alarm.get("MetricName").as_ref(),
     );
     table.note("Tencent embeds the alarm in the policy: named after it");
-    table.set("metric", quoted("cpu"), alarm.get("MetricName").as_ref());
+    table.set(
+        "metric",
+        quoted(Metric::Cpu.as_str()),
+        alarm.get("MetricName").as_ref(),
+    );
     table.set(
         "statistic",
         quoted(statistic),

@@ -12,7 +12,7 @@ macro_rules! spelled {
             pub const NAMES: &'static [&'static str] = &[$($name),+];
 
             /// The spelling in scenario files.
-            pub fn as_str(self) -> &'static str {
+            pub const fn as_str(self) -> &'static str {
                 match self {
                     $(<$kind>::$variant => $name),+
                 }

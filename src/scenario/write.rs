@@ -156,6 +156,13 @@ pub(super) fn to_toml<T: serde::Serialize>(value: &T) -> String {
     toml::to_string(value).unwrap_or_else(|error| format!("# unwritable: {error}\n"))
 }
 
+/// One TOML value as text (a string quoted and escaped, a number exact), for writers that
+/// lay out their own lines, such as `import` with its source comments.
+pub fn inline<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    toml::Value::try_from(value)
+        .map_or_else(|error| format!("\"{error}\""), |value| value.to_string())
+}
+
 fn spanned<T>(value: T) -> Spanned<T> {
     Spanned::new(0..0, value)
 }

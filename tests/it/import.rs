@@ -1198,3 +1198,34 @@ fn every_mapped_alibaba_item_matters() {
         });
     }
 }
+
+// Names are the user's: quotes, backslashes, tabs and other scripts come through the scenario
+// writer's escaping and read back as they were.
+#[test]
+fn hostile_names_import_and_read_back() {
+    let (group, policy) = ("web \"asg\" \\ 午餐\t1", "cpu 'step' \"out\"");
+    let documents: Vec<Value> = ["groups", "policies", "scheduled", "alarms"]
+        .iter()
+        .map(|name| {
+            let text = fs::read_to_string(format!("{FIXTURES}/{name}.json")).unwrap();
+            let escaped = |name: &str| {
+                let quoted = serde_json::to_string(name).unwrap();
+                quoted[1..quoted.len() - 1].to_string()
+            };
+            let text = text
+                .replace("web-asg", &escaped(group))
+                .replace("cpu-step-out", &escaped(policy));
+            serde_json::from_str(&text).unwrap()
+        })
+        .collect();
+    let imported = import_aws(&documents, &settings()).unwrap();
+    let loaded = scenario::load_str("imported.toml", &imported.toml, Path::new("."))
+        .unwrap_or_else(|errors| panic!("{errors}\n{}", imported.toml));
+    let written = &loaded.scenario.groups[0];
+    assert_eq!(written.name, group);
+    assert!(
+        written.rules.iter().any(|rule| rule.name == policy),
+        "{}",
+        imported.toml
+    );
+}
