@@ -52,7 +52,7 @@ impl Sweep {
             parameters: (sizes.iter().enumerate())
                 .map(|(index, size)| Parameter {
                     path: format!("p{index}"),
-                    target: Target::Load(LoadField::Scale),
+                    target: LOAD_SCALE,
                     values: (0..*size)
                         .map(|value| Value::Number(value as f64))
                         .collect(),
