@@ -5,8 +5,9 @@ use super::{Failure, print_stdout, write_atomic};
 use crate::error::Diagnostic;
 use crate::model::Scenario;
 use crate::model::Sweep;
-use crate::plot::{Chart, Heatmap, Pareto};
+use crate::plot::{Chart, Pareto};
 use crate::scenario::{Candidate, Loaded};
+use crate::sweep::evaluate::{Budget, Request, Search, evaluate};
 use crate::sweep::{self, PointRow, plan};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::Write;
@@ -110,40 +111,30 @@ enum PlanExport {
     Terraform,
 }
 
-/// How `plan` walks a grid.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum Search {
-    /// Every point.
-    Grid,
-    /// A Latin hypercube, then compass search around the best points.
-    Adaptive,
-}
-
-/// `--budget`: points per grid of `points`, a count or a share (default 10%).
-fn budget(text: Option<&str>, points: u64) -> Result<u64, Failure> {
+/// `--budget`: a count of points per grid (200) or a share of it (5%); default 10%.
+fn budget(text: Option<&str>) -> Result<Budget, Failure> {
+    let Some(text) = text.map(str::trim) else {
+        return Ok(Budget::DEFAULT);
+    };
     let bad = || {
         Failure::Usage(format!(
-            "bad --budget `{}`: write a number of points (200) or a share of the grid (5%)",
-            text.unwrap_or_default()
+            "bad --budget `{text}`: write a number of points (200) or a share of the grid (5%)"
         ))
     };
-    let share = |percent: f64| ((points as f64 * percent / 100.0).ceil() as u64).max(1);
-    match text.map(str::trim) {
-        None => Ok(share(10.0)),
-        Some(text) => match text.strip_suffix('%') {
-            Some(percent) => percent
-                .trim()
-                .parse::<f64>()
-                .ok()
-                .filter(|value| *value > 0.0 && *value <= 100.0)
-                .map(share)
-                .ok_or_else(bad),
-            None => text
-                .parse::<u64>()
-                .ok()
-                .filter(|count| *count > 0)
-                .ok_or_else(bad),
-        },
+    match text.strip_suffix('%') {
+        Some(percent) => percent
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|value| *value > 0.0 && *value <= 100.0)
+            .map(Budget::Percent)
+            .ok_or_else(bad),
+        None => text
+            .parse::<u64>()
+            .ok()
+            .filter(|count| *count > 0)
+            .map(Budget::Points)
+            .ok_or_else(bad),
     }
 }
 
@@ -252,6 +243,7 @@ pub fn sweep(args: &SweepArgs) -> Result<ExitCode, Failure> {
         Err(staged) => staged.clone(),
     };
     let bar = progress_bar(range.end - range.start, args.quiet);
+    let mut means = sweep::Means::new(range.clone(), base.duration);
     let written = (|| -> Result<u64, String> {
         let file = std::fs::File::create(&written_path).map_err(|error| error.to_string())?;
         let mut writer = csv::Writer::from_writer(std::io::BufWriter::new(file));
@@ -270,6 +262,7 @@ pub fn sweep(args: &SweepArgs) -> Result<ExitCode, Failure> {
                         .map_err(|error| error.to_string())?;
                 }
                 rows += chunk.len() as u64;
+                means.add(chunk);
                 Ok(())
             },
             |done| bar.inc(done),
@@ -304,7 +297,13 @@ pub fn sweep(args: &SweepArgs) -> Result<ExitCode, Failure> {
         path.display()
     );
     if let Some(mut set) = set {
-        let (charts, points) = sweep_charts(spec, base, &written_path, x, y)?;
+        let figures = crate::report::sweep::figures(spec, base, &means.points(), x, y);
+        let mut drawn: Vec<(String, Chart)> = (figures.heatmaps.iter())
+            .map(|(name, map)| (name.to_string(), Chart::Heatmap(map)))
+            .collect();
+        drawn.push(("pareto".into(), Chart::Pareto(&figures.pareto)));
+        let charts = super::render_charts(drawn)?;
+        let points = figures.cheapest;
         report.push_str(&format!(
             "charts: {}\n",
             charts
@@ -336,181 +335,6 @@ pub fn sweep(args: &SweepArgs) -> Result<ExitCode, Failure> {
     }
     print_stdout(&report);
     Ok(super::Exit::Success.into())
-}
-
-/// Most cells along a heatmap axis; longer axes are binned for drawing.
-const MAX_HEATMAP_BINS: usize = 50;
-
-/// Heatmaps of cost and SLA violation over the x / y parameters (mean over everything else)
-/// and the cost / SLA Pareto chart (mean over replications), read back from the sweep CSV.
-/// Most points the sweep page lists (the cheapest by mean cost).
-const PAGE_POINTS: usize = 200;
-
-/// The sweep's chart files, and its cheapest points as a table for the page.
-type SweepCharts = (Vec<(PathBuf, Vec<u8>)>, crate::report::html::Table);
-
-fn sweep_charts(
-    spec: &Sweep,
-    base: &crate::model::Scenario,
-    csv_path: &Path,
-    x: Option<usize>,
-    y: Option<usize>,
-) -> Result<SweepCharts, Failure> {
-    let label = csv_path.display().to_string();
-    let mut reader = csv::Reader::from_path(csv_path)
-        .map_err(|error| Failure::Io(format!("cannot read `{label}`: {error}")))?;
-    let headers = reader
-        .headers()
-        .map_err(|error| Failure::Io(error.to_string()))?
-        .clone();
-    let column = |name: &str| {
-        headers
-            .iter()
-            .position(|header| header == name)
-            .expect("sweep CSV has its own header")
-    };
-    let (point_column, cost_column, share_column) = (
-        column("point"),
-        column("cost"),
-        column("sla_violation_share"),
-    );
-    let points = spec.points() as usize;
-    let mut sums = vec![(0.0f64, 0.0f64, 0u32); points];
-    for record in reader.records() {
-        let record =
-            record.map_err(|error| Failure::Io(format!("cannot read `{label}`: {error}")))?;
-        let number = |index: usize| record[index].parse::<f64>().unwrap_or(0.0);
-        let point = record[point_column]
-            .parse::<usize>()
-            .unwrap_or(0)
-            .min(points - 1);
-        let entry = &mut sums[point];
-        entry.0 += number(cost_column);
-        entry.1 += number(share_column);
-        entry.2 += 1;
-    }
-    let means: Vec<(f64, f64)> = sums
-        .iter()
-        .filter(|entry| entry.2 > 0)
-        .map(|(cost, share, count)| (cost / *count as f64, 100.0 * share / *count as f64))
-        .collect();
-    let mut cheapest: Vec<(usize, f64, f64, u32)> = sums
-        .iter()
-        .enumerate()
-        .filter(|(_, entry)| entry.2 > 0)
-        .map(|(point, (cost, share, count))| {
-            (
-                point,
-                cost / *count as f64,
-                100.0 * share / *count as f64,
-                *count,
-            )
-        })
-        .collect();
-    cheapest.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
-    cheapest.truncate(PAGE_POINTS);
-    let points_table = crate::report::html::Table {
-        headings: vec![
-            "point".into(),
-            "settings".into(),
-            format!("mean cost ({})", base.currency),
-            "mean SLA violation (% of the run)".into(),
-            "replications".into(),
-        ],
-        rows: cheapest
-            .iter()
-            .map(|(point, cost, violation, count)| {
-                vec![
-                    point.to_string(),
-                    spec.describe(*point as u64),
-                    format!("{cost:.4}"),
-                    format!("{violation:.4}"),
-                    count.to_string(),
-                ]
-            })
-            .collect(),
-    };
-    let mut charts: Vec<(String, Chart)> = Vec::new();
-    let pareto = Pareto {
-        points: means.clone(),
-        series: Vec::new(),
-        currency: base.currency.clone(),
-        // The scenario's own SLA budget, if it sets one, as a share of the run.
-        budget: base
-            .expect
-            .max_sla_violation_seconds
-            .map(|seconds| 100.0 * seconds as f64 / base.duration as f64),
-        chosen: None,
-    };
-    let mut heatmaps = Vec::new();
-    let cost_unit = format!("cost ({})", base.currency);
-    if let (Some(x), Some(y)) = (x, y)
-        && x != y
-    {
-        let (px, py) = (&spec.parameters[x], &spec.parameters[y]);
-        // Long axes are binned for drawing (at most MAX_HEATMAP_BINS cells a side, each the
-        // mean of its values); the CSV keeps every point.
-        let bins = |count: usize| count.min(MAX_HEATMAP_BINS);
-        let (nx, ny) = (bins(px.values.len()), bins(py.values.len()));
-        let bin_of = |index: usize, count: usize, bins: usize| index * bins / count;
-        let labels = |values: &[crate::model::Value], bins: usize| -> Vec<String> {
-            (0..bins)
-                .map(|bin| {
-                    let first = (0..values.len())
-                        .find(|index| bin_of(*index, values.len(), bins) == bin)
-                        .unwrap_or(0);
-                    values[first].to_toml().trim_matches('"').to_string()
-                })
-                .collect()
-        };
-        for (name, title, unit, pick) in [
-            (
-                "heatmap-cost",
-                "mean cost per parameter pair",
-                &cost_unit,
-                0usize,
-            ),
-            (
-                "heatmap-sla",
-                "mean SLA violation per parameter pair",
-                &"% of the run".to_string(),
-                1usize,
-            ),
-        ] {
-            let mut cells = vec![(0.0, 0u32); nx * ny];
-            for (point, entry) in sums.iter().enumerate().filter(|(_, entry)| entry.2 > 0) {
-                let indices = spec.indices(point as u64);
-                let (cx, cy) = (
-                    bin_of(indices[x], px.values.len(), nx),
-                    bin_of(indices[y], py.values.len(), ny),
-                );
-                let cell = &mut cells[cx * ny + cy];
-                let value = if pick == 0 { entry.0 } else { 100.0 * entry.1 };
-                cell.0 += value / entry.2 as f64;
-                cell.1 += 1;
-            }
-            heatmaps.push((
-                name,
-                Heatmap {
-                    title: title.to_string(),
-                    unit: unit.to_string(),
-                    x_label: px.path.clone(),
-                    y_label: py.path.clone(),
-                    x_values: labels(&px.values, nx),
-                    y_values: labels(&py.values, ny),
-                    cells: cells
-                        .iter()
-                        .map(|(sum, count)| (*count > 0).then(|| sum / *count as f64))
-                        .collect(),
-                },
-            ));
-        }
-    }
-    for (name, map) in &heatmaps {
-        charts.push((name.to_string(), Chart::Heatmap(map)));
-    }
-    charts.push(("pareto".into(), Chart::Pareto(&pareto)));
-    Ok((super::render_charts(charts)?, points_table))
 }
 
 pub fn merge(args: &MergeArgs) -> Result<ExitCode, Failure> {
@@ -811,57 +635,16 @@ pub fn plan(args: &PlanArgs) -> Result<ExitCode, Failure> {
                     "--budget limits an adaptive search: add --search adaptive".into(),
                 ));
             }
-            let planned: Vec<u64> = (candidates.iter())
-                .map(|candidate| match args.search {
-                    Search::Grid => Ok(candidate.sweep.points()),
-                    Search::Adaptive => budget(args.budget.as_deref(), candidate.sweep.points())
-                        .map(|budget| budget.min(candidate.sweep.points())),
-                })
-                .collect::<Result<_, _>>()?;
-            let bar = progress_bar(planned.iter().sum(), args.quiet);
-            let mut all = Vec::with_capacity(candidates.len());
-            for (candidate, budget) in candidates.iter().zip(&planned) {
-                let (scenario, grid) = (candidate.scenario, &candidate.sweep);
-                // One scenario per load (the scenario's own without --load): each point
-                // runs on every one, and its stats are the worst of them.
-                let variants: Vec<Scenario> = if loads.is_empty() {
-                    vec![scenario.clone()]
-                } else {
-                    (loads.iter())
-                        .map(|(_, load)| {
-                            let mut variant = scenario.clone();
-                            variant.load = std::sync::Arc::clone(load);
-                            variant
-                        })
-                        .collect()
-                };
-                let runners: Vec<sweep::Runner> = (variants.iter())
-                    .map(|variant| sweep::Runner::new(variant, grid))
-                    .collect();
-                let evaluate = |points: &[u64]| {
-                    let per_load: Vec<Vec<plan::PointStats>> = (runners.iter())
-                        .map(|runner| plan::point_stats(&runner.rows(points), scenario.duration))
-                        .collect();
-                    bar.inc(points.len() as u64);
-                    plan::over_loads(&per_load)
-                };
-                all.push(match args.search {
-                    Search::Grid => (0..grid.points())
-                        .collect::<Vec<_>>()
-                        .chunks(sweep::CHUNK_POINTS as usize)
-                        .flat_map(evaluate)
-                        .collect(),
-                    Search::Adaptive => sweep::search::adaptive(
-                        grid,
-                        &constraints,
-                        *budget,
-                        scenario.seed,
-                        evaluate,
-                    ),
-                });
-            }
+            let request = Request {
+                constraints,
+                search: args.search,
+                budget: budget(args.budget.as_deref())?,
+                loads: loads.clone(),
+            };
+            let bar = progress_bar(request.points(&candidates), args.quiet);
+            let stats = evaluate(&candidates, &request, &|done| bar.inc(done));
             bar.finish_and_clear();
-            all
+            stats
         }
     };
     let weighed = plan::Weighed {
@@ -1217,7 +1000,7 @@ fn write_plan(
         };
         cost(a).total_cmp(&cost(b))
     });
-    table.rows.truncate(PAGE_POINTS);
+    table.rows.truncate(crate::report::sweep::PAGE_POINTS);
     let description = plan::describe(choice, weighed);
     let page = crate::report::html::render(&crate::report::html::Page {
         title: format!("{}: plan", base.name),

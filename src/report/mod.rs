@@ -10,6 +10,7 @@ use serde::Serialize;
 mod fields;
 pub mod html;
 mod replications;
+pub mod sweep;
 mod timeline;
 mod write_behind;
 

@@ -7,6 +7,7 @@
 //! rayon's threads and is handed to the sink in order before the next starts, so memory stays
 //! flat however large the grid and the output is identical for any thread count.
 
+pub mod evaluate;
 pub mod plan;
 pub mod search;
 mod snippet;
@@ -194,4 +195,62 @@ pub fn csv_record(sweep: &Sweep, duration: u64, row: &PointRow) -> Vec<String> {
         }),
     ]);
     record
+}
+
+/// Each point's mean cost and SLA violation over its replications, tallied from the rows as
+/// they stream by (a sweep keeps no rows in memory), for its charts and page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Means {
+    /// Points before the first tallied (a shard's range starts there).
+    first: u64,
+    /// (cost sum, violation share sum, replications) per point from `first`.
+    sums: Vec<(f64, f64, u32)>,
+    /// The run's duration, for the violation share.
+    duration: u64,
+}
+
+/// One point's means.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PointMean {
+    pub point: u64,
+    /// Mean cost.
+    pub cost: f64,
+    /// Mean SLA violation, a share of the run.
+    pub violation_share: f64,
+    pub replications: u32,
+}
+
+impl Means {
+    /// A tally of the points in `points` of a run lasting `duration` seconds.
+    pub fn new(points: Range<u64>, duration: u64) -> Self {
+        Means {
+            first: points.start,
+            sums: vec![(0.0, 0.0, 0); (points.end - points.start) as usize],
+            duration: duration.max(1),
+        }
+    }
+
+    /// Counts `rows` (of points inside the range).
+    pub fn add(&mut self, rows: &[PointRow]) {
+        for row in rows {
+            if let Some(entry) = self.sums.get_mut((row.point - self.first) as usize) {
+                entry.0 += row.total.cost;
+                entry.1 += row.total.sla_violation_seconds as f64 / self.duration as f64;
+                entry.2 += 1;
+            }
+        }
+    }
+
+    /// The means of every point with at least one run, in point order.
+    pub fn points(&self) -> Vec<PointMean> {
+        (self.sums.iter().enumerate())
+            .filter(|(_, (_, _, count))| *count > 0)
+            .map(|(index, (cost, share, count))| PointMean {
+                point: self.first + index as u64,
+                cost: cost / *count as f64,
+                violation_share: share / *count as f64,
+                replications: *count,
+            })
+            .collect()
+    }
 }
