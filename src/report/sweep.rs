@@ -76,6 +76,9 @@ pub fn figures(
     }
 }
 
+/// A heatmap's file name, title, unit and what it shows of a point.
+type Measure<'a> = (&'static str, &'a str, &'a str, fn(&PointMean) -> f64);
+
 fn heatmaps(
     spec: &Sweep,
     base: &Scenario,
@@ -100,7 +103,7 @@ fn heatmaps(
             .collect()
     };
     let cost_unit = format!("cost ({})", base.currency);
-    let measures: [(&'static str, &str, &str, fn(&PointMean) -> f64); 2] = [
+    let measures: [Measure<'_>; 2] = [
         (
             "heatmap-cost",
             "mean cost per parameter pair",
