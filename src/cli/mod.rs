@@ -481,18 +481,13 @@ fn compare_out<'a>(
         crate::compare::run_many_into(&[loaded], RunOptions::FULL, opened, |run, sink| {
             finished(run, sink).map(|(builder, files)| {
                 let label = format!("{}/policies/{}", directory.display(), run.name);
-                let started = crate::plot::activities_from_csv(
-                    &files[1].1,
-                    &format!("{label}/activities.csv"),
-                );
+                let started = report::activity_starts(run.scenario, &run.outcome);
                 let zone = run.scenario.clock.zone.map(|zone| zone.name().to_string());
-                let series = started.and_then(|started| {
-                    builder
-                        .and_then(|builder| builder.finish(run.name, started, zone))
-                        .ok_or_else(|| {
-                            crate::error::Diagnostic::file(&label, "the run has no periods")
-                        })
-                });
+                let series = builder
+                    .and_then(|builder| builder.finish(run.name, started, zone))
+                    .ok_or_else(|| {
+                        crate::error::Diagnostic::file(&label, "the run has no periods")
+                    });
                 (series, files)
             })
         });
@@ -503,9 +498,12 @@ fn compare_out<'a>(
         let relative = folders[index].join("timeline.csv");
         let (one, files) = kept.map_err(|error| set.failed(&relative, &error))?;
         series.push(one?);
+        let history = (files.iter())
+            .find(|(name, _)| name == Path::new("activities.csv"))
+            .map_or_else(Vec::new, |(_, bytes)| bytes.clone());
         activities.push((
             folders[index].join("activities.csv").display().to_string(),
-            files[1].1.clone(),
+            history,
         ));
         for (name, bytes) in files {
             set.write(&folders[index].join(name), &bytes)?;
@@ -514,7 +512,7 @@ fn compare_out<'a>(
     }
     let rows = crate::compare::rows(&runs);
     let compare_csv = report::compare_csv(&rows);
-    let bars = crate::plot::bars_from_csv(&compare_csv, "compare.csv")?;
+    let bars = report::policy_bars(&rows);
     let reread = |index: usize| -> Result<crate::plot::Periods, Failure> {
         let file = &timelines[index];
         let bytes = std::fs::read(file)

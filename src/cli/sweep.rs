@@ -985,22 +985,17 @@ fn write_plan(
         }),
     };
     let charts = super::render_charts(vec![("pareto".into(), Chart::Pareto(&pareto))])?;
-    let frontier = plan::frontier_csv(stats, weighed);
-    let mut table = crate::report::html::csv_table(&frontier);
-    let cost_column = table
-        .headings
-        .iter()
-        .position(|heading| heading == "cost_mean")
-        .unwrap_or(0);
-    table.rows.sort_by(|a, b| {
-        let cost = |row: &Vec<String>| {
-            row.get(cost_column)
-                .and_then(|cell| cell.parse::<f64>().ok())
-                .unwrap_or(f64::INFINITY)
-        };
-        cost(a).total_cmp(&cost(b))
-    });
-    table.rows.truncate(crate::report::sweep::PAGE_POINTS);
+    let frontier = plan::frontier(stats, weighed);
+    // The page lists the cheapest points first.
+    let mut cheapest: Vec<&(f64, Vec<String>)> = frontier.rows.iter().collect();
+    cheapest.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let table = crate::report::html::Table {
+        headings: frontier.header.clone(),
+        rows: (cheapest.into_iter())
+            .take(crate::report::sweep::PAGE_POINTS)
+            .map(|(_, row)| row.clone())
+            .collect(),
+    };
     let description = plan::describe(choice, weighed);
     let page = crate::report::html::render(&crate::report::html::Page {
         title: format!("{}: plan", base.name),
@@ -1024,7 +1019,7 @@ fn write_plan(
             "plan.json".into(),
             plan::plan_json(choice, weighed).into_bytes(),
         ),
-        ("frontier.csv".into(), frontier),
+        ("frontier.csv".into(), frontier.to_csv()),
         ("index.html".into(), page.into_bytes()),
     ];
     if let Some(snippet) = snippet {

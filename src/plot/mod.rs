@@ -203,7 +203,7 @@ fn column_indices<R: std::io::Read>(
         .collect()
 }
 
-fn at_line(file: &str, line: usize, message: String) -> Diagnostic {
+pub(crate) fn at_line(file: &str, line: usize, message: String) -> Diagnostic {
     let mut diagnostic = Diagnostic::file(file, message);
     diagnostic.line = line;
     diagnostic.column = 1;

@@ -480,8 +480,19 @@ pub fn activities_from_csv(
             .position()
             .map_or(0, |position| position.line() as usize);
         let start = parse_time(&record[columns[0]], file, line)?;
-        let from: i64 = record[columns[1]].parse().unwrap_or(0);
-        let to: i64 = record[columns[2]].parse().unwrap_or(0);
+        let count = |column: usize| {
+            record[columns[column]].parse::<i64>().map_err(|_| {
+                super::at_line(
+                    file,
+                    line,
+                    format!(
+                        "`{}` is not a whole number of instances",
+                        &record[columns[column]]
+                    ),
+                )
+            })
+        };
+        let (from, to) = (count(1)?, count(2)?);
         out.push((start, to > from));
     }
     Ok(out)

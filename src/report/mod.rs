@@ -341,6 +341,35 @@ pub fn compare_csv(rows: &[crate::compare::Row]) -> Vec<u8> {
     })
 }
 
+/// The bar chart's bars: each policy's cost and SLA violation, as `compare.csv` has them.
+pub fn policy_bars(rows: &[crate::compare::Row]) -> Vec<crate::plot::PolicyBar> {
+    (rows.iter())
+        .map(|row| crate::plot::PolicyBar {
+            policy: row.policy.clone(),
+            cost: row.total.cost,
+            sla_violation_seconds: row.total.sla_violation_seconds,
+        })
+        .collect()
+}
+
+/// When each scaling activity started and whether it scaled out, as the timeline charts
+/// mark them: every activity that changed capacity (`activities.csv`'s rows with such a
+/// status).
+pub fn activity_starts(
+    scenario: &Scenario,
+    outcome: &Outcome,
+) -> Vec<(chrono::DateTime<chrono::FixedOffset>, bool)> {
+    (outcome.activities.iter())
+        .filter(|activity| activity.status.is_activity())
+        .map(|activity| {
+            (
+                scenario.clock.at(activity.start),
+                activity.to > activity.from,
+            )
+        })
+        .collect()
+}
+
 /// The comparison as JSON (`compare --json`, `--export-json`): the run's settings, then one
 /// object per policy with its saving and its summary over all groups.
 pub fn compare_json(scenario: &Scenario, rows: &[crate::compare::Row]) -> String {

@@ -603,10 +603,32 @@ pub fn plan_json(plan: &Plan, weighed: &Weighed) -> String {
     text
 }
 
-/// `frontier.csv`: every evaluated point of every policy: its settings (one column per
+/// Every evaluated point of every policy as text cells (`frontier.csv`, the plan page's
+/// table), each row with its mean cost to sort by.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Frontier {
+    pub header: Vec<String>,
+    pub rows: Vec<(f64, Vec<String>)>,
+}
+
+impl Frontier {
+    /// `frontier.csv`.
+    pub fn to_csv(&self) -> Vec<u8> {
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        writer
+            .write_record(&self.header)
+            .expect("writing to memory");
+        for (_, record) in &self.rows {
+            writer.write_record(record).expect("writing to memory");
+        }
+        writer.into_inner().expect("flushing to memory")
+    }
+}
+
+/// The frontier: for every evaluated point of every policy, its settings (one column per
 /// parameter path of any policy, empty where a policy has no such parameter; durations in
 /// seconds), its estimates and whether it meets the constraints.
-pub fn frontier_csv(candidates: &[Vec<PointStats>], weighed: &Weighed) -> Vec<u8> {
+pub fn frontier(candidates: &[Vec<PointStats>], weighed: &Weighed) -> Frontier {
     let mut paths: Vec<&str> = Vec::new();
     for sweep in &weighed.sweeps {
         for parameter in &sweep.parameters {
@@ -615,7 +637,6 @@ pub fn frontier_csv(candidates: &[Vec<PointStats>], weighed: &Weighed) -> Vec<u8
             }
         }
     }
-    let mut writer = csv::Writer::from_writer(Vec::new());
     let mut header: Vec<String> = vec!["policy".into(), "point".into()];
     header.extend(paths.iter().map(|path| path.to_string()));
     for name in [
@@ -630,7 +651,7 @@ pub fn frontier_csv(candidates: &[Vec<PointStats>], weighed: &Weighed) -> Vec<u8
         }
     }
     header.push("feasible".into());
-    writer.write_record(&header).expect("writing to memory");
+    let mut rows = Vec::new();
     for (index, stats) in candidates.iter().enumerate() {
         let sweep = weighed.sweeps[index];
         for point in stats {
@@ -657,10 +678,10 @@ pub fn frontier_csv(candidates: &[Vec<PointStats>], weighed: &Weighed) -> Vec<u8
                 }
             }
             record.push(weighed.constraints.meets(point).to_string());
-            writer.write_record(&record).expect("writing to memory");
+            rows.push((point.cost.mean, record));
         }
     }
-    writer.into_inner().expect("flushing to memory")
+    Frontier { header, rows }
 }
 
 #[cfg(test)]
