@@ -3,6 +3,7 @@
 
 mod export;
 mod import;
+mod plan;
 mod sweep;
 mod temporaries;
 mod trace;
@@ -120,7 +121,7 @@ enum Command {
     Merge(sweep::MergeArgs),
     /// The cheapest configuration of the sweep whose SLA violation stays under a target.
     #[command(after_help = OUTPUTS_HELP)]
-    Plan(sweep::PlanArgs),
+    Plan(plan::PlanArgs),
     /// Build a scenario from an existing scaling group.
     #[command(subcommand)]
     Import(import::ImportCommand),
@@ -205,7 +206,7 @@ pub fn main() -> ExitCode {
         Command::Import(command) => import::run(&command),
         Command::Export(command) => export::run(&command),
         Command::Merge(args) => sweep::merge(&args),
-        Command::Plan(args) => sweep::plan(&args),
+        Command::Plan(args) => plan::plan(&args),
     };
     match result {
         Ok(code) => code,
