@@ -1,6 +1,8 @@
 //! The command line: parses arguments, calls the library, prints, writes files atomically and
 //! maps results to exit codes (0 success, 1 a gate failed, 2 bad input or I/O).
 
+mod check;
+mod compare;
 mod export;
 mod import;
 mod plan;
@@ -112,7 +114,7 @@ enum Command {
     /// Gate CI: run every scenario and policy under PATH and compare with a baseline and the
     /// scenarios' budgets. Exit 0 when everything holds, 1 on a regression or broken budget.
     #[command(after_help = OUTPUTS_HELP)]
-    Check(CheckArgs),
+    Check(check::CheckArgs),
     /// Run the scenario's `[sweep]` grid in parallel; write sweep.csv and charts.
     #[command(after_help = OUTPUTS_HELP)]
     Sweep(sweep::SweepArgs),
@@ -189,18 +191,18 @@ pub fn main() -> ExitCode {
             export_json,
             export_csv,
             export_markdown,
-        } => compare(
+        } => compare::compare(
             &scenario,
             out.as_deref(),
             json,
             &[
-                (export_json, ExportFormat::Json),
-                (export_csv, ExportFormat::Csv),
-                (export_markdown, ExportFormat::Markdown),
+                (export_json, compare::ExportFormat::Json),
+                (export_csv, compare::ExportFormat::Csv),
+                (export_markdown, compare::ExportFormat::Markdown),
             ],
         ),
         Command::Plot { dir } => plot(&dir),
-        Command::Check(args) => check(&args),
+        Command::Check(args) => check::check(&args),
         Command::Sweep(args) => sweep::sweep(&args),
         Command::Trace(command) => trace::run(&command),
         Command::Import(command) => import::run(&command),
@@ -404,192 +406,6 @@ fn run_files(
     files
 }
 
-/// The formats `compare --export-*` writes, as hyperfine's exports.
-#[derive(Debug, Clone, Copy)]
-enum ExportFormat {
-    Json,
-    Csv,
-    Markdown,
-}
-
-fn compare(
-    path: &Path,
-    out: Option<&Path>,
-    json: bool,
-    exports: &[(Option<PathBuf>, ExportFormat)],
-) -> Result<ExitCode, Failure> {
-    let loaded = load_noting(path)?;
-    let (runs, rows) = match out {
-        Some(directory) => compare_out(path, &loaded, directory)?,
-        None => {
-            let runs = crate::compare::run_all(&loaded, RunOptions::HISTORY);
-            let rows = crate::compare::rows(&runs);
-            (runs, rows)
-        }
-    };
-    drop(runs);
-    for (file, format) in exports {
-        if let Some(file) = file {
-            let bytes = match format {
-                ExportFormat::Json => report::compare_json(&loaded.scenario, &rows).into_bytes(),
-                ExportFormat::Csv => report::compare_csv(&rows),
-                ExportFormat::Markdown => {
-                    report::compare_markdown(&loaded.scenario, &rows).into_bytes()
-                }
-            };
-            write_atomic(file, &bytes)?;
-        }
-    }
-    print_stdout(&if json {
-        report::compare_json(&loaded.scenario, &rows)
-    } else {
-        report::compare_table(&loaded.scenario, &rows)
-    });
-    Ok(Exit::Success.into())
-}
-
-/// `compare --out`: every policy's timeline streams into the output set while it runs, and
-/// is kept only as its charts draw it (a few thousand points), so memory does not grow with
-/// the run's length.
-fn compare_out<'a>(
-    path: &Path,
-    loaded: &'a scenario::Loaded,
-    directory: &Path,
-) -> Result<(Vec<crate::compare::PolicyRun<'a>>, Vec<crate::compare::Row>), Failure> {
-    let mut set = temporaries::OutputSet::begin(directory)?;
-    let names: Vec<&str> = loaded.variants().iter().map(|(name, _)| *name).collect();
-    let folders: Vec<PathBuf> = names
-        .iter()
-        .map(|name| Path::new("policies").join(name))
-        .collect();
-    let mut timelines = Vec::new();
-    for folder in &folders {
-        timelines.push(set.path(&folder.join("timeline.csv"))?);
-    }
-    let opened = |index: usize, scenario: &crate::model::Scenario| {
-        let file = std::fs::File::create(&timelines[index]);
-        Sink(file.map(|file| report::TimelineWriter::new(scenario, file).drawing(scenario)))
-    };
-    // On the run's thread: the timeline finished, the other files rendered, the periods
-    // reduced to the chart's points.
-    let finished = |run: &crate::compare::PolicyRun, Sink(writer): Sink| {
-        let (_, builder) = writer.and_then(|writer| writer.finish_drawing())?;
-        let policy = (run.name != crate::model::AS_WRITTEN).then_some(run.name);
-        let files = run_files(run.scenario, policy, &run.outcome);
-        Ok::<_, std::io::Error>((builder, files))
-    };
-    let results =
-        crate::compare::run_many_into(&[loaded], RunOptions::FULL, opened, |run, sink| {
-            finished(run, sink).map(|(builder, files)| {
-                let label = format!("{}/policies/{}", directory.display(), run.name);
-                let started = report::activity_starts(run.scenario, &run.outcome);
-                let zone = run.scenario.clock.zone.map(|zone| zone.name().to_string());
-                let series = builder
-                    .and_then(|builder| builder.finish(run.name, started, zone))
-                    .ok_or_else(|| {
-                        crate::error::Diagnostic::file(&label, "the run has no periods")
-                    });
-                (series, files)
-            })
-        });
-    let mut runs = Vec::new();
-    let mut series = Vec::new();
-    let mut activities = Vec::new();
-    for (index, (run, kept)) in results.into_iter().enumerate() {
-        let relative = folders[index].join("timeline.csv");
-        let (one, files) = kept.map_err(|error| set.failed(&relative, &error))?;
-        series.push(one?);
-        let history = (files.iter())
-            .find(|(name, _)| name == Path::new("activities.csv"))
-            .map_or_else(Vec::new, |(_, bytes)| bytes.clone());
-        activities.push((
-            folders[index].join("activities.csv").display().to_string(),
-            history,
-        ));
-        for (name, bytes) in files {
-            set.write(&folders[index].join(name), &bytes)?;
-        }
-        runs.push(run);
-    }
-    let rows = crate::compare::rows(&runs);
-    let compare_csv = report::compare_csv(&rows);
-    let bars = report::policy_bars(&rows);
-    let reread = |index: usize| -> Result<crate::plot::Periods, Failure> {
-        let file = &timelines[index];
-        let bytes = std::fs::read(file)
-            .map_err(|error| Failure::Io(format!("cannot read `{}`: {error}", file.display())))?;
-        Ok(crate::plot::Periods::from_csv(
-            &bytes,
-            &file.display().to_string(),
-        )?)
-    };
-    let charts = chart_files(&series, &bars, &loaded.scenario.currency, &reread)?;
-    let page = report::compare_html(
-        &loaded.scenario,
-        &rows,
-        svg_charts(&charts),
-        &activities,
-        &scenario_text(path)?,
-    );
-    set.write(Path::new("compare.csv"), &compare_csv)?;
-    set.write(
-        Path::new("compare.md"),
-        report::compare_markdown(&loaded.scenario, &rows).as_bytes(),
-    )?;
-    for (name, bytes) in &charts {
-        set.write(name, bytes)?;
-    }
-    set.write(Path::new("index.html"), page.as_bytes())?;
-    set.commit()?;
-    Ok((runs, rows))
-}
-
-/// A timeline writer that may have failed to open: rows go nowhere then, and the error is
-/// reported once the run is over.
-struct Sink(std::io::Result<report::TimelineWriter<std::fs::File>>);
-
-impl engine::TimelineSink for Sink {
-    fn row(&mut self, row: &engine::TimelineRow) {
-        if let Ok(writer) = &mut self.0 {
-            writer.row(row);
-        }
-    }
-}
-
-/// Every chart of a comparison (or of one run when `bars` is empty), as SVG and PNG.
-///
-/// The peak chart slices every series at the first one's peak; a series whose own load peaks
-/// elsewhere did not keep those periods, and `reread(index)` reads its periods again.
-fn chart_files(
-    series: &[crate::plot::TimelineSeries],
-    bars: &[crate::plot::PolicyBar],
-    currency: &str,
-    reread: &dyn Fn(usize) -> Result<crate::plot::Periods, Failure>,
-) -> Result<Vec<(PathBuf, Vec<u8>)>, Failure> {
-    use crate::plot::Chart;
-    let mut peak = Vec::new();
-    if let Some(range) = crate::plot::peak_window(series) {
-        for (index, one) in series.iter().enumerate() {
-            peak.push(match one.slice(range.clone()) {
-                Some(slice) => slice,
-                None => one.slice_of(&reread(index)?, range.clone()),
-            });
-        }
-    }
-    let mut charts: Vec<(String, Chart)> = series
-        .iter()
-        .map(|one| (format!("timeline-{}", one.policy), Chart::Timeline(one)))
-        .collect();
-    if !bars.is_empty() {
-        charts.push(("overlay".into(), Chart::Overlay(series)));
-        if !peak.is_empty() {
-            charts.push(("peak".into(), Chart::PeakOverlay(&peak)));
-        }
-        charts.push(("cost-sla".into(), Chart::Bars(bars, currency)));
-    }
-    render_charts(charts)
-}
-
 /// The scenario file as written, for the pages that show it.
 pub(crate) fn scenario_text(path: &Path) -> Result<String, Failure> {
     Ok(crate::input::read_text(
@@ -708,7 +524,7 @@ fn plot(directory: &Path) -> Result<ExitCode, Failure> {
         let file = format!("{label}/{}", relative.display());
         Ok(crate::plot::Periods::from_csv(&read(&relative)?, &file)?)
     };
-    let files = chart_files(&series, &bars, &currency, &reread)?;
+    let files = compare::chart_files(&series, &bars, &currency, &reread)?;
     let count = files.len();
     add_files(directory, files)?;
     print_stdout(&format!(
@@ -718,197 +534,6 @@ fn plot(directory: &Path) -> Result<ExitCode, Failure> {
     Ok(Exit::Success.into())
 }
 
-/// Arguments of `scaleplan check`.
-#[derive(Debug, clap::Args)]
-struct CheckArgs {
-    /// A scenario file, or a directory searched for `*.toml` scenarios.
-    path: PathBuf,
-    /// The baseline file (JSON).
-    #[arg(long, value_name = "FILE")]
-    baseline: PathBuf,
-    /// Rewrite the baseline with these outcomes (budgets are still enforced).
-    #[arg(long)]
-    update: bool,
-    /// Allowed growth per metric, e.g. `cost=2%`, `unserved_requests=100`, `cost=0.5,1%`.
-    #[arg(long = "tolerance", value_name = "METRIC=AMOUNT")]
-    tolerances: Vec<String>,
-    /// Also fail on scenarios missing from the baseline and entries without a scenario.
-    #[arg(long)]
-    strict: bool,
-    /// Write the report as Markdown (also appended to $GITHUB_STEP_SUMMARY when set).
-    #[arg(long, value_name = "FILE")]
-    markdown: Option<PathBuf>,
-    /// Write the report as JUnit XML, one test case per scenario/policy.
-    #[arg(long, value_name = "FILE")]
-    junit: Option<PathBuf>,
-}
-
-fn check(args: &CheckArgs) -> Result<ExitCode, Failure> {
-    use crate::check::{Baseline, Checked, evaluate, parse_tolerance};
-    let overrides = args
-        .tolerances
-        .iter()
-        .map(|text| parse_tolerance(text))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|message| Failure::Usage(format!("bad --tolerance: {message}")))?;
-    let baseline_label = args.baseline.display().to_string();
-    let stored = match std::fs::read_to_string(&args.baseline) {
-        Ok(text) => Baseline::from_json(&text).map_err(|message| {
-            crate::error::Diagnostic::file(&baseline_label, format!("invalid baseline: {message}"))
-                .with_hint("fix the file, or rewrite it with --update")
-        })?,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound && args.update => {
-            Baseline::default()
-        }
-        Err(error) => {
-            return Err(crate::error::Diagnostic::file(
-                &baseline_label,
-                format!("cannot read baseline: {error}"),
-            )
-            .with_hint("create it with `scaleplan check PATH --baseline FILE --update`")
-            .into());
-        }
-    };
-    let tolerances = stored.tolerances(&overrides);
-
-    // A file that cannot load is an errored case beside every other file's results: the
-    // rest still run, the reports show both, and the exit status is 2 (bad input).
-    let files = scenario_files(&args.path)?;
-    let mut loaded = Vec::new();
-    let mut problems = Vec::new();
-    let mut errored = Vec::new();
-    for file in &files {
-        match scenario::load(file) {
-            Ok(scenario) => {
-                for note in scenario.trace_notes() {
-                    eprintln!("note: {}: trace: {note}", file.display());
-                }
-                loaded.push((file.display().to_string(), scenario))
-            }
-            Err(diagnostics) => {
-                errored.push((file.display().to_string(), diagnostics.to_string()));
-                problems.extend(diagnostics.0);
-            }
-        }
-    }
-    if args.update && !problems.is_empty() {
-        // A baseline recorded without some files would lose their entries.
-        return Err(Failure::Input(Diagnostics(problems)));
-    }
-    let scenarios: Vec<&scenario::Loaded> = loaded.iter().map(|(_, scenario)| scenario).collect();
-    let runs = crate::compare::run_many(&scenarios, RunOptions::SUMMARY);
-    let files_of_runs = loaded
-        .iter()
-        .flat_map(|(file, scenario)| std::iter::repeat_n(file, scenario.variants().len()));
-    let mut results: Vec<Checked> = Vec::new();
-    for (run, file) in runs.into_iter().zip(files_of_runs) {
-        let key = format!("{}/{}", run.scenario.name, run.name);
-        if let Some(other) = results.iter().find(|result| result.key == key) {
-            return Err(crate::error::Diagnostic::file(
-                file,
-                format!("`{key}` is also defined in {}", other.file),
-            )
-            .with_field("scenario.name")
-            .with_hint(
-                "give each scenario a unique name: baseline entries are keyed by scenario/policy",
-            )
-            .into());
-        }
-        results.push(Checked {
-            key,
-            file: file.clone(),
-            expect: run.scenario.expect,
-            summary: run.outcome.total,
-            currency: run.scenario.currency.clone(),
-        });
-    }
-    results.sort_by(|a, b| a.key.cmp(&b.key));
-
-    let reference = if args.update {
-        Baseline::record(&results, &tolerances)
-    } else {
-        stored
-    };
-    let report = evaluate(&results, &reference, &tolerances, args.strict, errored);
-    if args.update {
-        write_atomic(&args.baseline, reference.to_json().as_bytes())?;
-    }
-    if let Some(path) = &args.markdown {
-        write_atomic(path, report.to_markdown().as_bytes())?;
-    }
-    if let Some(path) = &args.junit {
-        write_atomic(path, report.to_junit().as_bytes())?;
-    }
-    if let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|value| !value.is_empty())
-    {
-        // GitHub's step summary is an append-only file by design.
-        std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&summary)
-            .and_then(|mut file| file.write_all(report.to_markdown().as_bytes()))
-            .map_err(|error| {
-                Failure::Io(format!("cannot append to $GITHUB_STEP_SUMMARY: {error}"))
-            })?;
-    }
-    let mut text = format!(
-        "scaleplan check: {} scenario file(s), {} scenario/policy run(s) against {}{}\n\n",
-        files.len(),
-        results.len(),
-        baseline_label,
-        if args.update { " (updated)" } else { "" }
-    );
-    text.push_str(&report.to_text());
-    print_stdout(&text);
-    if !problems.is_empty() {
-        return Err(Failure::Input(Diagnostics(problems)));
-    }
-    Ok(if report.failed() {
-        Exit::Gate.into()
-    } else {
-        Exit::Success.into()
-    })
-}
-
-/// `path` itself, or every `*.toml` below it in sorted order.
-fn scenario_files(path: &Path) -> Result<Vec<PathBuf>, Failure> {
-    if path.is_file() {
-        return Ok(vec![path.to_path_buf()]);
-    }
-    let mut files = Vec::new();
-    let mut folders = vec![path.to_path_buf()];
-    while let Some(folder) = folders.pop() {
-        let entries = std::fs::read_dir(&folder).map_err(|error| {
-            Failure::from(crate::error::Diagnostic::file(
-                &folder.display().to_string(),
-                format!("cannot read: {error}"),
-            ))
-        })?;
-        for entry in entries.flatten() {
-            let entry_path = entry.path();
-            if entry_path.is_dir() {
-                folders.push(entry_path);
-            } else if entry_path
-                .extension()
-                .is_some_and(|extension| extension == "toml")
-            {
-                files.push(entry_path);
-            }
-        }
-    }
-    files.sort();
-    if files.is_empty() {
-        return Err(crate::error::Diagnostic::file(
-            &path.display().to_string(),
-            "no scenario files found",
-        )
-        .with_hint("point `check` at a scenario file or a directory of *.toml scenarios")
-        .into());
-    }
-    Ok(files)
-}
-
-/// Writes every file under `directory` (creating folders), each atomically.
 /// Writes an output set (`run --out`, `compare --out`): all of it or, on a failure or an
 /// interrupt, none of it.
 pub(crate) fn write_files(directory: &Path, files: Vec<(PathBuf, Vec<u8>)>) -> Result<(), Failure> {
