@@ -88,7 +88,7 @@ impl Simulation<'_, '_> {
     ) {
         let group = &self.scenario.groups[group_index];
         let mut units = self.groups[group_index].fleet.live_units;
-        let mut candidates = fleet::removal_order(&self.groups[group_index], group, now);
+        let mut candidates = removal::removal_order(&self.groups[group_index], group, now);
         let balanced = group.zones.len() > 1 && group.zone_policy.balances();
         // Zone counts only where a zone decides (a scan of the fleet per scale-in otherwise).
         let mut counts = if balanced {

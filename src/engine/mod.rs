@@ -23,6 +23,7 @@ mod outcome;
 mod quantile;
 mod queue;
 mod quiet;
+mod removal;
 mod rules;
 mod scheduled;
 mod skip;
