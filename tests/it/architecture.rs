@@ -1,6 +1,7 @@
 //! The boundaries docs/architecture.md draws, checked on the source: the core does no I/O and
 //! never reaches outward (to parsing, rendering, planning or the command line), and only
-//! `cli/` prints or exits. A change that crosses a boundary fails here, not in review.
+//! `cli/` prints or exits, and no file outgrows one concept. A change that crosses a boundary
+//! fails here, not in review.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -175,4 +176,19 @@ fn no_folder_imports_loop_back() {
         }
     }
     assert!(loops.is_empty(), "{}", loops.join("\n"));
+}
+
+/// Most lines a source file may have: past it a file holds more than one concept (split it
+/// by concept, as `export/terraform/` is by provider).
+const MAX_FILE_LINES: usize = 800;
+
+#[test]
+fn no_source_file_is_over_800_lines() {
+    let long: Vec<String> = (sources().into_iter())
+        .filter_map(|(_, path)| {
+            let lines = fs::read_to_string(&path).unwrap().lines().count();
+            (lines > MAX_FILE_LINES).then(|| format!("{} ({lines} lines)", path.display()))
+        })
+        .collect();
+    assert!(long.is_empty(), "over {MAX_FILE_LINES} lines: {long:?}");
 }
