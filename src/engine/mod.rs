@@ -20,6 +20,7 @@ mod finish;
 mod fleet;
 mod latency;
 mod outcome;
+mod period;
 mod quantile;
 mod queue;
 mod quiet;
@@ -485,14 +486,16 @@ impl<'a, 's> Simulation<'a, 's> {
                 }
                 state.period.data_seconds += seconds;
                 match sla.latency_model {
-                    None => load > utilization_limit * capacity,
+                    None => {
+                        period::violates(load, capacity, state.fleet.serving, utilization_limit)
+                    }
                     Some(model) => state.queue_latency(model, sla, served * dt),
                 }
             } else {
-                load > 0.0
+                period::violates(load, capacity, 0, utilization_limit)
             };
-            if load > capacity {
-                state.run.unserved_requests += (load - capacity) * dt;
+            if let Some(requests) = period::unserved(load, capacity, dt) {
+                state.run.unserved_requests += requests;
             }
             if violating {
                 state.run.sla_violation_seconds += seconds;
@@ -575,11 +578,8 @@ impl<'a, 's> Simulation<'a, 's> {
             }
             if self.options.history {
                 let usable = state.unit_capacity * self.scenario.sla.max_utilization;
-                // ceil without a libm call: this runs every period.
-                let demand = load / usable;
-                let whole = demand as u32;
                 state.history.curves.push(
-                    whole.saturating_add(u32::from((whole as f64) < demand)),
+                    period::demand_units(load, usable),
                     state.fleet.in_service,
                     state.fleet.in_service + state.fleet.pending,
                 );
@@ -608,11 +608,8 @@ impl<'a, 's> Simulation<'a, 's> {
                     violation_seconds: state.period.violation_seconds,
                     cost_so_far: state.cost_at(end),
                 };
-                if tick + 1 < self.scenario.ticks() {
-                    self.sink.row(&row);
-                } else {
-                    self.last_rows.push(row);
-                }
+                let last_period = tick + 1 == self.scenario.ticks();
+                period::emit(self.sink, &mut self.last_rows, last_period, row);
             }
             state.period.served = 0.0;
             state.period.capacity = 0.0;

@@ -17,6 +17,7 @@
 //! (`engine/skip.rs`).
 
 use super::alarms::AlarmTrigger;
+use super::period;
 use super::skip::{self, BLOCK};
 use super::{RunOptions, Simulation, TimelineRow};
 use crate::model::{Comparison, Metric, Scenario, Statistic};
@@ -362,7 +363,7 @@ impl Simulation<'_, '_> {
                         *bounds = match alarm.metric {
                             Metric::Cpu => alarm.bounds(
                                 |load| {
-                                    100.0 * skip::utilization(load, capacity, dt, capacity_total)
+                                    100.0 * period::utilization(load, capacity, dt, capacity_total)
                                 },
                                 capacity / 100.0,
                             ),
@@ -421,7 +422,7 @@ impl Simulation<'_, '_> {
                             .is_some()
                     })
                 {
-                    let top = skip::utilization(high, capacity, dt, capacity_total) as f32;
+                    let top = period::utilization(high, capacity, dt, capacity_total) as f32;
                     state
                         .history
                         .skipped
@@ -434,16 +435,12 @@ impl Simulation<'_, '_> {
                 retry = next + skip::SHORTEST;
             }
             // integrate(start, end) over the whole period, then close_period.
-            let violating = if serving > 0 {
-                load > limit_rps
-            } else {
-                load > 0.0
-            };
-            if load > capacity {
-                unserved += (load - capacity) * dt;
+            let violating = period::violates(load, capacity, serving, utilization_limit);
+            if let Some(requests) = period::unserved(load, capacity, dt) {
+                unserved += requests;
             }
             violating_periods += u64::from(violating);
-            let utilization = skip::utilization(load, capacity, dt, capacity_total);
+            let utilization = period::utilization(load, capacity, dt, capacity_total);
             // Each datapoint once a period (a division only where an alarm reads it).
             let cpu = 100.0 * utilization;
             let per_instance = if needs_per_instance {
@@ -480,13 +477,11 @@ impl Simulation<'_, '_> {
                 sampled += 1;
             }
             if history {
-                let demand = load / usable;
-                let whole = demand as u32;
-                state.history.curves.push(
-                    whole.saturating_add(u32::from((whole as f64) < demand)),
-                    in_service,
-                    in_service + pending,
-                );
+                let units = period::demand_units(load, usable);
+                state
+                    .history
+                    .curves
+                    .push(units, in_service, in_service + pending);
             }
             if timeline {
                 let start = next as u64 * period;
@@ -502,11 +497,7 @@ impl Simulation<'_, '_> {
                     violation_seconds: if violating { period } else { 0 },
                     cost_so_far: state.cost_at(start + period),
                 };
-                if next + 1 < ticks {
-                    self.sink.row(&row);
-                } else {
-                    self.last_rows.push(row);
-                }
+                period::emit(self.sink, &mut self.last_rows, next + 1 == ticks, row);
             }
             next += 1;
             load = series.get(next).copied().unwrap_or(0.0) * share;

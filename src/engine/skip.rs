@@ -178,8 +178,9 @@ impl Skipped {
         {
             let capacity = jumped.capacity;
             let capacity_total = capacity * dt;
-            let sample =
-                |load: f64| (utilization(load, capacity, dt, capacity_total) as f32).to_bits();
+            let sample = |load: f64| {
+                (super::period::utilization(load, capacity, dt, capacity_total) as f32).to_bits()
+            };
             if least.0.to_bits() != capacity.to_bits() {
                 let guess = f32::from_bits(threshold) as f64 * capacity;
                 least = (
@@ -196,13 +197,6 @@ impl Skipped {
             }
         }
     }
-}
-
-/// A quiet period's utilization: served over available capacity, as the general loop
-/// divides its integrals (`capacity_total` is `capacity x dt`), so the bits are its bits.
-#[inline(always)]
-pub(super) fn utilization(load: f64, capacity: f64, dt: f64, capacity_total: f64) -> f64 {
-    (load.min(capacity) * dt) / capacity_total
 }
 
 #[cfg(test)]
@@ -233,7 +227,9 @@ mod tests {
             let capacity = rng.random_range(1.0..5000.0f64);
             let dt = [1.0, 60.0, 300.0][rng.random_range(0..3)];
             let threshold = rng.random_range(0.0..110.0f64);
-            let cpu = |load: f64| 100.0 * super::utilization(load, capacity, dt, capacity * dt);
+            let cpu = |load: f64| {
+                100.0 * super::super::period::utilization(load, capacity, dt, capacity * dt)
+            };
             let turns = |load: f64| cpu(load) > threshold;
             // A guess far off, or none, finds the same boundary.
             for guess in [threshold * capacity / 100.0, 0.0, capacity * 7.0] {
