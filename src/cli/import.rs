@@ -2,7 +2,7 @@
 
 use super::{Failure, print_stdout, write_atomic};
 use crate::error::{Diagnostic, Diagnostics};
-use crate::import::{self, ImportSettings, Imported};
+use crate::import::{self, ImportError, ImportSettings, Imported};
 use clap::{Args, Subcommand};
 use serde_json::Value;
 use std::path::{Component, Path, PathBuf};
@@ -205,7 +205,7 @@ pub fn run(command: &ImportCommand) -> Result<ExitCode, Failure> {
         groups: common.group.clone(),
         trace: common.trace.as_ref().map(|trace| relative_to(trace, &base)),
     };
-    let imported: Result<Imported, String> = match command {
+    let imported: Result<Imported, ImportError> = match command {
         ImportCommand::Aws(_) => import::aws::import(
             import::aws::Documents {
                 groups: find(&documents, "AutoScalingGroups").unwrap(),
@@ -236,11 +236,12 @@ pub fn run(command: &ImportCommand) -> Result<ExitCode, Failure> {
             &settings,
         ),
     };
-    let imported = imported.map_err(|message| {
-        Failure::from(Diagnostic::file(
-            &groups_file.display().to_string(),
-            message,
-        ))
+    // Named against the file it is about, not the groups file.
+    let imported = imported.map_err(|error| {
+        let file = (documents.iter())
+            .find(|(key, _, _)| *key == error.document)
+            .map_or(groups_file, |(_, path, _)| path);
+        Failure::from(Diagnostic::file(&file.display().to_string(), error.message))
     })?;
     // The result must be a valid scenario: check it as `validate` would.
     let label = common

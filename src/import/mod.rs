@@ -42,6 +42,49 @@ impl ImportSettings {
     }
 }
 
+/// Why an import cannot build a scenario, and which input document it is about.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportError {
+    /// The document's list key (`AutoScalingGroups`, `ScalingPolicySet`, `ScalingRules`,
+    /// ...): the command line names the file given for it.
+    pub document: &'static str,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+impl ImportError {
+    fn new(document: &'static str, message: impl Into<String>) -> Self {
+        ImportError {
+            document,
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for ImportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+/// The cloud's own error, when `value` is an error body instead of the listing: Tencent's
+/// `Response.Error` (API 3.0) and ESS's top-level `Code` and `Message`, as "Code: Message".
+fn error_body(value: &serde_json::Value) -> Option<String> {
+    let error = value
+        .get("Response")
+        .and_then(|response| response.get("Error"))
+        .unwrap_or(value);
+    let text = |key: &str| error.get(key).and_then(serde_json::Value::as_str);
+    match (text("Code"), text("Message")) {
+        (Some(code), Some(message)) => Some(format!("{code}: {message}")),
+        (Some(code), None) => Some(code.to_string()),
+        (None, Some(message)) if value.get("Response").is_some() => Some(message.to_string()),
+        _ => None,
+    }
+}
+
 /// The imported scenario and the fate of every input item.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Imported {
@@ -491,14 +534,15 @@ fn word(
 /// The names of `groups` (their member `key`), checked against `--group`.
 fn group_names(
     groups: &[Node<'_>],
+    document: &'static str,
     key: &str,
     settings: &ImportSettings,
-) -> Result<Vec<String>, String> {
+) -> Result<Vec<String>, ImportError> {
     let names: Vec<String> = groups
         .iter()
         .filter_map(|group| group.value.get(key)?.as_str().map(str::to_string))
         .collect();
-    check_selection(settings, &names)?;
+    check_selection(settings, &names).map_err(|message| ImportError::new(document, message))?;
     Ok(names)
 }
 

@@ -462,7 +462,10 @@ fn aws_two_groups() -> Vec<Value> {
     ]
 }
 
-fn import_aws(documents: &[Value], settings: &ImportSettings) -> Result<Imported, String> {
+fn import_aws(
+    documents: &[Value],
+    settings: &ImportSettings,
+) -> Result<Imported, import::ImportError> {
     import::aws::import(
         import::aws::Documents {
             groups: &documents[0],
@@ -572,7 +575,7 @@ fn aws_group_selection_and_trace() {
     );
     chosen.groups = vec!["nope".into()];
     assert_eq!(
-        import_aws(&documents, &chosen).unwrap_err(),
+        import_aws(&documents, &chosen).unwrap_err().to_string(),
         "no group named `nope` in the groups file; it has: web-asg, api-asg"
     );
 }
@@ -821,10 +824,73 @@ fn tencent_reference_examples_import() {
         },
         &settings(),
     );
+    let refused = refused.unwrap_err();
     assert_eq!(
-        refused.unwrap_err(),
-        "the DescribeAutoScalingGroups file is an error response: signature expired"
+        refused.message,
+        "the DescribeAutoScalingGroups file is an error response: AuthFailure: signature expired"
     );
+    assert_eq!(refused.document, "AutoScalingGroupSet");
+}
+
+// An error body given for any document is refused with the cloud's code and message, against
+// that document (the command line then names its file, not the groups file).
+#[test]
+fn error_bodies_are_refused_with_the_clouds_code_against_their_own_document() {
+    let tencent_error = serde_json::json!({"Response": {"Error": {"Code": "InvalidParameter", "Message": "bad filter"}, "RequestId": "x"}});
+    let documents = tencent_documents("");
+    let refused = import::tencent::import(
+        import::tencent::Documents {
+            groups: &documents[0],
+            configurations: Some(&tencent_error),
+            policies: None,
+            scheduled: None,
+            alarms: None,
+        },
+        &settings(),
+    )
+    .unwrap_err();
+    assert_eq!(refused.document, "LaunchConfigurationSet");
+    assert!(
+        refused.message.ends_with("InvalidParameter: bad filter"),
+        "{refused}"
+    );
+    let (documents, _) = alibaba("2022-02-22");
+    let ess_error = serde_json::json!({"RequestId": "x", "HostId": "ess.aliyuncs.com", "Code": "Forbidden.RAM", "Message": "User not authorized"});
+    let refused = import::alibaba::import(
+        import::alibaba::Documents {
+            groups: &documents[0],
+            configurations: None,
+            rules: Some(&ess_error),
+            scheduled: None,
+            alarms: None,
+        },
+        &settings(),
+    )
+    .unwrap_err();
+    assert_eq!(refused.document, "ScalingRules");
+    assert_eq!(
+        refused.message,
+        "the DescribeScalingRules file is an error response: Forbidden.RAM: User not authorized"
+    );
+    // At the command line: the rules file is named, not the groups file.
+    let directory = tempfile::tempdir().unwrap();
+    let rules = directory.path().join("rules.json");
+    fs::write(&rules, ess_error.to_string()).unwrap();
+    let output = cargo_bin_cmd!("scaleplan")
+        .args([
+            "import",
+            "alibaba",
+            "--groups",
+            "tests/fixtures/alibaba/2022-02-22/groups.json",
+        ])
+        .arg("--rules")
+        .arg(&rules)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains(&rules.display().to_string()), "{stderr}");
+    assert!(!stderr.contains("groups.json"), "{stderr}");
 }
 
 fn alibaba(version: &str) -> (Vec<Value>, Imported) {
@@ -1114,7 +1180,7 @@ fn set(value: &mut Value, steps: &[Step], new: Value) {
 /// scalar of every fixture of every cloud.
 fn assert_mapped_items_matter(
     documents: &[Value],
-    import: &dyn Fn(&[Value]) -> Result<Imported, String>,
+    import: &dyn Fn(&[Value]) -> Result<Imported, import::ImportError>,
 ) {
     let base = import(documents).unwrap();
     let mapped: Vec<&str> = base

@@ -11,8 +11,8 @@ mod rules;
 
 use super::ledger::{Ledger, Node, items_of};
 use super::{
-    Draft, GroupDraft, ImportSettings, Imported, Table, configuration_types, group_names,
-    ignored_everywhere, number, quoted, quoted_list, seconds, sizes, steps, word,
+    Draft, GroupDraft, ImportError, ImportSettings, Imported, Table, configuration_types,
+    group_names, ignored_everywhere, number, quoted, quoted_list, seconds, sizes, steps, word,
 };
 use crate::model::{Metric, RemovalPolicy, Statistic, ZonePolicy};
 use rules::*;
@@ -125,13 +125,19 @@ pub struct Documents<'a> {
 fn document<'a>(
     ledger: &'a Ledger,
     value: Option<&'a Value>,
-    key: &str,
+    key: &'static str,
     singular: &str,
     command: &str,
-) -> Result<Option<Node<'a>>, String> {
+) -> Result<Option<Node<'a>>, ImportError> {
     let Some(value) = value else {
         return Ok(None);
     };
+    if let Some(error) = super::error_body(value) {
+        return Err(ImportError::new(
+            key,
+            format!("the {command} file is an error response: {error}"),
+        ));
+    }
     let holds = value.get(key).is_some_and(|list| {
         list.is_array()
             || list.get(singular).is_some_and(Value::is_array)
@@ -140,14 +146,18 @@ fn document<'a>(
     if holds {
         Ok(Some(ledger.root(value)))
     } else {
-        Err(format!(
-            "the {command} file has no `{key}` list (use `aliyun ess {command}` output)"
+        Err(ImportError::new(
+            key,
+            format!("the {command} file has no `{key}` list (use `aliyun ess {command}` output)"),
         ))
     }
 }
 
 /// Builds a scenario from the documents.
-pub fn import(documents: Documents<'_>, settings: &ImportSettings) -> Result<Imported, String> {
+pub fn import(
+    documents: Documents<'_>,
+    settings: &ImportSettings,
+) -> Result<Imported, ImportError> {
     let ledger = Ledger::default();
     let groups_root = document(
         &ledger,
@@ -198,7 +208,7 @@ pub fn import(documents: Documents<'_>, settings: &ImportSettings) -> Result<Imp
         Some("ScheduledTask"),
     );
     let alarms = items_of(alarms_root.as_ref(), "AlarmList", Some("Alarm"));
-    group_names(&groups, "ScalingGroupName", settings)?;
+    group_names(&groups, "ScalingGroups", "ScalingGroupName", settings)?;
     let group_of = |node: &Node<'_>| {
         node.value
             .get("ScalingGroupId")

@@ -11,8 +11,8 @@ mod policies;
 
 use super::ledger::{Ledger, Node};
 use super::{
-    Draft, GroupDraft, ImportSettings, Imported, Table, adjustment, balanced_start, group_names,
-    ignored_everywhere, number, quoted, quoted_list, seconds, sizes, steps, word,
+    Draft, GroupDraft, ImportError, ImportSettings, Imported, Table, adjustment, balanced_start,
+    group_names, ignored_everywhere, number, quoted, quoted_list, seconds, sizes, steps, word,
 };
 use crate::model::{Metric, RemovalPolicy, Statistic, ZonePolicy};
 use policies::*;
@@ -45,14 +45,20 @@ pub struct Documents<'a> {
 }
 
 /// Builds a scenario from the documents.
-pub fn import(documents: Documents<'_>, settings: &ImportSettings) -> Result<Imported, String> {
+pub fn import(
+    documents: Documents<'_>,
+    settings: &ImportSettings,
+) -> Result<Imported, ImportError> {
     let ledger = Ledger::default();
     let groups_root = ledger.root(documents.groups);
     if groups_root
         .get("AutoScalingGroups")
         .is_none_or(|node| !node.value.is_array())
     {
-        return Err("the groups file has no `AutoScalingGroups` array (use `aws autoscaling describe-auto-scaling-groups` output)".into());
+        return Err(ImportError::new(
+            "AutoScalingGroups",
+            "the groups file has no `AutoScalingGroups` array (use `aws autoscaling describe-auto-scaling-groups` output)",
+        ));
     }
     let policies_root = document(
         &ledger,
@@ -74,7 +80,12 @@ pub fn import(documents: Documents<'_>, settings: &ImportSettings) -> Result<Imp
     )?;
 
     let groups = groups_root.items("AutoScalingGroups", None);
-    let names = group_names(&groups, "AutoScalingGroupName", settings)?;
+    let names = group_names(
+        &groups,
+        "AutoScalingGroups",
+        "AutoScalingGroupName",
+        settings,
+    )?;
     let policies = policies_root
         .as_ref()
         .map_or_else(Vec::new, |root| root.items("ScalingPolicies", None));
@@ -192,14 +203,15 @@ pub fn import(documents: Documents<'_>, settings: &ImportSettings) -> Result<Imp
 fn document<'a>(
     ledger: &'a Ledger,
     value: Option<&'a Value>,
-    key: &str,
+    key: &'static str,
     command: &str,
-) -> Result<Option<Node<'a>>, String> {
+) -> Result<Option<Node<'a>>, ImportError> {
     match value {
         None => Ok(None),
         Some(value) if value.get(key).is_some_and(Value::is_array) => Ok(Some(ledger.root(value))),
-        Some(_) => Err(format!(
-            "the {command} file has no `{key}` array (use `aws {command}` output)"
+        Some(_) => Err(ImportError::new(
+            key,
+            format!("the {command} file has no `{key}` array (use `aws {command}` output)"),
         )),
     }
 }

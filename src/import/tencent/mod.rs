@@ -11,8 +11,9 @@ mod policies;
 
 use super::ledger::{Fate, Ledger, Node, items_of};
 use super::{
-    Draft, GroupDraft, ImportSettings, Imported, Table, adjustment, configuration_types,
-    group_names, ignored_everywhere, number, quoted, quoted_list, seconds, word,
+    Draft, GroupDraft, ImportError, ImportSettings, Imported, Table, adjustment,
+    configuration_types, group_names, ignored_everywhere, number, quoted, quoted_list, seconds,
+    word,
 };
 use crate::model::{Metric, RemovalPolicy, Statistic, ZonePolicy};
 use policies::*;
@@ -121,23 +122,20 @@ pub struct Documents<'a> {
 fn unwrap<'a>(
     ledger: &'a Ledger,
     value: Option<&'a Value>,
-    key: &str,
+    key: &'static str,
     command: &str,
-) -> Result<Option<Node<'a>>, String> {
+) -> Result<Option<Node<'a>>, ImportError> {
     let Some(value) = value else {
         return Ok(None);
     };
+    if let Some(error) = super::error_body(value) {
+        return Err(ImportError::new(
+            key,
+            format!("the {command} file is an error response: {error}"),
+        ));
+    }
     let inner = match value.get("Response") {
         Some(response) => {
-            if let Some(error) = response.get("Error") {
-                return Err(format!(
-                    "the {command} file is an error response: {}",
-                    error
-                        .get("Message")
-                        .and_then(Value::as_str)
-                        .unwrap_or("no message")
-                ));
-            }
             if let Some(map) = response.as_object() {
                 for other in map.keys().filter(|other| *other != key) {
                     ledger.record(
@@ -153,14 +151,18 @@ fn unwrap<'a>(
     if inner.get(key).is_some_and(Value::is_array) {
         Ok(Some(ledger.root(inner)))
     } else {
-        Err(format!(
-            "the {command} file has no `{key}` list (use `tccli as {command}` output)"
+        Err(ImportError::new(
+            key,
+            format!("the {command} file has no `{key}` list (use `tccli as {command}` output)"),
         ))
     }
 }
 
 /// Builds a scenario from the documents.
-pub fn import(documents: Documents<'_>, settings: &ImportSettings) -> Result<Imported, String> {
+pub fn import(
+    documents: Documents<'_>,
+    settings: &ImportSettings,
+) -> Result<Imported, ImportError> {
     let ledger = Ledger::default();
     let groups_root = unwrap(
         &ledger,
@@ -194,7 +196,12 @@ pub fn import(documents: Documents<'_>, settings: &ImportSettings) -> Result<Imp
         "DescribeAlarmPolicies",
     )?;
     let groups = groups_root.items("AutoScalingGroupSet", None);
-    group_names(&groups, "AutoScalingGroupName", settings)?;
+    group_names(
+        &groups,
+        "AutoScalingGroupSet",
+        "AutoScalingGroupName",
+        settings,
+    )?;
     let configurations = items_of(configurations_root.as_ref(), "LaunchConfigurationSet", None);
     let policies = items_of(policies_root.as_ref(), "ScalingPolicySet", None);
     let actions = items_of(scheduled_root.as_ref(), "ScheduledActionSet", None);
