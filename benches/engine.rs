@@ -17,7 +17,7 @@ const YEAR: &str = include_str!("year-minutes.toml");
 fn replay(criterion: &mut Criterion) {
     let loaded =
         scenario::load_str("bench.toml", YEAR, Path::new(".")).expect("bench scenario is valid");
-    assert_eq!(loaded.load.values.len(), 525_600);
+    assert_eq!(loaded.load.scenario.values.len(), 525_600);
     let mut group = criterion.benchmark_group("replay");
     group.sample_size(50);
     group.bench_function("one_year_minutes_alarm_pair_daily_schedule", |bencher| {
@@ -40,7 +40,7 @@ fn replay(criterion: &mut Criterion) {
         })
     });
     // Issue 19's yardstick: the same year hand-written (tests/it/minimal.rs: same results).
-    let values = &loaded.load.values[..loaded.scenario.ticks()];
+    let values = &loaded.load.scenario.values[..loaded.scenario.ticks()];
     group.bench_function("one_year_minutes_minimal_hand_written", |bencher| {
         bencher.iter(|| minimal_replay::replay(black_box(values)))
     });

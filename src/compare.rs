@@ -6,7 +6,7 @@
 //! any thread count.
 
 use crate::engine::{self, GroupSummary, Outcome, RunOptions};
-use crate::load::LoadSeries;
+use crate::model::Loads;
 use crate::model::Scenario;
 use crate::scenario::Loaded;
 use rayon::prelude::*;
@@ -58,7 +58,7 @@ pub fn run_many_into<'a, S: engine::TimelineSink, T: Send>(
     sink: impl Fn(usize, &Scenario) -> S + Sync,
     finish: impl Fn(&PolicyRun<'a>, S) -> T + Sync,
 ) -> Vec<(PolicyRun<'a>, T)> {
-    let jobs: Vec<(&'a str, &'a Scenario, &'a LoadSeries)> = scenarios
+    let jobs: Vec<(&'a str, &'a Scenario, &'a Loads)> = scenarios
         .iter()
         .flat_map(|loaded| {
             loaded

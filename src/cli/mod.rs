@@ -316,10 +316,7 @@ fn replicate(
             // The seed drives the load noise and the fleet's draws (stock, reclaims, failures).
             let mut scenario = scenario.clone();
             scenario.seed = crate::model::replication_seed(scenario.seed, replication);
-            let load =
-                scenario
-                    .load
-                    .generate(scenario.metric_period, scenario.ticks(), scenario.seed);
+            let load = crate::model::Loads::generate(&scenario, scenario.seed);
             engine::simulate(&scenario, &load, RunOptions::SUMMARY).total
         })
         .collect();

@@ -1,4 +1,4 @@
-//! The discrete-event core: a validated [`Scenario`] and a [`LoadSeries`] in, an [`Outcome`]
+//! The discrete-event core: a validated [`Scenario`] and its [`Loads`] in, an [`Outcome`]
 //! out. No files, no printing, no wall clock, no global RNG.
 //!
 //! Time advances over the metric-period grid (the load is constant within a period). Sparse
@@ -40,6 +40,7 @@ pub use outcome::{
 };
 
 use crate::load::LoadSeries;
+use crate::model::Loads;
 use crate::model::{
     AlarmTask, CooldownBlocks, LatencyModel, Metric, Reclamation, Scenario, Sla, Statistic,
     TaskAction,
@@ -108,12 +109,12 @@ impl RunOptions {
 /// assert!(outcome.activities.iter().all(|activity| activity.status.is_activity()));
 /// # Ok::<(), scaleplan::error::Diagnostics>(())
 /// ```
-pub fn simulate(scenario: &Scenario, load: &LoadSeries, options: RunOptions) -> Outcome {
+pub fn simulate(scenario: &Scenario, loads: &Loads, options: RunOptions) -> Outcome {
     let mut rows = Vec::new();
     if options.timeline {
         rows.reserve(scenario.ticks() * scenario.groups.len());
     }
-    let mut outcome = simulate_streaming(scenario, load, options, &mut rows);
+    let mut outcome = simulate_streaming(scenario, loads, options, &mut rows);
     outcome.timeline = rows;
     outcome
 }
@@ -136,19 +137,28 @@ impl TimelineSink for Vec<TimelineRow> {
 /// run ends, with its final cost.
 pub fn simulate_streaming(
     scenario: &Scenario,
-    load: &LoadSeries,
+    loads: &Loads,
     options: RunOptions,
     sink: &mut dyn TimelineSink,
 ) -> Outcome {
-    assert_eq!(
-        load.period, scenario.metric_period,
-        "load grid must match the metric period"
-    );
+    let own = |index: usize| loads.groups.get(index).and_then(Option::as_ref);
+    let series = std::iter::once(&loads.scenario).chain((0..scenario.groups.len()).filter_map(own));
+    for load in series {
+        assert_eq!(
+            load.period, scenario.metric_period,
+            "load grid must match the metric period"
+        );
+        assert!(
+            load.values.len() >= scenario.ticks(),
+            "load shorter than the scenario"
+        );
+    }
     assert!(
-        load.values.len() >= scenario.ticks(),
-        "load shorter than the scenario"
+        (scenario.groups.iter().enumerate())
+            .all(|(index, group)| group.load.is_none() || own(index).is_some()),
+        "a group's own load was not generated: build the loads with Loads::generate"
     );
-    Simulation::new(scenario, load, options, sink).run()
+    Simulation::new(scenario, loads, options, sink).run()
 }
 
 struct Simulation<'a, 's> {
@@ -194,10 +204,11 @@ struct Simulation<'a, 's> {
 impl<'a, 's> Simulation<'a, 's> {
     fn new(
         scenario: &'a Scenario,
-        load: &'a LoadSeries,
+        loads: &'a Loads,
         options: RunOptions,
         sink: &'s mut dyn TimelineSink,
     ) -> Self {
+        let load = &loads.scenario;
         let groups = scenario
             .groups
             .iter()
@@ -205,16 +216,9 @@ impl<'a, 's> Simulation<'a, 's> {
             .map(|(group_index, group)| {
                 let first = &scenario.instance_types
                     [group.configurations[group.active_configuration].instance_types[0]];
-                // A group's own load gets its own noise stream: two groups with the same
-                // noise settings do not move in lockstep.
-                let own_load = group.load.as_ref().map(|spec| {
-                    spec.generate(
-                        scenario.metric_period,
-                        scenario.ticks(),
-                        scenario.seed ^ (group_index as u64 + 1).wrapping_mul(FLEET_STREAM),
-                    )
-                    .values
-                });
+                let own_load = (loads.groups.get(group_index))
+                    .and_then(Option::as_ref)
+                    .map(|series| series.values.clone());
                 GroupState {
                     load: 0.0,
                     own_load,

@@ -11,8 +11,8 @@ pub mod write;
 
 use crate::error::{Diagnostic, Diagnostics, did_you_mean};
 use crate::limits::MAX_NESTING;
+use crate::load::Trace;
 use crate::load::trace::{self, TraceFormat};
-use crate::load::{LoadSeries, Trace};
 use crate::model::Scenario;
 use crate::time::Clock;
 use std::path::Path;
@@ -27,7 +27,7 @@ pub struct Loaded {
     /// The `[[policy]]` variants, in file order.
     pub policies: Vec<Policy>,
     /// The load on the metric-period grid, shared by every policy.
-    pub load: LoadSeries,
+    pub load: crate::model::Loads,
     /// The `[sweep]` grid, if the file has one and it sweeps the scenario as written.
     pub sweep: Option<crate::model::Sweep>,
     /// The policy a top-level `[sweep]` names (its grid then lives in that policy): the grid
@@ -273,9 +273,7 @@ pub fn load_str(file: &str, text: &str, base: &Path) -> Result<Loaded, Diagnosti
         mut sources,
     } = parse(file, text, &mut read_trace)?;
     sources.dir = base.to_path_buf();
-    let load = scenario
-        .load
-        .generate(scenario.metric_period, scenario.ticks(), scenario.seed);
+    let load = crate::model::Loads::generate(&scenario, scenario.seed);
     Ok(Loaded {
         scenario,
         policies,

@@ -13,8 +13,7 @@ pub mod search;
 mod snippet;
 
 use crate::engine::{self, GroupSummary, RunOptions};
-use crate::load::LoadSeries;
-use crate::model::{Scenario, SeedMode, Sweep};
+use crate::model::{Loads, Scenario, SeedMode, Sweep};
 use rayon::prelude::*;
 use std::ops::Range;
 
@@ -61,19 +60,19 @@ pub struct Runner<'a> {
     base: &'a Scenario,
     sweep: &'a Sweep,
     /// Loads shared by every point: one per replication seed, unless the load itself varies.
-    shared: Vec<LoadSeries>,
+    shared: Vec<Loads>,
 }
 
 impl<'a> Runner<'a> {
     /// A runner of `sweep`'s points over `base`.
     pub fn new(base: &'a Scenario, sweep: &'a Sweep) -> Self {
         let random = base.load.noise.is_some();
-        let shared: Vec<LoadSeries> =
+        let shared: Vec<Loads> =
             if sweep.varies_load() || (random && sweep.seeds == SeedMode::Independent) {
                 Vec::new()
             } else {
                 (0..sweep.replications)
-                    .map(|replication| Self::generate(base, sweep.seed(base.seed, 0, replication)))
+                    .map(|replication| Loads::generate(base, sweep.seed(base.seed, 0, replication)))
                     .collect()
             };
         Runner {
@@ -81,12 +80,6 @@ impl<'a> Runner<'a> {
             sweep,
             shared,
         }
-    }
-
-    fn generate(scenario: &Scenario, seed: u64) -> LoadSeries {
-        scenario
-            .load
-            .generate(scenario.metric_period, scenario.ticks(), seed)
     }
 
     /// Every replication of each of `points`, in the order given, run on rayon's threads.
@@ -103,7 +96,7 @@ impl<'a> Runner<'a> {
                         let load = match self.shared.get(replication as usize) {
                             Some(load) => load,
                             None => {
-                                own = Self::generate(&scenario, seed);
+                                own = Loads::generate(&scenario, seed);
                                 &own
                             }
                         };

@@ -400,7 +400,7 @@ fn runs_are_deterministic_in_the_seed() {
         engine::simulate(&second.scenario, &second.load, options)
     );
     let reseeded = first.scenario.load.generate(60, first.scenario.ticks(), 1);
-    assert_ne!(reseeded, first.load);
+    assert_ne!(reseeded, first.load.scenario);
 }
 
 // AWS "multiple dynamic scaling policies": at the same instant the policy leaving the largest

@@ -139,7 +139,10 @@ fn a_truncated_line_is_refused_at_its_line_or_skipped_and_counted() {
     );
     let loaded =
         scenario::load_str("t.toml", &text("skip_bad_lines = true"), directory.path()).unwrap();
-    assert_eq!(loaded.load.values, vec![2.0 / 60.0, 0.0, 1.0 / 60.0]);
+    assert_eq!(
+        loaded.load.scenario.values,
+        vec![2.0 / 60.0, 0.0, 1.0 / 60.0]
+    );
     assert!(
         loaded.trace_notes()[0].starts_with("skipped 1 line(s) with no"),
         "{:?}",
@@ -216,7 +219,7 @@ fn rotated_and_compressed_logs_are_counted_together() {
         "name = \"g\"\ninstance_type = \"s\"\nmin = 1\nmax = 1",
     );
     let loaded = scenario::load_str("t.toml", &text, directory.path()).unwrap();
-    assert_eq!(loaded.load.values, vec![2.0 / 60.0]);
+    assert_eq!(loaded.load.scenario.values, vec![2.0 / 60.0]);
 }
 
 // A log across a DST change keeps both offsets: each bucket is written as the server wrote it,

@@ -15,7 +15,7 @@ fn compare(toml: &str, days: u32) {
     let loaded = scaleplan::scenario::load_str("year.toml", &toml, Path::new(".")).unwrap();
     let outcome = simulate(&loaded.scenario, &loaded.load, RunOptions::SUMMARY);
     let engine = &outcome.groups[0];
-    let minimal = minimal_replay::replay(&loaded.load.values[..loaded.scenario.ticks()]);
+    let minimal = minimal_replay::replay(&loaded.load.scenario.values[..loaded.scenario.ticks()]);
     let context = format!(
         "{days} days of\n{}",
         &toml[toml.find("[load]").unwrap()..][..160]

@@ -230,9 +230,7 @@ fn swept(path: &str, value: &str) -> (scaleplan::scenario::Loaded, String) {
     let loaded = common::load(&with_sweep(path, value));
     let sweep = loaded.sweep.clone().expect("a sweep");
     let point = sweep.scenario_at(&loaded.scenario, 0);
-    let load = point
-        .load
-        .generate(point.metric_period, point.ticks(), point.seed);
+    let load = scaleplan::model::Loads::generate(&point, point.seed);
     let outcome = simulate(&point, &load, RunOptions::SUMMARY);
     (loaded, format!("{:?}", outcome.groups))
 }

@@ -2,14 +2,14 @@
 //! every bundled scenario and policy, summary only, with history and with the timeline.
 
 use scaleplan::engine::{Outcome, RunOptions, simulate};
-use scaleplan::load::LoadSeries;
+use scaleplan::model::Loads;
 use scaleplan::model::Scenario;
 use std::path::Path;
 
 /// The outcome with `options` and the same forced through the general loop.
 fn quiet_and_stepwise(
     scenario: &Scenario,
-    load: &LoadSeries,
+    load: &Loads,
     options: RunOptions,
 ) -> (Outcome, Outcome) {
     let stepwise = RunOptions {

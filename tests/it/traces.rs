@@ -38,9 +38,9 @@ fn nasa_july_total_is_exact() {
         .map(|line| line.rsplit(',').next().unwrap().parse::<f64>().unwrap())
         .sum();
     assert!(
-        (loaded.load.total_requests() - 100.0 * fourteen_days).abs() < 1e-3,
+        (loaded.load.scenario.total_requests() - 100.0 * fourteen_days).abs() < 1e-3,
         "{} vs {}",
-        loaded.load.total_requests(),
+        loaded.load.scenario.total_requests(),
         100.0 * fourteen_days
     );
 }
@@ -77,7 +77,10 @@ fn access_logs_are_counted_per_bucket() {
     );
     let loaded = load(&text, &[("access.log", log)]).unwrap();
     // Minute 0: two requests; minute 1: none; minute 2 (03:02 UTC = 11:02 +08:00): one.
-    assert_eq!(loaded.load.values, vec![2.0 / 60.0, 0.0, 1.0 / 60.0]);
+    assert_eq!(
+        loaded.load.scenario.values,
+        vec![2.0 / 60.0, 0.0, 1.0 / 60.0]
+    );
     let directory = tempfile::tempdir().unwrap();
     fs::write(directory.path().join("access.log"), log).unwrap();
     cargo_bin_cmd!("scaleplan")
@@ -104,7 +107,7 @@ fn prometheus_query_range_series_are_summed() {
         "path = \"prom.json\"\nformat = \"prometheus\"",
     );
     let loaded = load(&text, &[("prom.json", json)]).unwrap();
-    assert_eq!(loaded.load.values, vec![15.0, 20.0, 10.0]);
+    assert_eq!(loaded.load.scenario.values, vec![15.0, 20.0, 10.0]);
     let error = load(
         &text,
         &[(
@@ -131,7 +134,13 @@ fn cloudwatch_metric_data_is_read_in_time_order() {
         "path = \"cw.json\"\nformat = \"cloudwatch\"\nkind = \"count\"\nid = \"requests\"",
     );
     let loaded = load(&text, &[("cw.json", json)]).unwrap();
-    let per_five_minutes: Vec<f64> = loaded.load.values.chunks(5).map(|chunk| chunk[0]).collect();
+    let per_five_minutes: Vec<f64> = loaded
+        .load
+        .scenario
+        .values
+        .chunks(5)
+        .map(|chunk| chunk[0])
+        .collect();
     assert_eq!(per_five_minutes, vec![1.0, 10.0, 2.0]);
     let missing = text.replace("id = \"requests\"", "id = \"latency\"");
     assert!(
@@ -157,7 +166,7 @@ fn epoch_times_and_gap_policies() {
     );
     let hold = strict.replace("kind = \"rate\"", "kind = \"rate\"\ngaps = \"hold\"");
     assert_eq!(
-        load(&hold, &[("t.csv", csv)]).unwrap().load.values,
+        load(&hold, &[("t.csv", csv)]).unwrap().load.scenario.values,
         vec![10.0, 20.0, 20.0, 40.0]
     );
     let zero = strict.replace(
@@ -165,7 +174,7 @@ fn epoch_times_and_gap_policies() {
         "kind = \"rate\"\ngaps = \"zero\"\ntime_format = \"epoch\"",
     );
     assert_eq!(
-        load(&zero, &[("t.csv", csv)]).unwrap().load.values,
+        load(&zero, &[("t.csv", csv)]).unwrap().load.scenario.values,
         vec![10.0, 20.0, 0.0, 40.0]
     );
 }
@@ -294,7 +303,13 @@ fn from_log_output_is_read_as_meant_with_no_flags() {
     );
     let text = scenario_text("2026-03-02T11:00:00+08:00", "2h", "path = \"t.csv\"");
     let loaded = scenario::load_str("t.toml", &text, directory.path()).unwrap();
-    let offered: f64 = loaded.load.values.iter().map(|rate| rate * 60.0).sum();
+    let offered: f64 = loaded
+        .load
+        .scenario
+        .values
+        .iter()
+        .map(|rate| rate * 60.0)
+        .sum();
     assert!((offered - 9_000.0).abs() < 1e-9, "{offered}");
 }
 
@@ -342,12 +357,18 @@ fn runs_not_aligned_with_the_buckets_are_resampled_exactly() {
     let files = [("m.csv", trace.as_str())];
     let requests = |loaded: &scenario::Loaded| -> f64 {
         let period = loaded.scenario.metric_period as f64;
-        loaded.load.values.iter().map(|rate| rate * period).sum()
+        loaded
+            .load
+            .scenario
+            .values
+            .iter()
+            .map(|rate| rate * period)
+            .sum()
     };
     // Start 30 s into the first bucket, 3 minutes: half of 60, 120, 180, half of 240.
     let text = scenario_text("2026-03-02T00:00:30Z", "3m", "path = \"m.csv\"");
     let loaded = load(&text, &files).unwrap();
-    assert_eq!(loaded.load.values, vec![1.5, 2.5, 3.5]);
+    assert_eq!(loaded.load.scenario.values, vec![1.5, 2.5, 3.5]);
     assert!((requests(&loaded) - (30.0 + 120.0 + 180.0 + 120.0)).abs() < 1e-9);
     assert!(loaded.trace_notes().contains(&"the run starts 30s into a trace bucket of 1m: each metric period takes its overlapping share of every bucket, so the requests replayed equal the trace's over the same span".to_string()), "{:?}", loaded.trace_notes());
     // Periods of 30 s (finer) and of 2 m (coarser), from the trace's start.
@@ -361,7 +382,7 @@ fn runs_not_aligned_with_the_buckets_are_resampled_exactly() {
             1,
         );
         let loaded = load(&text, &files).unwrap();
-        assert_eq!(loaded.load.values, values, "period {period}");
+        assert_eq!(loaded.load.scenario.values, values, "period {period}");
         assert!((requests(&loaded) - 600.0).abs() < 1e-9);
     }
 }
@@ -463,7 +484,7 @@ fn columns_are_found_by_content_and_a_missing_step_is_not_guessed() {
         )],
     )
     .unwrap();
-    assert_eq!(loaded.load.values, vec![1.0, 2.0]);
+    assert_eq!(loaded.load.scenario.values, vec![1.0, 2.0]);
     assert_eq!(
         loaded.trace_notes(),
         [
@@ -489,7 +510,7 @@ fn columns_are_found_by_content_and_a_missing_step_is_not_guessed() {
         "path = \"b.csv\"\nstep = \"60s\"",
     );
     let loaded = load(&stepped, &[("b.csv", "requests\n60\n120\n")]).unwrap();
-    assert_eq!(loaded.load.values, vec![1.0, 2.0]);
+    assert_eq!(loaded.load.scenario.values, vec![1.0, 2.0]);
 }
 
 // Epoch seconds are shown as written, with the UTC date-time beside them.
