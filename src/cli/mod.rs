@@ -437,7 +437,9 @@ pub(crate) fn render_charts(
     use crate::plot::{render_png, render_svg};
     let mut files = Vec::new();
     for (name, chart) in charts {
-        let failed = |error: String| Failure::Io(format!("cannot draw chart `{name}`: {error}"));
+        let failed = |error: crate::plot::RenderError| {
+            Failure::Io(format!("cannot draw chart `{name}`: {error}"))
+        };
         files.push((
             Path::new("charts").join(format!("{name}.svg")),
             render_svg(chart).map_err(failed)?.into_bytes(),

@@ -308,6 +308,12 @@ pub fn plan(args: &PlanArgs) -> Result<ExitCode, Failure> {
         )
         .into());
     }
+    let request = Request {
+        constraints,
+        search: args.search,
+        budget: budget(args.budget.as_deref())?,
+        loads,
+    };
     let stats: Vec<Vec<plan::PointStats>> = match &args.from {
         Some(file) => vec![stats_from_file(file, &candidates[0])?],
         None => {
@@ -316,32 +322,13 @@ pub fn plan(args: &PlanArgs) -> Result<ExitCode, Failure> {
                     "--budget limits an adaptive search: add --search adaptive".into(),
                 ));
             }
-            let request = Request {
-                constraints,
-                search: args.search,
-                budget: budget(args.budget.as_deref())?,
-                loads: loads.clone(),
-            };
             let bar = progress_bar(request.points(&candidates), args.quiet);
             let stats = evaluate(&candidates, &request, &|done| bar.inc(done));
             bar.finish_and_clear();
             stats
         }
     };
-    let weighed = plan::Weighed {
-        names: candidates.iter().map(|candidate| candidate.name).collect(),
-        sweeps: candidates
-            .iter()
-            .map(|candidate| &candidate.sweep)
-            .collect(),
-        base: &loaded.scenario,
-        constraints,
-        loads: loads.iter().map(|(label, _)| label.clone()).collect(),
-        grid_points: candidates
-            .iter()
-            .map(|candidate| candidate.sweep.points())
-            .sum(),
-    };
+    let weighed = plan::Weighed::of(&candidates, &loaded.scenario, &request);
     let choice = plan::choose(&stats, &constraints);
     let mut text = plan::describe(&choice, &weighed);
     let snippet = choice.best.as_ref().map(|best| {

@@ -326,7 +326,9 @@ pub fn run(command: &TraceCommand) -> Result<ExitCode, Failure> {
                 zone.map(|zone| zone.name().to_string()),
             );
             let chart = Chart::Load(&series);
-            let failed = |error: String| Failure::Io(format!("cannot draw the trace: {error}"));
+            let failed = |error: crate::plot::RenderError| {
+                Failure::Io(format!("cannot draw the trace: {error}"))
+            };
             let files = vec![
                 (
                     PathBuf::from("trace.svg"),

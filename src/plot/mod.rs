@@ -120,25 +120,37 @@ fn register_font() {
     });
 }
 
+/// Why a chart could not be drawn or encoded (plotters' or the PNG encoder's message).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderError(pub String);
+
+impl std::fmt::Display for RenderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for RenderError {}
+
 /// The chart as SVG text (deterministic: same data, same bytes).
-pub fn render_svg(chart: Chart) -> Result<String, String> {
+pub fn render_svg(chart: Chart) -> Result<String, RenderError> {
     register_font();
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, chart.size()).into_drawing_area();
-        chart.draw(&root)?;
+        chart.draw(&root).map_err(RenderError)?;
     }
     Ok(svg)
 }
 
 /// The chart as PNG bytes.
-pub fn render_png(chart: Chart) -> Result<Vec<u8>, String> {
+pub fn render_png(chart: Chart) -> Result<Vec<u8>, RenderError> {
     register_font();
     let (width, height) = chart.size();
     let mut pixels = vec![0u8; (width * height * 3) as usize];
     {
         let root = BitMapBackend::with_buffer(&mut pixels, (width, height)).into_drawing_area();
-        chart.draw(&root)?;
+        chart.draw(&root).map_err(RenderError)?;
     }
     let mut png = Vec::new();
     let mut encoder = png::Encoder::new(&mut png, width, height);
@@ -146,9 +158,13 @@ pub fn render_png(chart: Chart) -> Result<Vec<u8>, String> {
     encoder.set_depth(png::BitDepth::Eight);
     encoder.set_compression(png::Compression::Best);
     encoder.set_adaptive_filter(png::AdaptiveFilterType::Adaptive);
-    let mut writer = encoder.write_header().map_err(text)?;
-    writer.write_image_data(&pixels).map_err(text)?;
-    writer.finish().map_err(text)?;
+    let mut writer = encoder
+        .write_header()
+        .map_err(|error| RenderError(text(error)))?;
+    writer
+        .write_image_data(&pixels)
+        .map_err(|error| RenderError(text(error)))?;
+    writer.finish().map_err(|error| RenderError(text(error)))?;
     Ok(png)
 }
 

@@ -117,3 +117,27 @@ pub fn evaluate(
         })
         .collect()
 }
+
+impl<'a> plan::Weighed<'a> {
+    /// What the plan weighed: `candidates` of the scenario `base` under `request`.
+    pub fn of(candidates: &'a [Candidate<'a>], base: &'a Scenario, request: &Request) -> Self {
+        plan::Weighed {
+            names: candidates.iter().map(|candidate| candidate.name).collect(),
+            sweeps: candidates
+                .iter()
+                .map(|candidate| &candidate.sweep)
+                .collect(),
+            base,
+            constraints: request.constraints,
+            loads: request
+                .loads
+                .iter()
+                .map(|(label, _)| label.clone())
+                .collect(),
+            grid_points: candidates
+                .iter()
+                .map(|candidate| candidate.sweep.points())
+                .sum(),
+        }
+    }
+}
