@@ -106,15 +106,22 @@ struct CommonArgs {
     /// Simulated span.
     #[arg(long, default_value = "7d")]
     duration: String,
-    /// Requests per second one instance serves at 100% CPU (not in any cloud's output).
-    #[arg(long, default_value_t = 100.0)]
-    capacity_rps: f64,
-    /// Price per instance-hour (not in any cloud's output).
-    #[arg(long, default_value_t = 0.1)]
-    price_per_hour: f64,
-    /// A constant load to start from, requests per second (without --trace).
-    #[arg(long, default_value_t = 100.0)]
-    base_rps: f64,
+    /// Requests per second one instance serves at 100% CPU (not in any cloud's output;
+    /// without it 100 is written and listed in `[scenario] assumed`).
+    #[arg(long)]
+    capacity_rps: Option<f64>,
+    /// Price per instance-hour (not in any cloud's output; without it 0.1 is written and
+    /// listed as assumed).
+    #[arg(long)]
+    price_per_hour: Option<f64>,
+    /// A constant load to start from, requests per second, without --trace (without it 100
+    /// is written and listed as assumed).
+    #[arg(long)]
+    base_rps: Option<f64>,
+    /// Seconds from launch to in service, e.g. `3m` (in no cloud's output; without it AWS's
+    /// `DefaultInstanceWarmup` is used where the group has one, else 0 s listed as assumed).
+    #[arg(long, value_name = "DURATION")]
+    boot_time: Option<String>,
 }
 
 fn read_json(path: &Path, cli: &str) -> Result<Value, Failure> {
@@ -196,12 +203,19 @@ pub fn run(command: &ImportCommand) -> Result<ExitCode, Failure> {
         .as_ref()
         .and_then(|out| out.parent())
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let boot_time = (common.boot_time.as_deref())
+        .map(|text| {
+            crate::time::parse_duration(text)
+                .map_err(|error| Failure::Usage(format!("bad --boot-time `{text}`: {error}")))
+        })
+        .transpose()?;
     let settings = ImportSettings {
         start: common.start.clone(),
         duration: common.duration.clone(),
         capacity_rps: common.capacity_rps,
         price_per_hour: common.price_per_hour,
         base_rps: common.base_rps,
+        boot_time,
         groups: common.group.clone(),
         trace: common.trace.as_ref().map(|trace| relative_to(trace, &base)),
     };

@@ -335,6 +335,9 @@ pub(crate) fn load_noting(path: &Path) -> Result<scenario::Loaded, Failure> {
     for note in loaded.trace_notes() {
         eprintln!("note: trace: {note}");
     }
+    for note in loaded.assumption_notes() {
+        eprintln!("note: {note}");
+    }
     Ok(loaded)
 }
 

@@ -137,6 +137,7 @@ impl Quiet {
             zones: _,
             load: _,
             expect: _,
+            assumed: _,
             sla,
             groups,
         } = scenario;

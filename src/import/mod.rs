@@ -17,6 +17,13 @@ use ledger::Node;
 pub use ledger::{Fate, Item};
 use std::fmt::Write as _;
 
+/// The placeholders written for what was not measured: each is listed in `[scenario] assumed`.
+pub const PLACEHOLDER_CAPACITY_RPS: f64 = 100.0;
+/// See [`PLACEHOLDER_CAPACITY_RPS`].
+pub const PLACEHOLDER_PRICE_PER_HOUR: f64 = 0.1;
+/// See [`PLACEHOLDER_CAPACITY_RPS`].
+pub const PLACEHOLDER_BASE_RPS: f64 = 100.0;
+
 /// What an import needs besides the JSON documents.
 #[derive(Debug, Clone)]
 pub struct ImportSettings {
@@ -24,12 +31,16 @@ pub struct ImportSettings {
     pub start: String,
     /// Simulated span, e.g. "7d".
     pub duration: String,
-    /// Requests per second one instance serves at 100% CPU.
-    pub capacity_rps: f64,
-    /// Price per instance-hour.
-    pub price_per_hour: f64,
-    /// Constant load placeholder, requests per second (unless `trace`).
-    pub base_rps: f64,
+    /// Requests per second one instance serves at 100% CPU (`None`: not measured; a
+    /// placeholder is written and listed as assumed).
+    pub capacity_rps: Option<f64>,
+    /// Price per instance-hour (`None`: as `capacity_rps`).
+    pub price_per_hour: Option<f64>,
+    /// A constant load, requests per second, unless `trace` (`None`: as `capacity_rps`).
+    pub base_rps: Option<f64>,
+    /// Seconds from launch to in service (`None`: from the input's evidence where the cloud
+    /// has it, else 0 s listed as assumed).
+    pub boot_time: Option<u64>,
     /// Import only these groups (all when empty).
     pub groups: Vec<String>,
     /// A CSV load trace for `[load.trace]`, as the scenario should name it.
@@ -281,6 +292,9 @@ struct TypeDraft {
     name: String,
     table: Table,
     preemptible: bool,
+    /// Seconds from launch to in service the input suggests, with the JSON path it came from
+    /// and what the cloud means by it.
+    boot: Option<(u64, String, &'static str)>,
 }
 
 /// A scenario being built from a cloud's documents.
@@ -292,6 +306,8 @@ struct Draft {
     scenario: Table,
     types: Vec<TypeDraft>,
     groups: Vec<GroupDraft>,
+    /// The types the group being imported launches (declared since `start_group`).
+    group_types: Vec<String>,
 }
 
 impl Draft {
@@ -301,6 +317,7 @@ impl Draft {
             scenario: Table::new("[scenario]"),
             types: Vec::new(),
             groups: Vec::new(),
+            group_types: Vec::new(),
         }
     }
 
@@ -319,10 +336,14 @@ impl Draft {
                     name: name.to_string(),
                     table,
                     preemptible: false,
+                    boot: None,
                 });
                 self.types.len() - 1
             }
         };
+        if !self.group_types.iter().any(|kind| kind == name) {
+            self.group_types.push(name.to_string());
+        }
         let kind = &mut self.types[index];
         if let Some((weight, source)) = weight
             && !kind.table.lines.iter().any(|line| line.key == "weight")
@@ -330,6 +351,87 @@ impl Draft {
             kind.table.set("weight", number(weight), Some(source));
         }
         kind.preemptible |= preemptible;
+    }
+
+    /// Starts a group: the types it declares from now on are its own.
+    fn start_group(&mut self) {
+        self.group_types.clear();
+    }
+
+    /// Evidence of the boot time of the current group's types (the first kept where groups
+    /// disagree); whether it was a usable number of seconds.
+    fn boot_evidence(&mut self, node: &Node<'_>, meaning: &'static str) -> bool {
+        let Some(seconds) = node.value.as_f64().filter(|seconds| *seconds >= 0.0) else {
+            return false;
+        };
+        let types = &self.group_types;
+        for kind in self
+            .types
+            .iter_mut()
+            .filter(|kind| types.contains(&kind.name))
+        {
+            kind.boot
+                .get_or_insert((seconds.round() as u64, node.path.clone(), meaning));
+        }
+        true
+    }
+
+    /// Fills the instance types' capacity, price and boot time, and returns every value
+    /// assumed rather than measured, by sweep path, with the TOML value written.
+    fn settle_types(&mut self, settings: &ImportSettings) -> Vec<(String, String)> {
+        let mut assumed = Vec::new();
+        for kind in &mut self.types {
+            let path = |key: &str| format!("instance_types.{}.{key}", kind.name);
+            for line in &mut kind.table.lines {
+                let (given, placeholder, flag, what) = match line.value.as_str() {
+                    "CAPACITY" => (
+                        settings.capacity_rps,
+                        PLACEHOLDER_CAPACITY_RPS,
+                        "--capacity-rps",
+                        "measure it",
+                    ),
+                    "PRICE" => (
+                        settings.price_per_hour,
+                        PLACEHOLDER_PRICE_PER_HOUR,
+                        "--price-per-hour",
+                        "your pay-as-you-go price",
+                    ),
+                    _ => continue,
+                };
+                line.value = number(given.unwrap_or(placeholder));
+                line.note = Some(match given {
+                    Some(_) => format!("not in the cloud's output: from {flag}"),
+                    None => {
+                        assumed.push((path(&line.key), line.value.clone()));
+                        format!("not in the cloud's output: ASSUMED ({what}, or pass {flag})")
+                    }
+                });
+            }
+            let boot = match (settings.boot_time, &kind.boot) {
+                (Some(seconds), _) => (seconds, "from --boot-time".to_string(), None),
+                (None, Some((seconds, source, meaning))) => (
+                    *seconds,
+                    format!("from {source}: {meaning}; pass --boot-time for a measured one"),
+                    Some(source.clone()),
+                ),
+                (None, None) => {
+                    let value = format!("\"{}\"", crate::time::format_duration(0));
+                    assumed.push((path("boot_time"), value));
+                    (
+                        0,
+                        "not in the cloud's output: ASSUMED (instances serve the moment they launch; measure a launch, or pass --boot-time)".to_string(),
+                        None,
+                    )
+                }
+            };
+            kind.table.lines.push(Line {
+                key: "boot_time".into(),
+                value: format!("\"{}\"", crate::time::format_duration(boot.0)),
+                source: boot.2,
+                note: Some(boot.1),
+            });
+        }
+        assumed
     }
 
     fn render(mut self, settings: &ImportSettings, items: &[Item]) -> String {
@@ -355,22 +457,20 @@ impl Draft {
             .set("start", quoted(&settings.start), None)
             .set("duration", quoted(&settings.duration), None);
         scenario.lines.append(&mut self.scenario.lines);
+        let mut assumed = self.settle_types(settings);
+        if settings.trace.is_none() && settings.base_rps.is_none() {
+            assumed.push(("load.base_rps".into(), number(PLACEHOLDER_BASE_RPS)));
+        }
+        if !assumed.is_empty() {
+            let entries: Vec<String> = (assumed.iter())
+                .map(|(path, value)| format!("{} = {value}", quoted(path)))
+                .collect();
+            scenario
+                .set("assumed", format!("{{ {} }}", entries.join(", ")), None)
+                .note("values nobody measured: run, compare and plan name each one still in the file; set the real value (and drop it here)");
+        }
         scenario.render(&mut out);
         for kind in &mut self.types {
-            for line in &mut kind.table.lines {
-                match line.value.as_str() {
-                    "CAPACITY" => {
-                        line.value = number(settings.capacity_rps);
-                        line.note = Some("not in the cloud's output: measure it".into());
-                    }
-                    "PRICE" => {
-                        line.value = number(settings.price_per_hour);
-                        line.note =
-                            Some("not in the cloud's output: your pay-as-you-go price".into());
-                    }
-                    _ => {}
-                }
-            }
             if kind.preemptible {
                 kind.table.set(
                     "preemptible",
@@ -389,8 +489,12 @@ impl Draft {
                 load.note("the trace given with --trace: each group gets its load_share of it");
             }
             None => {
-                load.set("base_rps", number(settings.base_rps), None);
-                load.note("placeholder: replay a trace with --trace or [load.trace]");
+                let rate = settings.base_rps.unwrap_or(PLACEHOLDER_BASE_RPS);
+                load.set("base_rps", number(rate), None);
+                load.note(match settings.base_rps {
+                    Some(_) => "from --base-rps: replay a trace with --trace or [load.trace]",
+                    None => "ASSUMED: replay a trace with --trace or [load.trace]",
+                });
             }
         }
         load.render(&mut out);

@@ -62,6 +62,20 @@ pub struct Scenario {
     pub load: std::sync::Arc<LoadSpec>,
     /// Budgets `scaleplan check` enforces.
     pub expect: Expect,
+    /// Values nobody measured (`[scenario] assumed`, written by `import` for what the cloud's
+    /// output does not carry): every command that runs the scenario names those still in it.
+    pub assumed: Vec<Assumption>,
+}
+
+/// A setting the file says is assumed, not measured.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assumption {
+    /// Its path, as a sweep names it (`instance_types.c5-large.boot_time`).
+    pub path: String,
+    /// The value assumed.
+    pub value: Value,
+    /// Whether the scenario still has that value (the user has not set another).
+    pub holds: bool,
 }
 
 /// Budgets written in the scenario (`[expect]`, or a policy's `expect`): a run that exceeds

@@ -75,6 +75,21 @@ impl Loaded {
             .collect()
     }
 
+    /// One line per setting the file says is assumed and still holds the value assumed:
+    /// every result rests on it until someone measures it.
+    pub fn assumption_notes(&self) -> Vec<String> {
+        (self.scenario.assumed.iter())
+            .filter(|assumption| assumption.holds)
+            .map(|assumption| {
+                format!(
+                    "assumed, not measured: {} = {} ([scenario] assumed); the results rest on it: set the real value",
+                    assumption.path,
+                    assumption.value.to_toml()
+                )
+            })
+            .collect()
+    }
+
     /// The scenario of the policy called `name`, or `None` if there is none.
     pub fn policy(&self, name: &str) -> Option<&Scenario> {
         self.policies

@@ -209,7 +209,22 @@ fn section(scenario: &Scenario) -> wire::ScenarioSection {
                 .map(|target| spanned(unscaled(target.max_seconds, 1000.0))),
         }),
         latency_model: sla.latency_model,
+        assumed: (!scenario.assumed.is_empty()).then(|| {
+            spanned(
+                (scenario.assumed.iter())
+                    .map(|assumption| (assumption.path.clone(), spanned(value(&assumption.value))))
+                    .collect(),
+            )
+        }),
     }
+}
+
+/// A sweep value as the TOML value it is written as.
+fn value(value: &crate::model::Value) -> toml::Value {
+    toml::from_str::<toml::Table>(&format!("v = {}", value.to_toml()))
+        .ok()
+        .and_then(|mut table| table.remove("v"))
+        .unwrap_or_else(|| toml::Value::String(value.to_csv()))
 }
 
 fn expect(scenario: &Scenario) -> Option<wire::ExpectWire> {

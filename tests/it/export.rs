@@ -201,9 +201,10 @@ fn aws_round_trip_gives_the_same_rules() {
     let settings = ImportSettings {
         start: "2026-01-05T00:00:00Z".into(),
         duration: "3d".into(),
-        capacity_rps: 100.0,
-        price_per_hour: 0.1,
-        base_rps: 100.0,
+        capacity_rps: Some(100.0),
+        price_per_hour: Some(0.1),
+        base_rps: Some(100.0),
+        boot_time: Some(0),
         groups: Vec::new(),
         trace: None,
     };

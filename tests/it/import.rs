@@ -229,9 +229,10 @@ fn settings() -> ImportSettings {
     ImportSettings {
         start: "2026-01-05T00:00:00Z".into(),
         duration: "7d".into(),
-        capacity_rps: 100.0,
-        price_per_hour: 0.1,
-        base_rps: 100.0,
+        capacity_rps: Some(100.0),
+        price_per_hour: Some(0.1),
+        base_rps: Some(100.0),
+        boot_time: None,
         groups: Vec::new(),
         trace: None,
     }
@@ -1294,4 +1295,104 @@ fn hostile_names_import_and_read_back() {
         "{}",
         imported.toml
     );
+}
+
+// What no cloud's output carries is never silently a number: a placeholder is listed in
+// `[scenario] assumed` and every run names it until the user sets the real value; AWS's
+// `DefaultInstanceWarmup` is the boot time's evidence, and says so; `--boot-time` wins.
+#[test]
+fn unmeasured_settings_are_assumed_out_loud_until_set() {
+    let directory = tempfile::tempdir().unwrap();
+    let out = directory.path().join("web.toml");
+    cargo_bin_cmd!("scaleplan")
+        .args([
+            "import",
+            "aws",
+            "--groups",
+            &format!("{FIXTURES}/groups.json"),
+        ])
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let text = fs::read_to_string(&out).unwrap();
+    assert!(
+        text.contains("assumed = { \"instance_types.m5.large.capacity_rps\" = 100, \"instance_types.m5.large.price_per_hour\" = 0.1, \"load.base_rps\" = 100 }"),
+        "{text}"
+    );
+    assert!(
+        text.contains("boot_time = \"3m\"    # AutoScalingGroups[0].DefaultInstanceWarmup"),
+        "{text}"
+    );
+    let run = |path: &Path| {
+        let output = cargo_bin_cmd!("scaleplan")
+            .arg("run")
+            .arg(path)
+            .output()
+            .unwrap();
+        assert!(output.status.success());
+        String::from_utf8(output.stderr).unwrap()
+    };
+    let notes = run(&out);
+    assert!(
+        notes.contains("note: assumed, not measured: instance_types.m5.large.capacity_rps = 100 ([scenario] assumed); the results rest on it: set the real value\n"),
+        "{notes}"
+    );
+    // Set, the note goes; the other assumptions stay named.
+    fs::write(
+        &out,
+        text.replace("capacity_rps = 100\n", "capacity_rps = 250\n"),
+    )
+    .unwrap();
+    let notes = run(&out);
+    assert!(!notes.contains("capacity_rps"), "{notes}");
+    assert!(notes.contains("load.base_rps = 100"), "{notes}");
+    // No evidence (Tencent) and no flag: the boot time is an assumption too; with the flag, not.
+    let tencent = |extra: &[&str]| {
+        let output = cargo_bin_cmd!("scaleplan")
+            .args([
+                "import",
+                "tencent",
+                "--groups",
+                "tests/fixtures/tencent/groups.json",
+            ])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let assumed = tencent(&[]);
+    assert!(
+        assumed.contains("\"instance_types.imported.boot_time\" = \"0s\""),
+        "{assumed}"
+    );
+    let measured = tencent(&[
+        "--boot-time",
+        "2m",
+        "--capacity-rps",
+        "80",
+        "--price-per-hour",
+        "0.2",
+        "--base-rps",
+        "300",
+    ]);
+    assert!(!measured.contains("assumed ="), "{measured}");
+    assert!(measured.contains("boot_time = \"2m\""), "{measured}");
+    cargo_bin_cmd!("scaleplan")
+        .args([
+            "import",
+            "tencent",
+            "--groups",
+            "tests/fixtures/tencent/groups.json",
+            "--boot-time",
+            "2 minutes",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("bad --boot-time `2 minutes`"));
 }

@@ -199,3 +199,36 @@ fn the_planned_file_of_every_policy_and_point_is_the_point() {
     }
     assert!(checked >= 60, "{checked}");
 }
+
+/// `[scenario] assumed` is part of the scenario: written back as read, its paths checked.
+#[test]
+fn assumptions_are_validated_and_written_back() {
+    let text = std::fs::read_to_string("docs/examples/minimal.toml").unwrap();
+    let with = |assumed: &str| {
+        text.replacen(
+            "[scenario]\n",
+            &format!("[scenario]\nassumed = {assumed}\n"),
+            1,
+        )
+    };
+    let loaded = load_str(
+        "a.toml",
+        &with("{ \"instance_types.s1-small.boot_time\" = \"0s\", \"load.base_rps\" = 1 }"),
+        Path::new("docs/examples"),
+    );
+    let loaded = match loaded {
+        Ok(loaded) => loaded,
+        Err(errors) => panic!("{errors}"),
+    };
+    assert_eq!(loaded.scenario.assumed.len(), 2);
+    let dir = tempfile::tempdir().unwrap();
+    round_trip(&loaded, &loaded.scenario, dir.path(), "assumed");
+    let refused = load_str(
+        "a.toml",
+        &with("{ \"instance_types.nope.boot_time\" = \"0s\" }"),
+        Path::new("docs/examples"),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(refused.contains("scenario.assumed"), "{refused}");
+}

@@ -145,16 +145,16 @@ pub fn import(
                 imported.children.push(table);
             }
         }
-        if !group.has("DefaultInstanceWarmup") {
-        } else if !imported
-            .children
-            .iter()
-            .any(|table| table.lines.iter().any(|line| line.key == "warmup"))
+        // AWS `DefaultInstanceWarmup`: "the amount of time, in seconds, until a new instance
+        // is considered to have finished initializing and resource consumption becomes
+        // stable" (CreateAutoScalingGroup): the nearest the output has to a boot time.
+        if let Some(warmup) = group.get("DefaultInstanceWarmup")
+            && draft.boot_evidence(
+                &warmup,
+                "AWS's default instance warmup, until a new instance's metrics count",
+            )
         {
-            group.skip(
-                "DefaultInstanceWarmup",
-                "no step or target tracking policy of the group uses it",
-            );
+            warmup.mapped();
         }
         draft.groups.push(imported);
     }
@@ -246,6 +246,7 @@ fn ignored(key: &str) -> Option<&'static str> {
 
 /// The group's own table and its instance types.
 fn import_group(group: &Node<'_>, name: &str, draft: &mut Draft) -> GroupDraft {
+    draft.start_group();
     let mut table = Table::new("[[group]]");
     table.set(
         "name",

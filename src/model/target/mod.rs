@@ -136,6 +136,26 @@ impl Target {
         self.row().kind
     }
 
+    /// Whether `a` and `b` agree on the part of the scenario the target sits in (its group,
+    /// instance type, load, or the scenario's own settings).
+    pub fn same(self, a: &Scenario, b: &Scenario) -> bool {
+        match self {
+            Target::Group(g, _)
+            | Target::Rule(g, ..)
+            | Target::Step(g, ..)
+            | Target::Tracking(g, ..)
+            | Target::Predictive(g, _)
+            | Target::Hpa(g, _)
+            | Target::Alarm(g, ..)
+            | Target::Task(g, ..) => format!("{:?}", a.groups[g]) == format!("{:?}", b.groups[g]),
+            Target::Type(i, _) => a.instance_types[i] == b.instance_types[i],
+            Target::Scenario(_) => {
+                (a.sla, a.rounding, a.cooldown_blocks) == (b.sla, b.rounding, b.cooldown_blocks)
+            }
+            Target::Load(_) | Target::Daily(..) | Target::Burst(..) => a.load == b.load,
+        }
+    }
+
     /// Whether the load must be regenerated when it changes.
     pub fn changes_load(self) -> bool {
         matches!(

@@ -156,7 +156,7 @@ pub fn validate(
     if !checker.problems.is_empty() {
         return None;
     }
-    Some(Scenario {
+    let mut scenario = Scenario {
         name: section.name.clone(),
         currency: currency(checker, section),
         clock,
@@ -171,7 +171,10 @@ pub fn validate(
         groups,
         load: std::sync::Arc::new(load?),
         expect: expect(checker, file.expect.as_ref()),
-    })
+        assumed: Vec::new(),
+    };
+    scenario.assumed = super::sweep::assumptions(checker, section.assumed.as_ref(), &scenario);
+    Some(scenario)
 }
 
 /// The scenario's zones, in order of first mention (an unnamed zone first when a group lists

@@ -308,3 +308,48 @@ fn schedule(target: Target, text: &str, scenario: &Scenario) -> Result<Value, St
         fires: std::sync::Arc::new(fires),
     })))
 }
+
+/// `[scenario] assumed`: each path a setting the sweep could name, each value of its kind;
+/// whether the scenario still has that value decides whether commands name it.
+pub fn assumptions(
+    checker: &mut Checker,
+    written: Option<&Spanned<std::collections::BTreeMap<String, Spanned<toml::Value>>>>,
+    scenario: &Scenario,
+) -> Vec<crate::model::Assumption> {
+    let Some(written) = written else {
+        return Vec::new();
+    };
+    let mut assumed = Vec::new();
+    for (path, value) in written.get_ref() {
+        let target = match Target::resolve(path, scenario) {
+            Ok(target) => target,
+            Err(message) => {
+                checker.error(
+                    value.span(),
+                    "scenario.assumed",
+                    message,
+                    "name a setting by its path, as a sweep does (docs/scenario-format.md)",
+                );
+                continue;
+            }
+        };
+        match parse_value(target, target.kind(), value.get_ref(), scenario) {
+            Ok(parsed) => {
+                let mut changed = scenario.clone();
+                target.apply(&mut changed, &parsed);
+                assumed.push(crate::model::Assumption {
+                    path: path.to_string(),
+                    holds: target.same(scenario, &changed),
+                    value: parsed,
+                });
+            }
+            Err(message) => checker.error(
+                value.span(),
+                "scenario.assumed",
+                format!("`{path}`: {message}"),
+                "write the value assumed as the setting itself is written",
+            ),
+        }
+    }
+    assumed
+}

@@ -181,6 +181,9 @@ pub struct ScenarioSection {
     pub sla: Option<SlaWire>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub latency_model: Option<LatencyModel>,
+    /// Settings assumed, not measured, by path: `{ "instance_types.c5.boot_time" = "0s" }`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assumed: Option<Spanned<BTreeMap<String, Spanned<toml::Value>>>>,
 }
 
 fn default_metric_period() -> Spanned<Duration> {
