@@ -5,7 +5,7 @@ use crate::error::{Diagnostic, Diagnostics};
 use crate::import::{self, ImportError, ImportSettings, Imported};
 use clap::{Args, Subcommand};
 use serde_json::Value;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// `scaleplan import ...`
@@ -288,30 +288,9 @@ pub fn run(command: &ImportCommand) -> Result<ExitCode, Failure> {
 /// `path` as the scenario in `base` should name it: relative when `path` is under `base`
 /// (or both are relative), else absolute.
 fn relative_to(path: &Path, base: &Path) -> String {
-    let absolute = |path: &Path| std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let (path, base) = (absolute(path), absolute(base));
-    fn normal(path: &Path) -> Vec<Component<'_>> {
-        path.components()
-            .filter(|part| *part != Component::CurDir)
-            .collect()
-    }
-    let (parts, base_parts) = (normal(&path), normal(&base));
-    let common = parts
-        .iter()
-        .zip(&base_parts)
-        .take_while(|(a, b)| a == b)
-        .count();
-    if common == 0 {
-        return path.display().to_string();
-    }
-    let mut relative = PathBuf::new();
-    for _ in common..base_parts.len() {
-        relative.push("..");
-    }
-    for part in &parts[common..] {
-        relative.push(part.as_os_str());
-    }
-    relative.display().to_string()
+    crate::scenario::write::relative(path, base)
+        .to_string_lossy()
+        .replace('\\', "/")
 }
 
 /// Points the diagnostics of the generated scenario back at the JSON the user gave: each

@@ -51,8 +51,15 @@ impl Sources {
     }
 }
 
-/// `path` as seen from folder `from`: relative where both are on one root, else absolute.
-fn relative(path: &Path, from: &Path) -> PathBuf {
+/// `path` as seen from folder `from` (an empty `from` is the working folder): relative
+/// where both are on one root, else absolute. What a scenario names is found from the
+/// scenario's own folder, wherever it is run from.
+pub fn relative(path: &Path, from: &Path) -> PathBuf {
+    let from = if from.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        from
+    };
     let (Ok(path), Ok(from)) = (std::path::absolute(path), std::path::absolute(from)) else {
         return path.to_path_buf();
     };

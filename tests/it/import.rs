@@ -1396,3 +1396,31 @@ fn unmeasured_settings_are_assumed_out_loud_until_set() {
         .code(2)
         .stderr(predicate::str::contains("bad --boot-time `2 minutes`"));
 }
+
+// A trace is named relative to the scenario's own folder whatever form `--out` takes: a bare
+// file name wrote an absolute path, which breaks the scenario on any other machine.
+#[test]
+fn the_trace_path_is_relative_to_the_scenario_for_a_bare_out_name() {
+    let directory = tempfile::tempdir().unwrap();
+    fs::create_dir(directory.path().join("tr")).unwrap();
+    let mut trace = String::from("time,requests\n");
+    let start = chrono::DateTime::parse_from_rfc3339("2026-01-05T00:00:00Z").unwrap();
+    for minute in 0..(7 * 1440 + 10) {
+        let at = start + chrono::TimeDelta::minutes(minute);
+        trace.push_str(&format!("{},10\n", at.format("%Y-%m-%dT%H:%M:%SZ")));
+    }
+    fs::write(directory.path().join("tr/t.csv"), trace).unwrap();
+    let groups = fs::canonicalize(format!("{FIXTURES}/groups.json")).unwrap();
+    for out in ["web.toml", "./web.toml"] {
+        cargo_bin_cmd!("scaleplan")
+            .current_dir(directory.path())
+            .args([
+                "import", "aws", "--trace", "tr/t.csv", "--out", out, "--groups",
+            ])
+            .arg(&groups)
+            .assert()
+            .success();
+        let text = fs::read_to_string(directory.path().join("web.toml")).unwrap();
+        assert!(text.contains("path = \"tr/t.csv\""), "{out}: {text}");
+    }
+}
