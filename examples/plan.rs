@@ -30,7 +30,7 @@ fn main() -> ExitCode {
         budget: Budget::DEFAULT,
         loads: Vec::new(),
     };
-    let stats = evaluate(&candidates, &request, &|_done| {});
+    let stats = evaluate(&candidates, &request, &|_done| {}).stats;
     let choice = plan::choose(&stats, &request.constraints);
     print!(
         "{}",

@@ -41,9 +41,11 @@ fuzz_target!(|data: &[u8]| {
     let settings = ImportSettings {
         start: "2026-01-05T00:00:00Z".into(),
         duration: "1d".into(),
-        capacity_rps: 100.0,
-        price_per_hour: 0.1,
-        base_rps: 100.0,
+        // Given or left to placeholders (listed as assumed), by one bit of the input.
+        capacity_rps: (choice & 0x40 != 0).then_some(100.0),
+        price_per_hour: (choice & 0x40 != 0).then_some(0.1),
+        base_rps: (choice & 0x40 != 0).then_some(100.0),
+        boot_time: (rest.len() % 2 == 0).then_some(60),
         groups: if choice & 0x80 != 0 { vec!["lunch-web".into()] } else { Vec::new() },
         trace: None,
     };

@@ -323,9 +323,12 @@ pub fn plan(args: &PlanArgs) -> Result<ExitCode, Failure> {
                 ));
             }
             let bar = progress_bar(request.points(&candidates), args.quiet);
-            let stats = evaluate(&candidates, &request, &|done| bar.inc(done));
+            let evaluation = evaluate(&candidates, &request, &|done| bar.inc(done));
             bar.finish_and_clear();
-            stats
+            if let Some(note) = &evaluation.note {
+                eprintln!("note: {note}");
+            }
+            evaluation.stats
         }
     };
     let weighed = plan::Weighed::of(&candidates, &loaded.scenario, &request);

@@ -33,6 +33,14 @@ impl Budget {
     /// The default: a tenth of each grid.
     pub const DEFAULT: Budget = Budget::Percent(10.0);
 
+    /// Four times the points (or the share), for a search that found nothing.
+    fn widened(self) -> Budget {
+        match self {
+            Budget::Points(count) => Budget::Points(count.saturating_mul(4)),
+            Budget::Percent(percent) => Budget::Percent((percent * 4.0).min(100.0)),
+        }
+    }
+
     /// Points to run of a grid of `points`.
     pub fn of(self, points: u64) -> u64 {
         let points_of = match self {
@@ -69,11 +77,67 @@ impl Request {
     }
 }
 
-/// Each candidate's evaluated points (by point index), `progress` told how many points each
-/// batch finished.
+/// How many times an adaptive search that found no feasible point widens its budget (4x each
+/// time, up to the whole grid) before saying that it, not the scenario, found nothing.
+const ESCALATIONS: u32 = 3;
+
+/// What the walk found, and what it had to do to find it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evaluation {
+    /// Each candidate's evaluated points, by point index.
+    pub stats: Vec<Vec<PointStats>>,
+    /// Said when the adaptive search widened its budget, or found nothing even so.
+    pub note: Option<String>,
+}
+
+/// Each candidate's evaluated points, `progress` told how many points each batch finished.
+/// An adaptive search that finds no point meeting the constraints widens its budget (4x,
+/// up to the whole grid) before it gives up, and says so either way: an empty answer must
+/// be the scenario's, not the sample's.
 pub fn evaluate(
     candidates: &[Candidate<'_>],
     request: &Request,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Evaluation {
+    let mut budget = request.budget;
+    let mut stats = walk(candidates, request, budget, progress);
+    if request.search != Search::Adaptive {
+        return Evaluation { stats, note: None };
+    }
+    let feasible = |stats: &[Vec<PointStats>]| {
+        (stats.iter().flatten()).any(|point| request.constraints.meets(point))
+    };
+    let run = |stats: &[Vec<PointStats>]| stats.iter().map(Vec::len).sum::<usize>();
+    let grids: u64 = candidates
+        .iter()
+        .map(|candidate| candidate.sweep.points())
+        .sum();
+    let first = run(&stats);
+    let mut rounds = 0;
+    while !feasible(&stats) && rounds < ESCALATIONS && (run(&stats) as u64) < grids {
+        rounds += 1;
+        budget = budget.widened();
+        stats = walk(candidates, request, budget, progress);
+    }
+    let note = match (rounds, feasible(&stats)) {
+        (0, true) => None,
+        (_, true) => Some(format!(
+            "the adaptive search found no point meeting the target in {first} point(s); widened {rounds} time(s) to {} point(s), it found some",
+            run(&stats)
+        )),
+        (_, false) if (run(&stats) as u64) >= grids => None,
+        (_, false) => Some(format!(
+            "the adaptive search found no point meeting the target in {} of {grids} point(s): the search, not necessarily the scenario, found nothing; raise --budget or plan with --search grid",
+            run(&stats)
+        )),
+    };
+    Evaluation { stats, note }
+}
+
+fn walk(
+    candidates: &[Candidate<'_>],
+    request: &Request,
+    budget: Budget,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Vec<Vec<PointStats>> {
     (candidates.iter())
@@ -109,7 +173,7 @@ pub fn evaluate(
                 Search::Adaptive => super::search::adaptive(
                     grid,
                     &request.constraints,
-                    request.points_of(grid.points()),
+                    budget.of(grid.points()),
                     scenario.seed,
                     evaluate,
                 ),

@@ -1048,6 +1048,46 @@ fn adaptive_search_runs_within_its_budget_or_is_refused() {
     }
 }
 
+// An adaptive search that samples no feasible point widens its budget rather than report a
+// scenario it did not search as infeasible: on cc-attack, 10 of 60 points held none of the
+// grid's three feasible points; widened once it finds the grid's own answer, and says so.
+#[test]
+fn adaptive_search_widens_when_its_sample_holds_no_feasible_point() {
+    let output = scaleplan()
+        .args([
+            "plan",
+            "scenarios/cc-attack.toml",
+            "--max-violation",
+            "0.1%",
+        ])
+        .args(["--search", "adaptive", "--quiet"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("note: the adaptive search found no point meeting the target in 10 point(s); widened 1 time(s) to 28 point(s), it found some\n"),
+        "{stderr}"
+    );
+    assert!(
+        stdout.contains("cheapest: policy alarm, point 44:"),
+        "{stdout}"
+    );
+    // A target no point meets: the whole grid is run in the end, and the plan says none does.
+    let output = scaleplan()
+        .args(["plan", "scenarios/cc-attack.toml", "--max-violation", "0"])
+        .args(["--search", "adaptive", "--quiet"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.contains("no point meets the target (60 checked)"),
+        "{stdout}"
+    );
+}
+
 // A plan across policies, adaptive search included, is the same on one thread or two.
 #[test]
 fn plan_is_identical_on_one_or_two_threads() {
