@@ -25,6 +25,7 @@ mod quiet;
 mod rules;
 mod snapshots;
 mod sweep;
+mod terraform;
 mod traces;
 mod writer;
 mod zones;
