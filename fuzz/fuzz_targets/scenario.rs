@@ -15,6 +15,11 @@ fuzz_target!(|data: &[u8]| {
         if small(&loaded.scenario) {
             let _ = engine::simulate(&loaded.scenario, &loaded.load, RunOptions::FULL);
         }
+        // The writer is validation's inverse: the scenario written reads back the same.
+        let written = loaded.write(&loaded.scenario, Path::new("/nonexistent"));
+        let back = scaleplan::scenario::load_str("written.toml", &written, Path::new("/nonexistent"))
+            .unwrap_or_else(|errors| panic!("the written scenario does not load:\n{errors}\n{written}"));
+        assert_eq!(format!("{:?}", back.scenario), format!("{:?}", loaded.scenario), "{written}");
         // Every grid's first and last points: setting each swept path must hold the model's
         // invariants (validation checked them) and replay.
         for candidate in loaded.candidates() {
@@ -23,7 +28,7 @@ fuzz_target!(|data: &[u8]| {
                 let scenario = candidate.sweep.scenario_at(candidate.scenario, point);
                 assert!(scenario.check_invariants().is_ok(), "point {point} breaks an invariant");
                 if small(&scenario) {
-                    let load = scenario.load.generate(scenario.metric_period, scenario.ticks(), scenario.seed);
+                    let load = scaleplan::model::Loads::generate(&scenario, scenario.seed);
                     let _ = engine::simulate(&scenario, &load, RunOptions::SUMMARY);
                 }
             }
