@@ -48,6 +48,7 @@ fuzz_target!(|data: &[u8]| {
         boot_time: (rest.len() % 2 == 0).then_some(60),
         groups: if choice & 0x80 != 0 { vec!["lunch-web".into()] } else { Vec::new() },
         trace: None,
+        lenient: rest.len() % 3 == 0,
     };
     let slot = (choice & 0x0f) as usize;
     let imported = match (choice >> 4) & 0x3 {

@@ -122,6 +122,10 @@ struct CommonArgs {
     /// `DefaultInstanceWarmup` is used where the group has one, else 0 s listed as assumed).
     #[arg(long, value_name = "DURATION")]
     boot_time: Option<String>,
+    /// Import values scaleplan does not know (an enum value the cloud does not document),
+    /// each written as what the scenario lists it assumed to mean, instead of refusing them.
+    #[arg(long)]
+    lenient: bool,
 }
 
 fn read_json(path: &Path, cli: &str) -> Result<Value, Failure> {
@@ -216,6 +220,7 @@ pub fn run(command: &ImportCommand) -> Result<ExitCode, Failure> {
         price_per_hour: common.price_per_hour,
         base_rps: common.base_rps,
         boot_time,
+        lenient: common.lenient,
         groups: common.group.clone(),
         trace: common.trace.as_ref().map(|trace| relative_to(trace, &base)),
     };

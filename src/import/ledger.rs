@@ -22,6 +22,9 @@ pub enum Fate {
     /// Not in the scenario because it has no effect on a simulation (an identifier, a
     /// timestamp, a network name): which kind.
     Ignored(&'static str),
+    /// A value scaleplan does not know for the field: the import is refused unless it is
+    /// lenient, and then the text says what was assumed in its place.
+    Unknown(String),
 }
 
 /// One item of the input and its fate, by JSON path (`AutoScalingGroups[0].MinSize`).
@@ -46,8 +49,9 @@ impl Ledger {
             ancestors(path).any(|ancestor| matches!(fates.get(ancestor), Some(Fate::NotMapped(_))))
         };
         match fates.get(path) {
-            Some(Fate::NotMapped(_) | Fate::Approximated(_) | Fate::Ignored(_))
-                if fate == Fate::Mapped => {}
+            Some(
+                Fate::NotMapped(_) | Fate::Approximated(_) | Fate::Ignored(_) | Fate::Unknown(_),
+            ) if fate == Fate::Mapped => {}
             _ if dropped(&fates) => {}
             _ => {
                 if matches!(fate, Fate::NotMapped(_)) {
@@ -287,6 +291,18 @@ impl<'a> Node<'a> {
     }
 
     /// Records this node as not mapped, with the reason.
+    /// Records that the field holds `value`, which the cloud does not document among `known`:
+    /// `assumed` says what the lenient import writes in its place.
+    pub fn unknown(&self, value: &str, known: &[&str], assumed: &str) {
+        self.ledger.record(
+            &self.path,
+            Fate::Unknown(format!(
+                "unknown value `{value}` (known: {}); {assumed}",
+                known.join(", ")
+            )),
+        );
+    }
+
     pub fn not_mapped(&self, why: impl Into<String>) {
         self.ledger.record(&self.path, Fate::NotMapped(why.into()));
     }

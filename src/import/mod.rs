@@ -45,6 +45,9 @@ pub struct ImportSettings {
     pub groups: Vec<String>,
     /// A CSV load trace for `[load.trace]`, as the scenario should name it.
     pub trace: Option<String>,
+    /// Import values scaleplan does not know, with what they are assumed to mean listed,
+    /// rather than refuse them.
+    pub lenient: bool,
 }
 
 impl ImportSettings {
@@ -121,6 +124,7 @@ fn listed(items: &[Item]) -> Vec<String> {
             Fate::Mapped => {}
             Fate::Approximated(why) => lines.push(format!("approximated: {}: {why}", item.path)),
             Fate::NotMapped(why) => lines.push(format!("not imported: {}: {why}", item.path)),
+            Fate::Unknown(why) => lines.push(format!("ASSUMED: {}: {why}", item.path)),
             Fate::Ignored(kind) => match ignored.iter_mut().find(|(seen, _)| seen == kind) {
                 Some((_, paths)) => paths.push(&item.path),
                 None => ignored.push((kind, vec![&item.path])),
@@ -633,6 +637,48 @@ fn word(
         .find(|(cloud, _)| *cloud == value)
         .map(|(_, ours)| *ours)
         .ok_or_else(|| format!("{key} {value}: not modelled"))
+}
+
+/// Refuses an import holding values scaleplan does not know, unless it is lenient: each one's
+/// JSON path, value and the values known, against the document it is in (one of
+/// `documents`, by its list key, which starts every path).
+fn refuse_unknown(
+    items: &[Item],
+    settings: &ImportSettings,
+    documents: &[&'static str],
+) -> Result<(), ImportError> {
+    let unknown: Vec<&Item> = (items.iter())
+        .filter(|item| matches!(item.fate, Fate::Unknown(_)))
+        .collect();
+    let Some(first) = unknown.first() else {
+        return Ok(());
+    };
+    if settings.lenient {
+        return Ok(());
+    }
+    let document = (documents.iter())
+        .find(|key| {
+            first
+                .path
+                .strip_prefix(**key)
+                .is_some_and(|rest| rest.starts_with(['[', '.']))
+        })
+        .copied()
+        .unwrap_or(documents[0]);
+    let lines: Vec<String> = (unknown.iter())
+        .map(|item| match &item.fate {
+            Fate::Unknown(why) => format!("  {}: {why}", item.path),
+            _ => String::new(),
+        })
+        .collect();
+    Err(ImportError::new(
+        document,
+        format!(
+            "{} value(s) scaleplan does not know, nothing written:\n{}\n(pass --lenient to import them as assumed, each listed in the scenario)",
+            unknown.len(),
+            lines.join("\n")
+        ),
+    ))
 }
 
 /// The names of `groups` (their member `key`), checked against `--group`.

@@ -207,6 +207,7 @@ fn aws_round_trip_gives_the_same_rules() {
         boot_time: Some(0),
         groups: Vec::new(),
         trace: None,
+        lenient: false,
     };
     let imported = import::aws::import(
         import::aws::Documents {

@@ -235,6 +235,7 @@ fn settings() -> ImportSettings {
         boot_time: None,
         groups: Vec::new(),
         trace: None,
+        lenient: false,
     }
 }
 
@@ -1423,4 +1424,56 @@ fn the_trace_path_is_relative_to_the_scenario_for_a_bare_out_name() {
         let text = fs::read_to_string(directory.path().join("web.toml")).unwrap();
         assert!(text.contains("path = \"tr/t.csv\""), "{out}: {text}");
     }
+}
+
+// A value the cloud does not document is refused by default, naming the document's file, the
+// JSON path, the value and the values known; `--lenient` imports it as what it is assumed to
+// mean and says "ASSUMED", never "not imported" while a value stands in its place.
+#[test]
+fn unknown_values_are_refused_unless_lenient_and_then_assumed_out_loud() {
+    let directory = tempfile::tempdir().unwrap();
+    let groups = directory.path().join("groups.json");
+    let text = fs::read_to_string("tests/fixtures/tencent/groups.json").unwrap();
+    let hostile = text.replacen(
+        "\"MultiZoneSubnetPolicy\": \"EQUALITY\"",
+        "\"MultiZoneSubnetPolicy\": \"ROUND_ROBIN\"",
+        1,
+    );
+    assert_ne!(hostile, text);
+    fs::write(&groups, hostile).unwrap();
+    let output = cargo_bin_cmd!("scaleplan")
+        .args(["import", "tencent", "--groups"])
+        .arg(&groups)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains(&groups.display().to_string()), "{stderr}");
+    assert!(
+        stderr.contains("AutoScalingGroupSet[1].MultiZoneSubnetPolicy: unknown value `ROUND_ROBIN` (known: PRIORITY, EQUALITY); assumed Tencent's default, PRIORITY (zone_policy = \"priority\")"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("pass --lenient"), "{stderr}");
+    let output = cargo_bin_cmd!("scaleplan")
+        .args(["import", "tencent", "--lenient", "--groups"])
+        .arg(&groups)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let scenario = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        scenario.contains(
+            "# - ASSUMED: AutoScalingGroupSet[1].MultiZoneSubnetPolicy: unknown value `ROUND_ROBIN`"
+        ),
+        "{scenario}"
+    );
+    assert!(
+        !scenario.contains("not imported: AutoScalingGroupSet[1].MultiZoneSubnetPolicy"),
+        "{scenario}"
+    );
 }

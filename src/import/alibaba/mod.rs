@@ -85,9 +85,16 @@ fn import_zones(group: &Node<'_>, table: &mut Table) {
                 quoted(ZonePolicy::Priority.as_str()),
                 Some(&node),
             );
-            node.not_mapped(format!(
-                "{other}: ESS's cost-optimized and composable policies are not modelled; the vSwitches are taken in priority order"
-            ));
+            match other {
+                "COST_OPTIMIZED" | "COMPOSABLE" => node.approximated(format!(
+                    "{other}: ESS's cost-optimized and composable policies are not modelled; assumed PRIORITY, the vSwitches in priority order"
+                )),
+                _ => node.unknown(
+                    other,
+                    &["PRIORITY", "BALANCE", "COST_OPTIMIZED", "COMPOSABLE"],
+                    "assumed PRIORITY, the vSwitches in priority order",
+                ),
+            }
         }
     }
     group.skip(
@@ -340,6 +347,17 @@ pub fn import(
     .flatten()
     .collect();
     let items = ledger.finish(&documents, &ignored);
+    super::refuse_unknown(
+        &items,
+        settings,
+        &[
+            "ScalingGroups",
+            "ScalingConfigurations",
+            "ScalingRules",
+            "ScheduledTasks",
+            "AlarmList",
+        ],
+    )?;
     Ok(Imported {
         toml: draft.render(settings, &items),
         items,
@@ -425,9 +443,11 @@ fn import_group(
             configuration
                 .and_then(|configuration| configuration.get("SpotStrategy"))
                 .unwrap()
-                .not_mapped(format!(
-                    "unknown spot strategy {other}: imported as pay-as-you-go"
-                ));
+                .unknown(
+                    other,
+                    &["NoSpot", "SpotWithPriceLimit", "SpotAsPriceGo"],
+                    "assumed NoSpot (pay-as-you-go)",
+                );
             false
         }
     };

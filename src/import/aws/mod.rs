@@ -193,6 +193,16 @@ pub fn import(
     .flatten()
     .collect();
     let items = ledger.finish(&documents, &ignored);
+    super::refuse_unknown(
+        &items,
+        settings,
+        &[
+            "AutoScalingGroups",
+            "ScalingPolicies",
+            "ScheduledUpdateGroupActions",
+            "MetricAlarms",
+        ],
+    )?;
     Ok(Imported {
         toml: draft.render(settings, &items),
         items,
@@ -431,9 +441,11 @@ fn import_zones(group: &Node<'_>, instances: &[Node<'_>], table: &mut Table) {
             Some("balanced-only") => ZonePolicy::BalancedOnly.as_str(),
             None | Some("balanced-best-effort") => ZonePolicy::Balanced.as_str(),
             Some(other) => {
-                strategy.as_ref().unwrap().not_mapped(format!(
-                    "unknown capacity distribution strategy {other}: balanced best effort written"
-                ));
+                strategy.as_ref().unwrap().unknown(
+                    other,
+                    &["balanced-best-effort", "balanced-only"],
+                    "assumed balanced-best-effort (zone_policy = \"balanced\")",
+                );
                 ZonePolicy::Balanced.as_str()
             }
         };
@@ -529,9 +541,11 @@ fn import_warm_pool(group: &Node<'_>, table: &mut Table) {
         Some("Hibernated") => "hibernated",
         Some("Running") => "running",
         Some(other) => {
-            pool.get("PoolState")
-                .unwrap()
-                .not_mapped(format!("unknown pool state {other}: stopped written"));
+            pool.get("PoolState").unwrap().unknown(
+                other,
+                &["Stopped", "Hibernated", "Running"],
+                "assumed Stopped",
+            );
             "stopped"
         }
     };

@@ -81,9 +81,11 @@ fn import_zones(group: &Node<'_>, table: &mut Table) {
                 quoted(ZonePolicy::Priority.as_str()),
                 Some(&node),
             );
-            node.not_mapped(format!(
-                "unknown multi-zone policy {other}: Tencent's default, PRIORITY, written"
-            ));
+            node.unknown(
+                other,
+                &["PRIORITY", "EQUALITY"],
+                "assumed Tencent's default, PRIORITY (zone_policy = \"priority\")",
+            );
         }
     }
 }
@@ -321,6 +323,17 @@ pub fn import(
     .flatten()
     .collect();
     let items = ledger.finish(&documents, &ignored);
+    super::refuse_unknown(
+        &items,
+        settings,
+        &[
+            "AutoScalingGroupSet",
+            "LaunchConfigurationSet",
+            "ScalingPolicySet",
+            "ScheduledActionSet",
+            "Policies",
+        ],
+    )?;
     Ok(Imported {
         toml: draft.render(settings, &items),
         items,
@@ -384,6 +397,14 @@ fn import_group(
         group.get("AutoScalingGroupName").as_ref(),
     );
     let spot_mixed = group.text("InstanceAllocationPolicy") == Some("SPOT_MIXED");
+    match group.text("InstanceAllocationPolicy") {
+        None | Some("LAUNCH_CONFIGURATION" | "SPOT_MIXED") => {}
+        Some(other) => group.get("InstanceAllocationPolicy").unwrap().unknown(
+            other,
+            &["LAUNCH_CONFIGURATION", "SPOT_MIXED"],
+            "assumed LAUNCH_CONFIGURATION (the launch configuration's billing)",
+        ),
+    }
     // The launch configuration: instance types in priority order and billing.
     let wanted = group.text("LaunchConfigurationId");
     let found = configurations.iter().position(|configuration| {
@@ -406,9 +427,14 @@ fn import_group(
             all_spot = charge == "SPOTPAID";
             match charge {
                 "POSTPAID_BY_HOUR" | "SPOTPAID" => {}
-                other => configuration.get("InstanceChargeType").unwrap().approximated(format!(
-                    "{other} instances are billed by subscription; scaleplan bills them pay-as-you-go by the hour's price given"
+                "PREPAID" | "CDHPAID" => configuration.get("InstanceChargeType").unwrap().approximated(format!(
+                    "{charge} instances are billed by subscription; scaleplan bills them pay-as-you-go by the hour's price given"
                 )),
+                other => configuration.get("InstanceChargeType").unwrap().unknown(
+                    other,
+                    &["POSTPAID_BY_HOUR", "SPOTPAID", "PREPAID", "CDHPAID"],
+                    "assumed billed pay-as-you-go by the hour's price given",
+                ),
             }
             if let Some(market) = configuration.get("InstanceMarketOptions") {
                 market.ignore("MarketType", "spot request details");
@@ -562,10 +588,11 @@ fn import_group(
                 .set("retry_intervals", intervals.into(), Some(&node))
                 .note(PLACEHOLDER);
         }
-        Some(other) => group
-            .get("RetryPolicy")
-            .unwrap()
-            .not_mapped(format!("unknown retry policy {other}")),
+        Some(other) => group.get("RetryPolicy").unwrap().unknown(
+            other,
+            &["IMMEDIATE_RETRY", "INCREMENTAL_INTERVALS", "NO_RETRY"],
+            "assumed no retry policy (a launch short of stock drops desired capacity)",
+        ),
     }
     if let Some(service) = group.get("ServiceSettings") {
         match service.text("ScalingMode") {
@@ -573,10 +600,11 @@ fn import_group(
             Some("WAKE_UP_STOPPED_SCALING") => service.get("ScalingMode").unwrap().not_mapped(
                 "WAKE_UP_STOPPED_SCALING: its stopped price and start time are not in Tencent's output; write [group.warm_pool] fill = \"scale_in\" with yours",
             ),
-            Some(other) => service
-                .get("ScalingMode")
-                .unwrap()
-                .not_mapped(format!("unknown scaling mode {other}")),
+            Some(other) => service.get("ScalingMode").unwrap().unknown(
+                other,
+                &["CLASSIC_SCALING", "WAKE_UP_STOPPED_SCALING"],
+                "assumed CLASSIC_SCALING (instances launched and terminated)",
+            ),
         }
         service.skip("ReplaceMonitorUnhealthy", "health replacement is modelled only with [group.health], whose failure rate is not in Tencent's output");
         service.skip("ReplaceLoadBalancerUnhealthy", "health replacement is modelled only with [group.health], whose failure rate is not in Tencent's output");
