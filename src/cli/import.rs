@@ -100,12 +100,13 @@ struct CommonArgs {
     /// Write the scenario here instead of standard output.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
-    /// Start of the simulated run.
-    #[arg(long, default_value = "2026-01-05T00:00:00Z")]
-    start: String,
-    /// Simulated span.
-    #[arg(long, default_value = "7d")]
-    duration: String,
+    /// Start of the simulated run (default: the start of --trace, else
+    /// 2026-01-05T00:00:00Z).
+    #[arg(long)]
+    start: Option<String>,
+    /// Simulated span (default: to the end of --trace, in whole minutes, else 7d).
+    #[arg(long)]
+    duration: Option<String>,
     /// Requests per second one instance serves at 100% CPU (not in any cloud's output;
     /// without it 100 is written and listed in `[scenario] assumed`).
     #[arg(long)]
@@ -156,6 +157,51 @@ fn find<'a>(documents: &'a Documents, root: &str) -> Option<&'a Value> {
         .iter()
         .find(|(key, _, _)| *key == root)
         .map(|(_, _, value)| value)
+}
+
+/// The run's start and duration: as given, else the span of `--trace` (its first bucket's
+/// start, in the file's own offset, to its end in whole minutes), else a week from
+/// 2026-01-05. A trace without a calendar (offsets from its first row) gives no span.
+fn run_span(common: &CommonArgs) -> Result<(String, String), Failure> {
+    use crate::load::trace::{self, FileTimes, TraceFormat, ValueKind};
+    const START: &str = "2026-01-05T00:00:00Z";
+    const DURATION: &str = "7d";
+    let span = match (&common.trace, &common.start, &common.duration) {
+        (Some(path), None, _) | (Some(path), _, None) => {
+            let reference = chrono::DateTime::parse_from_rfc3339(START).expect("a valid default");
+            let clock = crate::time::Clock::new(reference);
+            let format = TraceFormat::csv(None, "", ValueKind::FromColumnName);
+            let (label, input) = super::open_input(path, "trace")?;
+            let parsed = trace::parse(&label, input, &format, &clock)?;
+            (parsed.times != FileTimes::Offsets).then(|| {
+                let (from, to) = parsed.span;
+                let at = |offset: i64| reference + chrono::TimeDelta::seconds(offset);
+                let start = match parsed.times.offset_at(from) {
+                    Some(zone) => at(from).with_timezone(&zone),
+                    None => at(from),
+                };
+                (start, at(to))
+            })
+        }
+        _ => None,
+    };
+    let start = match (&common.start, &span) {
+        (Some(start), _) => start.clone(),
+        (None, Some((first, _))) => first.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        (None, None) => START.to_string(),
+    };
+    let duration = match (&common.duration, &span) {
+        (Some(duration), _) => duration.clone(),
+        (None, Some((_, end))) => match chrono::DateTime::parse_from_rfc3339(&start) {
+            Ok(begin) if *end > begin => {
+                let minutes = (*end - begin).num_seconds() / 60;
+                crate::time::format_duration(minutes.max(1) as u64 * 60)
+            }
+            _ => DURATION.to_string(),
+        },
+        (None, None) => DURATION.to_string(),
+    };
+    Ok((start, duration))
 }
 
 pub fn run(command: &ImportCommand) -> Result<ExitCode, Failure> {
@@ -213,9 +259,10 @@ pub fn run(command: &ImportCommand) -> Result<ExitCode, Failure> {
                 .map_err(|error| Failure::Usage(format!("bad --boot-time `{text}`: {error}")))
         })
         .transpose()?;
+    let (start, duration) = run_span(common)?;
     let settings = ImportSettings {
-        start: common.start.clone(),
-        duration: common.duration.clone(),
+        start,
+        duration,
         capacity_rps: common.capacity_rps,
         price_per_hour: common.price_per_hour,
         base_rps: common.base_rps,

@@ -1477,3 +1477,52 @@ fn unknown_values_are_refused_unless_lenient_and_then_assumed_out_loud() {
         "{scenario}"
     );
 }
+
+// Without --start and --duration the run is the trace's span, in the file's own offset: a
+// two-day trace with the default week was refused before.
+#[test]
+fn the_run_defaults_to_the_span_of_the_trace() {
+    let directory = tempfile::tempdir().unwrap();
+    let mut trace = String::from("time,requests\n");
+    let start = chrono::DateTime::parse_from_rfc3339("2026-03-02T09:00:00+08:00").unwrap();
+    for minute in 0..(2 * 1440) {
+        let at = start + chrono::TimeDelta::minutes(minute);
+        trace.push_str(&format!("{},10\n", at.to_rfc3339()));
+    }
+    fs::write(directory.path().join("two-days.csv"), trace).unwrap();
+    let groups = fs::canonicalize(format!("{FIXTURES}/groups.json")).unwrap();
+    let output = cargo_bin_cmd!("scaleplan")
+        .current_dir(directory.path())
+        .args(["import", "aws", "--trace", "two-days.csv", "--groups"])
+        .arg(&groups)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.contains("start = \"2026-03-02T09:00:00+08:00\"\n"),
+        "{text}"
+    );
+    assert!(text.contains("duration = \"2d\"\n"), "{text}");
+    // Given, they win.
+    let output = cargo_bin_cmd!("scaleplan")
+        .current_dir(directory.path())
+        .args([
+            "import",
+            "aws",
+            "--trace",
+            "two-days.csv",
+            "--duration",
+            "1d",
+            "--groups",
+        ])
+        .arg(&groups)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.contains("duration = \"1d\"\n"), "{text}");
+}
