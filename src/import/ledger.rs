@@ -216,6 +216,23 @@ impl<'a> Node<'a> {
         Some(number)
     }
 
+    /// The member `key` as seconds, recorded as mapped: a negative value is a value scaleplan
+    /// does not know (refused unless the import is lenient, which assumes 0 s).
+    pub fn seconds(&self, key: &str) -> Option<f64> {
+        let seconds = self.number(key)?;
+        if seconds < 0.0 {
+            let node = self.get(key)?;
+            node.ledger.record(
+                &node.path,
+                Fate::Unknown(format!(
+                    "negative duration `{seconds}`: seconds are 0 or more; assumed 0 s"
+                )),
+            );
+            return Some(0.0);
+        }
+        Some(seconds)
+    }
+
     /// The member `key` as a boolean, recorded as mapped.
     pub fn boolean(&self, key: &str) -> Option<bool> {
         let node = self.get(key)?;

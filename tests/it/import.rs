@@ -1526,3 +1526,39 @@ fn the_run_defaults_to_the_span_of_the_trace() {
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(text.contains("duration = \"1d\"\n"), "{text}");
 }
+
+// A negative cooldown is not silently 0 s: refused, or with --lenient assumed 0 s and listed.
+#[test]
+fn a_negative_duration_is_refused_not_zeroed() {
+    let mut groups = json(&format!("{FIXTURES}/groups.json"));
+    groups["AutoScalingGroups"][0]["DefaultCooldown"] = serde_json::json!(-60);
+    let documents = [
+        groups,
+        json(&format!("{FIXTURES}/policies.json")),
+        json(&format!("{FIXTURES}/scheduled.json")),
+        json(&format!("{FIXTURES}/alarms.json")),
+    ];
+    let refused = import_aws(&documents, &settings()).unwrap_err();
+    assert_eq!(refused.document, "AutoScalingGroups");
+    assert!(
+        refused.message.contains("AutoScalingGroups[0].DefaultCooldown: negative duration `-60`: seconds are 0 or more; assumed 0 s"),
+        "{refused}"
+    );
+    let lenient = ImportSettings {
+        lenient: true,
+        ..settings()
+    };
+    let imported = import_aws(&documents, &lenient).unwrap();
+    assert!(
+        imported.toml.contains("default_cooldown = \"0s\""),
+        "{}",
+        imported.toml
+    );
+    assert!(
+        imported
+            .toml
+            .contains("# - ASSUMED: AutoScalingGroups[0].DefaultCooldown: negative duration"),
+        "{}",
+        imported.toml
+    );
+}

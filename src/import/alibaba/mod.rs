@@ -551,7 +551,7 @@ fn import_group(
         );
         table.note("instances protected from scale-in (ProtectedCapacity)");
     }
-    if let Some(cooldown) = group.number("DefaultCooldown") {
+    if let Some(cooldown) = group.seconds("DefaultCooldown") {
         table.from(
             "default_cooldown",
             seconds(cooldown),

@@ -29,7 +29,7 @@ pub(super) fn import_rule(rule: &Node<'_>, imported: &mut GroupDraft) -> Option<
                 rule,
                 "AdjustmentValue",
             );
-            if let Some(cooldown) = rule.number("Cooldown") {
+            if let Some(cooldown) = rule.seconds("Cooldown") {
                 table.from("cooldown", seconds(cooldown), rule, "Cooldown");
             }
             if key == "change_percent"
@@ -55,7 +55,7 @@ pub(super) fn import_rule(rule: &Node<'_>, imported: &mut GroupDraft) -> Option<
                 ),
                 rule.get("StepAdjustments").as_ref(),
             );
-            if let Some(warmup) = rule.number("EstimatedInstanceWarmup") {
+            if let Some(warmup) = rule.seconds("EstimatedInstanceWarmup") {
                 table.from("warmup", seconds(warmup), rule, "EstimatedInstanceWarmup");
             }
             if key == "change_percent"
@@ -119,7 +119,7 @@ pub(super) fn import_rule(rule: &Node<'_>, imported: &mut GroupDraft) -> Option<
                     "ScaleInEvaluationCount",
                 );
             }
-            if let Some(warmup) = rule.number("EstimatedInstanceWarmup") {
+            if let Some(warmup) = rule.seconds("EstimatedInstanceWarmup") {
                 table.from("warmup", seconds(warmup), rule, "EstimatedInstanceWarmup");
             }
             rule.read("MetricType");

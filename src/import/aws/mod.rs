@@ -323,7 +323,7 @@ fn import_group(group: &Node<'_>, name: &str, draft: &mut Draft) -> GroupDraft {
         );
         table.note("instances protected from scale-in (ProtectedFromScaleIn)");
     }
-    if let Some(cooldown) = group.number("DefaultCooldown") {
+    if let Some(cooldown) = group.seconds("DefaultCooldown") {
         table.from(
             "default_cooldown",
             seconds(cooldown),

@@ -92,7 +92,7 @@ pub(super) fn import_policy(
                 policy.read("PolicyType");
                 let value = policy.number("ScalingAdjustment").unwrap_or(0.0);
                 rule.from(key, adjustment(value, whole), policy, "ScalingAdjustment");
-                if let Some(cooldown) = policy.number("Cooldown") {
+                if let Some(cooldown) = policy.seconds("Cooldown") {
                     rule.from("cooldown", seconds(cooldown), policy, "Cooldown");
                 }
                 policy.skip("EstimatedInstanceWarmup", "simple policies have no warmup");

@@ -496,7 +496,7 @@ fn import_group(
         group,
         "DesiredCapacity",
     );
-    let cooldown = group.number("DefaultCooldown").unwrap_or(300.0);
+    let cooldown = group.seconds("DefaultCooldown").unwrap_or(300.0);
     table.from(
         "default_cooldown",
         seconds(cooldown),

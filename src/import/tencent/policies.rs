@@ -37,7 +37,7 @@ pub(super) fn import_policy(policy: &Node<'_>, imported: &mut GroupDraft) -> Opt
             let value = policy.number("AdjustmentValue").unwrap_or(0.0);
             rule.from(key, adjustment(value, whole), policy, "AdjustmentValue");
             // CreateScalingPolicy: Cooldown defaults to 300 s.
-            let cooldown = policy.number("Cooldown").unwrap_or(300.0);
+            let cooldown = policy.seconds("Cooldown").unwrap_or(300.0);
             rule.from("cooldown", seconds(cooldown), policy, "Cooldown");
             if policy.get("Cooldown").is_none() {
                 rule.note("no Cooldown: Tencent's default, 300 s (CreateScalingPolicy)");
@@ -87,7 +87,7 @@ pub(super) fn import_policy(policy: &Node<'_>, imported: &mut GroupDraft) -> Opt
                 "TargetValue",
             );
             // CreateScalingPolicy: EstimatedInstanceWarmup defaults to 300 s, as scaleplan's.
-            if let Some(warmup) = policy.number("EstimatedInstanceWarmup") {
+            if let Some(warmup) = policy.seconds("EstimatedInstanceWarmup") {
                 rule.from("warmup", seconds(warmup), policy, "EstimatedInstanceWarmup");
             }
             if let Some(flag) = policy.boolean("DisableScaleIn") {
