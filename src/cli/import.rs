@@ -366,6 +366,15 @@ fn to_json_places(diagnostics: Diagnostics, generated: &str, documents: &Documen
                         .find(|(key, _, _)| *key == root)
                         .map(|(_, file, _)| file)
                 });
+                // The run's span comes from the command line, not from a file.
+                if diagnostic.field.as_deref() == Some("load.trace.path") {
+                    let mut mapped = Diagnostic::file("the command line", diagnostic.message)
+                        .with_field("--trace");
+                    mapped.hint = Some(
+                        "leave out --start and --duration to run over the trace's span, or give ones inside it".into(),
+                    );
+                    return mapped;
+                }
                 match (source, file) {
                     (Some(path), Some(file)) => {
                         let mut mapped =

@@ -1525,6 +1525,31 @@ fn the_run_defaults_to_the_span_of_the_trace() {
         .unwrap();
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(text.contains("duration = \"1d\"\n"), "{text}");
+    // A span past the trace is the command line's to fix, not a file's that was never written.
+    let output = cargo_bin_cmd!("scaleplan")
+        .current_dir(directory.path())
+        .args([
+            "import",
+            "aws",
+            "--trace",
+            "two-days.csv",
+            "--duration",
+            "7d",
+            "--groups",
+        ])
+        .arg(&groups)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("(field `--trace`)\n  --> the command line\n"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("hint: leave out --start and --duration to run over the trace's span"),
+        "{stderr}"
+    );
 }
 
 // A negative cooldown is not silently 0 s: refused, or with --lenient assumed 0 s and listed.
